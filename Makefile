@@ -1,0 +1,40 @@
+# Hindsight — the two commands a fresh machine needs are `make run` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+export QT_QPA_PLATFORM ?= offscreen
+
+.PHONY: run test setup system-deps lint typecheck schema docs clean
+
+# The virtualenv is rebuilt whenever pyproject.toml changes.
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $@
+
+setup: system-deps $(BIN)/.installed
+
+system-deps:
+	bash .ci/system-deps.sh
+
+run: setup
+	$(BIN)/hindsight as-of today
+
+test: setup
+	$(BIN)/python -m pytest -q
+	$(BIN)/ruff check timeline gui tests seeds
+	$(BIN)/mypy timeline
+
+lint:
+	$(BIN)/ruff check timeline gui tests seeds
+
+typecheck:
+	$(BIN)/mypy timeline
+
+# Regenerate the JSON Schema of Hindsight JSON from the pydantic models.
+schema: $(BIN)/.installed
+	$(BIN)/python -m timeline.interchange --schema
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

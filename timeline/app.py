@@ -1,0 +1,665 @@
+"""The application service: one place that wires the event store, the read model and queries.
+
+``Archive`` is the Python API that the command line and the desktop app share. Queries read the
+read model only; writes go through a ``Batch``, which validates everything first and then
+appends all events in one transaction (or none), so a single correction and a whole import
+file follow the same rules.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+from timeline import dates
+from timeline.dates import POS_INF, DateError
+from timeline.domain import (
+    RANKS,
+    AliasAdded,
+    Citation,
+    ClaimRecorded,
+    ClaimReranked,
+    ClaimRetracted,
+    ClaimSuperseded,
+    DomainEvent,
+    EntitiesMerged,
+    EntityCreated,
+    PredicateDefined,
+    SourceRegistered,
+    claim_stream,
+    derive_claim_id,
+    entity_stream,
+    normalise_name,
+    predicate_stream,
+    source_stream,
+)
+from timeline.errors import Conflict, InvalidInput, NotFound
+from timeline.readmodel import ClaimRow, ReadModel, readmodel_path
+from timeline.state import Candidate, Fact, settle
+from timeline.store import MEMORY, EventStore
+
+_PREDICATE = re.compile(r"^[A-Za-z][A-Za-z0-9_\-]*$")
+
+#: "As known now": later than any real known day, but below the never-withdrawn sentinel.
+KNOWN_NOW = POS_INF - 1
+
+
+def today() -> str:
+    return datetime.now(UTC).date().isoformat()
+
+
+def _date_field(text: str, field_name: str) -> dates.DateRange:
+    try:
+        return dates.parse_date(text)
+    except DateError as exc:
+        raise InvalidInput(str(exc), field_name) from None
+
+
+def _span_field(text: str, field_name: str) -> dates.Span:
+    try:
+        return dates.parse_span(text)
+    except DateError as exc:
+        raise InvalidInput(str(exc), field_name) from None
+
+
+def query_day(text: str | int, field_name: str) -> int:
+    """A query date (``as of``, ``as known on``) as a day number: the last day it covers."""
+    if isinstance(text, int):
+        return text
+    try:
+        return dates.parse_day(text)
+    except DateError as exc:
+        raise InvalidInput(str(exc), field_name) from None
+
+
+# --- answers ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FactView:
+    """A fact of the state, ready to show: names resolved, sentence written."""
+
+    fact: Fact
+    subject: str
+    object: str | None
+    statement: str
+
+    @property
+    def claim(self) -> ClaimRow:
+        return self.fact.claim
+
+    @property
+    def status(self) -> str:
+        return self.fact.status
+
+    def to_json(self) -> dict[str, Any]:
+        claim = self.claim
+        return {
+            "id": claim.id,
+            "subject": self.subject,
+            "predicate": claim.predicate,
+            "object": self.object,
+            "value": claim.value if claim.value is not None else self.object,
+            "valid": claim.valid,
+            "status": self.fact.status,
+            "temporal_status": self.fact.temporal.value,
+            "statement": self.statement,
+            "certainty": claim.certainty,
+            "rank": self.fact.rank,
+            "known_at": claim.known_at,
+            "ended_by": self.fact.ended_by,
+            "contested_with": list(self.fact.contested_with),
+            "sources": claim.sources,
+        }
+
+
+@dataclass(frozen=True)
+class State:
+    as_of: int
+    known_as_of: int | None
+    entities: tuple[dict[str, Any], ...]
+    facts: tuple[FactView, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "as_of": dates.day_to_iso(self.as_of),
+            "known_as_of": (dates.day_to_iso(self.known_as_of)
+                            if self.known_as_of is not None else None),
+            "entity": self.entities[0] if len(self.entities) == 1 else None,
+            "entities": list(self.entities),
+            "facts": [f.to_json() for f in self.facts],
+        }
+
+
+@dataclass(frozen=True)
+class Diff:
+    before: State
+    after: State
+    began: tuple[FactView, ...]
+    ended: tuple[FactView, ...]
+    changed: tuple[tuple[FactView, FactView], ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "from": dates.day_to_iso(self.before.as_of),
+            "to": dates.day_to_iso(self.after.as_of),
+            "known_as_of": self.after.to_json()["known_as_of"],
+            "began": [f.to_json() for f in self.began],
+            "ended": [f.to_json() for f in self.ended],
+            "changed": [{"id": a.claim.id, "statement": b.statement, "from": a.status,
+                         "to": b.status} for a, b in self.changed],
+        }
+
+
+def render_statement(subject: str, label: str, obj: str | None, value: str | None) -> str:
+    """A plain sentence: a label may be a template with {subject}, {object} and {value}."""
+    if "{" in label:
+        return label.format(subject=subject, object=obj or "", value=value or "").strip()
+    sentence = f"{subject} {label}"
+    if obj:
+        sentence += f" {obj}"
+    if value is not None:
+        sentence += f": {value}"
+    return sentence
+
+
+# --- the archive ------------------------------------------------------------------------------
+
+
+class Archive:
+    """An archive: its event store and its read model, kept in step."""
+
+    def __init__(self, store: EventStore, readmodel: ReadModel) -> None:
+        self.store = store
+        self.readmodel = readmodel
+        self._names: dict[str, str] | None = None
+        self._predicates: dict[str, tuple[str, bool]] | None = None
+        self.refresh()
+
+    @classmethod
+    def open(cls, location: str | Path) -> Archive:
+        location = str(location)
+        store = EventStore(location)
+        path = None if store.is_memory else readmodel_path(Path(location))
+        return cls(store, ReadModel(path))
+
+    @classmethod
+    def in_memory(cls) -> Archive:
+        return cls.open(MEMORY)
+
+    def close(self) -> None:
+        self.readmodel.close()
+        self.store.close()
+
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def refresh(self) -> int:
+        """Catch the read model up with events written since (by us or anyone else)."""
+        applied = self.readmodel.catch_up(self.store)
+        if applied:
+            self._names = self._predicates = None
+        return applied
+
+    def rebuild(self) -> int:
+        """Recompute the read model from every event; returns the number of events."""
+        self.readmodel.reset()
+        return self.refresh()
+
+    # --- names ------------------------------------------------------------------------------
+
+    @property
+    def names(self) -> dict[str, str]:
+        if self._names is None:
+            self._names = self.readmodel.entity_names()
+        return self._names
+
+    @property
+    def predicates(self) -> dict[str, tuple[str, bool]]:
+        if self._predicates is None:
+            self._predicates = self.readmodel.predicates()
+        return self._predicates
+
+    def suggest(self, name: str) -> list[str]:
+        return difflib.get_close_matches(name, self.readmodel.all_names(), n=3, cutoff=0.6)
+
+    def entity(self, name: str) -> dict[str, Any]:
+        """The entity a name or alias stands for; NotFound suggests near names."""
+        entity_id = self.readmodel.resolve(name)
+        if entity_id is None:
+            near = self.suggest(name)
+            hint = f" — did you mean {', '.join(repr(n) for n in near)}?" if near else ""
+            raise NotFound(f"unknown entity '{name}'{hint}")
+        return self.readmodel.entity(entity_id)
+
+    def entities(self) -> list[dict[str, Any]]:
+        return self.readmodel.entities()
+
+    def sources(self) -> list[dict[str, Any]]:
+        return self.readmodel.sources()
+
+    def source(self, source_id: str) -> dict[str, Any]:
+        found = self.readmodel.source(source_id)
+        if found is None:
+            raise NotFound(f"unknown source '{source_id}'")
+        return found
+
+    def claim(self, claim_id: str) -> ClaimRow:
+        found = self.readmodel.claim(claim_id)
+        if found is None:
+            raise NotFound(f"unknown claim id '{claim_id}'")
+        return found
+
+    def view(self, fact: Fact) -> FactView:
+        claim = fact.claim
+        subject = self.names.get(claim.subject_id, claim.subject_id)
+        obj = self.names.get(claim.object_id) if claim.object_id else None
+        label = self.predicates.get(claim.predicate, ("", False))[0]
+        label = label or claim.predicate.replace("_", " ")
+        return FactView(fact, subject, obj, render_statement(subject, label, obj, claim.value))
+
+    # --- queries ----------------------------------------------------------------------------
+
+    def as_of(self, day: str | int, known_as_of: str | int | None = None,
+              entities: Sequence[str] = ()) -> State:
+        """The state on ``day`` by everything known now, or as known on ``known_as_of``.
+
+        With one entity: every fact whose subject or object it is. With two or more: the
+        facts that link them (subject one of them, object another).
+        """
+        v = query_day(day, "date")
+        r = query_day(known_as_of, "known_as_of") if known_as_of is not None else None
+        found = [self.entity(name) for name in entities]
+        ids = [i for e in found for i in self.readmodel.merged_ids(e["id"])]
+        rows = self.readmodel.stab(v, KNOWN_NOW if r is None else r, ids if found else None)
+        if len(found) > 1:
+            groups = [set(self.readmodel.merged_ids(e["id"])) for e in found]
+            rows = [c for c in rows if any(c.subject_id in g for g in groups)
+                    and any(c.object_id in g and c.subject_id not in g for g in groups)]
+        facts = settle(self._candidates(rows, r), v)
+        views = sorted(map(self.view, facts),
+                       key=lambda f: (f.subject.casefold(), f.claim.predicate,
+                                      f.claim.start_lo, f.claim.id))
+        return State(v, r, tuple(found), tuple(views))
+
+    def _candidates(self, rows: Iterable[ClaimRow], known: int | None) -> list[Candidate]:
+        r = KNOWN_NOW if known is None else known
+        out = []
+        for row in rows:
+            single = self.predicates.get(row.predicate, ("", False))[1]
+            rank = self.readmodel.rank_on(row, r)
+            successor = None
+            if single and row.end_hi == POS_INF:
+                successor = next(
+                    (s for s in self.readmodel.next_in_slot(row, r)
+                     if s.answer != row.answer and self.readmodel.rank_on(s, r) != "deprecated"),
+                    None)
+            out.append(Candidate(row, rank, single, successor))
+        return out
+
+    def diff(self, day1: str | int, day2: str | int, known_as_of: str | int | None = None,
+             entities: Sequence[str] = ()) -> Diff:
+        query_day(day1, "date1")
+        query_day(day2, "date2")
+        before = self.as_of(day1, known_as_of, entities)
+        after = self.as_of(day2, known_as_of, entities)
+        old = {f.claim.id: f for f in before.facts}
+        new = {f.claim.id: f for f in after.facts}
+        return Diff(
+            before, after,
+            began=tuple(f for i, f in new.items() if i not in old),
+            ended=tuple(f for i, f in old.items() if i not in new),
+            changed=tuple((old[i], f) for i, f in new.items()
+                          if i in old and old[i].status != f.status),
+        )
+
+    def history(self, name: str) -> list[dict[str, Any]]:
+        """Every claim about an entity, in valid-time order, with its corrections."""
+        entity = self.entity(name)
+        rows = self.readmodel.claims_about(self.readmodel.merged_ids(entity["id"]))
+        out = []
+        for row in rows:
+            view = self.view(Fact(row, "", dates.Status.NOT, row.rank, row.end_lo, row.end_hi))
+            out.append({
+                "id": row.id, "valid": row.valid, "statement": view.statement,
+                "known_at": row.known_at, "certainty": row.certainty, "rank": row.rank,
+                "withdrawn": row.withdrawn_day != POS_INF,
+                "corrections": self.readmodel.corrections(row.id),
+                "sources": row.sources,
+            })
+        return out
+
+    def timeline(self) -> list[ClaimRow]:
+        """Every claim in valid-time order (for event lists and density strips)."""
+        return self.readmodel.all_claims()
+
+    def span(self) -> tuple[int, int] | None:
+        return self.readmodel.span()
+
+    def statistics(self) -> dict[str, int]:
+        counts = self.readmodel.counts()
+        counts["events"] = self.store.max_position()
+        return counts
+
+    # --- writes -----------------------------------------------------------------------------
+
+    def batch(self) -> Batch:
+        return Batch(self)
+
+    def record(self, subject: str, predicate: str, *, valid: str, value: str | None = None,
+               object: str | None = None, sources: Sequence[tuple[str, str]] = (),
+               known_at: str | None = None, certainty: float = 1.0, rank: str = "normal",
+               note: str = "") -> str:
+        with self.batch() as batch:
+            return batch.record(subject, predicate, valid=valid, value=value, object=object,
+                                sources=sources, known_at=known_at, certainty=certainty,
+                                rank=rank, note=note)
+
+    def retract(self, claim_id: str, known_at: str | None = None, reason: str = "") -> None:
+        with self.batch() as batch:
+            batch.retract(claim_id, known_at, reason)
+
+    def supersede(self, claim_id: str, *, known_at: str | None = None, reason: str = "",
+                  **replacement: Any) -> str:
+        with self.batch() as batch:
+            return batch.supersede(claim_id, known_at=known_at, reason=reason, **replacement)
+
+    def rerank(self, claim_id: str, rank: str, known_at: str | None = None,
+               reason: str = "") -> None:
+        with self.batch() as batch:
+            batch.rerank(claim_id, rank, known_at, reason)
+
+    def alias(self, name: str, alias: str) -> None:
+        with self.batch() as batch:
+            batch.alias(self.entity(name)["name"], alias)
+
+    def merge(self, name: str, other: str) -> None:
+        with self.batch() as batch:
+            batch.merge(name, other)
+
+    def add_source(self, source_id: str, title: str, published: str, text: str,
+                   url: str = "") -> bool:
+        with self.batch() as batch:
+            return batch.source(source_id, title, published, text, url)
+
+    def define_predicate(self, name: str, label: str = "", single: bool = False) -> None:
+        with self.batch() as batch:
+            batch.predicate(name, label, single, redefine=True)
+
+
+@dataclass
+class Batch:
+    """Validated events waiting to be appended together.
+
+    Everything is checked against the archive *and* the batch itself (an import may define an
+    entity and use it three lines later). Nothing reaches the store until ``commit``; leaving
+    the ``with`` block by an exception writes nothing.
+    """
+
+    archive: Archive
+    events: list[DomainEvent] = field(default_factory=list)
+    _versions: dict[UUID, int] = field(default_factory=dict)
+    _names: dict[str, UUID] = field(default_factory=dict)  # normalised name -> stream
+    _entity_names: dict[UUID, str] = field(default_factory=dict)
+    _sources: dict[str, str] = field(default_factory=dict)  # id -> text
+    _claims: dict[str, ClaimRecorded] = field(default_factory=dict)
+    _withdrawn: set[str] = field(default_factory=set)
+    _predicates: set[str] = field(default_factory=set)
+    created: list[str] = field(default_factory=list)  # names of entities made on first mention
+
+    def __enter__(self) -> Batch:
+        return self
+
+    def __exit__(self, exc_type: object, *_: object) -> None:
+        if exc_type is None:
+            self.commit()
+
+    def commit(self) -> int:
+        self.archive.store.append(self.events)
+        self.archive.refresh()
+        written, self.events = len(self.events), []
+        return written
+
+    @property
+    def readmodel(self) -> ReadModel:
+        return self.archive.readmodel
+
+    def _emit(self, cls: type[DomainEvent], stream: UUID, **fields: Any) -> None:
+        version = self._versions.get(stream)
+        if version is None:
+            version = self.archive.store.version(stream)
+        version += 1
+        self._versions[stream] = version
+        self.events.append(cls(originator_id=stream, originator_version=version, **fields))
+
+    # --- predicates and entities ------------------------------------------------------------
+
+    def predicate(self, name: str, label: str = "", single: bool = False, *,
+                  redefine: bool = False) -> None:
+        if not _PREDICATE.match(name):
+            raise InvalidInput(
+                f"'{name}' is not a predicate name (letters, digits, _ and -, "
+                "starting with a letter)", "predicate")
+        known = self.archive.predicates.get(name)
+        if name in self._predicates or (known and not redefine):
+            return
+        if known == (label, single):
+            return
+        self._predicates.add(name)
+        self._emit(PredicateDefined, predicate_stream(name), name=name, label=label,
+                   single=single)
+
+    def resolve(self, name: str) -> UUID | None:
+        pending = self._names.get(normalise_name(name))
+        if pending:
+            return pending
+        found = self.readmodel.resolve(name)
+        return UUID(found) if found else None
+
+    def entity(self, name: str, kind: str = "other", description: str = "") -> UUID:
+        """The entity a name stands for, created on first mention."""
+        name = name.strip()
+        if not name:
+            raise InvalidInput("an entity name cannot be empty", "name")
+        found = self.resolve(name)
+        if found:
+            return found
+        stream = entity_stream(name)
+        if self.archive.store.version(stream):
+            # Created by another writer since our read model last caught up.
+            self.archive.refresh()
+            return self.resolve(name) or stream
+        self._emit(EntityCreated, stream, name=name, kind=kind, description=description)
+        self._names[normalise_name(name)] = stream
+        self._entity_names[stream] = name
+        self.created.append(name)
+        return stream
+
+    def alias(self, name: str, alias: str) -> None:
+        entity = self.resolve(name)
+        if entity is None:
+            raise NotFound(f"unknown entity '{name}'")
+        alias = alias.strip()
+        if not alias:
+            raise InvalidInput("an alias cannot be empty", "aliases")
+        holder = self.resolve(alias)
+        if holder == entity:
+            return
+        if holder is not None:
+            other = self._entity_names.get(holder) or self.archive.names.get(str(holder), alias)
+            raise Conflict(f"alias '{alias}' already names another entity ('{other}')")
+        self._emit(AliasAdded, entity, alias=alias)
+        self._names[normalise_name(alias)] = entity
+
+    def merge(self, name: str, other: str) -> None:
+        keep = self.archive.entity(name)
+        gone = self.archive.entity(other)
+        if keep["id"] == gone["id"]:
+            raise InvalidInput(f"'{name}' and '{other}' are already the same entity")
+        self._emit(EntitiesMerged, UUID(gone["id"]), into=UUID(keep["id"]),
+                   into_name=keep["name"])
+
+    # --- sources ----------------------------------------------------------------------------
+
+    def source_text(self, source_id: str) -> str | None:
+        if source_id in self._sources:
+            return self._sources[source_id]
+        found = self.readmodel.source(source_id)
+        return found["text"] if found else None
+
+    def source(self, source_id: str, title: str, published: str, text: str,
+               url: str = "") -> bool:
+        """Register a source; False when it is already there with the same text."""
+        source_id = source_id.strip()
+        if not source_id:
+            raise InvalidInput("a source id cannot be empty", "id")
+        if not title.strip():
+            raise InvalidInput("a source needs a title", "title")
+        _date_field(published, "published")
+        existing = self.source_text(source_id)
+        if existing is not None:
+            if existing != text:
+                raise Conflict(
+                    f"source '{source_id}' is already registered with a different text")
+            return False
+        self._emit(SourceRegistered, source_stream(source_id), source_id=source_id,
+                   title=title.strip(), published=published.strip(), text=text, url=url)
+        self._sources[source_id] = text
+        return True
+
+    # --- claims -----------------------------------------------------------------------------
+
+    def _citations(self, sources: Sequence[tuple[str, str]]) -> tuple[Citation, ...]:
+        citations = []
+        for k, (source_id, quote) in enumerate(sources):
+            text = self.source_text(source_id)
+            if text is None:
+                raise InvalidInput(f"unknown source '{source_id}'", f"sources[{k}].source")
+            if not quote.strip():
+                raise InvalidInput("a citation needs a quote", f"sources[{k}].quote")
+            if quote not in text:
+                short = quote if len(quote) <= 60 else quote[:57] + "..."
+                raise InvalidInput(f"quote '{short}' is not verbatim in source '{source_id}'",
+                                   f"sources[{k}].quote")
+            citations.append(Citation(source=source_id, quote=quote))
+        return tuple(citations)
+
+    def known_claim(self, claim_id: str) -> ClaimRecorded | ClaimRow | None:
+        return self._claims.get(claim_id) or self.readmodel.claim(claim_id)
+
+    def record(self, subject: str, predicate: str, *, valid: str, value: str | None = None,
+               object: str | None = None, sources: Sequence[tuple[str, str]] = (),
+               known_at: str | None = None, certainty: float = 1.0, rank: str = "normal",
+               note: str = "", claim_id: str | None = None) -> str:
+        """Record a claim; returns its id (the existing one when it is already recorded)."""
+        if value is None and object is None:
+            raise InvalidInput("a claim needs a value or an object", "value")
+        if value is not None and not value.strip():
+            raise InvalidInput("a value cannot be empty", "value")
+        _span_field(valid, "valid")
+        given_known_at = known_at
+        known_at = (known_at or today()).strip()
+        _date_field(known_at, "known_at")
+        if not 0.0 <= certainty <= 1.0:
+            raise InvalidInput(f"certainty {certainty} is not between 0 and 1", "certainty")
+        if rank not in RANKS:
+            raise InvalidInput(f"rank '{rank}' is not one of {', '.join(RANKS)}", "rank")
+        citations = self._citations(sources)
+        self.predicate(predicate)
+        subject_id = self.entity(subject)
+        object_id = self.entity(object) if object is not None else None
+        if claim_id is None:
+            # Derived from the claim as given, so a file without known_at imports the same
+            # ids on any day.
+            claim_id = derive_claim_id(subject_id, predicate, object_id, value, valid,
+                                       given_known_at or "", citations)
+        if self.known_claim(claim_id) is not None:
+            return claim_id
+        stream = claim_stream(claim_id)
+        self._emit(ClaimRecorded, stream, claim_id=claim_id, subject=subject_id,
+                   predicate=predicate, object=object_id, value=value, valid=valid.strip(),
+                   certainty=certainty, rank=rank, citations=citations, known_at=known_at,
+                   note=note)
+        self._claims[claim_id] = self.events[-1]  # type: ignore[assignment]
+        return claim_id
+
+    def _live_claim(self, claim_id: str) -> ClaimRecorded | ClaimRow:
+        found = self.known_claim(claim_id)
+        if found is None:
+            raise NotFound(f"unknown claim id '{claim_id}'")
+        return found
+
+    def _withdrawal(self, claim_id: str, known_at: str | None) -> tuple[str, str]:
+        claim = self._live_claim(claim_id)
+        if claim_id in self._withdrawn or (
+                isinstance(claim, ClaimRow) and claim.withdrawn_day != POS_INF):
+            raise Conflict(f"claim '{claim_id}' is already retracted or superseded")
+        known_at = (known_at or today()).strip()
+        _date_field(known_at, "known_at")
+        self._withdrawn.add(claim_id)
+        return claim_id, known_at
+
+    def retract(self, claim_id: str, known_at: str | None = None, reason: str = "") -> None:
+        claim_id, known_at = self._withdrawal(claim_id, known_at)
+        self._emit(ClaimRetracted, claim_stream(claim_id), known_at=known_at, reason=reason)
+
+    def supersede(self, claim_id: str, *, known_at: str | None = None, reason: str = "",
+                  by: str | None = None, **replacement: Any) -> str:
+        """Withdraw a claim in favour of a replacement: ``by`` an existing claim id, or a new
+        claim made of the old one's fields overridden by ``replacement``."""
+        old = self._live_claim(claim_id)
+        known = (known_at or today()).strip()
+        if by is None:
+            fields = self._claim_fields(old)
+            fields.update({k: v for k, v in replacement.items() if v is not None})
+            if "object" in replacement and "value" not in replacement:
+                fields["value"] = None
+            if "value" in replacement and "object" not in replacement:
+                fields["object"] = None if fields.get("value") else fields.get("object")
+            fields["known_at"] = known
+            by = self.record(**fields)
+        elif self.known_claim(by) is None:
+            raise NotFound(f"unknown claim id '{by}'")
+        if by == claim_id:
+            raise InvalidInput("the replacement is the same claim", "by")
+        claim_id, known = self._withdrawal(claim_id, known)
+        self._emit(ClaimSuperseded, claim_stream(claim_id), by=by, known_at=known,
+                   reason=reason)
+        return by
+
+    def _claim_fields(self, claim: ClaimRecorded | ClaimRow) -> dict[str, Any]:
+        names = self.archive.names
+        if isinstance(claim, ClaimRow):
+            subject, obj = claim.subject_id, claim.object_id
+            cites = [(c["source"], c["quote"]) for c in claim.sources]
+        else:
+            subject = str(claim.subject)
+            obj = str(claim.object) if claim.object else None
+            cites = [(c.source, c.quote) for c in claim.citations]
+
+        def name_of(entity_id: str) -> str:
+            return names.get(entity_id) or self._entity_names[UUID(entity_id)]
+
+        return {"subject": name_of(subject), "predicate": claim.predicate,
+                "object": name_of(obj) if obj else None, "value": claim.value,
+                "valid": claim.valid, "sources": cites, "certainty": claim.certainty,
+                "rank": claim.rank if isinstance(claim, ClaimRecorded) else "normal"}
+
+    def rerank(self, claim_id: str, rank: str, known_at: str | None = None,
+               reason: str = "") -> None:
+        self._live_claim(claim_id)
+        if rank not in RANKS:
+            raise InvalidInput(f"rank '{rank}' is not one of {', '.join(RANKS)}", "rank")
+        known_at = (known_at or today()).strip()
+        _date_field(known_at, "known_at")
+        self._emit(ClaimReranked, claim_stream(claim_id), rank=rank, known_at=known_at,
+                   reason=reason)

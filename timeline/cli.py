@@ -1,0 +1,378 @@
+"""The ``hindsight`` command line (DESIGN §5).
+
+Read commands print a table for people (``--format table``) or JSON, the contract for other
+programs (``--format json``). Write commands print only what a script needs (a new claim's id).
+A user's mistake is one line on stderr and a non-zero exit, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+import textwrap
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from timeline import __version__, dates
+from timeline.app import Archive, FactView, State
+from timeline.bootstrap import open_archive
+from timeline.domain import RANKS
+from timeline.errors import HindsightError, InvalidInput
+
+Handler = Callable[[argparse.Namespace, Archive], int]
+
+
+def _print_json(data: Any) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def _width() -> int:
+    return max(60, shutil.get_terminal_size((110, 24)).columns)
+
+
+def _table(rows: Sequence[Sequence[str]], header: Sequence[str]) -> str:
+    """A plain text table whose last column wraps to the terminal's width."""
+    widths = [max(len(str(r[k])) for r in [header, *rows]) for k in range(len(header) - 1)]
+    last = max(20, _width() - sum(widths) - 2 * len(widths))
+    lines = []
+    for row in [header, *rows]:
+        head = "  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=False))
+        wrapped = textwrap.wrap(str(row[-1]), last) or [""]
+        lines.append(f"{head}  {wrapped[0]}".rstrip())
+        lines.extend(" " * (len(head) + 2) + more for more in wrapped[1:])
+    return "\n".join(lines)
+
+
+def _facts_table(facts: Sequence[FactView]) -> str:
+    rows = [(f.status, f.claim.valid, f"{len(f.claim.sources)}", f.statement) for f in facts]
+    return _table(rows, ("STATUS", "VALID", "SRC", "STATEMENT"))
+
+
+def _describe_state(state: State) -> str:
+    known = (f", as known on {dates.day_to_iso(state.known_as_of)}"
+             if state.known_as_of is not None else ", by everything known now")
+    about = (" — " + " & ".join(e["name"] for e in state.entities)) if state.entities else ""
+    return f"As of {dates.day_to_iso(state.as_of)}{known}{about}: {len(state.facts)} facts"
+
+
+# --- read commands ----------------------------------------------------------------------------
+
+
+def cmd_as_of(args: argparse.Namespace, archive: Archive) -> int:
+    state = archive.as_of(args.date, args.known_as_of, args.entity or ())
+    if args.format == "json":
+        _print_json(state.to_json())
+    else:
+        print(_describe_state(state))
+        if state.facts:
+            print(_facts_table(state.facts))
+    return 0
+
+
+def cmd_history(args: argparse.Namespace, archive: Archive) -> int:
+    items = archive.history(args.name)
+    if args.format == "json":
+        _print_json({"entity": archive.entity(args.name), "claims": items})
+        return 0
+    rows = []
+    for item in items:
+        fixes = "; ".join(f"{c['kind']} {c['known_at']}" for c in item["corrections"])
+        note = f"  [{fixes}]" if fixes else ""
+        rows.append((item["valid"], item["known_at"], item["id"], item["statement"] + note))
+    print(_table(rows, ("VALID", "KNOWN", "CLAIM", "STATEMENT")))
+    return 0
+
+
+def cmd_diff(args: argparse.Namespace, archive: Archive) -> int:
+    diff = archive.diff(args.date1, args.date2, args.known_as_of, args.entity or ())
+    if args.format == "json":
+        _print_json(diff.to_json())
+        return 0
+    print(f"From {dates.day_to_iso(diff.before.as_of)} to {dates.day_to_iso(diff.after.as_of)}:")
+    rows = [("began", f.status, f.statement) for f in diff.began]
+    rows += [("ended", f.status, f.statement) for f in diff.ended]
+    rows += [("changed", f"{a.status}→{b.status}", b.statement) for a, b in diff.changed]
+    print(_table(rows, ("CHANGE", "STATUS", "STATEMENT")) if rows else "no change")
+    return 0
+
+
+def cmd_entities(args: argparse.Namespace, archive: Archive) -> int:
+    entities = archive.entities()
+    if args.format == "json":
+        _print_json(entities)
+    else:
+        print(_table([(e["kind"], e["name"], ", ".join(e["aliases"])) for e in entities],
+                     ("KIND", "NAME", "ALIASES")))
+    return 0
+
+
+def cmd_source(args: argparse.Namespace, archive: Archive) -> int:
+    if args.action == "add":
+        if not (args.id and args.title and args.published and args.file):
+            raise InvalidInput("source add needs ID --title T --published DATE --file PATH")
+        try:
+            text = Path(args.file).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InvalidInput(f"--file: cannot read {args.file}: {exc}") from None
+        archive.add_source(args.id, args.title, args.published, text, args.url or "")
+        print(args.id)
+    elif args.action == "show":
+        if not args.id:
+            raise InvalidInput("source show needs a source ID")
+        _print_json(archive.source(args.id))
+    else:
+        for s in archive.sources():
+            print(f"{s['id']}\t{s['published']}\t{s['title']}")
+    return 0
+
+
+def cmd_rebuild(args: argparse.Namespace, archive: Archive) -> int:
+    events = archive.rebuild()
+    print(f"rebuilt the read model from {events} events", file=sys.stderr)
+    return 0
+
+
+# --- write commands ---------------------------------------------------------------------------
+
+
+def _citations(args: argparse.Namespace) -> list[tuple[str, str]]:
+    sources, quotes = args.source or [], args.quote or []
+    if len(sources) != len(quotes):
+        raise InvalidInput("give each --source with its --quote")
+    return list(zip(sources, quotes, strict=True))
+
+
+_POSITIONAL = {"date": "DATE", "date1": "DATE1", "date2": "DATE2"}
+
+
+def _cli_field(exc: InvalidInput) -> InvalidInput:
+    """Name the field as the user typed it: ``--valid: …`` or ``DATE: …``."""
+    if not exc.field:
+        return exc
+    name = exc.field.split(".")[-1]
+    where = _POSITIONAL.get(name) or "--" + name.replace("_", "-")
+    return InvalidInput(f"{where}: {exc.message}")
+
+
+def cmd_record(args: argparse.Namespace, archive: Archive) -> int:
+    with archive.batch() as batch:
+        claim_id = batch.record(
+            args.subject, args.predicate, valid=args.valid, value=args.value,
+            object=args.object, sources=_citations(args), known_at=args.known_at,
+            certainty=args.certainty, rank=args.rank, note=args.note or "")
+        for name in batch.created:
+            near = [n for n in archive.suggest(name) if n != name]
+            hint = f" (did you mean {', '.join(repr(n) for n in near)}?)" if near else ""
+            print(f"note: created entity '{name}'{hint}", file=sys.stderr)
+    print(claim_id)
+    return 0
+
+
+def cmd_retract(args: argparse.Namespace, archive: Archive) -> int:
+    archive.retract(args.claim_id, args.known_at, args.reason or "")
+    return 0
+
+
+def cmd_supersede(args: argparse.Namespace, archive: Archive) -> int:
+    replacement: dict[str, Any] = {
+        k: getattr(args, k) for k in ("subject", "predicate", "value", "object", "valid",
+                                       "certainty") if getattr(args, k) is not None}
+    if args.source:
+        replacement["sources"] = _citations(args)
+    new_id = archive.supersede(args.claim_id, known_at=args.known_at, reason=args.reason or "",
+                               **replacement)
+    print(new_id)
+    return 0
+
+
+def cmd_rerank(args: argparse.Namespace, archive: Archive) -> int:
+    archive.rerank(args.claim_id, args.rank, args.known_at, args.reason or "")
+    return 0
+
+
+def cmd_alias(args: argparse.Namespace, archive: Archive) -> int:
+    archive.alias(args.name, args.alias)
+    return 0
+
+
+def cmd_merge(args: argparse.Namespace, archive: Archive) -> int:
+    archive.merge(args.name, args.other)
+    return 0
+
+
+def cmd_predicate(args: argparse.Namespace, archive: Archive) -> int:
+    archive.define_predicate(args.name, args.label or "", args.single)
+    return 0
+
+
+def cmd_import(args: argparse.Namespace, archive: Archive) -> int:
+    from timeline.interchange import import_file
+
+    report = import_file(archive, Path(args.file))
+    print(f"imported {args.file}: {report.events} new events ({report.claims} claims, "
+          f"{report.sources} sources, {report.entities} entities)", file=sys.stderr)
+    return 0
+
+
+def cmd_export(args: argparse.Namespace, archive: Archive) -> int:
+    from timeline.interchange import export_file
+
+    if args.to != "json":
+        raise InvalidInput(f"--to: '{args.to}' is not a supported export format (json)")
+    count = export_file(archive, Path(args.file))
+    print(f"exported {count} claims to {args.file}", file=sys.stderr)
+    return 0
+
+
+# --- the parser -------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    archive_help = "archive file (default: your data folder, seeded on first use)"
+    # On subcommands the option must not reset a value given before the subcommand.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--archive", metavar="PATH", default=argparse.SUPPRESS,
+                        help=archive_help)
+    parser = argparse.ArgumentParser(
+        prog="hindsight",
+        description="Replay history to a point in time: what held as of a date, as known on "
+                    "another.")
+    parser.add_argument("--archive", metavar="PATH", help=archive_help)
+    parser.add_argument("--version", action="version", version=f"hindsight {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def command(name: str, handler: Handler, help: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, parents=[common], help=help, description=help)
+        p.set_defaults(handler=handler)
+        return p
+
+    def output(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--format", choices=("table", "json"), default="table")
+
+    def filters(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--entity", action="append", metavar="NAME",
+                       help="only facts about this entity; twice: the relationship of two")
+        p.add_argument("--known-as-of", metavar="DATE",
+                       help="as the record stood on this date (default: everything known now)")
+
+    p = command("as-of", cmd_as_of, "the state of the world on a date")
+    p.add_argument("date", help="EDTF or plain date; a month or year means its last day")
+    filters(p)
+    output(p)
+
+    p = command("history", cmd_history, "every claim about an entity, in valid-time order")
+    p.add_argument("name")
+    output(p)
+
+    p = command("diff", cmd_diff, "what began, ended or changed between two dates")
+    p.add_argument("date1")
+    p.add_argument("date2")
+    filters(p)
+    output(p)
+
+    p = command("entities", cmd_entities, "list entities with their aliases")
+    output(p)
+
+    def claim_fields(p: argparse.ArgumentParser, required: bool) -> None:
+        what = p.add_mutually_exclusive_group(required=False)
+        what.add_argument("--value", help="a literal value")
+        what.add_argument("--object", metavar="ENTITY", help="another entity (a relationship)")
+        p.add_argument("--valid", required=required, metavar="EDTF",
+                       help="when it held, e.g. 2019-07/.. or 2018-06/2018-08")
+        p.add_argument("--source", action="append", metavar="ID")
+        p.add_argument("--quote", action="append", metavar="TEXT",
+                       help="verbatim text of the --source before it")
+        p.add_argument("--known-at", metavar="DATE",
+                       help="when it could have been known (default: today)")
+        p.add_argument("--certainty", type=float)
+
+    p = command("record", cmd_record, "record a claim; prints its id")
+    p.add_argument("subject")
+    p.add_argument("predicate")
+    claim_fields(p, required=True)
+    p.add_argument("--rank", choices=RANKS, default="normal")
+    p.add_argument("--note")
+    p.set_defaults(certainty_default=1.0)
+
+    p = command("retract", cmd_retract, "withdraw a claim (it stays in the record)")
+    p.add_argument("claim_id")
+    p.add_argument("--known-at", metavar="DATE")
+    p.add_argument("--reason")
+
+    p = command("supersede", cmd_supersede,
+                "replace a claim by a corrected one; prints the new claim's id")
+    p.add_argument("claim_id")
+    p.add_argument("--subject")
+    p.add_argument("--predicate")
+    claim_fields(p, required=False)
+    p.add_argument("--reason")
+
+    p = command("rerank", cmd_rerank, "set a claim's rank")
+    p.add_argument("claim_id")
+    p.add_argument("rank", choices=RANKS)
+    p.add_argument("--known-at", metavar="DATE")
+    p.add_argument("--reason")
+
+    p = command("alias", cmd_alias, "give an entity another name")
+    p.add_argument("name")
+    p.add_argument("alias")
+
+    p = command("merge", cmd_merge, "merge OTHER into NAME (they were one entity)")
+    p.add_argument("name")
+    p.add_argument("other")
+
+    p = command("predicate", cmd_predicate, "declare a predicate's label and cardinality")
+    p.add_argument("name")
+    p.add_argument("--label")
+    p.add_argument("--single", action="store_true",
+                   help="single-valued: disagreeing claims are CONTESTED")
+
+    p = command("source", cmd_source, "add, list or show sources")
+    p.add_argument("action", choices=("add", "list", "show"))
+    p.add_argument("id", nargs="?")
+    p.add_argument("--title")
+    p.add_argument("--published", metavar="DATE")
+    p.add_argument("--file", metavar="PATH")
+    p.add_argument("--url")
+
+    p = command("import", cmd_import, "import a Hindsight JSON file (all or nothing)")
+    p.add_argument("file")
+
+    p = command("export", cmd_export, "export the archive")
+    p.add_argument("--to", required=True, metavar="FORMAT", help="json")
+    p.add_argument("file")
+
+    command("rebuild", cmd_rebuild, "recompute the read model from the events")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return 0
+    if getattr(args, "certainty", 0) is None and args.command == "record":
+        args.certainty = 1.0
+    try:
+        with open_archive(args.archive) as archive:
+            return int(args.handler(args, archive))
+    except InvalidInput as exc:
+        print(f"hindsight: error: {_cli_field(exc)}", file=sys.stderr)
+        return exc.exit_code
+    except HindsightError as exc:
+        print(f"hindsight: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("hindsight: interrupted; nothing was written by the unfinished command",
+              file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,494 @@
+"""Uncertain historical dates as ranges of whole days (DESIGN §2).
+
+Time model
+----------
+Every date is a half-open range ``[lo, hi)`` of *day numbers*: integers counting days on the
+proleptic Gregorian calendar, day 0 = 1970-01-01. Plain ints rather than ``datetime`` objects
+because historians need dates before year 1. EDTF numbers years astronomically: ``0000`` is
+1 BCE (a leap year), ``-0044`` is 45 BCE, so Caesar's death (15 March 44 BCE) is ``-0043-03-15``.
+Unbounded ends use the sentinels :data:`NEG_INF` and :data:`POS_INF`; long years beyond the
+range of about 5.8 million years either side are clamped into them.
+
+Dates are written in EDTF. The ``edtf`` package is used only to *validate* the syntax; the
+bounds come from this module's own rules, because edtf's fuzzy bounds are far too wide for us
+(``2023-11~`` spans two years, an unknown start is padded by ten years). An approximate or
+uncertain date is widened on each side by one unit of its own precision, a day by a week
+(the table ``_FUZZ``).
+
+A claim's valid time is a :class:`Span` with four bounds, from the start date A and end date B:
+
+* ``start_lo`` / ``start_hi``: earliest / latest possible first day the claim held
+  (``A.lo`` and ``A.hi - 1``);
+* ``end_lo`` / ``end_hi``: earliest / latest possible first day it no longer held
+  (``B.lo + 1`` and ``B.hi``), so the end date's days are included.
+
+As of day V the claim HOLDS if ``start_hi <= V < end_lo`` (it certainly held), is a MAYBE if
+``start_lo <= V < end_hi`` otherwise, and is NOT outside that.
+
+A single date X is the span ``X/X``. Open ends (``..``) mean "from forever" / "still holds";
+unknown ends (empty) mean "unknown". ``../..`` is accepted and means "always holds";
+``/``, ``../`` and ``/..`` have no bounds at all and are rejected.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+from functools import lru_cache
+
+import edtf
+
+NEG_INF: int = -(2**31) + 1
+"""Sentinel day: open or unknown start ("since forever")."""
+POS_INF: int = 2**31 - 1
+"""Sentinel day: open end ("still holds") or unknown end."""
+
+# How far an approximate (~), uncertain (?) or both (%) date is widened, on BOTH sides, keyed
+# by the date's precision. One unit of the precision itself ("about November 2023" may be late
+# October or early December, not another year), except a day, which gets a week. The three
+# qualifiers widen alike and never stack. Coarser-than-year precisions (201X~, 19XX~) still
+# widen by one year only: the unspecified digits already make them wide.
+_FUZZ: dict[str, tuple[str, int]] = {
+    "day": ("days", 7),
+    "month": ("months", 1),
+    "season": ("months", 1),
+    "year": ("years", 1),
+    "decade": ("years", 1),
+    "century": ("years", 1),
+    "millennium": ("years", 1),
+    "millennia": ("years", 1),
+}
+
+# EDTF "seasons" (level 1: 21-24; level 2: 25-41) as (first month, number of months).
+# Northern meteorological seasons; a winter/last part runs into the next year.
+_SEASONS: dict[int, tuple[int, int]] = {
+    21: (3, 3), 22: (6, 3), 23: (9, 3), 24: (12, 3),  # spring, summer, autumn, winter
+    25: (3, 3), 26: (6, 3), 27: (9, 3), 28: (12, 3),  # the same, northern hemisphere
+    29: (9, 3), 30: (12, 3), 31: (3, 3), 32: (6, 3),  # southern spring..winter
+    33: (1, 3), 34: (4, 3), 35: (7, 3), 36: (10, 3),  # quarters
+    37: (1, 4), 38: (5, 4), 39: (9, 4),  # quadrimesters
+    40: (1, 6), 41: (7, 6),  # semesters
+}  # fmt: skip
+
+# Number of unspecified / insignificant trailing year digits -> precision name.
+_YEAR_PRECISION = {0: "year", 1: "decade", 2: "century", 3: "millennium"}
+
+# Long years beyond this many digits are out of range anyway; don't build huge ints for them.
+_MAX_YEAR_DIGITS = 12
+
+_QUALIFIERS = "?~%"
+_DATE_RE = re.compile(
+    r"(?P<sign>-?)(?P<year>[0-9X]{4})(?:S(?P<sig>\d+))?"
+    r"(?:-(?P<month>[0-9X]{2})(?:-(?P<day>[0-9X]{2}))?)?"
+    r"(?:T(?P<time>.+))?",
+    re.ASCII,
+)
+_LONG_YEAR_RE = re.compile(
+    r"Y(?P<sign>-?)(?P<digits>\d+)(?:E(?P<exp>\d+))?(?:S(?P<sig>\d+))?", re.ASCII
+)
+_SEASON_RE = re.compile(r"-?\d{4}-(2[1-9]|3\d|4[01])", re.ASCII)
+# Year-month-day anywhere in a string, to explain why edtf rejected e.g. 2023-02-30.
+_YMD_RE = re.compile(r"(?<![\dX])(-?\d{4})-(\d{2})-(\d{2})(?!\d)", re.ASCII)
+
+
+class DateError(ValueError):
+    """A date or span that cannot be used; the message is one line and quotes the input."""
+
+
+class Status(StrEnum):
+    """Whether a claim holds on a given day (a str: Status.HOLDS == "HOLDS")."""
+
+    HOLDS = "HOLDS"
+    MAYBE = "MAYBE"
+    NOT = "NOT"
+
+
+# ---------------------------------------------------------------------------------------------
+# Calendar arithmetic (Howard Hinnant's algorithms; exact for any int year)
+
+
+def _is_leap(year: int) -> bool:
+    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+
+
+def _days_in_month(year: int, month: int) -> int:
+    if month == 2:
+        return 29 if _is_leap(year) else 28
+    return 30 if month in (4, 6, 9, 11) else 31
+
+
+def day_number(year: int, month: int, day: int) -> int:
+    """Proleptic Gregorian date -> day number (0 = 1970-01-01). Year 0 is 1 BCE."""
+    if not 1 <= month <= 12 or not 1 <= day <= _days_in_month(year, month):
+        raise ValueError(f"no such date: year {year}, month {month}, day {day}")
+    y = year - 1 if month <= 2 else year
+    era = y // 400
+    yoe = y - era * 400  # year of era, 0..399
+    doy = (153 * (month + (-3 if month > 2 else 9)) + 2) // 5 + day - 1  # day of year from Mar 1
+    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy  # day of era, 0..146096
+    return era * 146097 + doe - 719468
+
+
+def _civil(day: int) -> tuple[int, int, int]:
+    """Day number -> (year, month, day); the inverse of :func:`day_number`."""
+    z = day + 719468
+    era = z // 146097
+    doe = z - era * 146097
+    yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
+    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
+    mp = (5 * doy + 2) // 153
+    d = doy - (153 * mp + 2) // 5 + 1
+    m = mp + 3 if mp < 10 else mp - 9
+    return yoe + era * 400 + (1 if m <= 2 else 0), m, d
+
+
+def day_to_iso(day: int) -> str:
+    """Day number -> ISO/EDTF text: '2023-11-17', '-0044-03-15', 'Y12345-01-01'; sentinels '..'."""
+    if day <= NEG_INF or day >= POS_INF:
+        return ".."
+    year, month, d = _civil(day)
+    if -9999 <= year <= 9999:
+        sign = "-" if year < 0 else ""
+        return f"{sign}{abs(year):04d}-{month:02d}-{d:02d}"
+    return f"Y{year}-{month:02d}-{d:02d}"
+
+
+def _month_start(year: int, month: int) -> int:
+    """Day number of the first of ``month``, which may run past 12 or below 1."""
+    return day_number(year + (month - 1) // 12, (month - 1) % 12 + 1, 1)
+
+
+def _shift(day: int, unit: str, n: int) -> int:
+    """Move ``day`` by n days, or n months/years when it is the first of a month/year."""
+    if unit == "days":
+        return day + n
+    year, month, _ = _civil(day)
+    return _month_start(year, month + (n if unit == "months" else 12 * n))
+
+
+def _clamp(lo: int, hi: int) -> tuple[int, int]:
+    """Clamp a range into the sentinels, keeping it at least one day long."""
+    return max(NEG_INF, min(lo, POS_INF - 1)), max(NEG_INF + 1, min(hi, POS_INF))
+
+
+# ---------------------------------------------------------------------------------------------
+# Parsing one EDTF date
+
+
+@dataclass(frozen=True)
+class DateRange:
+    """The days ``[lo, hi)`` a single EDTF date covers, after fuzz padding."""
+
+    text: str
+    lo: int
+    hi: int
+    precision: str  # day | month | season | year | decade | century | millennium | millennia
+    approximate: bool  # ~ or %
+    uncertain: bool  # ? or %
+
+
+@dataclass(frozen=True)
+class _Raw:
+    """A date's exact range before fuzz padding and clamping."""
+
+    lo: int
+    hi: int
+    precision: str
+    approximate: bool
+    uncertain: bool
+
+
+def _not_valid(text: str, why: str = "") -> DateError:
+    return DateError(f"{text!r} is not a valid EDTF date" + (f": {why}" if why else ""))
+
+
+def _unsupported(text: str, why: str) -> DateError:
+    return DateError(f"{text!r} is valid EDTF but not supported here: {why}")
+
+
+def _no_bounds(text: str, why: str = "") -> DateError:
+    return DateError(f"{text!r} has no bounds" + (f": {why}" if why else ""))
+
+
+def _is_interval(text: str) -> bool:
+    return "/" in text or text.startswith("..") or text.endswith("..")
+
+
+@lru_cache(maxsize=4096)
+def _edtf_kind(text: str) -> str | None:
+    """Validate ``text`` with edtf: the class name of what it parsed, or None if invalid."""
+    try:
+        # edtf print()s to stdout when one of its classes fails to build; keep stdout clean.
+        with contextlib.redirect_stdout(io.StringIO()):
+            parsed = edtf.parse_edtf(text)
+    except Exception:  # not only EDTFParseException: also TypeError/AttributeError at times
+        return None
+    return None if parsed is None else type(parsed).__name__
+
+
+def _explain_bad_day(text: str) -> str:
+    """Why edtf rejected a date like 2023-02-30, if that is the reason; else ''."""
+    for year, month, day in _YMD_RE.findall(text):
+        if 1 <= int(month) <= 12 and _days_in_month(int(year), int(month)) < int(day) <= 31:
+            return f"day {int(day)} is out of range for {year}-{month}"
+    return ""
+
+
+def _validate_single(text: str) -> None:
+    """edtf-validate one date (not an interval); reject the forms we cannot bound."""
+    kind = _edtf_kind(text)
+    # edtf accepts a qualified season (2001-21~) as an interval end but not on its own;
+    # we accept it on its own too, since its bounds are well defined.
+    if kind is None and text[-1] in _QUALIFIERS and _SEASON_RE.fullmatch(text[:-1]):
+        kind = _edtf_kind(text[:-1])
+    if kind is None:
+        raise _not_valid(text, _explain_bad_day(text))
+    if kind in ("OneOfASet", "MultipleDates"):
+        raise _unsupported(text, "sets of dates; use an interval")
+    if "^" in text:  # edtf silently drops a season qualifier such as 2001-21^Southern
+        raise _unsupported(text, "qualified seasons")
+
+
+def _year_block(sign: str, digits: str, unknown: int) -> tuple[int, int]:
+    """Years [first, last + 1) of a year whose last ``unknown`` digits are unknown."""
+    size = 10**unknown
+    prefix = int(digits[: len(digits) - unknown] or "0")
+    if sign:
+        return -((prefix + 1) * size - 1), -(prefix * size) + 1
+    return prefix * size, (prefix + 1) * size
+
+
+def _years(first: int, stop: int) -> tuple[int, int]:
+    """Day range of whole years [first, stop)."""
+    return day_number(first, 1, 1), day_number(stop, 1, 1)
+
+
+def _parse_long_year(quote: str, m: re.Match[str]) -> tuple[int, int, str]:
+    sign, digits, exp, sig = m["sign"], m["digits"], m["exp"], m["sig"]
+    if exp is not None:
+        if len(digits) + int(exp) > _MAX_YEAR_DIGITS:
+            digits = "1" + "0" * _MAX_YEAR_DIGITS
+        else:
+            digits = str(int(digits) * 10 ** int(exp))
+    digits = digits.lstrip("0") or "0"
+    if len(digits) > _MAX_YEAR_DIGITS:  # far outside the day range: clamped anyway
+        digits = "1" + "0" * _MAX_YEAR_DIGITS
+    unknown = _insignificant(quote, digits, sig)
+    first, stop = _year_block(sign, digits, unknown)
+    return *_years(first, stop), _precision(unknown)
+
+
+def _insignificant(quote: str, digits: str, sig: str | None) -> int:
+    """Number of trailing year digits made unknown by significant digits (1950S2 -> 2)."""
+    if sig is None:
+        return 0
+    if int(sig) == 0:
+        raise _unsupported(quote, "zero significant digits")
+    return max(0, len(digits) - int(sig))
+
+
+def _precision(unknown_digits: int) -> str:
+    return _YEAR_PRECISION.get(unknown_digits, "millennia")
+
+
+def _parse_raw(text: str, quote: str) -> _Raw:
+    """The exact (unpadded) range of one date already validated by edtf.
+
+    ``quote`` is the whole input, for error messages (``text`` may be one end of an interval).
+    """
+    approximate = "~" in text or "%" in text
+    uncertain = "?" in text or "%" in text
+    # Qualifiers may sit on any component (2004-06~-11, ?2004); they apply to the whole date.
+    # edtf also lets whitespace through between its tokens (2023-11-17 ~).
+    bare = "".join(text.split()).translate({ord(c): None for c in _QUALIFIERS})
+
+    if long := _LONG_YEAR_RE.fullmatch(bare):
+        lo, hi, precision = _parse_long_year(quote, long)
+        return _Raw(lo, hi, precision, approximate, uncertain)
+
+    m = _DATE_RE.fullmatch(bare)
+    if m is None:
+        raise _unsupported(quote, "this form of date")
+    sign, year_s, month_s, day_s = m["sign"], m["year"], m["month"], m["day"]
+
+    # Unspecified digits (X): only trailing year digits, and whole months or days.
+    fields = [year_s] + [f for f in (month_s, day_s) if f is not None]
+    if "X" in bare:
+        if not re.fullmatch(r"\d*X*", "".join(fields)) or any(
+            "X" in f and f != "XX" for f in fields[1:]
+        ):
+            raise _unsupported(
+                quote, "unspecified digits (X) must end the date and cover whole months/days"
+            )
+        if year_s == "XXXX":
+            raise _no_bounds(quote, "the year is unspecified (XXXX)")
+
+    unknown = year_s.count("X")
+    if m["sig"] is not None:
+        if month_s is not None:
+            raise _unsupported(quote, "significant digits (S) on a year with month or day")
+        unknown = _insignificant(quote, year_s, m["sig"])
+    if unknown:
+        lo, hi = _years(*_year_block(sign, year_s, unknown))
+        return _Raw(lo, hi, _precision(unknown), approximate, uncertain)
+
+    year = int(sign + year_s)
+    if month_s is None or month_s == "XX":
+        return _Raw(*_years(year, year + 1), "year", approximate, uncertain)
+    month = int(month_s)
+    if month in _SEASONS and day_s is None:
+        first, length = _SEASONS[month]
+        lo, hi = _month_start(year, first), _month_start(year, first + length)
+        return _Raw(lo, hi, "season", approximate, uncertain)
+    if not 1 <= month <= 12:
+        raise _not_valid(quote, f"month {month_s} is out of range")
+    if day_s is None or day_s == "XX":
+        lo, hi = _month_start(year, month), _month_start(year, month + 1)
+        return _Raw(lo, hi, "month", approximate, uncertain)
+    day = int(day_s)
+    if not 1 <= day <= _days_in_month(year, month):
+        raise _not_valid(quote, f"day {day} is out of range for {sign}{year_s}-{month_s}")
+    lo = day_number(year, month, day)  # a date-time (T...) is just its day
+    return _Raw(lo, lo + 1, "day", approximate, uncertain)
+
+
+def _single(text: str) -> str:
+    """Strip ``text`` and check it is one date, not empty and not an interval."""
+    t = text.strip()
+    if not t:
+        raise DateError("empty date")
+    if _is_interval(t):
+        raise DateError(f"{t!r} is an interval; give one date")
+    return t
+
+
+def _pad(text: str, raw: _Raw) -> DateRange:
+    lo, hi = raw.lo, raw.hi
+    if raw.approximate or raw.uncertain:
+        unit, n = _FUZZ[raw.precision]
+        lo, hi = _shift(lo, unit, -n), _shift(hi, unit, n)
+    lo, hi = _clamp(lo, hi)
+    return DateRange(text, lo, hi, raw.precision, raw.approximate, raw.uncertain)
+
+
+def parse_date(text: str) -> DateRange:
+    """One EDTF date (not an interval) -> the days it covers, widened if ~, ? or %."""
+    t = _single(text)
+    _validate_single(t)
+    return _pad(t, _parse_raw(t, t))
+
+
+def parse_day(text: str) -> int:
+    """A query date ("as of"): 'today' (UTC) or one EDTF date -> the LAST day it covers.
+
+    No fuzz padding: 'as of 2023-11~' is 2023-11-30, 'as of 2018' is 2018-12-31.
+    """
+    t = text.strip()
+    if t.lower() == "today":
+        now = datetime.now(UTC).date()
+        return day_number(now.year, now.month, now.day)
+    t = _single(t)
+    _validate_single(t)
+    raw = _parse_raw(t, t)
+    return _clamp(raw.lo, raw.hi)[1] - 1
+
+
+def known_day(text: str) -> int:
+    """A claim's known_at (EDTF date) -> the last day of its padded range ("surely known by")."""
+    return parse_date(text).hi - 1
+
+
+# ---------------------------------------------------------------------------------------------
+# Spans
+
+
+@dataclass(frozen=True)
+class Span:
+    """A claim's valid time as the four bounds of DESIGN §2 (see the module docstring)."""
+
+    text: str
+    start_lo: int  # earliest possible first day it held
+    start_hi: int  # latest possible first day it held
+    end_lo: int  # earliest possible first day it no longer held (exclusive end)
+    end_hi: int  # latest possible first day it no longer held
+
+    @property
+    def open_end(self) -> bool:
+        """True if the end is '..': the claim still holds."""
+        return self.end_lo >= POS_INF
+
+
+def _side(whole: str, side: str) -> DateRange:
+    """One end of an interval already validated by edtf as a whole."""
+    return _pad(whole, _parse_raw(side, whole))
+
+
+def parse_span(text: str) -> Span:
+    """A date or an interval -> Span.
+
+    ``A/B`` covers A's first day to B's last; a single date X means ``X/X``. ``A/..`` still
+    holds, ``../B`` (also written ``..B``) held since forever, ``A/`` and ``/B`` have an unknown
+    end or start. ``A..`` is accepted as ``A/..``. ``../..`` means "always"; ``/``, ``../``,
+    ``/..`` and ``..`` have no bounds and are errors.
+    """
+    t = text.strip()
+    if not t:
+        raise DateError("empty date")
+    if t == "..":
+        raise _no_bounds(t)
+    if not _is_interval(t):
+        d = parse_date(t)
+        return Span(t, d.lo, d.hi - 1, d.lo + 1, d.hi)
+
+    full = t
+    if t.startswith("..") and not t.startswith("../"):
+        full = "../" + t[2:]
+    elif t.endswith("..") and not t.endswith("/.."):
+        full = t[:-2] + "/.."
+    lower, _, upper = (side.strip() for side in full.partition("/"))
+    if lower in ("", "..") and upper in ("", ".."):
+        if lower == upper == "..":
+            return Span(t, NEG_INF, NEG_INF, POS_INF, POS_INF)
+        raise _no_bounds(t)
+    if _edtf_kind(full) not in ("Interval", "Level1Interval", "Level2Interval"):
+        raise _not_valid(t, _explain_bad_day(t))
+    a = None if lower in ("", "..") else _side(t, lower)
+    b = None if upper in ("", "..") else _side(t, upper)
+    if a is not None and b is not None and b.hi <= a.lo:
+        raise DateError(f"{t!r} ends before it starts")
+
+    if a is not None:
+        start_lo, start_hi = a.lo, a.hi - 1
+    elif lower == "" and b is not None:  # unknown start: it began by B's last day at the latest
+        start_lo, start_hi = NEG_INF, b.hi - 1
+    else:  # open start (..)
+        start_lo = start_hi = NEG_INF
+    if b is not None:
+        end_lo, end_hi = b.lo + 1, b.hi
+    elif upper == "" and a is not None:  # unknown end: it held on A's first day at least
+        end_lo, end_hi = a.lo + 1, POS_INF
+    else:  # open end (..): still holds
+        end_lo = end_hi = POS_INF
+    return Span(t, start_lo, start_hi, end_lo, end_hi)
+
+
+# ---------------------------------------------------------------------------------------------
+# Status
+
+
+def status_of(start_lo: int, start_hi: int, end_lo: int, end_hi: int, day: int) -> Status:
+    """HOLDS if start_hi <= day < end_lo; MAYBE if start_lo <= day < end_hi; else NOT."""
+    if start_hi <= day < end_lo:
+        return Status.HOLDS
+    if start_lo <= day < end_hi:
+        return Status.MAYBE
+    return Status.NOT
+
+
+def status(span: Span, day: int) -> Status:
+    """Whether ``span`` holds on ``day`` (see :func:`status_of`)."""
+    return status_of(span.start_lo, span.start_hi, span.end_lo, span.end_hi, day)

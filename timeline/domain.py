@@ -1,0 +1,199 @@
+"""The domain: what the archive records, as immutable pydantic events.
+
+Every fact enters the archive as one of these events and is never edited. The streams are:
+
+- a **predicate** stream per predicate name (label, single- or multi-valued);
+- an **entity** stream per entity (created, aliases added, merged into another);
+- a **source** stream per source document (registered once, with its full text);
+- a **claim** stream per claim (recorded, then perhaps retracted, superseded, reranked).
+
+Stream ids are UUIDs derived from stable natural keys (an entity's normalised first name, a
+source's id, a claim's id), so the same input always addresses the same stream: importing a
+file twice adds nothing, and two writers creating the same entity collide on the store's
+version check instead of making two.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import unicodedata
+from datetime import UTC, datetime
+from typing import Annotated, Literal
+from uuid import UUID, uuid5
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+#: Version of the stored event schema. Bump it with an upcaster in ``timeline.store``.
+SCHEMA_VERSION = 1
+
+_NAMESPACE = UUID("5b0e8f3c-3f5d-4b7e-9a36-7d1f0c2a9e11")
+
+Rank = Literal["preferred", "normal", "deprecated"]
+RANKS: tuple[str, ...] = ("preferred", "normal", "deprecated")
+EntityKind = Literal[
+    "person", "organization", "product", "project", "place", "event", "work", "concept", "other"
+]
+ENTITY_KINDS: tuple[str, ...] = EntityKind.__args__  # type: ignore[attr-defined]
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def normalise_name(name: str) -> str:
+    """The key under which a name or alias is looked up: case- and spacing-insensitive."""
+    folded = unicodedata.normalize("NFKC", name).casefold()
+    return re.sub(r"\s+", " ", folded).strip()
+
+
+def entity_stream(name: str) -> UUID:
+    return uuid5(_NAMESPACE, "entity:" + normalise_name(name))
+
+
+def source_stream(source_id: str) -> UUID:
+    return uuid5(_NAMESPACE, "source:" + source_id)
+
+
+def claim_stream(claim_id: str) -> UUID:
+    return uuid5(_NAMESPACE, "claim:" + claim_id)
+
+
+def predicate_stream(name: str) -> UUID:
+    return uuid5(_NAMESPACE, "predicate:" + name)
+
+
+class Citation(BaseModel):
+    """A source and a quote that appears verbatim in that source's text."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    source: Text
+    quote: Text
+
+
+def derive_claim_id(
+    subject: UUID,
+    predicate: str,
+    object: UUID | None,
+    value: str | None,
+    valid: str,
+    known_at: str,
+    citations: tuple[Citation, ...],
+) -> str:
+    """A claim id from its content, so that recording the same claim twice is one claim."""
+    content = json.dumps(
+        [
+            str(subject),
+            predicate,
+            str(object) if object else None,
+            value,
+            valid,
+            known_at,
+            sorted([c.source, c.quote] for c in citations),
+        ],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    return "c-" + hashlib.sha256(content.encode()).hexdigest()[:16]
+
+
+class DomainEvent(BaseModel):
+    """Base of every stored event: immutable, versioned, with the store's audit timestamp."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    originator_id: UUID
+    originator_version: int
+    timestamp: datetime = Field(default_factory=now)
+    schema_version: int = SCHEMA_VERSION
+
+
+# --- predicates -------------------------------------------------------------------------------
+
+
+class PredicateDefined(DomainEvent):
+    name: Text
+    label: str = ""
+    single: bool = False
+
+
+# --- entities ---------------------------------------------------------------------------------
+
+
+class EntityCreated(DomainEvent):
+    name: Text
+    kind: EntityKind = "other"
+    description: str = ""
+
+
+class AliasAdded(DomainEvent):
+    alias: Text
+
+
+class EntitiesMerged(DomainEvent):
+    """Recorded on the absorbed entity's stream: from now on it is ``into``."""
+
+    into: UUID
+    into_name: str
+
+
+# --- sources ----------------------------------------------------------------------------------
+
+
+class SourceRegistered(DomainEvent):
+    source_id: Text
+    title: Text
+    published: Text  # EDTF date
+    text: str
+    url: str = ""
+
+
+# --- claims -----------------------------------------------------------------------------------
+
+
+class ClaimRecorded(DomainEvent):
+    claim_id: Text
+    subject: UUID
+    predicate: Text
+    object: UUID | None = None
+    value: str | None = None
+    valid: Text  # EDTF date or interval
+    certainty: float = Field(default=1.0, ge=0.0, le=1.0)
+    rank: Rank = "normal"
+    citations: tuple[Citation, ...] = ()
+    known_at: Text  # EDTF date: when the archive could have known it
+    note: str = ""
+
+
+class ClaimRetracted(DomainEvent):
+    known_at: Text
+    reason: str = ""
+
+
+class ClaimSuperseded(DomainEvent):
+    by: Text  # id of the replacement claim, recorded in the same transaction
+    known_at: Text
+    reason: str = ""
+
+
+class ClaimReranked(DomainEvent):
+    rank: Rank
+    known_at: Text
+    reason: str = ""
+
+
+EVENT_TYPES: tuple[type[DomainEvent], ...] = (
+    PredicateDefined,
+    EntityCreated,
+    AliasAdded,
+    EntitiesMerged,
+    SourceRegistered,
+    ClaimRecorded,
+    ClaimRetracted,
+    ClaimSuperseded,
+    ClaimReranked,
+)

@@ -1,0 +1,321 @@
+"""Hindsight JSON (``hindsight/1``): import and export, documented in docs/format.md.
+
+The file format is described by the pydantic models below; the JSON Schema shipped in
+``timeline/schema/`` is generated from them (``python -m timeline.interchange --schema``), so the
+documentation and the validator cannot drift apart.
+
+An import is all or nothing: the whole file is validated against the archive and against
+itself, and only then appended in one transaction. The first bad record is reported by its
+place (``claims[41].valid: '2023-13' is not a valid EDTF date``). Importing the same file twice
+adds nothing: claims keep their ids (derived from content when the file gives none), entities
+and sources are matched by name and id.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from timeline.app import Archive, Batch
+from timeline.domain import ENTITY_KINDS, EntityKind, Rank
+from timeline.errors import HindsightError, InvalidInput
+
+FORMAT = "hindsight/1"
+SCHEMA_PATH = Path(__file__).with_name("schema") / "hindsight-1.schema.json"
+
+
+class _Record(BaseModel):
+    # Unknown fields are allowed: later versions may add fields, and these keep their meaning.
+    model_config = ConfigDict(extra="allow", strict=True)
+
+
+class PredicateRecord(_Record):
+    name: str
+    label: str = Field("", description="How the predicate reads in a sentence, or a template "
+                                       "with {subject}, {object} and {value}.")
+    single: bool = Field(False, description="Single-valued: disagreeing claims are CONTESTED.")
+
+
+class SourceRecord(_Record):
+    id: str
+    title: str
+    published: str = Field(description="EDTF date of publication.")
+    text: str | None = Field(None, description="The full text (or give `file`).")
+    file: str | None = Field(None, description="Path of the text, relative to this file.")
+    url: str = ""
+
+
+class EntityRecord(_Record):
+    name: str
+    kind: EntityKind = "other"
+    aliases: list[str] = []
+    description: str = ""
+
+
+class CitationRecord(_Record):
+    source: str
+    quote: str = Field(description="Verbatim text of the source.")
+
+
+class ClaimRecord(_Record):
+    id: str | None = Field(None, description="Stable id; derived from content when absent.")
+    subject: str
+    predicate: str
+    object: str | None = Field(None, description="An entity: the claim is a relationship.")
+    value: str | None = Field(None, description="A literal, or the relationship's quality.")
+    valid: str = Field(description="EDTF date or interval when the claim held.")
+    certainty: float = Field(1.0, ge=0.0, le=1.0)
+    rank: Rank = "normal"
+    known_at: str | None = Field(
+        None, description="EDTF date the archive could have known it (default: the first "
+                          "cited source's publication date).")
+    sources: list[CitationRecord] = []
+    note: str = ""
+
+
+class RetractionRecord(_Record):
+    claim: str
+    known_at: str
+    reason: str = ""
+
+
+class SupersessionRecord(_Record):
+    claim: str
+    by: str = Field(description="Id of the replacement claim (in this file or the archive).")
+    known_at: str
+    reason: str = ""
+
+
+class RerankRecord(_Record):
+    claim: str
+    rank: Rank
+    known_at: str
+    reason: str = ""
+
+
+class HindsightFile(_Record):
+    """A Hindsight archive, or part of one, as JSON."""
+
+    format: Literal["hindsight/1"]
+    predicates: list[PredicateRecord] = []
+    sources: list[SourceRecord] = []
+    entities: list[EntityRecord] = []
+    claims: list[ClaimRecord] = []
+    supersessions: list[SupersessionRecord] = []
+    retractions: list[RetractionRecord] = []
+    reranks: list[RerankRecord] = []
+
+
+def json_schema() -> dict[str, Any]:
+    schema = HindsightFile.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = "https://hindsight.example/schema/hindsight-1.schema.json"
+    return schema
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+
+def _place(loc: tuple[int | str, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "file"
+
+
+def _explain(error: dict[str, Any]) -> str:
+    kind, given = error["type"], error.get("input")
+    if kind == "missing":
+        return "is missing"
+    if kind == "literal_error" and error["loc"] == ("format",):
+        return f"'{given}' is not a format this Hindsight reads (expected '{FORMAT}')"
+    if kind == "literal_error" and error["loc"][-1] == "kind":
+        return f"'{given}' is not one of {', '.join(ENTITY_KINDS)}"
+    message = str(error["msg"])
+    return message[0].lower() + message[1:]
+
+
+def read_file(path: Path) -> tuple[HindsightFile, Path]:
+    """Parse and type-check a file; errors name the place (``claims[2].valid: …``)."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InvalidInput(f"{path}: cannot read ({exc.strerror})") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(
+            f"{path}: not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start})"
+        ) from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InvalidInput(
+            f"{path}: not valid JSON: line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+    return parse(data, str(path)), path.parent
+
+
+def parse(data: Any, where: str = "file") -> HindsightFile:
+    if not isinstance(data, dict):
+        raise InvalidInput(f"{where}: a Hindsight file is a JSON object with \"format\": "
+                           f"\"{FORMAT}\"")
+    try:
+        return HindsightFile.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise InvalidInput(f"{_place(first['loc'])}: {_explain(dict(first))}") from None
+
+
+# --- importing --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    events: int
+    claims: int
+    sources: int
+    entities: int
+
+
+def _located(place: str, action: Any) -> Any:
+    try:
+        return action()
+    except InvalidInput as exc:
+        raise exc.at(place) from None
+    except HindsightError as exc:
+        raise type(exc)(f"{place}: {exc}") from None
+
+
+def _source_text(record: SourceRecord, base: Path | None) -> str:
+    if record.text is not None:
+        return record.text
+    if record.file is None:
+        raise InvalidInput("a source needs its text: give \"text\" or \"file\"", "text")
+    path = (base or Path.cwd()) / record.file
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InvalidInput(f"cannot read '{record.file}': {exc}", "file") from None
+
+
+def stage(batch: Batch, doc: HindsightFile, base: Path | None = None) -> None:
+    """Validate a whole document into a batch (nothing is written until it commits)."""
+    for k, p in enumerate(doc.predicates):
+        _located(f"predicates[{k}]",
+                 lambda p=p: batch.predicate(p.name, p.label, p.single, redefine=True))
+    published: dict[str, str] = {}
+    for k, s in enumerate(doc.sources):
+        def add_source(s: SourceRecord = s) -> None:
+            batch.source(s.id, s.title, s.published, _source_text(s, base), s.url)
+        _located(f"sources[{k}]", add_source)
+        published[s.id] = s.published
+    for k, e in enumerate(doc.entities):
+        def add_entity(e: EntityRecord = e) -> None:
+            batch.entity(e.name, e.kind, e.description)
+            for alias in e.aliases:
+                batch.alias(e.name, alias)
+        _located(f"entities[{k}]", add_entity)
+    for k, c in enumerate(doc.claims):
+        def add_claim(c: ClaimRecord = c) -> None:
+            known_at = c.known_at
+            if known_at is None and c.sources:
+                known_at = published.get(c.sources[0].source) or (
+                    batch.archive.source(c.sources[0].source)["published"]
+                    if batch.source_text(c.sources[0].source) is not None else None)
+            batch.record(c.subject, c.predicate, valid=c.valid, value=c.value, object=c.object,
+                         sources=[(s.source, s.quote) for s in c.sources], known_at=known_at,
+                         certainty=c.certainty, rank=c.rank, note=c.note, claim_id=c.id)
+        _located(f"claims[{k}]", add_claim)
+    for k, sup in enumerate(doc.supersessions):
+        _located(f"supersessions[{k}]", lambda sup=sup: _supersede(batch, sup))
+    for k, r in enumerate(doc.retractions):
+        _located(f"retractions[{k}]", lambda r=r: _retract(batch, r))
+    for k, rr in enumerate(doc.reranks):
+        _located(f"reranks[{k}]",
+                 lambda rr=rr: batch.rerank(rr.claim, rr.rank, rr.known_at, rr.reason))
+
+
+def _already_withdrawn(batch: Batch, claim_id: str, kind: str, **match: str) -> bool:
+    """True when the archive already holds this very correction (a repeated import)."""
+    return any(c["kind"] == kind and all(c[k] == v for k, v in match.items())
+               for c in batch.readmodel.corrections(claim_id))
+
+
+def _supersede(batch: Batch, s: SupersessionRecord) -> None:
+    if not _already_withdrawn(batch, s.claim, "superseded", by_claim=s.by, known_at=s.known_at):
+        batch.supersede(s.claim, by=s.by, known_at=s.known_at, reason=s.reason)
+
+
+def _retract(batch: Batch, r: RetractionRecord) -> None:
+    if not _already_withdrawn(batch, r.claim, "retracted", known_at=r.known_at):
+        batch.retract(r.claim, r.known_at, r.reason)
+
+
+def import_document(archive: Archive, doc: HindsightFile, base: Path | None = None
+                    ) -> ImportReport:
+    batch = archive.batch()
+    stage(batch, doc, base)
+    kinds = [type(e).__name__ for e in batch.events]
+    written = batch.commit()
+    return ImportReport(written, kinds.count("ClaimRecorded"), kinds.count("SourceRegistered"),
+                        kinds.count("EntityCreated"))
+
+
+def import_file(archive: Archive, path: Path) -> ImportReport:
+    doc, base = read_file(path)
+    return import_document(archive, doc, base)
+
+
+# --- exporting --------------------------------------------------------------------------------
+
+
+def export_document(archive: Archive) -> dict[str, Any]:
+    rm = archive.readmodel
+    names = archive.names
+    doc: dict[str, Any] = {"format": FORMAT}
+    doc["predicates"] = [{"name": n, "label": label, "single": single}
+                         for n, (label, single) in sorted(archive.predicates.items())]
+    doc["sources"] = [{"id": s["id"], "title": s["title"], "published": s["published"],
+                       "url": s["url"], "text": s["text"]} for s in rm.sources()]
+    doc["entities"] = [{"name": e["name"], "kind": e["kind"], "aliases": e["aliases"],
+                        "description": e["description"]} for e in rm.entities()]
+    claims, retractions, supersessions, reranks = [], [], [], []
+    for claim_id in rm.claim_ids():
+        c = rm.claim(claim_id)
+        assert c is not None
+        claims.append({
+            "id": c.id, "subject": names[c.subject_id], "predicate": c.predicate,
+            "object": names[c.object_id] if c.object_id else None, "value": c.value,
+            "valid": c.valid, "certainty": c.certainty, "rank": c.rank,
+            "known_at": c.known_at, "sources": c.sources, "note": c.note})
+        for fix in rm.corrections(claim_id):
+            base = {"claim": c.id, "known_at": fix["known_at"], "reason": fix["reason"]}
+            if fix["kind"] == "retracted":
+                retractions.append(base)
+            elif fix["kind"] == "superseded":
+                supersessions.append({**base, "by": fix["by_claim"]})
+            else:
+                reranks.append({**base, "rank": fix["rank"]})
+    doc.update(claims=claims, supersessions=supersessions, retractions=retractions,
+               reranks=reranks)
+    return doc
+
+
+def export_file(archive: Archive, path: Path) -> int:
+    doc = export_document(archive)
+    tmp = path.with_name(path.name + ".part")
+    tmp.write_text(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    tmp.replace(path)
+    return len(doc["claims"])
+
+
+if __name__ == "__main__":  # pragma: no cover - maintenance entry point
+    if sys.argv[1:] == ["--schema"]:
+        SCHEMA_PATH.parent.mkdir(exist_ok=True)
+        SCHEMA_PATH.write_text(json.dumps(json_schema(), indent=2) + "\n")
+        print(SCHEMA_PATH)

@@ -1,0 +1,35 @@
+"""Where archives live, and the seed archive a new user starts with."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from platformdirs import user_data_dir
+
+ARCHIVE_NAME = "archive.sqlite"
+
+
+def data_dir() -> Path:
+    """The user's data folder (XDG_DATA_HOME is honoured on Linux)."""
+    return Path(user_data_dir("hindsight", appauthor=False))
+
+
+def default_archive() -> Path:
+    return data_dir() / ARCHIVE_NAME
+
+
+def seeds_dir() -> Path:
+    """The curated seed archive: beside the package in a checkout, bundled in an installer."""
+    override = os.environ.get("HINDSIGHT_SEEDS")
+    if override:
+        return Path(override)
+    bundle = getattr(sys, "_MEIPASS", None)
+    if bundle:
+        return Path(bundle) / "seeds"
+    return Path(__file__).resolve().parent.parent / "seeds"
+
+
+def seed_archive() -> Path:
+    return seeds_dir() / "archive.json"

@@ -1,0 +1,461 @@
+"""The read model: a projection of the event log into an SQLite database beside the archive.
+
+It follows the store's notification log from a saved checkpoint (``position``): opening an
+archive applies only the events written since, in one transaction with the new checkpoint, so
+a crash leaves the read model at a consistent earlier position and the next open catches up.
+
+The interval index is an R*Tree (``claim_index``). Each claim is a rectangle in two times:
+
+- valid time: from the earliest day it may have started to the last day it may have held;
+- known time: from the day its source made it known to the day before it was withdrawn
+  (retracted or superseded) — open when it never was.
+
+"As of V, as known on R" is then one stabbing query at the point (V, R); nothing is replayed.
+Everything here can be recomputed from the events (``rebuild``), so the read model carries its
+own layout version and is rebuilt, never migrated, when that changes.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import singledispatchmethod
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from timeline import dates
+from timeline.dates import NEG_INF, POS_INF
+from timeline.domain import (
+    AliasAdded,
+    ClaimRecorded,
+    ClaimReranked,
+    ClaimRetracted,
+    ClaimSuperseded,
+    DomainEvent,
+    EntitiesMerged,
+    EntityCreated,
+    PredicateDefined,
+    SourceRegistered,
+    normalise_name,
+)
+from timeline.store import EventStore, Notification
+
+#: Bump when the tables below change: an older read model is then rebuilt from the events.
+READMODEL_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS predicates (name TEXT PRIMARY KEY, label TEXT, single INTEGER);
+CREATE TABLE IF NOT EXISTS entities (
+    id TEXT PRIMARY KEY, name TEXT, kind TEXT, description TEXT, merged_into TEXT);
+CREATE TABLE IF NOT EXISTS names (
+    norm TEXT PRIMARY KEY, name TEXT, entity_id TEXT, is_alias INTEGER);
+CREATE INDEX IF NOT EXISTS names_entity ON names(entity_id);
+CREATE TABLE IF NOT EXISTS sources (
+    id TEXT PRIMARY KEY, title TEXT, published TEXT, published_day INTEGER, url TEXT,
+    text TEXT);
+CREATE TABLE IF NOT EXISTS claims (
+    n INTEGER PRIMARY KEY,
+    id TEXT UNIQUE NOT NULL,
+    subject_id TEXT NOT NULL, predicate TEXT NOT NULL, object_id TEXT, value TEXT,
+    slot_object TEXT NOT NULL, answer TEXT NOT NULL,
+    valid TEXT NOT NULL,
+    start_lo INTEGER, start_hi INTEGER, end_lo INTEGER, end_hi INTEGER,
+    certainty REAL, rank TEXT, reranked INTEGER DEFAULT 0,
+    known_at TEXT, known_day INTEGER, withdrawn_day INTEGER,
+    citations TEXT, note TEXT, recorded_at TEXT, position INTEGER);
+CREATE INDEX IF NOT EXISTS claims_slot ON claims(subject_id, predicate, slot_object, start_lo);
+CREATE INDEX IF NOT EXISTS claims_object ON claims(object_id, start_lo);
+CREATE INDEX IF NOT EXISTS claims_start ON claims(start_lo);
+CREATE TABLE IF NOT EXISTS claim_streams (stream TEXT PRIMARY KEY, claim_id TEXT);
+CREATE VIRTUAL TABLE IF NOT EXISTS claim_index USING rtree_i32(n, v_lo, v_hi, k_lo, k_hi);
+CREATE TABLE IF NOT EXISTS ranks (
+    claim_n INTEGER, known_day INTEGER, position INTEGER, rank TEXT);
+CREATE INDEX IF NOT EXISTS ranks_claim ON ranks(claim_n, known_day, position);
+CREATE TABLE IF NOT EXISTS corrections (
+    claim_id TEXT, kind TEXT, known_at TEXT, known_day INTEGER, rank TEXT, by_claim TEXT,
+    reason TEXT, recorded_at TEXT, position INTEGER);
+CREATE INDEX IF NOT EXISTS corrections_claim ON corrections(claim_id);
+"""
+
+_TABLES = ("meta", "predicates", "entities", "names", "sources", "claims", "claim_streams",
+           "claim_index", "ranks", "corrections")
+
+
+def readmodel_path(archive: Path) -> Path:
+    return archive.with_name(archive.name + ".index")
+
+
+@dataclass(frozen=True)
+class ClaimRow:
+    """One claim as the read model holds it (corrections already folded in)."""
+
+    n: int
+    id: str
+    subject_id: str
+    predicate: str
+    object_id: str | None
+    value: str | None
+    slot_object: str
+    answer: str
+    valid: str
+    start_lo: int
+    start_hi: int
+    end_lo: int
+    end_hi: int
+    certainty: float
+    rank: str
+    reranked: int
+    known_at: str
+    known_day: int
+    withdrawn_day: int
+    citations: str
+    note: str
+    recorded_at: str
+    position: int
+
+    @property
+    def sources(self) -> list[dict[str, str]]:
+        return list(json.loads(self.citations))
+
+
+_CLAIM_COLUMNS = ", ".join(f"c.{name}" for name in ClaimRow.__dataclass_fields__)
+
+
+class ReadModel:
+    """The projection and its queries. Pure SQL over the read model; no replay."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        conn = sqlite3.connect(str(path) if path else ":memory:", timeout=30,
+                               check_same_thread=False)
+        self.db = sqlite_utils.Database(conn)
+        if path:
+            self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self._create()
+        if self._meta("version") != str(READMODEL_VERSION):
+            self.reset()
+
+    # --- bookkeeping ------------------------------------------------------------------------
+
+    def _create(self) -> None:
+        self.db.conn.executescript(_SCHEMA)
+
+    def _meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+        return row[0] if row else None
+
+    def _set_meta(self, key: str, value: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
+
+    @property
+    def position(self) -> int:
+        return int(self._meta("position") or 0)
+
+    def reset(self) -> None:
+        """Forget everything: the next catch-up replays the whole log."""
+        with self.db.conn:
+            for table in _TABLES:
+                self.db.execute(f"DROP TABLE IF EXISTS {table}")
+        self._create()
+        with self.db.conn:
+            self._set_meta("version", str(READMODEL_VERSION))
+            self._set_meta("position", "0")
+
+    def catch_up(self, store: EventStore, batch: int = 5000) -> int:
+        """Apply every event after the checkpoint; returns how many were applied."""
+        if store.max_position() < self.position:
+            # The archive is not the one this read model was built from.
+            self.reset()
+        applied = 0
+        while True:
+            page = store.notifications(self.position, batch)
+            if not page:
+                return applied
+            self.apply_all(page)
+            applied += len(page)
+
+    def apply_all(self, notifications: Sequence[Notification]) -> None:
+        with self.db.conn:
+            for note in notifications:
+                self._position = note.position
+                self.apply(note.event)
+            self._set_meta("position", str(notifications[-1].position))
+
+    def close(self) -> None:
+        self.db.conn.close()
+
+    # --- the projection: one handler per event type ----------------------------------------
+
+    _position = 0
+
+    @singledispatchmethod
+    def apply(self, event: DomainEvent) -> None:  # pragma: no cover - every type is handled
+        raise TypeError(f"no projection for {type(event).__name__}")
+
+    @apply.register
+    def _(self, event: PredicateDefined) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO predicates VALUES (?, ?, ?)",
+            [event.name, event.label, int(event.single)],
+        )
+
+    @apply.register
+    def _(self, event: EntityCreated) -> None:
+        entity_id = str(event.originator_id)
+        self.db.execute(
+            "INSERT OR REPLACE INTO entities VALUES (?, ?, ?, ?, NULL)",
+            [entity_id, event.name, event.kind, event.description],
+        )
+        self._add_name(event.name, entity_id, is_alias=False)
+
+    @apply.register
+    def _(self, event: AliasAdded) -> None:
+        self._add_name(event.alias, self.canonical(str(event.originator_id)), is_alias=True)
+
+    def _add_name(self, name: str, entity_id: str, *, is_alias: bool) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO names VALUES (?, ?, ?, ?)",
+            [normalise_name(name), name, entity_id, int(is_alias)],
+        )
+
+    @apply.register
+    def _(self, event: EntitiesMerged) -> None:
+        absorbed, into = str(event.originator_id), self.canonical(str(event.into))
+        self.db.execute("UPDATE entities SET merged_into = ? WHERE id = ?", [into, absorbed])
+        self.db.execute("UPDATE entities SET merged_into = ? WHERE merged_into = ?",
+                        [into, absorbed])
+        self.db.execute("UPDATE names SET entity_id = ?, is_alias = 1 WHERE entity_id = ?",
+                        [into, absorbed])
+        self.db.execute("UPDATE claims SET subject_id = ? WHERE subject_id = ?", [into, absorbed])
+        self.db.execute("UPDATE claims SET object_id = ? WHERE object_id = ?", [into, absorbed])
+        self.db.execute(
+            "UPDATE claims SET slot_object = ? WHERE slot_object = ?", [into, absorbed]
+        )
+        self.db.execute(
+            "UPDATE claims SET answer = ? WHERE answer = ?",
+            ["entity:" + into, "entity:" + absorbed],
+        )
+
+    @apply.register
+    def _(self, event: SourceRegistered) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?, ?)",
+            [event.source_id, event.title, event.published,
+             dates.known_day(event.published), event.url, event.text],
+        )
+
+    @apply.register
+    def _(self, event: ClaimRecorded) -> None:
+        span = dates.parse_span(event.valid)
+        subject = self.canonical(str(event.subject))
+        obj = self.canonical(str(event.object)) if event.object else None
+        slot_object = obj if (obj and event.value is not None) else ""
+        answer = event.value if event.value is not None else "entity:" + (obj or "")
+        known = dates.known_day(event.known_at)
+        cursor = self.db.execute(
+            "INSERT INTO claims (id, subject_id, predicate, object_id, value, slot_object, "
+            "answer, valid, start_lo, start_hi, end_lo, end_hi, certainty, rank, known_at, "
+            "known_day, withdrawn_day, citations, note, recorded_at, position) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [event.claim_id, subject, event.predicate, obj, event.value, slot_object, answer,
+             event.valid, span.start_lo, span.start_hi, span.end_lo, span.end_hi,
+             event.certainty, event.rank, event.known_at, known, POS_INF,
+             json.dumps([c.model_dump() for c in event.citations], ensure_ascii=False),
+             event.note, event.timestamp.isoformat(), self._position],
+        )
+        n = cursor.lastrowid
+        self.db.execute("INSERT INTO claim_streams VALUES (?, ?)",
+                        [str(event.originator_id), event.claim_id])
+        self.db.execute(
+            "INSERT INTO claim_index VALUES (?, ?, ?, ?, ?)",
+            [n, span.start_lo, span.end_hi - 1, known, POS_INF],
+        )
+        self.db.execute("INSERT INTO ranks VALUES (?, ?, ?, ?)",
+                        [n, known, self._position, event.rank])
+
+    @apply.register
+    def _(self, event: ClaimRetracted) -> None:
+        claim_id = self._claim_id(event)
+        self._withdraw(claim_id, dates.known_day(event.known_at))
+        self._correction(event, claim_id, "retracted")
+
+    @apply.register
+    def _(self, event: ClaimSuperseded) -> None:
+        claim_id = self._claim_id(event)
+        self._withdraw(claim_id, dates.known_day(event.known_at))
+        self._correction(event, claim_id, "superseded", by_claim=event.by)
+
+    @apply.register
+    def _(self, event: ClaimReranked) -> None:
+        claim_id = self._claim_id(event)
+        n = self._claim_n(claim_id)
+        self.db.execute("INSERT INTO ranks VALUES (?, ?, ?, ?)",
+                        [n, dates.known_day(event.known_at), self._position, event.rank])
+        self.db.execute("UPDATE claims SET reranked = 1 WHERE n = ?", [n])
+        self._correction(event, claim_id, "reranked", rank=event.rank)
+
+    def _claim_id(self, event: DomainEvent) -> str:
+        # Corrections live on the claim's stream; the stream id is derived from the claim id.
+        row = self.db.execute("SELECT claim_id FROM claim_streams WHERE stream = ?",
+                              [str(event.originator_id)]).fetchone()
+        return str(row[0])
+
+    def _claim_n(self, claim_id: str) -> int:
+        return int(self.db.execute("SELECT n FROM claims WHERE id = ?", [claim_id]).fetchone()[0])
+
+    def _withdraw(self, claim_id: str, day: int) -> None:
+        row = self.db.execute(
+            "SELECT n, known_day, withdrawn_day FROM claims WHERE id = ?", [claim_id]
+        ).fetchone()
+        n, known, withdrawn = row
+        withdrawn = min(withdrawn, day)
+        self.db.execute("UPDATE claims SET withdrawn_day = ? WHERE n = ?", [withdrawn, n])
+        if withdrawn <= known:
+            # Withdrawn before it was known: it is in no "as known on" answer at all.
+            self.db.execute("DELETE FROM claim_index WHERE n = ?", [n])
+        else:
+            self.db.execute("UPDATE claim_index SET k_hi = ? WHERE n = ?", [withdrawn - 1, n])
+
+    def _correction(self, event: Any, claim_id: str, kind: str, *, rank: str | None = None,
+                    by_claim: str | None = None) -> None:
+        self.db.execute(
+            "INSERT INTO corrections VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [claim_id, kind, event.known_at, dates.known_day(event.known_at), rank, by_claim,
+             event.reason, event.timestamp.isoformat(), self._position],
+        )
+
+    # --- lookups ----------------------------------------------------------------------------
+
+    def canonical(self, entity_id: str) -> str:
+        row = self.db.execute("SELECT merged_into FROM entities WHERE id = ?",
+                              [entity_id]).fetchone()
+        return row[0] if row and row[0] else entity_id
+
+    def resolve(self, name: str) -> str | None:
+        """The entity a name or alias stands for (after merges), or None."""
+        row = self.db.execute("SELECT entity_id FROM names WHERE norm = ?",
+                              [normalise_name(name)]).fetchone()
+        return self.canonical(row[0]) if row else None
+
+    def all_names(self) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT name FROM names ORDER BY name")]
+
+    def entity(self, entity_id: str) -> dict[str, Any]:
+        row = self.db.execute(
+            "SELECT id, name, kind, description FROM entities WHERE id = ?", [entity_id]
+        ).fetchone()
+        aliases = [r[0] for r in self.db.execute(
+            "SELECT name FROM names WHERE entity_id = ? AND norm != ? ORDER BY name",
+            [entity_id, normalise_name(row[1])])]
+        return {"id": row[0], "name": row[1], "kind": row[2], "description": row[3],
+                "aliases": aliases}
+
+    def entities(self) -> list[dict[str, Any]]:
+        rows = self.db.execute(
+            "SELECT id FROM entities WHERE merged_into IS NULL ORDER BY name").fetchall()
+        return [self.entity(r[0]) for r in rows]
+
+    def entity_names(self) -> dict[str, str]:
+        return dict(self.db.execute("SELECT id, name FROM entities").fetchall())
+
+    def merged_ids(self, entity_id: str) -> list[str]:
+        """The entity and every entity merged into it."""
+        rows = self.db.execute("SELECT id FROM entities WHERE merged_into = ?", [entity_id])
+        return [entity_id, *(r[0] for r in rows)]
+
+    def predicates(self) -> dict[str, tuple[str, bool]]:
+        return {name: (label, bool(single)) for name, label, single in
+                self.db.execute("SELECT name, label, single FROM predicates")}
+
+    def source(self, source_id: str) -> dict[str, Any] | None:
+        row = self.db.execute(
+            "SELECT id, title, published, url, text FROM sources WHERE id = ?", [source_id]
+        ).fetchone()
+        if row is None:
+            return None
+        return dict(zip(("id", "title", "published", "url", "text"), row, strict=True))
+
+    def sources(self) -> list[dict[str, Any]]:
+        ids = [r[0] for r in self.db.execute("SELECT id FROM sources ORDER BY id")]
+        return [s for s in map(self.source, ids) if s]
+
+    def claim(self, claim_id: str) -> ClaimRow | None:
+        row = self.db.execute(f"SELECT {_CLAIM_COLUMNS} FROM claims c WHERE c.id = ?",
+                              [claim_id]).fetchone()
+        return ClaimRow(*row) if row else None
+
+    def claim_ids(self) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT id FROM claims ORDER BY n")]
+
+    def corrections(self, claim_id: str) -> list[dict[str, Any]]:
+        cols = ("kind", "known_at", "rank", "by_claim", "reason", "recorded_at")
+        rows = self.db.execute(
+            f"SELECT {', '.join(cols)} FROM corrections WHERE claim_id = ? ORDER BY position",
+            [claim_id])
+        return [dict(zip(cols, r, strict=True)) for r in rows]
+
+    def counts(self) -> dict[str, int]:
+        return {t: int(self.db.execute(f"SELECT count(*) FROM {t}").fetchone()[0])
+                for t in ("entities", "sources", "claims", "corrections")}
+
+    # --- the stabbing queries ---------------------------------------------------------------
+
+    def stab(self, day: int, known: int, entity_ids: Sequence[str] | None = None
+             ) -> list[ClaimRow]:
+        """Claims that may hold on ``day`` and were believed on ``known``."""
+        where = "i.v_lo <= :v AND i.v_hi >= :v AND i.k_lo <= :r AND i.k_hi >= :r"
+        params: dict[str, Any] = {"v": day, "r": known}
+        if entity_ids is None:
+            sql = (f"SELECT {_CLAIM_COLUMNS} FROM claim_index i JOIN claims c ON c.n = i.n "
+                   f"WHERE {where}")
+        else:
+            marks = ", ".join(f":e{k}" for k in range(len(entity_ids)))
+            params.update({f"e{k}": e for k, e in enumerate(entity_ids)})
+            sql = " UNION ".join(
+                f"SELECT {_CLAIM_COLUMNS} FROM claims c JOIN claim_index i ON i.n = c.n "
+                f"WHERE c.{column} IN ({marks}) AND c.start_lo <= :v AND {where}"
+                for column in ("subject_id", "object_id"))
+        return [ClaimRow(*r) for r in self.db.execute(sql, params)]
+
+    def next_in_slot(self, claim: ClaimRow, known: int) -> Iterable[ClaimRow]:
+        """Claims of the same slot that start later and were believed on ``known``."""
+        rows = self.db.execute(
+            f"SELECT {_CLAIM_COLUMNS} FROM claims c WHERE c.subject_id = ? AND c.predicate = ? "
+            "AND c.slot_object = ? AND c.start_lo > ? AND c.known_day <= ? "
+            "AND c.withdrawn_day > ? ORDER BY c.start_lo",
+            [claim.subject_id, claim.predicate, claim.slot_object, claim.start_lo, known, known],
+        )
+        return (ClaimRow(*r) for r in rows)
+
+    def rank_on(self, claim: ClaimRow, known: int) -> str:
+        if not claim.reranked:
+            return claim.rank
+        row = self.db.execute(
+            "SELECT rank FROM ranks WHERE claim_n = ? AND known_day <= ? "
+            "ORDER BY known_day DESC, position DESC LIMIT 1", [claim.n, known]).fetchone()
+        return row[0] if row else claim.rank
+
+    def claims_about(self, entity_ids: Sequence[str]) -> list[ClaimRow]:
+        marks = ", ".join("?" * len(entity_ids))
+        sql = (f"SELECT {_CLAIM_COLUMNS} FROM claims c WHERE c.subject_id IN ({marks}) "
+               f"OR c.object_id IN ({marks}) ORDER BY c.start_lo, c.start_hi, c.n")
+        return [ClaimRow(*r) for r in self.db.execute(sql, [*entity_ids, *entity_ids])]
+
+    def all_claims(self) -> list[ClaimRow]:
+        sql = f"SELECT {_CLAIM_COLUMNS} FROM claims c ORDER BY c.start_lo, c.start_hi, c.n"
+        return [ClaimRow(*r) for r in self.db.execute(sql)]
+
+    def span(self) -> tuple[int, int] | None:
+        """First and last finite day the archive's claims mention."""
+        lo = self.db.execute(
+            "SELECT min(start_lo) FROM claims WHERE start_lo > ?", [NEG_INF]).fetchone()[0]
+        hi = self.db.execute(
+            "SELECT max(max(start_hi, CASE WHEN end_hi < ? THEN end_hi - 1 ELSE start_hi END)) "
+            "FROM claims", [POS_INF]).fetchone()[0]
+        return (lo, hi) if lo is not None else None

@@ -1,0 +1,116 @@
+"""The as-of projection: which claims hold on a day, and how sure we are.
+
+Pure functions of (candidate claims, V): the read model finds the candidates with a stabbing
+query; this module decides their status. The rules (DESIGN §2–§3, docs/time-model.md):
+
+1. **Inertia.** For a single-valued predicate, a claim whose end is open (``..``) or unknown
+   ends where the next claim of the same slot with a different answer starts. Its end is cut
+   to the successor's start bounds before its status is computed.
+2. **Status in time.** HOLDS if ``start_hi <= V < end_lo``; MAYBE if ``start_lo <= V <
+   end_hi``; otherwise the claim is not part of the state.
+3. **Ranks.** Deprecated claims are not part of the state. Within a single-valued slot, when
+   any live claim is preferred, the others are outranked and left out.
+4. **Contest.** Within a single-valued slot, live claims that give different answers are all
+   CONTESTED — unless one was cut by the other (a change, not a disagreement).
+
+A slot is (subject, predicate) — plus the object when the claim qualifies a relationship with a
+value ("Nadella relationship_with Altman = close allies"). A claim's answer is its value, or
+its object when it has no value.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from timeline.dates import POS_INF, Status, status_of
+from timeline.readmodel import ClaimRow
+
+CONTESTED = "CONTESTED"
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A claim found by the stabbing query, with what the day and known time make of it."""
+
+    claim: ClaimRow
+    rank: str
+    single: bool
+    successor: ClaimRow | None = None  # the next different answer in a single-valued slot
+
+    @property
+    def slot(self) -> tuple[str, str, str]:
+        return (self.claim.subject_id, self.claim.predicate, self.claim.slot_object)
+
+    @property
+    def end(self) -> tuple[int, int]:
+        claim, nxt = self.claim, self.successor
+        if nxt is None or claim.end_hi != POS_INF:
+            return claim.end_lo, claim.end_hi
+        return min(claim.end_lo, nxt.start_lo), nxt.start_hi
+
+
+@dataclass(frozen=True)
+class Fact:
+    claim: ClaimRow
+    status: str  # HOLDS, MAYBE or CONTESTED
+    temporal: Status  # HOLDS or MAYBE: what time alone says
+    rank: str
+    end_lo: int
+    end_hi: int
+    ended_by: str | None = None  # the claim that cut this one's open end (inertia)
+    contested_with: tuple[str, ...] = ()
+
+
+def temporal_status(candidate: Candidate, day: int) -> Status:
+    claim = candidate.claim
+    end_lo, end_hi = candidate.end
+    return status_of(claim.start_lo, claim.start_hi, end_lo, end_hi, day)
+
+
+def settle(candidates: Iterable[Candidate], day: int) -> list[Fact]:
+    """The facts of the state on ``day``, in the order the candidates came."""
+    live: list[tuple[Candidate, Status]] = []
+    for candidate in candidates:
+        when = temporal_status(candidate, day)
+        if when is not Status.NOT and candidate.rank != "deprecated":
+            live.append((candidate, when))
+
+    slots: dict[tuple[str, str, str], list[Candidate]] = defaultdict(list)
+    for candidate, _ in live:
+        if candidate.single:
+            slots[candidate.slot].append(candidate)
+
+    outranked: set[str] = set()
+    contested: dict[str, tuple[str, ...]] = {}
+    for members in slots.values():
+        if any(m.rank == "preferred" for m in members):
+            outranked.update(m.claim.id for m in members if m.rank != "preferred")
+            members = [m for m in members if m.rank == "preferred"]
+        ids = {m.claim.id for m in members}
+        rivals = [m for m in members if not (m.successor and m.successor.id in ids)]
+        if len({m.claim.answer for m in rivals}) > 1:
+            for m in rivals:
+                contested[m.claim.id] = tuple(
+                    r.claim.id for r in rivals if r.claim.answer != m.claim.answer)
+
+    facts = []
+    for candidate, when in live:
+        claim = candidate.claim
+        if claim.id in outranked:
+            continue
+        end_lo, end_hi = candidate.end
+        successor = candidate.successor
+        facts.append(Fact(
+            claim=claim,
+            status=CONTESTED if claim.id in contested else when.value,
+            temporal=when,
+            rank=candidate.rank,
+            end_lo=end_lo,
+            end_hi=end_hi,
+            ended_by=successor.id if successor and (end_lo, end_hi) != (
+                claim.end_lo, claim.end_hi) else None,
+            contested_with=contested.get(claim.id, ()),
+        ))
+    return facts
