@@ -230,7 +230,7 @@ def cmd_export(args: argparse.Namespace, archive: Archive) -> int:
 # --- the parser -------------------------------------------------------------------------------
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(plugins: Sequence[Plugin] = ()) -> argparse.ArgumentParser:
     archive_help = "archive file (default: your data folder, seeded on first use)"
     # On subcommands the option must not reset a value given before the subcommand.
     common = argparse.ArgumentParser(add_help=False)
@@ -346,12 +346,40 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file")
 
     command("rebuild", cmd_rebuild, "recompute the read model from the events")
+    for register in plugins:
+        register(sub, common)
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+#: A plugin adds subcommands: ``register(subparsers, common_parent_parser)``. Each command sets
+#: ``handler`` (called with the open archive) or ``run`` (called with the arguments alone,
+#: when it opens the archive itself, as the desktop app does).
+Plugin = Callable[[Any, argparse.ArgumentParser], None]
+
+
+def installed_plugins() -> list[Plugin]:
+    """Commands other packages add (the desktop app adds ``gui``), found by entry point so
+    that the engine never imports them."""
+    from importlib.metadata import entry_points
+
+    found = []
+    for point in entry_points(group="hindsight.commands"):
+        try:
+            found.append(point.load())
+        except ImportError:
+            continue  # an optional part that is not installed: its command is not offered
+    return found
+
+
+def main(argv: Sequence[str] | None = None, plugins: Sequence[Plugin] | None = None) -> int:
+    parser = build_parser(installed_plugins() if plugins is None else plugins)
     args = parser.parse_args(argv)
+    if getattr(args, "run", None):
+        try:
+            return int(args.run(args))
+        except HindsightError as exc:
+            print(f"hindsight: error: {exc}", file=sys.stderr)
+            return exc.exit_code
     if not getattr(args, "handler", None):
         parser.print_help()
         return 0

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -182,7 +183,7 @@ class ImportReport:
     entities: int
 
 
-def _located(place: str, action: Any) -> Any:
+def _at(place: str, action: Any) -> Any:
     try:
         return action()
     except InvalidInput as exc:
@@ -203,8 +204,38 @@ def _source_text(record: SourceRecord, base: Path | None) -> str:
         raise InvalidInput(f"cannot read '{record.file}': {exc}", "file") from None
 
 
-def stage(batch: Batch, doc: HindsightFile, base: Path | None = None) -> None:
+class ImportCancelled(HindsightError):
+    """The user cancelled an import before it was written: nothing was."""
+
+
+#: Called as ``progress(done, total)`` while a document is staged; returning False cancels.
+Progress = Callable[[int, int], bool]
+
+
+def _counting(doc: HindsightFile, progress: Progress | None) -> Callable[[], None]:
+    total = sum(len(getattr(doc, part)) for part in (
+        "predicates", "sources", "entities", "claims", "supersessions", "retractions",
+        "reranks"))
+    done = 0
+
+    def tick() -> None:
+        nonlocal done
+        done += 1
+        if progress is not None and (done % 50 == 0 or done == total) and not progress(
+                done, total):
+            raise ImportCancelled("import cancelled; nothing was written")
+    return tick
+
+
+def stage(batch: Batch, doc: HindsightFile, base: Path | None = None,
+          progress: Progress | None = None) -> None:
     """Validate a whole document into a batch (nothing is written until it commits)."""
+    tick = _counting(doc, progress)
+
+    def _located(place: str, action: Any) -> Any:
+        tick()
+        return _at(place, action)
+
     for k, p in enumerate(doc.predicates):
         _located(f"predicates[{k}]",
                  lambda p=p: batch.predicate(p.name, p.label, p.single, redefine=True))
@@ -256,19 +287,20 @@ def _retract(batch: Batch, r: RetractionRecord) -> None:
         batch.retract(r.claim, r.known_at, r.reason)
 
 
-def import_document(archive: Archive, doc: HindsightFile, base: Path | None = None
-                    ) -> ImportReport:
+def import_document(archive: Archive, doc: HindsightFile, base: Path | None = None,
+                    progress: Progress | None = None) -> ImportReport:
     batch = archive.batch()
-    stage(batch, doc, base)
+    stage(batch, doc, base, progress)
     kinds = [type(e).__name__ for e in batch.events]
     written = batch.commit()
     return ImportReport(written, kinds.count("ClaimRecorded"), kinds.count("SourceRegistered"),
                         kinds.count("EntityCreated"))
 
 
-def import_file(archive: Archive, path: Path) -> ImportReport:
+def import_file(archive: Archive, path: Path, progress: Progress | None = None
+                ) -> ImportReport:
     doc, base = read_file(path)
-    return import_document(archive, doc, base)
+    return import_document(archive, doc, base, progress)
 
 
 # --- exporting --------------------------------------------------------------------------------
