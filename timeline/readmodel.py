@@ -168,27 +168,48 @@ class ReadModel:
             self._set_meta("position", "0")
 
     def catch_up(self, store: EventStore, batch: int = 5000) -> int:
-        """Apply every event after the checkpoint; returns how many were applied."""
-        if store.max_position() < self.position:
+        """Apply every event after the checkpoint; returns how many were applied.
+
+        Several processes may share this read model (it lives beside the archive): each page
+        is applied under SQLite's write lock with the checkpoint re-read inside, so no event is
+        applied twice and none is skipped.
+        """
+        latest = store.max_position()
+        if latest < self.position:
             # The archive is not the one this read model was built from.
             self.reset()
         applied = 0
-        while True:
-            page = store.notifications(self.position, batch)
+        while self.position < latest:
+            conn = self.db.conn
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                page = store.notifications(self.position, batch)
+                if page:
+                    self.apply_all(page)
+                conn.commit()
+            except BaseException:
+                conn.rollback()
+                raise
             if not page:
-                return applied
-            self.apply_all(page)
+                break
             applied += len(page)
+        return applied
 
     def apply_all(self, notifications: Sequence[Notification]) -> None:
-        with self.db.conn:
-            for note in notifications:
-                self._position = note.position
-                self.apply(note.event)
-            self._set_meta("position", str(notifications[-1].position))
+        """Apply a page of events and move the checkpoint (inside the caller's transaction)."""
+        for note in notifications:
+            self._position = note.position
+            self.apply(note.event)
+        self._set_meta("position", str(notifications[-1].position))
 
     def close(self) -> None:
         self.db.conn.close()
+
+    def __enter__(self) -> ReadModel:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     # --- the projection: one handler per event type ----------------------------------------
 

@@ -1,0 +1,152 @@
+"""The read model: kept incrementally from a checkpoint, equal to a rebuild, queried by index."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from timeline import synthetic
+from timeline.app import Archive
+from timeline.dates import day_number
+from timeline.interchange import parse, stage
+from timeline.readmodel import READMODEL_VERSION, ReadModel, readmodel_path
+
+FIRST, LAST = day_number(1850, 1, 1), day_number(2030, 12, 31)
+
+
+def answers(archive: Archive, pairs: list[tuple[int, int | None]],
+            entity: str | None = None) -> list[dict]:
+    entities = [entity] if entity else []
+    return [archive.as_of(v, r, entities).to_json() for v, r in pairs]
+
+
+def random_pairs(n: int, seed: int = 7) -> list[tuple[int, int | None]]:
+    rng = random.Random(seed)
+    return [(rng.randint(FIRST, LAST), rng.choice([None, rng.randint(FIRST, LAST + 7000)]))
+            for _ in range(n)]
+
+
+def import_in_small_batches(archive: Archive, doc: dict, size: int) -> None:
+    """Write a document as many separate commits, so the read model catches up many times."""
+    parts = ["predicates", "sources", "entities", "claims", "supersessions", "retractions",
+             "reranks"]
+    for part in parts:
+        records = doc[part]
+        for k in range(0, len(records), size):
+            piece = {"format": "hindsight/1", part: records[k:k + size]}
+            batch = archive.batch()
+            stage(batch, parse(piece))
+            batch.commit()
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("rm") / "archive.sqlite"
+    with Archive.open(path) as archive:
+        import_in_small_batches(archive, synthetic.document(1500, seed=11, entities=60), 97)
+    return path
+
+
+def test_rebuild_and_incremental_give_identical_answers_for_many_pairs(built):
+    pairs = random_pairs(150)
+    with Archive.open(built) as archive:
+        name = archive.entities()[3]["name"]
+        incremental = answers(archive, pairs)
+        incremental_entity = answers(archive, pairs, name)
+        assert sum(len(a["facts"]) for a in incremental) > 1000  # the pairs see real states
+        assert any(f["status"] == "CONTESTED" for a in incremental for f in a["facts"])
+        assert any(a["known_as_of"] and a["facts"] for a in incremental)
+        events = archive.rebuild()
+        assert events == archive.store.max_position()
+        assert answers(archive, pairs) == incremental
+        assert answers(archive, pairs, name) == incremental_entity
+
+
+def test_a_lost_read_model_is_rebuilt_from_the_events_with_the_same_answers(built, tmp_path):
+    pairs = random_pairs(60, seed=3)
+    with Archive.open(built) as archive:
+        expected = answers(archive, pairs)
+    copy = tmp_path / "copy.sqlite"
+    copy.write_bytes(built.read_bytes())
+    assert not readmodel_path(copy).exists()
+    with Archive.open(copy) as archive:
+        assert archive.readmodel.position == archive.store.max_position()
+        assert answers(archive, pairs) == expected
+
+
+def test_reopening_replays_nothing(built, monkeypatch):
+    applied: list[object] = []
+    original = ReadModel.apply_all
+
+    def counting(self, notifications):
+        applied.extend(notifications)
+        return original(self, notifications)
+
+    monkeypatch.setattr(ReadModel, "apply_all", counting)
+    with Archive.open(built) as archive:
+        assert archive.readmodel.position == archive.store.max_position() > 1500
+        assert archive.as_of("1900-01-01").facts
+    assert applied == []
+
+
+def test_another_process_s_events_are_caught_up_from_the_checkpoint(tmp_path):
+    path = tmp_path / "a.sqlite"
+    with Archive.open(path) as reader, Archive.open(path) as writer:
+        first = writer.record("Ministry", "located_in", value="Vienna", valid="1850/..",
+                              known_at="1900")
+        # The read model lives beside the archive: the writer's catch-up serves the reader.
+        assert reader.refresh() == 0
+        assert [f.claim.id for f in reader.as_of("1900").facts] == [first]
+        # Events appended by a writer that has not caught up (e.g. it was killed) are applied
+        # by the next reader, exactly once, from the checkpoint.
+        batch = writer.batch()
+        second = batch.record("Ministry", "led_by", object="Metternich", valid="1821/1848",
+                              known_at="1900")
+        writer.store.append(batch.events)
+        assert reader.readmodel.claim(second) is None
+        assert reader.refresh() == len(batch.events) == 3  # predicate, entity, claim
+        assert reader.readmodel.claim(second) is not None
+        assert reader.refresh() == writer.refresh() == 0
+
+
+def test_a_read_model_of_another_archive_is_rebuilt(tmp_path):
+    big, small = tmp_path / "big.sqlite", tmp_path / "small.sqlite"
+    with Archive.open(big) as archive:
+        for k in range(5):
+            archive.record(f"Person {k}", "member_of", object="Council", valid="1900/..",
+                           known_at="1901")
+    with Archive.open(small) as archive:
+        archive.record("Only", "member_of", object="Club", valid="1900/..", known_at="1901")
+    readmodel_path(small).write_bytes(readmodel_path(big).read_bytes())
+    with Archive.open(small) as archive:
+        assert [f.subject for f in archive.as_of("1950").facts] == ["Only"]
+
+
+def test_an_older_read_model_layout_is_rebuilt(tmp_path):
+    path = tmp_path / "a.sqlite"
+    with Archive.open(path) as archive:
+        archive.record("Ministry", "located_in", value="Vienna", valid="1850/..",
+                       known_at="1900")
+    with ReadModel(readmodel_path(path)) as stale_check:
+        stale_check.db.execute("UPDATE meta SET value = '0' WHERE key = 'version'")
+        stale_check.db.conn.commit()
+    with Archive.open(path) as archive:
+        assert archive.readmodel._meta("version") == str(READMODEL_VERSION)
+        assert [f.subject for f in archive.as_of("1950").facts] == ["Ministry"]
+
+
+def test_an_as_of_query_is_a_stabbing_query_on_the_interval_index(built):
+    with Archive.open(built) as archive:
+        rm = archive.readmodel
+        plan = " ".join(str(row[-1]) for row in rm.db.execute(
+            "EXPLAIN QUERY PLAN SELECT c.id FROM claim_index i JOIN claims c ON c.n = i.n "
+            "WHERE i.v_lo <= 1 AND i.v_hi >= 1 AND i.k_lo <= 1 AND i.k_hi >= 1"))
+        # All four bounds are R*Tree constraints: v_lo <=, v_hi >=, k_lo <=, k_hi >=.
+        assert "SCAN i VIRTUAL TABLE INDEX 2:B0D1B2D3" in plan
+        entity = archive.entities()[0]["id"]
+        plan = " ".join(str(row[-1]) for row in rm.db.execute(
+            "EXPLAIN QUERY PLAN SELECT c.id FROM claims c WHERE c.subject_id = ? "
+            "AND c.start_lo <= 1", [entity]))
+        assert "USING INDEX claims_slot" in plan
