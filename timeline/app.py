@@ -433,10 +433,13 @@ class Batch:
     def readmodel(self) -> ReadModel:
         return self.archive.readmodel
 
-    def _emit(self, cls: type[DomainEvent], stream: UUID, **fields: Any) -> None:
+    def _emit(self, cls: type[DomainEvent], stream: UUID, *, new: bool = False,
+              **fields: Any) -> None:
+        """Queue an event at the stream's next version. ``new`` streams start at 1 without a
+        look-up: if another writer created the stream meanwhile, the store refuses the batch."""
         version = self._versions.get(stream)
         if version is None:
-            version = self.archive.store.version(stream)
+            version = 0 if new else self.archive.store.version(stream)
         version += 1
         self._versions[stream] = version
         self.events.append(cls(originator_id=stream, originator_version=version, **fields))
@@ -483,6 +486,13 @@ class Batch:
         self._entity_names[stream] = name
         self.created.append(name)
         return stream
+
+    def _role(self, name: str, role: str) -> UUID:
+        """The entity playing a role in a claim; errors name the role, not the entity."""
+        try:
+            return self.entity(name)
+        except InvalidInput as exc:
+            raise InvalidInput(exc.message, role) from None
 
     def alias(self, name: str, alias: str) -> None:
         entity = self.resolve(name)
@@ -575,8 +585,8 @@ class Batch:
             raise InvalidInput(f"rank '{rank}' is not one of {', '.join(RANKS)}", "rank")
         citations = self._citations(sources)
         self.predicate(predicate)
-        subject_id = self.entity(subject)
-        object_id = self.entity(object) if object is not None else None
+        subject_id = self._role(subject, "subject")
+        object_id = self._role(object, "object") if object is not None else None
         if claim_id is None:
             # Derived from the claim as given, so a file without known_at imports the same
             # ids on any day.
@@ -585,7 +595,7 @@ class Batch:
         if self.known_claim(claim_id) is not None:
             return claim_id
         stream = claim_stream(claim_id)
-        self._emit(ClaimRecorded, stream, claim_id=claim_id, subject=subject_id,
+        self._emit(ClaimRecorded, stream, new=True, claim_id=claim_id, subject=subject_id,
                    predicate=predicate, object=object_id, value=value, valid=valid.strip(),
                    certainty=certainty, rank=rank, citations=citations, known_at=known_at,
                    note=note)
@@ -621,10 +631,6 @@ class Batch:
         if by is None:
             fields = self._claim_fields(old)
             fields.update({k: v for k, v in replacement.items() if v is not None})
-            if "object" in replacement and "value" not in replacement:
-                fields["value"] = None
-            if "value" in replacement and "object" not in replacement:
-                fields["object"] = None if fields.get("value") else fields.get("object")
             fields["known_at"] = known
             by = self.record(**fields)
         elif self.known_claim(by) is None:

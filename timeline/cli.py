@@ -145,7 +145,8 @@ def _citations(args: argparse.Namespace) -> list[tuple[str, str]]:
     return list(zip(sources, quotes, strict=True))
 
 
-_POSITIONAL = {"date": "DATE", "date1": "DATE1", "date2": "DATE2"}
+_POSITIONAL = {"date": "DATE", "date1": "DATE1", "date2": "DATE2", "subject": "SUBJECT",
+               "predicate": "PREDICATE", "name": "NAME", "aliases": "ALIAS"}
 
 
 def _cli_field(exc: InvalidInput) -> InvalidInput:
@@ -259,17 +260,18 @@ def build_parser(plugins: Sequence[Plugin] = ()) -> argparse.ArgumentParser:
                        help="as the record stood on this date (default: everything known now)")
 
     p = command("as-of", cmd_as_of, "the state of the world on a date")
-    p.add_argument("date", help="EDTF or plain date; a month or year means its last day")
+    p.add_argument("date", metavar="DATE",
+                   help="EDTF or plain date; a month or year means its last day")
     filters(p)
     output(p)
 
     p = command("history", cmd_history, "every claim about an entity, in valid-time order")
-    p.add_argument("name")
+    p.add_argument("name", metavar="NAME")
     output(p)
 
     p = command("diff", cmd_diff, "what began, ended or changed between two dates")
-    p.add_argument("date1")
-    p.add_argument("date2")
+    p.add_argument("date1", metavar="DATE1")
+    p.add_argument("date2", metavar="DATE2")
     filters(p)
     output(p)
 
@@ -277,9 +279,9 @@ def build_parser(plugins: Sequence[Plugin] = ()) -> argparse.ArgumentParser:
     output(p)
 
     def claim_fields(p: argparse.ArgumentParser, required: bool) -> None:
-        what = p.add_mutually_exclusive_group(required=False)
-        what.add_argument("--value", help="a literal value")
-        what.add_argument("--object", metavar="ENTITY", help="another entity (a relationship)")
+        p.add_argument("--value", help="a literal value; with --object, the relationship's "
+                                       "quality (e.g. 'close allies')")
+        p.add_argument("--object", metavar="ENTITY", help="another entity (a relationship)")
         p.add_argument("--valid", required=required, metavar="EDTF",
                        help="when it held, e.g. 2019-07/.. or 2018-06/2018-08")
         p.add_argument("--source", action="append", metavar="ID")
@@ -290,42 +292,42 @@ def build_parser(plugins: Sequence[Plugin] = ()) -> argparse.ArgumentParser:
         p.add_argument("--certainty", type=float)
 
     p = command("record", cmd_record, "record a claim; prints its id")
-    p.add_argument("subject")
-    p.add_argument("predicate")
+    p.add_argument("subject", metavar="SUBJECT")
+    p.add_argument("predicate", metavar="PREDICATE")
     claim_fields(p, required=True)
     p.add_argument("--rank", choices=RANKS, default="normal")
     p.add_argument("--note")
     p.set_defaults(certainty_default=1.0)
 
     p = command("retract", cmd_retract, "withdraw a claim (it stays in the record)")
-    p.add_argument("claim_id")
+    p.add_argument("claim_id", metavar="CLAIM_ID")
     p.add_argument("--known-at", metavar="DATE")
     p.add_argument("--reason")
 
     p = command("supersede", cmd_supersede,
                 "replace a claim by a corrected one; prints the new claim's id")
-    p.add_argument("claim_id")
+    p.add_argument("claim_id", metavar="CLAIM_ID")
     p.add_argument("--subject")
     p.add_argument("--predicate")
     claim_fields(p, required=False)
     p.add_argument("--reason")
 
     p = command("rerank", cmd_rerank, "set a claim's rank")
-    p.add_argument("claim_id")
+    p.add_argument("claim_id", metavar="CLAIM_ID")
     p.add_argument("rank", choices=RANKS)
     p.add_argument("--known-at", metavar="DATE")
     p.add_argument("--reason")
 
     p = command("alias", cmd_alias, "give an entity another name")
-    p.add_argument("name")
-    p.add_argument("alias")
+    p.add_argument("name", metavar="NAME")
+    p.add_argument("alias", metavar="ALIAS")
 
     p = command("merge", cmd_merge, "merge OTHER into NAME (they were one entity)")
-    p.add_argument("name")
-    p.add_argument("other")
+    p.add_argument("name", metavar="NAME")
+    p.add_argument("other", metavar="OTHER")
 
     p = command("predicate", cmd_predicate, "declare a predicate's label and cardinality")
-    p.add_argument("name")
+    p.add_argument("name", metavar="NAME")
     p.add_argument("--label")
     p.add_argument("--single", action="store_true",
                    help="single-valued: disagreeing claims are CONTESTED")
@@ -339,11 +341,11 @@ def build_parser(plugins: Sequence[Plugin] = ()) -> argparse.ArgumentParser:
     p.add_argument("--url")
 
     p = command("import", cmd_import, "import a Hindsight JSON file (all or nothing)")
-    p.add_argument("file")
+    p.add_argument("file", metavar="FILE")
 
     p = command("export", cmd_export, "export the archive")
     p.add_argument("--to", required=True, metavar="FORMAT", help="json")
-    p.add_argument("file")
+    p.add_argument("file", metavar="FILE")
 
     command("rebuild", cmd_rebuild, "recompute the read model from the events")
     for register in plugins:

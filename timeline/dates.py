@@ -219,12 +219,13 @@ def _is_interval(text: str) -> bool:
 
 
 # The forms nearly every claim uses: a year, month or day (year 0000-9999), optionally
-# qualified, alone or as an interval with another such date or an open end. edtf's pyparsing
-# grammar costs 3-15 ms a string, which made imports crawl (24 ms a claim); these forms are
+# qualified, alone or as an interval with another such date or an open or unknown end. edtf's
+# pyparsing grammar costs 3-15 ms a string, which made imports crawl (24 ms a claim); these are
 # validated here instead, and a property test checks edtf accepts everything this accepts.
 _SIMPLE_DATE = r"\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?[?~%]?"
 _SIMPLE_RE = re.compile(
-    rf"(?:{_SIMPLE_DATE}(?:/(?:{_SIMPLE_DATE}|\.\.))?)|(?:\.\./{_SIMPLE_DATE})", re.ASCII)
+    rf"(?:{_SIMPLE_DATE}(?:/(?:{_SIMPLE_DATE}|\.\.)?)?)|(?:(?:\.\.)?/{_SIMPLE_DATE})",
+    re.ASCII)
 
 
 def _simple_kind(text: str) -> str | None:
