@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
 from timeline import dates
@@ -40,14 +40,19 @@ from timeline.domain import (
     source_stream,
 )
 from timeline.errors import Conflict, InvalidInput, NotFound
-from timeline.readmodel import ClaimRow, ReadModel, readmodel_path
+from timeline.readmodel import ClaimRow, ReadModel, SlotStart, readmodel_path
 from timeline.state import Candidate, Fact, settle
-from timeline.store import MEMORY, EventStore
+from timeline.store import MEMORY, ConcurrentWrite, EventStore
 
 _PREDICATE = re.compile(r"^[A-Za-z][A-Za-z0-9_\-]*$")
 
 #: "As known now": later than any real known day, but below the never-withdrawn sentinel.
 KNOWN_NOW = POS_INF - 1
+
+#: How often an idempotent write is re-validated and retried after losing a race.
+WRITE_ATTEMPTS = 5
+
+T = TypeVar("T")
 
 
 def today() -> str:
@@ -285,26 +290,36 @@ class Archive:
             groups = [set(self.readmodel.merged_ids(e["id"])) for e in found]
             rows = [c for c in rows if any(c.subject_id in g for g in groups)
                     and any(c.object_id in g and c.subject_id not in g for g in groups)]
-        facts = settle(self._candidates(rows, r), v)
+        facts = settle(self._candidates(rows, v, r), v)
         views = sorted(map(self.view, facts),
                        key=lambda f: (f.subject.casefold(), f.claim.predicate,
                                       f.claim.start_lo, f.claim.id))
         return State(v, r, tuple(found), tuple(views))
 
-    def _candidates(self, rows: Iterable[ClaimRow], known: int | None) -> list[Candidate]:
+    def _candidates(self, rows: list[ClaimRow], day: int, known: int | None
+                    ) -> list[Candidate]:
         r = KNOWN_NOW if known is None else known
-        out = []
-        for row in rows:
-            single = self.predicates.get(row.predicate, ("", False))[1]
-            rank = self.readmodel.rank_on(row, r)
-            successor = None
-            if single and row.end_hi == POS_INF:
-                successor = next(
-                    (s for s in self.readmodel.next_in_slot(row, r)
-                     if s.answer != row.answer and self.readmodel.rank_on(s, r) != "deprecated"),
-                    None)
-            out.append(Candidate(row, rank, single, successor))
-        return out
+        predicates = self.predicates
+        rank_on = self.readmodel.rank_on
+        open_single = [row for row in rows if row.end_hi == POS_INF
+                       and predicates.get(row.predicate, ("", False))[1]]
+        successors: dict[str, SlotStart] = {}
+        if open_single:
+            # Inertia: an open claim ends where the next different answer in its slot starts.
+            # Only successors that started by the day can change its status on that day.
+            later: dict[tuple[str, str, str], list[SlotStart]] = {}
+            slots = sorted({(x.subject_id, x.predicate, x.slot_object) for x in open_single})
+            for c in self.readmodel.changes_in(slots, day, r):
+                later.setdefault((c.subject_id, c.predicate, c.slot_object), []).append(c)
+            for row in open_single:
+                successors_in_slot = later.get((row.subject_id, row.predicate, row.slot_object))
+                found = next((s for s in successors_in_slot or ()
+                              if s.start_lo > row.start_lo and s.answer != row.answer
+                              and rank_on(s, r) != "deprecated"), None)
+                if found is not None:
+                    successors[row.id] = found
+        return [Candidate(row, rank_on(row, r), predicates.get(row.predicate, ("", False))[1],
+                          successors.get(row.id)) for row in rows]
 
     def diff(self, day1: str | int, day2: str | int, known_as_of: str | int | None = None,
              entities: Sequence[str] = ()) -> Diff:
@@ -355,28 +370,56 @@ class Archive:
     def batch(self) -> Batch:
         return Batch(self)
 
+    def _idempotent(self, stage: Callable[[Batch], T]) -> T:
+        """Write what ``stage`` validates; when another writer got in first (say, creating the
+        same entity), validate again against what it wrote and retry. Only for writes that mean
+        the same whatever was written meanwhile: recording a claim, adding a source."""
+        for attempt in range(1, WRITE_ATTEMPTS + 1):
+            batch = self.batch()
+            result = stage(batch)
+            try:
+                batch.commit()
+            except ConcurrentWrite:
+                if attempt == WRITE_ATTEMPTS:
+                    raise
+                self.refresh()
+                continue
+            return result
+        raise AssertionError("unreachable")
+
+    def _correction(self, claim_id: str, stage: Callable[[Batch], T]) -> T:
+        """A correction is decided on the claim as this client saw it: when another writer
+        corrected the claim meanwhile, the store refuses it (optimistic concurrency on the
+        claim's stream version) and nothing is written."""
+        batch = self.batch()
+        result = stage(batch)
+        try:
+            batch.commit()
+        except ConcurrentWrite:
+            raise Conflict(f"claim '{claim_id}' was corrected by another writer at the same "
+                           "time; nothing was written — look at it again before retrying"
+                           ) from None
+        return result
+
     def record(self, subject: str, predicate: str, *, valid: str, value: str | None = None,
                object: str | None = None, sources: Sequence[tuple[str, str]] = (),
                known_at: str | None = None, certainty: float = 1.0, rank: str = "normal",
                note: str = "") -> str:
-        with self.batch() as batch:
-            return batch.record(subject, predicate, valid=valid, value=value, object=object,
-                                sources=sources, known_at=known_at, certainty=certainty,
-                                rank=rank, note=note)
+        return self._idempotent(lambda batch: batch.record(
+            subject, predicate, valid=valid, value=value, object=object, sources=sources,
+            known_at=known_at, certainty=certainty, rank=rank, note=note))
 
     def retract(self, claim_id: str, known_at: str | None = None, reason: str = "") -> None:
-        with self.batch() as batch:
-            batch.retract(claim_id, known_at, reason)
+        self._correction(claim_id, lambda batch: batch.retract(claim_id, known_at, reason))
 
     def supersede(self, claim_id: str, *, known_at: str | None = None, reason: str = "",
                   **replacement: Any) -> str:
-        with self.batch() as batch:
-            return batch.supersede(claim_id, known_at=known_at, reason=reason, **replacement)
+        return self._correction(claim_id, lambda batch: batch.supersede(
+            claim_id, known_at=known_at, reason=reason, **replacement))
 
     def rerank(self, claim_id: str, rank: str, known_at: str | None = None,
                reason: str = "") -> None:
-        with self.batch() as batch:
-            batch.rerank(claim_id, rank, known_at, reason)
+        self._correction(claim_id, lambda batch: batch.rerank(claim_id, rank, known_at, reason))
 
     def alias(self, name: str, alias: str) -> None:
         with self.batch() as batch:
@@ -388,8 +431,8 @@ class Archive:
 
     def add_source(self, source_id: str, title: str, published: str, text: str,
                    url: str = "") -> bool:
-        with self.batch() as batch:
-            return batch.source(source_id, title, published, text, url)
+        return self._idempotent(lambda batch: batch.source(source_id, title, published, text,
+                                                           url))
 
     def define_predicate(self, name: str, label: str = "", single: bool = False) -> None:
         with self.batch() as batch:
@@ -444,6 +487,15 @@ class Batch:
         self._versions[stream] = version
         self.events.append(cls(originator_id=stream, originator_version=version, **fields))
 
+    def _pin(self, stream: UUID) -> None:
+        """Fix the version the batch expects of an existing stream *before* validating against
+        the read model, then catch the read model up: whatever another writer appended up to
+        that version is then seen (and judged), and anything appended later makes the store
+        refuse this batch instead of applying both."""
+        if stream not in self._versions:
+            self._versions[stream] = self.archive.store.version(stream)
+            self.archive.refresh()
+
     # --- predicates and entities ------------------------------------------------------------
 
     def predicate(self, name: str, label: str = "", single: bool = False, *,
@@ -453,6 +505,11 @@ class Batch:
                 f"'{name}' is not a predicate name (letters, digits, _ and -, "
                 "starting with a letter)", "predicate")
         known = self.archive.predicates.get(name)
+        if known is None and name not in self._predicates:
+            # Another writer may have defined it since our read model last caught up: do not
+            # redefine it with an empty label.
+            self._pin(predicate_stream(name))
+            known = self.archive.predicates.get(name)
         if name in self._predicates or (known and not redefine):
             return
         if known == (label, single):
@@ -609,6 +666,7 @@ class Batch:
         return found
 
     def _withdrawal(self, claim_id: str, known_at: str | None) -> tuple[str, str]:
+        self._pin(claim_stream(claim_id))
         claim = self._live_claim(claim_id)
         if claim_id in self._withdrawn or (
                 isinstance(claim, ClaimRow) and claim.withdrawn_day != POS_INF):
@@ -662,6 +720,7 @@ class Batch:
 
     def rerank(self, claim_id: str, rank: str, known_at: str | None = None,
                reason: str = "") -> None:
+        self._pin(claim_stream(claim_id))
         self._live_claim(claim_id)
         if rank not in RANKS:
             raise InvalidInput(f"rank '{rank}' is not one of {', '.join(RANKS)}", "rank")

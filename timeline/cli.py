@@ -129,6 +129,20 @@ def cmd_source(args: argparse.Namespace, archive: Archive) -> int:
     return 0
 
 
+def run_bench(args: argparse.Namespace) -> int:
+    from timeline import bench
+
+    if args.events < 10:
+        raise InvalidInput("--events: give at least 10 events")
+    result = bench.run(args.events, Path(args.dir) if args.dir else None,
+                       slider=not args.no_slider)
+    if args.format == "json":
+        print(json.dumps(result))
+    else:
+        print(bench.table([result]))
+    return 0
+
+
 def cmd_rebuild(args: argparse.Namespace, archive: Archive) -> int:
     events = archive.rebuild()
     print(f"rebuilt the read model from {events} events", file=sys.stderr)
@@ -348,6 +362,16 @@ def build_parser(plugins: Sequence[Plugin] = ()) -> argparse.ArgumentParser:
     p.add_argument("file", metavar="FILE")
 
     command("rebuild", cmd_rebuild, "recompute the read model from the events")
+
+    p = sub.add_parser("bench", help="measure speed on a synthetic archive of N events",
+                       description="Build a synthetic archive of N events through the real "
+                                   "import path and measure it (see docs/benchmarks.md).")
+    p.add_argument("--events", type=int, default=10_000, metavar="N")
+    p.add_argument("--dir", metavar="DIR", help="where to build it (default: a temp folder)")
+    p.add_argument("--no-slider", action="store_true",
+                   help="skip the desktop slider measurement")
+    p.add_argument("--format", choices=("table", "json"), default="json")
+    p.set_defaults(run=run_bench)
     for register in plugins:
         register(sub, common)
     return parser

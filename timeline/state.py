@@ -25,7 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from timeline.dates import POS_INF, Status, status_of
-from timeline.readmodel import ClaimRow
+from timeline.readmodel import ClaimRow, SlotStart
 
 CONTESTED = "CONTESTED"
 
@@ -37,7 +37,7 @@ class Candidate:
     claim: ClaimRow
     rank: str
     single: bool
-    successor: ClaimRow | None = None  # the next different answer in a single-valued slot
+    successor: SlotStart | ClaimRow | None = None  # the next different answer in the slot
 
     @property
     def slot(self) -> tuple[str, str, str]:

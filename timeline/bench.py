@@ -1,0 +1,192 @@
+"""`hindsight bench`: how fast is an archive of N events, against the obvious alternatives.
+
+One run builds a synthetic archive through the real import path and measures, in order:
+import speed against plain sqlite3 inserting rows of the same shape (the physical anchor),
+opening time with the read model built, as-of latency per entity (known now, and known on a
+random day), one question answered by replaying the event stream the way a plain
+event-sourced application would, the desktop slider (in a subprocess, so the engine stays free
+of Qt), and peak memory.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import resource
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+from timeline import synthetic
+from timeline.app import Archive
+from timeline.dates import day_number
+from timeline.domain import ClaimRecorded, ClaimRetracted, ClaimSuperseded, EntitiesMerged
+from timeline.interchange import import_file
+
+FIRST, LAST = day_number(1850, 1, 1), day_number(2020, 12, 31)
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def _raw_sqlite_rows_per_s(rows: int, directory: Path) -> float:
+    """Rows of the stored-event shape (uuid key, version, topic, JSON state), encoded in Python
+    and inserted with executemany in batches, in one transaction: the physical limit."""
+    path = directory / "raw.sqlite"
+    path.unlink(missing_ok=True)
+    con = sqlite3.connect(path)
+    con.execute("PRAGMA journal_mode=WAL")
+    con.execute("CREATE TABLE stored_events (originator_id TEXT, originator_version INTEGER, "
+                "topic TEXT, state BLOB, PRIMARY KEY (originator_id, originator_version))")
+    started = time.perf_counter()
+    with con:
+        for k in range(0, rows, 10_000):
+            batch = []
+            for j in range(k, min(rows, k + 10_000)):
+                state = {"claim_id": f"syn-{j}", "subject": str(uuid.uuid4()),
+                         "predicate": "member_of", "valid": "1900-05/1910", "known_at": "1950",
+                         "citations": [{"source": "src-0001", "quote": "Entry 1-2: item 2."}],
+                         "certainty": 1.0, "rank": "normal", "schema_version": 1}
+                batch.append((uuid.uuid4().hex, 1, "timeline.domain:ClaimRecorded",
+                              json.dumps(state).encode()))
+            con.executemany("INSERT INTO stored_events VALUES (?, ?, ?, ?)", batch)
+    elapsed = time.perf_counter() - started
+    con.close()
+    path.unlink()
+    return rows / elapsed
+
+
+def _naive_answer(archive: Archive, entity_id: str, day: int) -> int:
+    """Answer "which claims about this entity may hold on day" by replaying every event."""
+    claims: dict[Any, ClaimRecorded] = {}
+    withdrawn: set[Any] = set()
+    merged: dict[str, str] = {}
+    for note in archive.store.all_notifications():
+        event = note.event
+        if isinstance(event, ClaimRecorded):
+            claims[event.originator_id] = event
+        elif isinstance(event, ClaimRetracted | ClaimSuperseded):
+            withdrawn.add(event.originator_id)
+        elif isinstance(event, EntitiesMerged):
+            merged[str(event.originator_id)] = str(event.into)
+    from timeline.dates import parse_span, status_of
+
+    count = 0
+    for stream, claim in claims.items():
+        if stream in withdrawn:
+            continue
+        ids = {merged.get(str(claim.subject), str(claim.subject)),
+               merged.get(str(claim.object), str(claim.object))}
+        if entity_id in ids:
+            s = parse_span(claim.valid)
+            count += status_of(s.start_lo, s.start_hi, s.end_lo, s.end_hi, day).value != "NOT"
+    return count
+
+
+def _slider(archive_path: Path) -> float | None:
+    """p99 of slider move -> updated views, measured by the desktop app in a subprocess."""
+    env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
+    try:
+        done = subprocess.run([sys.executable, "-m", "gui.bench", str(archive_path)],
+                              capture_output=True, text=True, env=env, timeout=900)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    if done.returncode != 0:
+        return None
+    try:
+        return float(json.loads(done.stdout.strip().splitlines()[-1])["p99_ms"])
+    except (ValueError, KeyError, IndexError):
+        return None
+
+
+def run(events: int, directory: Path | None = None, *, seed: int = 1, queries: int = 1000,
+        slider: bool = True) -> dict[str, Any]:
+    own = directory is None
+    work = Path(tempfile.mkdtemp(prefix="hindsight-bench-")) if directory is None else directory
+    work.mkdir(parents=True, exist_ok=True)
+    archive_path = work / f"bench-{events}.sqlite"
+    for leftover in work.glob(archive_path.name + "*"):
+        leftover.unlink()
+    # Claims are ~97% of the events; the rest are entities, sources, predicates, corrections.
+    doc = synthetic.document(max(10, int(events * 0.965)), seed=seed)
+    doc_path = work / f"bench-{events}.json"
+    doc_path.write_text(json.dumps(doc), encoding="utf-8")
+    names = [e["name"] for e in doc["entities"]]
+    del doc
+
+    result: dict[str, Any] = {}
+    with Archive.open(archive_path) as archive:
+        started = time.perf_counter()
+        report = import_file(archive, doc_path)
+        result["import_s"] = round(time.perf_counter() - started, 3)
+        result["events"] = archive.store.max_position()
+    result["import_events_per_s"] = round(report.events / result["import_s"])
+    raw = _raw_sqlite_rows_per_s(report.events, work)
+    result["raw_sqlite_rows_per_s"] = round(raw)
+    result["import_ratio_vs_raw_sqlite"] = round(result["import_events_per_s"] / raw, 3)
+
+    started = time.perf_counter()
+    archive = Archive.open(archive_path)
+    archive.as_of(FIRST)
+    result["open_s"] = round(time.perf_counter() - started, 3)
+
+    rng = random.Random(seed)
+    ids = [archive.entity(n)["id"] for n in rng.sample(names, min(len(names), 200))]
+    by_id = {i: archive.names[i] for i in ids}
+    timings, known_timings = [], []
+    for _ in range(queries):
+        name, day = by_id[rng.choice(ids)], rng.randint(FIRST, LAST)
+        t = time.perf_counter()
+        archive.as_of(day, None, [name])
+        timings.append((time.perf_counter() - t) * 1000)
+        known = rng.randint(FIRST, LAST + 3650)
+        t = time.perf_counter()
+        archive.as_of(day, known, [name])
+        known_timings.append((time.perf_counter() - t) * 1000)
+    result["as_of_entity_p50_ms"] = round(statistics.median(timings), 3)
+    result["as_of_entity_p99_ms"] = round(_percentile(timings, 0.99), 3)
+    result["as_of_known_p99_ms"] = round(_percentile(known_timings, 0.99), 3)
+
+    entity, day = ids[0], rng.randint(FIRST, LAST)
+    t = time.perf_counter()
+    naive = _naive_answer(archive, entity, day)
+    result["naive_replay_ms"] = round((time.perf_counter() - t) * 1000, 1)
+    indexed = archive.as_of(day, None, [by_id[entity]])
+    # The naive replay knows no inertia or ranks: it may count more, never fewer.
+    if naive < len(indexed.facts):
+        raise RuntimeError(f"replay found {naive} claims, the index {len(indexed.facts)}")
+    result["speedup_vs_replay"] = round(result["naive_replay_ms"] /
+                                        max(result["as_of_entity_p50_ms"], 1e-3))
+    archive.close()
+    result["slider_p99_ms"] = _slider(archive_path) if slider else None
+    result["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    order = ["events", "import_s", "import_events_per_s", "raw_sqlite_rows_per_s",
+             "import_ratio_vs_raw_sqlite", "open_s", "as_of_entity_p50_ms", "as_of_entity_p99_ms",
+             "as_of_known_p99_ms", "naive_replay_ms", "speedup_vs_replay", "slider_p99_ms",
+             "peak_rss_mb"]
+    if own:
+        for path in work.iterdir():
+            path.unlink()
+        work.rmdir()
+    return {key: result[key] for key in order}
+
+
+def table(results: list[dict[str, Any]]) -> str:
+    """A Markdown table: one column per run."""
+    keys = list(results[0])
+    lines = ["| measure | " + " | ".join(f"N = {r['events']:,}" for r in results) + " |",
+             "|---|" + "---|" * len(results)]
+    for key in keys[1:]:
+        cells = [("—" if r[key] is None else f"{r[key]:,}" if isinstance(r[key], int)
+                  else f"{r[key]}") for r in results]
+        lines.append(f"| `{key}` | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
