@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
-# System libraries the Qt widgets need (offscreen and on a screen), fonts, and Xvfb for
-# screenshots of the real window. Installs only what is missing; needs root (or sudo).
+# System libraries the Qt widgets need (offscreen and on a screen), fonts, Xvfb for
+# screenshots of the real window, and the tools that build the Debian package. Installs only
+# what is missing; needs root (or sudo).
 set -euo pipefail
 packages=(libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3
           libglib2.0-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0
           libxcb-xinerama0 libxcb-randr0 libxcb-render-util0 libxcb-image0
-          fonts-dejavu-core xvfb xauth)
+          fonts-dejavu-core xvfb xauth
+          # the installer: PyInstaller reads binaries with binutils; packaging/build-deb.sh
+          # computes Depends with dpkg-shlibdeps (dpkg-dev); fakeroot lets the packaging test
+          # run dpkg on a scratch root without root privileges
+          binutils dpkg-dev fakeroot)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

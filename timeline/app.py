@@ -454,6 +454,7 @@ class Batch:
     _names: dict[str, UUID] = field(default_factory=dict)  # normalised name -> stream
     _entity_names: dict[UUID, str] = field(default_factory=dict)
     _sources: dict[str, str] = field(default_factory=dict)  # id -> text
+    _source_dates: dict[str, str] = field(default_factory=dict)  # id -> published
     _claims: dict[str, ClaimRecorded] = field(default_factory=dict)
     _withdrawn: set[str] = field(default_factory=set)
     _predicates: set[str] = field(default_factory=set)
@@ -499,11 +500,11 @@ class Batch:
     # --- predicates and entities ------------------------------------------------------------
 
     def predicate(self, name: str, label: str = "", single: bool = False, *,
-                  redefine: bool = False) -> None:
+                  redefine: bool = False, field_name: str = "predicate") -> None:
         if not _PREDICATE.match(name):
             raise InvalidInput(
                 f"'{name}' is not a predicate name (letters, digits, _ and -, "
-                "starting with a letter)", "predicate")
+                "starting with a letter)", field_name)
         known = self.archive.predicates.get(name)
         if known is None and name not in self._predicates:
             # Another writer may have defined it since our read model last caught up: do not
@@ -601,6 +602,7 @@ class Batch:
         self._emit(SourceRegistered, source_stream(source_id), source_id=source_id,
                    title=title.strip(), published=published.strip(), text=text, url=url)
         self._sources[source_id] = text
+        self._source_dates[source_id] = published.strip()
         return True
 
     # --- claims -----------------------------------------------------------------------------
@@ -633,8 +635,13 @@ class Batch:
         if value is not None and not value.strip():
             raise InvalidInput("a value cannot be empty", "value")
         _span_field(valid, "valid")
+        if claim_id is not None and not claim_id.strip():
+            raise InvalidInput("a claim id cannot be empty", "id")
         given_known_at = known_at
-        known_at = (known_at or today()).strip()
+        # DESIGN §1: a claim is known from its source's publication; typed in without a
+        # source, from the day it is recorded.
+        settled_known_at = known_at or self._published(sources)
+        known_at = (settled_known_at or today()).strip()
         _date_field(known_at, "known_at")
         if not 0.0 <= certainty <= 1.0:
             raise InvalidInput(f"certainty {certainty} is not between 0 and 1", "certainty")
@@ -649,7 +656,14 @@ class Batch:
             # ids on any day.
             claim_id = derive_claim_id(subject_id, predicate, object_id, value, valid,
                                        given_known_at or "", citations)
-        if self.known_claim(claim_id) is not None:
+        existing = self.known_claim(claim_id)
+        if existing is not None:
+            stored = self._content(existing)
+            # A known_at that only defaulted to today says nothing about identity.
+            given = (str(subject_id), predicate, str(object_id) if object_id else None, value,
+                     valid.strip(), known_at if settled_known_at else stored[5], citations)
+            if stored != given:
+                raise Conflict(f"claim id '{claim_id}' is already used by a different claim")
             return claim_id
         stream = claim_stream(claim_id)
         self._emit(ClaimRecorded, stream, new=True, claim_id=claim_id, subject=subject_id,
@@ -658,6 +672,26 @@ class Batch:
                    note=note)
         self._claims[claim_id] = self.events[-1]  # type: ignore[assignment]
         return claim_id
+
+    def _published(self, sources: Sequence[tuple[str, str]]) -> str | None:
+        """The publication date of the first cited source, if it is registered."""
+        if not sources:
+            return None
+        source_id = sources[0][0]
+        if source_id in self._source_dates:
+            return self._source_dates[source_id]
+        found = self.readmodel.source(source_id)
+        return found["published"] if found else None
+
+    def _content(self, claim: ClaimRecorded | ClaimRow) -> tuple[Any, ...]:
+        """What makes a claim the same claim: compared when an id is recorded again."""
+        if isinstance(claim, ClaimRow):
+            cites = tuple(Citation(**c) for c in claim.sources)
+            return (self.readmodel.canonical(claim.subject_id), claim.predicate,
+                    self.readmodel.canonical(claim.object_id) if claim.object_id else None,
+                    claim.value, claim.valid, claim.known_at, cites)
+        return (str(claim.subject), claim.predicate, str(claim.object) if claim.object else None,
+                claim.value, claim.valid, claim.known_at, claim.citations)
 
     def _live_claim(self, claim_id: str) -> ClaimRecorded | ClaimRow:
         found = self.known_claim(claim_id)

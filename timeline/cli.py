@@ -14,7 +14,7 @@ import sys
 import textwrap
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from timeline import __version__, dates
 from timeline.app import Archive, FactView, State
@@ -149,6 +149,24 @@ def cmd_rebuild(args: argparse.Namespace, archive: Archive) -> int:
     return 0
 
 
+def cmd_verify(args: argparse.Namespace, archive: Archive) -> int:
+    from timeline.errors import ArchiveError
+    from timeline.integrity import Anchor, verify
+
+    report = verify(archive, [Anchor.parse(a) for a in args.anchor or ()])
+    if not report.ok:
+        for problem in report.problems:
+            print(f"hindsight: error: {problem}", file=sys.stderr)
+        print(f"hindsight: error: the archive is not intact ({len(report.problems)} "
+              "problems)", file=sys.stderr)
+        return ArchiveError.exit_code
+    print(report.summary())
+    if report.head:
+        print(f"chain head: {report.head} (note it down: `verify --anchor {report.head}` "
+              "proves these events unchanged later)")
+    return 0
+
+
 # --- write commands ---------------------------------------------------------------------------
 
 
@@ -224,34 +242,40 @@ def cmd_predicate(args: argparse.Namespace, archive: Archive) -> int:
 
 
 def cmd_import(args: argparse.Namespace, archive: Archive) -> int:
-    from timeline.interchange import import_file
+    from timeline.formats import import_path
 
-    report = import_file(archive, Path(args.file))
+    report = import_path(archive, Path(args.file), args.format)
     print(f"imported {args.file}: {report.events} new events ({report.claims} claims, "
           f"{report.sources} sources, {report.entities} entities)", file=sys.stderr)
     return 0
 
 
 def cmd_export(args: argparse.Namespace, archive: Archive) -> int:
-    from timeline.interchange import export_file
+    from timeline.formats import Selection, export_path
 
-    if args.to != "json":
-        raise InvalidInput(f"--to: '{args.to}' is not a supported export format (json)")
-    count = export_file(archive, Path(args.file))
-    print(f"exported {count} claims to {args.file}", file=sys.stderr)
+    written = export_path(archive, args.to, Path(args.file), Selection(args.as_of, args.entity))
+    print(f"exported {written} to {args.file}", file=sys.stderr)
     return 0
 
 
 # --- the parser -------------------------------------------------------------------------------
 
 
+class _Parser(argparse.ArgumentParser):
+    """Argument errors in one line, like every other error (subcommands inherit this)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"hindsight: error: {message} (see '{self.prog} --help')\n")
+
+
+
 def build_parser(plugins: Sequence[Plugin] = ()) -> argparse.ArgumentParser:
     archive_help = "archive file (default: your data folder, seeded on first use)"
     # On subcommands the option must not reset a value given before the subcommand.
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument("--archive", metavar="PATH", default=argparse.SUPPRESS,
                         help=archive_help)
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="hindsight",
         description="Replay history to a point in time: what held as of a date, as known on "
                     "another.")
@@ -354,14 +378,27 @@ def build_parser(plugins: Sequence[Plugin] = ()) -> argparse.ArgumentParser:
     p.add_argument("--file", metavar="PATH")
     p.add_argument("--url")
 
-    p = command("import", cmd_import, "import a Hindsight JSON file (all or nothing)")
-    p.add_argument("file", metavar="FILE")
+    from timeline.formats import EXPORT_FORMATS, IMPORT_FORMATS
 
-    p = command("export", cmd_export, "export the archive")
-    p.add_argument("--to", required=True, metavar="FORMAT", help="json")
+    p = command("import", cmd_import,
+                "import a Hindsight JSON or CSV file (all or nothing; see docs/formats.md)")
     p.add_argument("file", metavar="FILE")
+    p.add_argument("--format", choices=IMPORT_FORMATS,
+                   help="the file's format (default: .csv is CSV, anything else JSON)")
+
+    p = command("export", cmd_export, "export the archive (see docs/formats.md)")
+    p.add_argument("--to", required=True, metavar="FORMAT", help=", ".join(EXPORT_FORMATS))
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--as-of", metavar="DATE",
+                   help="only the facts of the state on DATE (not with json)")
+    p.add_argument("--entity", metavar="NAME",
+                   help="only claims about NAME or one of its aliases (not with json)")
 
     command("rebuild", cmd_rebuild, "recompute the read model from the events")
+
+    p = command("verify", cmd_verify, "prove the archive intact: event log, read model, quotes")
+    p.add_argument("--anchor", action="append", metavar="POSITION:DIGEST",
+                   help="a chain head noted down earlier (as verify prints it)")
 
     p = sub.add_parser("bench", help="measure speed on a synthetic archive of N events",
                        description="Build a synthetic archive of N events through the real "

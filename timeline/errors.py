@@ -7,11 +7,37 @@ that line and exits non-zero; it never shows a traceback for them.
 
 from __future__ import annotations
 
+import re
+
+#: A quoted value longer than this is shortened in messages (a 5 MB "date" stays one line).
+_QUOTED_MAX = 80
+_QUOTED = re.compile(rf"'([^'\n]{{{_QUOTED_MAX + 1},}})'")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_LINE_MAX = 1000
+
+
+def _shorten(match: re.Match[str]) -> str:
+    value = match[1]
+    return f"'{value[:_QUOTED_MAX - 20]}…' ({len(value):,} characters)"
+
+
+def one_line(message: str) -> str:
+    """A message safe to print as one line: long quoted values shortened, control characters
+    and unpaired surrogates escaped."""
+    message = _QUOTED.sub(_shorten, message)
+    message = _CONTROL.sub(lambda m: m[0].encode("unicode_escape").decode(), message)
+    if len(message) > _LINE_MAX:
+        message = message[:_LINE_MAX - 1] + "…"
+    return message.encode("utf-8", "backslashreplace").decode("utf-8")
+
 
 class HindsightError(Exception):
     """A user's mistake or a refused operation, explained in one line."""
 
     exit_code = 1
+
+    def __str__(self) -> str:
+        return one_line(super().__str__())
 
 
 class NotFound(HindsightError):

@@ -14,6 +14,7 @@ and sources are matched by name and id.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -158,7 +159,47 @@ def read_file(path: Path) -> tuple[HindsightFile, Path]:
     except json.JSONDecodeError as exc:
         raise InvalidInput(
             f"{path}: not valid JSON: line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+    except RecursionError:
+        raise InvalidInput(f"{path}: not a Hindsight file: arrays or objects nested too "
+                           "deeply") from None
+    except ValueError:  # Python refuses to convert integers of more than 4300 digits
+        where = _line_column(text, re.search(r"\d{4301,}", text))
+        raise InvalidInput(f"{path}: not a Hindsight file: {where}a number too long to "
+                           "read") from None
+    if _ESCAPED_SURROGATE.search(text):
+        _refuse_unpaired_surrogates(data)
     return parse(data, str(path)), path.parent
+
+
+#: Only a \uD800-\uDFFF escape can put a surrogate in decoded JSON (UTF-8 cannot).
+_ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _line_column(text: str, found: re.Match[str] | None) -> str:
+    if found is None:
+        return ""
+    line = text.count("\n", 0, found.start()) + 1
+    return f"line {line}, column {found.start() - text.rfind(chr(10), 0, found.start())}: "
+
+
+def _refuse_unpaired_surrogates(data: Any) -> None:
+    """Name the first string holding half a surrogate pair: it is not text and cannot be
+    stored."""
+    stack: list[tuple[tuple[int | str, ...], Any]] = [((), data)]
+    while stack:
+        loc, value = stack.pop()
+        if isinstance(value, str) and _SURROGATE.search(value):
+            bad = _SURROGATE.search(value)[0]  # type: ignore[index]
+            raise InvalidInput(f"{_place(loc)}: '\\u{ord(bad):04x}' is half a surrogate pair, "
+                               "not a character (not valid Unicode)")
+        if isinstance(value, dict):
+            for key, item in reversed(value.items()):
+                if _SURROGATE.search(key):
+                    raise InvalidInput(f"{_place(loc)}: a field name is not valid Unicode")
+                stack.append(((*loc, key), item))
+        elif isinstance(value, list):
+            stack.extend(((*loc, k), item) for k, item in reversed(list(enumerate(value))))
 
 
 def parse(data: Any, where: str = "file") -> HindsightFile:
@@ -200,7 +241,7 @@ def _source_text(record: SourceRecord, base: Path | None) -> str:
     path = (base or Path.cwd()) / record.file
     try:
         return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
         raise InvalidInput(f"cannot read '{record.file}': {exc}", "file") from None
 
 
@@ -238,13 +279,12 @@ def stage(batch: Batch, doc: HindsightFile, base: Path | None = None,
 
     for k, p in enumerate(doc.predicates):
         _located(f"predicates[{k}]",
-                 lambda p=p: batch.predicate(p.name, p.label, p.single, redefine=True))
-    published: dict[str, str] = {}
+                 lambda p=p: batch.predicate(p.name, p.label, p.single, redefine=True,
+                                             field_name="name"))
     for k, s in enumerate(doc.sources):
         def add_source(s: SourceRecord = s) -> None:
             batch.source(s.id, s.title, s.published, _source_text(s, base), s.url)
         _located(f"sources[{k}]", add_source)
-        published[s.id] = s.published
     for k, e in enumerate(doc.entities):
         def add_entity(e: EntityRecord = e) -> None:
             batch.entity(e.name, e.kind, e.description)
@@ -252,38 +292,42 @@ def stage(batch: Batch, doc: HindsightFile, base: Path | None = None,
                 batch.alias(e.name, alias)
         _located(f"entities[{k}]", add_entity)
     for k, c in enumerate(doc.claims):
-        def add_claim(c: ClaimRecord = c) -> None:
-            known_at = c.known_at
-            if known_at is None and c.sources:
-                known_at = published.get(c.sources[0].source) or (
-                    batch.archive.source(c.sources[0].source)["published"]
-                    if batch.source_text(c.sources[0].source) is not None else None)
-            batch.record(c.subject, c.predicate, valid=c.valid, value=c.value, object=c.object,
-                         sources=[(s.source, s.quote) for s in c.sources], known_at=known_at,
-                         certainty=c.certainty, rank=c.rank, note=c.note, claim_id=c.id)
-        _located(f"claims[{k}]", add_claim)
+        _located(f"claims[{k}]", lambda c=c: stage_claim(batch, c))
     for k, sup in enumerate(doc.supersessions):
         _located(f"supersessions[{k}]", lambda sup=sup: _supersede(batch, sup))
     for k, r in enumerate(doc.retractions):
         _located(f"retractions[{k}]", lambda r=r: _retract(batch, r))
     for k, rr in enumerate(doc.reranks):
-        _located(f"reranks[{k}]",
-                 lambda rr=rr: batch.rerank(rr.claim, rr.rank, rr.known_at, rr.reason))
+        _located(f"reranks[{k}]", lambda rr=rr: _rerank(batch, rr))
 
 
-def _already_withdrawn(batch: Batch, claim_id: str, kind: str, **match: str) -> bool:
+def stage_claim(batch: Batch, c: ClaimRecord) -> str:
+    """Validate one claim into a batch; returns its id. Without ``known_at`` it is known from
+    its first cited source's publication (``Batch.record``). Errors name the claim's field
+    (``valid``, ``sources[1].quote``)."""
+    return batch.record(c.subject, c.predicate, valid=c.valid, value=c.value, object=c.object,
+                        sources=[(s.source, s.quote) for s in c.sources], known_at=c.known_at,
+                        certainty=c.certainty, rank=c.rank, note=c.note, claim_id=c.id)
+
+
+def _already_corrected(batch: Batch, claim_id: str, kind: str, **match: str) -> bool:
     """True when the archive already holds this very correction (a repeated import)."""
     return any(c["kind"] == kind and all(c[k] == v for k, v in match.items())
                for c in batch.readmodel.corrections(claim_id))
 
 
 def _supersede(batch: Batch, s: SupersessionRecord) -> None:
-    if not _already_withdrawn(batch, s.claim, "superseded", by_claim=s.by, known_at=s.known_at):
+    if not _already_corrected(batch, s.claim, "superseded", by_claim=s.by, known_at=s.known_at):
         batch.supersede(s.claim, by=s.by, known_at=s.known_at, reason=s.reason)
 
 
+def _rerank(batch: Batch, rr: RerankRecord) -> None:
+    if not _already_corrected(batch, rr.claim, "reranked", rank=rr.rank, known_at=rr.known_at):
+        batch.rerank(rr.claim, rr.rank, rr.known_at, rr.reason)
+
+
 def _retract(batch: Batch, r: RetractionRecord) -> None:
-    if not _already_withdrawn(batch, r.claim, "retracted", known_at=r.known_at):
+    if not _already_corrected(batch, r.claim, "retracted", known_at=r.known_at):
         batch.retract(r.claim, r.known_at, r.reason)
 
 
@@ -291,6 +335,11 @@ def import_document(archive: Archive, doc: HindsightFile, base: Path | None = No
                     progress: Progress | None = None) -> ImportReport:
     batch = archive.batch()
     stage(batch, doc, base, progress)
+    return commit(batch)
+
+
+def commit(batch: Batch) -> ImportReport:
+    """Append a staged import in one transaction; what it wrote, by kind."""
     kinds = [type(e).__name__ for e in batch.events]
     written = batch.commit()
     return ImportReport(written, kinds.count("ClaimRecorded"), kinds.count("SourceRegistered"),

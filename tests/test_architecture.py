@@ -1,0 +1,83 @@
+"""DESIGN §4: the engine (``timeline/``) is pure Python; it never imports Qt or ``gui/``."""
+
+from __future__ import annotations
+
+import ast
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+ENGINE = ROOT / "timeline"
+FORBIDDEN = ("PySide6", "shiboken6", "gui")
+
+
+def _forbidden(module: str) -> bool:
+    return any(module == name or module.startswith(name + ".") for name in FORBIDDEN)
+
+
+def imports_of(path: Path) -> list[tuple[int, str]]:
+    """Every absolute module an engine file imports, with its line."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found += [(node.lineno, alias.name) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            found.append((node.lineno, node.module))
+        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Name | ast.Attribute)
+              and getattr(node.func, "id", getattr(node.func, "attr", "")) in (
+                  "import_module", "__import__")
+              and node.args and isinstance(node.args[0], ast.Constant)
+              and isinstance(node.args[0].value, str)):
+            found.append((node.lineno, node.args[0].value))
+    return found
+
+
+ENGINE_FILES = sorted(ENGINE.rglob("*.py"))
+
+
+def test_the_engine_has_modules_to_check() -> None:
+    names = {p.name for p in ENGINE_FILES}
+    assert {"__init__.py", "app.py", "cli.py", "interchange.py"} <= names
+
+
+@pytest.mark.parametrize("path", ENGINE_FILES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_no_engine_file_imports_qt_or_the_gui(path: Path) -> None:
+    bad = [f"{path.relative_to(ROOT)}:{line}: import {module}"
+           for line, module in imports_of(path) if _forbidden(module)]
+    assert bad == []
+
+
+def test_the_scan_would_catch_a_qt_import(tmp_path: Path) -> None:
+    sample = tmp_path / "sample.py"
+    sample.write_text("import os\nfrom PySide6.QtCore import Qt\nimport gui.models as m\n"
+                      "import shiboken6\nfrom gui import app\nimport guide\n")
+    assert [m for _, m in imports_of(sample) if _forbidden(m)] == [
+        "PySide6.QtCore", "gui.models", "shiboken6", "gui"]
+
+
+_IMPORT_ALL = """
+import importlib, json, pkgutil, sys
+import timeline
+names = [m.name for m in pkgutil.walk_packages(timeline.__path__, "timeline.")
+         if not m.name.endswith("__main__")]
+for name in names:
+    importlib.import_module(name)
+print(json.dumps({"file": timeline.__file__, "imported": names,
+                  "modules": sorted(sys.modules)}))
+"""
+
+
+def test_importing_every_engine_module_loads_no_qt_and_no_gui() -> None:
+    done = subprocess.run([sys.executable, "-c", _IMPORT_ALL], capture_output=True,
+                          text=True, cwd=ROOT, timeout=120)
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert Path(report["file"]).resolve() == ENGINE / "__init__.py"
+    assert {"timeline.app", "timeline.cli", "timeline.interchange",
+            "timeline.bootstrap"} <= set(report["imported"])
+    assert [m for m in report["modules"] if _forbidden(m)] == []

@@ -1,0 +1,75 @@
+"""Interchange formats besides Hindsight JSON (docs/formats.md).
+
+Each format is a sibling module behind one interface: an importer ``(archive, path) ->
+ImportReport`` and an exporter ``(archive, path, selection) -> count``. Imports validate with
+the same staging as Hindsight JSON (``timeline.interchange``) and are all or nothing; exports
+are written to a temporary file and renamed into place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from timeline.app import Archive
+from timeline.errors import InvalidInput
+from timeline.formats.base import Selection, write_json
+from timeline.formats.csljson import export_csljson
+from timeline.formats.csvfile import export_csv, import_csv
+from timeline.formats.sqlitedb import export_sqlite
+from timeline.formats.timelinejs import export_timelinejs
+from timeline.interchange import ImportReport, export_document, import_file
+
+Exporter = Callable[[Archive, Path, Selection], int]
+
+
+def _export_json(archive: Archive, path: Path, selection: Selection) -> int:
+    if selection.filtered:
+        raise InvalidInput("Hindsight JSON holds the whole archive; --as-of and --entity go "
+                           "with the other formats", "to")
+    doc = export_document(archive)
+    write_json(path, doc)
+    return len(doc["claims"])
+
+
+#: Export formats: the writer and what the count it returns counts.
+EXPORTERS: dict[str, tuple[Exporter, str]] = {
+    "json": (_export_json, "claims"),
+    "csv": (export_csv, "claims"),
+    "timelinejs": (export_timelinejs, "events"),
+    "csl-json": (export_csljson, "sources"),
+    "sqlite": (export_sqlite, "claims"),
+}
+EXPORT_FORMATS = tuple(EXPORTERS)
+IMPORT_FORMATS = ("json", "csv")
+
+
+def export_path(archive: Archive, fmt: str, path: Path,
+                selection: Selection | None = None) -> str:
+    """Export to ``path`` in format ``fmt``; says what was written (``"126 claims"``)."""
+    if fmt not in EXPORTERS:
+        raise InvalidInput(f"'{fmt}' is not a supported export format "
+                           f"({', '.join(EXPORT_FORMATS)})", "to")
+    write, noun = EXPORTERS[fmt]
+    return f"{write(archive, path, selection or Selection())} {noun}"
+
+
+def import_format(path: Path, fmt: str | None = None) -> str:
+    """The format of a file to import: as given, else ``.csv`` is CSV and the rest JSON."""
+    if fmt is None:
+        return "csv" if path.suffix.lower() == ".csv" else "json"
+    if fmt not in IMPORT_FORMATS:
+        raise InvalidInput(f"'{fmt}' is not a format Hindsight imports "
+                           f"({', '.join(IMPORT_FORMATS)})", "format")
+    return fmt
+
+
+def import_path(archive: Archive, path: Path, fmt: str | None = None) -> ImportReport:
+    """Import a file, all or nothing, in its format (see :func:`import_format`)."""
+    if import_format(path, fmt) == "csv":
+        return import_csv(archive, path)
+    return import_file(archive, path)
+
+
+__all__ = ["EXPORT_FORMATS", "IMPORT_FORMATS", "Selection", "export_path", "import_format",
+           "import_path"]

@@ -1,0 +1,58 @@
+"""CSL-JSON: the sources as bibliography items, for Zotero and citation processors
+(docs/formats.md)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from timeline.app import Archive
+from timeline.formats.base import Selection, day_parts, exact, write_json
+
+
+def _csl_parts(day: int, precision: str) -> list[int]:
+    parts = day_parts(day, precision)
+    if parts[0] <= 0:  # CSL has no year 0: its -44 is 44 BC, which EDTF writes -0043
+        parts[0] -= 1
+    return parts
+
+
+def issued(published: str) -> dict[str, Any]:
+    """An EDTF date as a CSL date: as many parts as its precision; a season or a decade as
+    the range of months or years it covers; ``circa`` when approximate or uncertain."""
+    date = exact(published)
+    first = _csl_parts(date.lo, date.precision)
+    last = _csl_parts(date.hi - 1, date.precision)
+    out: dict[str, Any] = {"date-parts": [first] if first == last else [first, last]}
+    if date.approximate or date.uncertain:
+        out["circa"] = True
+    return out
+
+
+def item(source: dict[str, Any]) -> dict[str, Any]:
+    # The archive does not record a source's genre: "document" is CSL's generic type.
+    out: dict[str, Any] = {
+        "id": source["id"],
+        "type": "webpage" if source["url"] else "document",
+        "title": source["title"],
+        "issued": issued(source["published"]),
+        "note": f"Hindsight source {source['id']}",
+    }
+    if source["url"]:
+        out["URL"] = source["url"]
+    return out
+
+
+def items(archive: Archive, selection: Selection) -> list[dict[str, Any]]:
+    """Every source; with a filter, the sources the selected claims cite."""
+    sources = archive.sources()
+    if selection.filtered:
+        cited = {c["source"] for v in selection.facts(archive) for c in v.claim.sources}
+        sources = [s for s in sources if s["id"] in cited]
+    return [item(s) for s in sources]
+
+
+def export_csljson(archive: Archive, path: Path, selection: Selection) -> int:
+    found = items(archive, selection)
+    write_json(path, found)
+    return len(found)

@@ -1,0 +1,79 @@
+"""TimelineJS 3: claims as the slides of a web timeline (docs/formats.md).
+
+One event a claim: its start and end as year, month and day cut to the EDTF date's own
+precision, the EDTF text as the date shown (so "about", "uncertain" and seasons are not lost),
+the statement as headline, the sources quoted in the text, and the subject as the group (one
+row of the timeline per entity).
+"""
+
+from __future__ import annotations
+
+from html import escape
+from pathlib import Path
+from typing import Any
+
+from timeline.app import Archive, FactView
+from timeline.formats.base import Selection, day_parts, exact, interval_sides, write_json
+
+
+def _date(day: int, precision: str) -> dict[str, str]:
+    return dict(zip(("year", "month", "day"), map(str, day_parts(day, precision)),
+                    strict=False))
+
+
+def _dates(valid: str) -> tuple[dict[str, str] | None, dict[str, str] | None]:
+    """Start and end dates. A single date has no end; an open or unknown end has none; an
+    interval without a start is placed at its end, the one date it gives."""
+    start, end = (exact(side) if side not in ("", "..") else None
+                  for side in interval_sides(valid))
+    if start is None:
+        return (_date(end.lo, end.precision), None) if end is not None else (None, None)
+    if end is None or end.text == start.text:
+        return _date(start.lo, start.precision), None
+    return _date(start.lo, start.precision), _date(end.hi - 1, end.precision)
+
+
+def _text(view: FactView, sources: dict[str, dict[str, Any]]) -> str:
+    claim = view.claim
+    facts = [f"valid {claim.valid}", f"certainty {claim.certainty:g}",
+             f"known {claim.known_at}"]
+    if view.status:
+        facts.insert(0, view.status)
+    html = f"<p>{escape(' · '.join(facts))}</p>"
+    for cite in claim.sources:
+        source = sources[cite["source"]]
+        html += (f"<p><cite>{escape(source['title'])}, {escape(source['published'])}</cite>: "
+                 f"“{escape(cite['quote'])}”</p>")
+    return html
+
+
+def document(archive: Archive, selection: Selection) -> dict[str, Any]:
+    """A TimelineJS 3 JSON document of the selected claims."""
+    sources = {s["id"]: s for s in archive.sources()}
+    events = []
+    for view in selection.facts(archive):
+        start, end = _dates(view.claim.valid)
+        if start is None:  # ../..: always held, no date to place it at
+            continue
+        event: dict[str, Any] = {
+            "start_date": start,
+            "display_date": view.claim.valid,
+            "text": {"headline": escape(view.statement), "text": _text(view, sources)},
+            "group": view.subject,
+            "unique_id": view.claim.id,
+        }
+        if end is not None:
+            event["end_date"] = end
+        events.append(event)
+    about = [f"about {selection.entity}"] if selection.entity else []
+    about += [f"as of {selection.as_of}"] if selection.as_of else []
+    summary = " ".join([f"{len(events)} claims", *about])
+    return {"title": {"text": {"headline": "Hindsight",
+                               "text": f"<p>{escape(summary)}, with their sources</p>"}},
+            "events": events}
+
+
+def export_timelinejs(archive: Archive, path: Path, selection: Selection) -> int:
+    doc = document(archive, selection)
+    write_json(path, doc)
+    return len(doc["events"])
