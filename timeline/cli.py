@@ -143,6 +143,36 @@ def run_bench(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_watch(args: argparse.Namespace, archive: Archive) -> int:
+    """Print events as other processes write them, by following the notification log."""
+    import time
+
+    position = 0 if args.from_start else archive.store.max_position()
+    shown = 0
+    while args.limit is None or shown < args.limit:
+        page = archive.store.notifications(position, 500)
+        for note in page:
+            event = note.event
+            fields = event.model_dump(mode="json", exclude={"originator_version"})
+            line = {"position": note.position, "event": type(event).__name__,
+                    "stream": fields.pop("originator_id"), **fields}
+            if args.format == "json":
+                print(json.dumps(line, ensure_ascii=False), flush=True)
+            else:
+                detail = ", ".join(f"{k}={v}" for k, v in fields.items()
+                                   if k not in ("timestamp", "schema_version", "citations"))
+                print(f"{note.position:>8}  {line['timestamp'][:19]}  {line['event']:<18} "
+                      f"{detail}", flush=True)
+            shown += 1
+            if args.limit is not None and shown >= args.limit:
+                break
+        if page:
+            position = page[-1].position
+        else:
+            time.sleep(args.interval)
+    return 0
+
+
 def cmd_rebuild(args: argparse.Namespace, archive: Archive) -> int:
     events = archive.rebuild()
     print(f"rebuilt the read model from {events} events", file=sys.stderr)
@@ -395,6 +425,15 @@ def build_parser(plugins: Sequence[Plugin] = ()) -> argparse.ArgumentParser:
                    help="only claims about NAME or one of its aliases (not with json)")
 
     command("rebuild", cmd_rebuild, "recompute the read model from the events")
+
+    p = command("watch", cmd_watch,
+                "print each new event as it is written (by this or any other process)")
+    p.add_argument("--format", choices=("table", "json"), default="table",
+                   help="json: one object a line")
+    p.add_argument("--from-start", action="store_true", help="first print every stored event")
+    p.add_argument("--interval", type=float, default=0.2, metavar="SECONDS",
+                   help="how often to look for new events (default 0.2)")
+    p.add_argument("--limit", type=int, metavar="N", help="stop after N events")
 
     p = command("verify", cmd_verify, "prove the archive intact: event log, read model, quotes")
     p.add_argument("--anchor", action="append", metavar="POSITION:DIGEST",
