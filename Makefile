@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 export QT_QPA_PLATFORM ?= offscreen
 
-.PHONY: run test setup system-deps lint typecheck schema docs clean
+.PHONY: run test setup system-deps lint typecheck schema deb bench clean
 
 # The virtualenv is rebuilt whenever pyproject.toml changes.
 $(BIN)/.installed: pyproject.toml
@@ -23,11 +23,11 @@ run: setup
 
 test: setup
 	$(BIN)/python -m pytest -q
-	$(BIN)/ruff check timeline gui tests seeds
+	$(BIN)/ruff check timeline gui tests seeds packaging
 	$(BIN)/mypy timeline
 
 lint:
-	$(BIN)/ruff check timeline gui tests seeds
+	$(BIN)/ruff check timeline gui tests seeds packaging
 
 typecheck:
 	$(BIN)/mypy timeline
@@ -35,6 +35,14 @@ typecheck:
 # Regenerate the JSON Schema of Hindsight JSON from the pydantic models.
 schema: $(BIN)/.installed
 	$(BIN)/python -m timeline.interchange --schema
+
+# The Linux installer (.deb) in dist/ — see packaging/README.md for Windows and macOS.
+deb: setup
+	bash packaging/build-deb.sh dist
+
+# Scale benchmarks (not part of the tests): writes docs/benchmarks.md.
+bench: setup
+	$(BIN)/python benchmarks/run.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import time
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 
@@ -22,3 +25,42 @@ def _stored_events(archive: Path) -> int:
 def count_events() -> Callable[[Path], int]:
     """``count_events(path)``: the number of events stored in the archive at ``path``."""
     return _stored_events
+
+
+# --- PostgreSQL: the team archive's backend -----------------------------------------------------
+
+POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
+
+
+def _postgres_up() -> bool:
+    return subprocess.run(["pg_isready", "-h", "127.0.0.1", "-p", "5432"],
+                          capture_output=True).returncode == 0
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> str:
+    """The local PostgreSQL server, started when it is down (never skipped)."""
+    if not _postgres_up():
+        versions = sorted(Path("/etc/postgresql").iterdir())
+        subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", versions[-1].name,
+                        "main", "start"], check=True)
+        for _ in range(50):
+            if _postgres_up():
+                break
+            time.sleep(0.2)
+    assert _postgres_up(), "PostgreSQL on 127.0.0.1:5432 did not start"
+    return POSTGRES
+
+
+@pytest.fixture
+def postgres_url(postgres_server: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """A fresh schema in the test database, dropped afterwards; its read model in tmp_path."""
+    import psycopg
+
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    with psycopg.connect(postgres_server, autocommit=True) as con:
+        con.execute(f"CREATE SCHEMA {schema}")
+    yield f"{postgres_server}?schema={schema}"
+    with psycopg.connect(postgres_server, autocommit=True) as con:
+        con.execute(f"DROP SCHEMA {schema} CASCADE")

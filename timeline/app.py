@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 from uuid import UUID
 
-from timeline import dates
+from timeline import dates, paths
 from timeline.dates import POS_INF, DateError
 from timeline.domain import (
     RANKS,
@@ -42,7 +42,7 @@ from timeline.domain import (
 from timeline.errors import Conflict, InvalidInput, NotFound
 from timeline.readmodel import ClaimRow, ReadModel, SlotStart, readmodel_path
 from timeline.state import Candidate, Fact, settle
-from timeline.store import MEMORY, ConcurrentWrite, EventStore
+from timeline.store import MEMORY, ConcurrentWrite, EventStore, is_postgres, redact
 
 _PREDICATE = re.compile(r"^[A-Za-z][A-Za-z0-9_\-]*$")
 
@@ -185,13 +185,20 @@ class Archive:
         self.readmodel = readmodel
         self._names: dict[str, str] | None = None
         self._predicates: dict[str, tuple[str, bool]] | None = None
+        self._position = -1  # of the read model when the caches above were filled
         self.refresh()
 
     @classmethod
     def open(cls, location: str | Path) -> Archive:
         location = str(location)
         store = EventStore(location)
-        path = None if store.is_memory else readmodel_path(Path(location))
+        if store.is_memory:
+            path = None
+        elif is_postgres(location):
+            path = paths.remote_readmodel(redact(location))
+            path.parent.mkdir(parents=True, exist_ok=True)
+        else:
+            path = readmodel_path(Path(location))
         return cls(store, ReadModel(path))
 
     @classmethod
@@ -211,8 +218,11 @@ class Archive:
     def refresh(self) -> int:
         """Catch the read model up with events written since (by us or anyone else)."""
         applied = self.readmodel.catch_up(self.store)
-        if applied:
+        position = self.readmodel.position
+        if applied or position != self._position:
+            # Another process sharing the read model may have applied the new events.
             self._names = self._predicates = None
+            self._position = position
         return applied
 
     def rebuild(self) -> int:
@@ -539,7 +549,8 @@ class Batch:
             # Created by another writer since our read model last caught up.
             self.archive.refresh()
             return self.resolve(name) or stream
-        self._emit(EntityCreated, stream, name=name, kind=kind, description=description)
+        self._emit(EntityCreated, stream, new=True, name=name, kind=kind,
+                   description=description)
         self._names[normalise_name(name)] = stream
         self._entity_names[stream] = name
         self.created.append(name)

@@ -187,8 +187,9 @@ def cmd_verify(args: argparse.Namespace, archive: Archive) -> int:
     if not report.ok:
         for problem in report.problems:
             print(f"hindsight: error: {problem}", file=sys.stderr)
+        mend = "".join(f"; {hint}" for hint in report.hints)
         print(f"hindsight: error: the archive is not intact ({len(report.problems)} "
-              "problems)", file=sys.stderr)
+              f"problems){mend}", file=sys.stderr)
         return ArchiveError.exit_code
     print(report.summary())
     if report.head:
@@ -226,10 +227,11 @@ def cmd_record(args: argparse.Namespace, archive: Archive) -> int:
             args.subject, args.predicate, valid=args.valid, value=args.value,
             object=args.object, sources=_citations(args), known_at=args.known_at,
             certainty=args.certainty, rank=args.rank, note=args.note or "")
-        for name in batch.created:
-            near = [n for n in archive.suggest(name) if n != name]
-            hint = f" (did you mean {', '.join(repr(n) for n in near)}?)" if near else ""
-            print(f"note: created entity '{name}'{hint}", file=sys.stderr)
+    # Only once the claim is stored: a failed commit created nothing.
+    for name in batch.created:
+        near = [n for n in archive.suggest(name) if n != name]
+        hint = f" (did you mean {', '.join(repr(n) for n in near)}?)" if near else ""
+        print(f"note: created entity '{name}'{hint}", file=sys.stderr)
     print(claim_id)
     return 0
 

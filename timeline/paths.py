@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sys
 from pathlib import Path
 
-from platformdirs import user_data_dir
+from platformdirs import user_cache_dir, user_data_dir
 
 ARCHIVE_NAME = "archive.sqlite"
 
@@ -33,3 +34,10 @@ def seeds_dir() -> Path:
 
 def seed_archive() -> Path:
     return seeds_dir() / "archive.json"
+
+
+def remote_readmodel(location: str) -> Path:
+    """Where this machine keeps the read model of a shared (PostgreSQL) archive: in the user's
+    cache folder, one file per archive (the URL without its password names it)."""
+    key = hashlib.sha256(location.encode()).hexdigest()[:20]
+    return Path(user_cache_dir("hindsight", appauthor=False)) / "readmodels" / f"{key}.index"

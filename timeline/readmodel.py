@@ -193,8 +193,11 @@ class ReadModel:
         is applied under SQLite's write lock with the checkpoint re-read inside, so no event is
         applied twice and none is skipped.
         """
+        # The checkpoint first: read after the store's position, it could be ahead of it
+        # (another process appending and catching up in between) and look like another archive.
+        checkpoint = self.position
         latest = store.max_position()
-        if latest < self.position:
+        if latest < checkpoint:
             # The archive is not the one this read model was built from.
             self.reset()
         applied = 0

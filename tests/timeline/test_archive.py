@@ -308,3 +308,25 @@ class TestSQLiteArchive(ArchiveBehaviour):
 
         con = sqlite3.connect(tmp_path / "archive.sqlite")
         assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+class TestPostgreSQLArchive(ArchiveBehaviour):
+    """The team archive: the same behaviour on the real server (started if it is down)."""
+
+    @pytest.fixture(autouse=True)
+    def _url(self, postgres_url: str) -> None:
+        self.url = postgres_url
+
+    def open(self, tmp_path: Path) -> Archive:
+        return Archive.open(self.url)
+
+    def test_two_clients_share_the_archive_and_each_keeps_its_read_model_current(self, archive):
+        other = Archive.open(self.url)
+        try:
+            c = other.record("Microsoft", "invested_in", object="OpenAI", valid="2019",
+                             known_at="2020")
+            archive.refresh()
+            assert [f.claim.id for f in archive.as_of("2019-12-31").facts] == [c]
+            assert archive.readmodel.position == archive.store.max_position()
+        finally:
+            other.close()

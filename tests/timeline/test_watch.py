@@ -11,14 +11,22 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
 
-def _cli(archive: Path, *args: str) -> list[str]:
+
+def _cli(archive: Path | str, *args: str) -> list[str]:
     return [sys.executable, "-m", "timeline", "--archive", str(archive), *args]
 
 
-def test_watch_prints_each_event_another_process_writes_within_a_second(tmp_path):
-    archive = tmp_path / "a.sqlite"
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+@pytest.fixture(params=["sqlite", "postgresql"])
+def archive(request, tmp_path):
+    if request.param == "sqlite":
+        return tmp_path / "a.sqlite"
+    return request.getfixturevalue("postgres_url")
+
+
+def test_watch_prints_each_event_another_process_writes_within_a_second(archive, tmp_path):
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CACHE_HOME=str(tmp_path / "c"))
     first = subprocess.run(_cli(archive, "record", "Microsoft", "invested_in", "--object",
                                 "OpenAI", "--valid", "2019", "--known-at", "2020"),
                            capture_output=True, text=True, env=env, check=True)

@@ -1,0 +1,95 @@
+"""Run `hindsight bench` at several sizes and write docs/benchmarks.md and its plot.
+
+    python benchmarks/run.py                      # N = 10k, 100k
+    python benchmarks/run.py 10000 100000 1000000 # the full table (1M takes a while)
+
+Each size runs in its own process so that peak memory is that size's own.
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DOC = ROOT / "docs" / "benchmarks.md"
+PLOT = ROOT / "docs" / "benchmarks.png"
+GOALS = {"as_of_entity_p99_ms": "≤ 1", "speedup_vs_replay": "≥ 1000", "slider_p99_ms": "≤ 16",
+         "import_ratio_vs_raw_sqlite": "≥ 0.5", "open_s": "≤ 2", "peak_rss_mb": "≤ 1024"}
+
+
+def measure(events: int) -> dict:
+    done = subprocess.run(
+        [sys.executable, "-m", "timeline", "bench", "--events", str(events), "--format", "json"],
+        capture_output=True, text=True, cwd=ROOT, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def plot(results: list[dict]) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    n = [r["events"] for r in results]
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2))
+    left.loglog(n, [r["as_of_entity_p50_ms"] for r in results], "o-", label="as-of p50")
+    left.loglog(n, [r["as_of_entity_p99_ms"] for r in results], "o-", label="as-of p99")
+    left.loglog(n, [r["naive_replay_ms"] for r in results], "s--", label="naive replay")
+    left.set(xlabel="events in the archive", ylabel="ms per question",
+             title="One entity as of a date")
+    left.legend()
+    right.loglog(n, [r["import_s"] for r in results], "o-", label="hindsight import")
+    right.loglog(n, [r["events"] / r["raw_sqlite_rows_per_s"] for r in results], "s--",
+                 label="raw sqlite3 executemany")
+    right.set(xlabel="events in the archive", ylabel="seconds", title="Import")
+    right.legend()
+    fig.tight_layout()
+    fig.savefig(PLOT, dpi=110)
+
+
+def main(sizes: list[int]) -> int:
+    results = []
+    for events in sizes:
+        started = time.time()
+        results.append(measure(events))
+        print(f"N={events}: {time.time() - started:.0f} s {json.dumps(results[-1])}",
+              flush=True)
+    from timeline.bench import table
+
+    plot(results)
+    sizes_arg = " ".join(str(s) for s in sizes)
+    goals = "\n".join(f"| `{k}` | {v} |" for k, v in GOALS.items())
+    DOC.write_text(f"""# Benchmarks
+
+Measured by `hindsight bench` on a synthetic archive (timeline/synthetic.py: thousands of
+entities, relationship and literal claims, exact and fuzzy dates, open and unknown ends,
+retractions, supersessions, reranks, aliases, known times spread over years), built through the
+real import path. Machine: {platform.machine()}, {platform.python_implementation()}
+{platform.python_version()}, 2 cores. Reproduce with:
+
+    python benchmarks/run.py {sizes_arg}
+
+{table(results)}
+
+![query and import cost against N](benchmarks.png)
+
+Goals (issue 6, at N = 1,000,000):
+
+| measure | goal |
+|---|---|
+{goals}
+
+What each measure is: see the docstring of `timeline/bench.py`. `slider_p99_ms` is measured by
+the desktop app in a subprocess (`python -m gui.bench ARCHIVE`), offscreen.
+""", encoding="utf-8")
+    print(f"wrote {DOC} and {PLOT}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main([int(a) for a in sys.argv[1:]] or [10_000, 100_000]))

@@ -1,0 +1,101 @@
+"""A team's shared archive on PostgreSQL, used through the command line by several roles."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import psycopg
+import pytest
+
+
+def hindsight(url: str, cache: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CACHE_HOME=str(cache))
+    return subprocess.run([sys.executable, "-m", "timeline", "--archive", url, *args],
+                          capture_output=True, text=True, env=env, timeout=120)
+
+
+def events(url: str) -> int:
+    schema = url.split("schema=")[1]
+    with psycopg.connect(url.split("?")[0]) as con:
+        return int(con.execute(f"SELECT count(*) FROM {schema}.hindsight_events").fetchone()[0])
+
+
+@pytest.fixture
+def roles(postgres_url: str):
+    """A writer and a reader role on the test schema (trust authentication locally)."""
+    schema = postgres_url.split("schema=")[1]
+    suffix = uuid.uuid4().hex[:8]
+    writer, reader = f"hs_writer_{suffix}", f"hs_reader_{suffix}"
+    admin = postgres_url.split("?")[0]
+    with psycopg.connect(admin, autocommit=True) as con:
+        for role in (writer, reader):
+            con.execute(f"CREATE ROLE {role} LOGIN")
+            con.execute(f"GRANT USAGE ON SCHEMA {schema} TO {role}")
+        con.execute(f"GRANT CREATE ON SCHEMA {schema} TO {writer}")
+    yield {"writer": writer, "reader": reader, "schema": schema}
+    with psycopg.connect(admin, autocommit=True) as con:
+        for role in (writer, reader):
+            con.execute(f"DROP OWNED BY {role} CASCADE")
+            con.execute(f"DROP ROLE {role}")
+
+
+def as_role(url: str, role: str) -> str:
+    return url.replace("postgres@", f"{role}@", 1)
+
+
+def test_every_command_works_on_a_postgresql_archive(postgres_url, tmp_path):
+    cache = tmp_path / "cache"
+    claim = hindsight(postgres_url, cache, "record", "Microsoft", "invested_in", "--object",
+                      "OpenAI", "--valid", "2019-07/..", "--known-at", "2019-07-22")
+    assert claim.returncode == 0, claim.stderr
+    hindsight(postgres_url, cache, "alias", "Microsoft", "MSFT")
+    answer = hindsight(postgres_url, cache, "as-of", "2020", "--entity", "MSFT", "--format",
+                       "json")
+    facts = json.loads(answer.stdout)["facts"]
+    assert [f["id"] for f in facts] == [claim.stdout.strip()]
+    assert hindsight(postgres_url, cache, "retract", claim.stdout.strip(),
+                     "--known-at", "2021").returncode == 0
+    assert json.loads(hindsight(postgres_url, cache, "as-of", "2020", "--format",
+                                "json").stdout)["facts"] == []
+    history = json.loads(hindsight(postgres_url, cache, "history", "Microsoft", "--format",
+                                   "json").stdout)
+    assert history["claims"][0]["corrections"][0]["kind"] == "retracted"
+    # Another machine (another cache) builds its own read model from the shared log.
+    elsewhere = hindsight(postgres_url, tmp_path / "other-cache", "as-of", "2020",
+                          "--known-as-of", "2020-06-01", "--format", "json")
+    assert [f["id"] for f in json.loads(elsewhere.stdout)["facts"]] == [claim.stdout.strip()]
+
+
+def test_a_read_only_role_reads_but_cannot_record(postgres_url, roles, tmp_path):
+    writer_url = as_role(postgres_url, roles["writer"])
+    made = hindsight(writer_url, tmp_path / "w", "record", "Microsoft", "invested_in",
+                     "--object", "OpenAI", "--valid", "2019", "--known-at", "2020")
+    assert made.returncode == 0, made.stderr
+    with psycopg.connect(postgres_url.split("?")[0], autocommit=True) as con:
+        con.execute(f"GRANT SELECT ON ALL TABLES IN SCHEMA {roles['schema']} "
+                    f"TO {roles['reader']}")
+    reader_url = as_role(postgres_url, roles["reader"])
+    before = events(postgres_url)
+    read = hindsight(reader_url, tmp_path / "r", "as-of", "2019-12-31", "--format", "json")
+    assert read.returncode == 0, read.stderr
+    assert [f["id"] for f in json.loads(read.stdout)["facts"]] == [made.stdout.strip()]
+    refused = hindsight(reader_url, tmp_path / "r", "record", "Apple", "partner_of",
+                        "--object", "OpenAI", "--valid", "2024", "--known-at", "2025")
+    assert refused.returncode != 0
+    assert "Traceback" not in refused.stderr
+    assert refused.stderr.strip().splitlines() == [refused.stderr.strip()]
+    assert "permission denied" in refused.stderr and "nothing was written" in refused.stderr
+    assert roles["reader"] in refused.stderr
+    assert events(postgres_url) == before
+
+
+def test_a_wrong_server_is_one_clear_line(tmp_path):
+    done = hindsight("postgresql://nobody:secret@127.0.0.1:1/none", tmp_path, "as-of", "2020")
+    assert done.returncode != 0
+    assert done.stderr.startswith("hindsight: error: postgresql://nobody:***@127.0.0.1:1/none")
+    assert "secret" not in done.stderr and "Traceback" not in done.stderr

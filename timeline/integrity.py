@@ -1,0 +1,297 @@
+"""Proving an archive intact: the checks behind ``hindsight verify``.
+
+1. **The event log.** Every SQLite archive keeps a hash chain (``hindsight_chain``), one digest
+   per stored event, written in the same transaction as the event (``timeline.store``):
+   ``digest_n = sha256(digest_{n-1}, n, stream, version, topic, stored bytes)``. Verify recomputes
+   each digest from the stored event and the stored digest before it, so an altered event is
+   named by its own position, an event inserted behind Hindsight's back has no digest, and a
+   deleted one leaves a digest without an event. The chain's head (position and digest), noted
+   down elsewhere, is an anchor: ``--anchor N:DIGEST`` later proves the first N events
+   unchanged, which the chain alone cannot do against someone who rewrites it whole or cuts
+   its tail. Only SQLite archives keep a chain (not the in-memory one, nor PostgreSQL yet).
+2. **The read model.** It is rebuilt from the events into memory and compared, table by table
+   and row by row, with the one on disk.
+3. **The quotes.** Every citation's quote must still be verbatim in its source's text.
+
+Each problem is one line naming what and where; an archive is intact when there are none.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from timeline.app import Archive
+from timeline.errors import ArchiveError, InvalidInput
+from timeline.readmodel import ReadModel
+from timeline.store import GENESIS, chain_link
+
+#: Problems listed per read-model table before the rest are counted.
+_SHOWN_PER_TABLE = 10
+
+_ANCHOR = re.compile(r"^(\d+):([0-9a-f]{64})$")
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """A chain position and the digest it had when it was noted down."""
+
+    position: int
+    digest: str
+
+    @classmethod
+    def parse(cls, text: str) -> Anchor:
+        found = _ANCHOR.match(text.strip().lower())
+        if not found:
+            raise InvalidInput(f"'{text}' is not an anchor (POSITION:DIGEST, as verify prints "
+                               "it)", "anchor")
+        return cls(int(found[1]), found[2])
+
+    def __str__(self) -> str:
+        return f"{self.position}:{self.digest}"
+
+
+@dataclass
+class Report:
+    events: int = 0
+    chained: bool = False  # False: an archive not in SQLite, which keeps no chain (yet)
+    head: Anchor | None = None
+    quotes: int = 0
+    problems: list[str] = field(default_factory=list)
+    hints: list[str] = field(default_factory=list)  # what mends a problem, when something does
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def summary(self) -> str:
+        chain = "chain intact" if self.chained else "no hash chain (SQLite archives only)"
+        quotes = f"{self.quotes:,} quote{'' if self.quotes == 1 else 's'}"
+        return (f"ok: {self.events:,} events, {chain}; read model matches a rebuild; "
+                f"{quotes} verbatim")
+
+
+def verify(archive: Archive, anchors: Sequence[Anchor] = ()) -> Report:
+    """Check the event log, the read model and the quotes; every problem is in the report."""
+    report = Report()
+    path = archive.store.path
+    if path is not None:
+        report.chained = True
+        check_chain(path, report, anchors)
+    else:
+        report.events = archive.store.max_position()
+        if anchors:
+            report.problems.append("anchors need the hash chain, which only SQLite archives "
+                                   "keep")
+    try:
+        rebuilt = rebuild(archive)
+    except ArchiveError as exc:
+        report.problems.append(f"the read model cannot be rebuilt: {exc}")
+        return report
+    with rebuilt:
+        differences = compare_readmodels(archive.readmodel, rebuilt)
+        if differences:
+            report.problems += differences
+            report.hints.append("`hindsight rebuild` recomputes the read model from the events")
+        report.quotes = check_quotes(rebuilt, report.problems)
+    return report
+
+
+# --- 1. the event log -------------------------------------------------------------------------
+
+
+def _label(topic: str, state: Any) -> str | None:
+    """What an event's stream is about, from the event that creates it."""
+    if not isinstance(state, dict):
+        return None
+    kind = topic.rpartition(":")[2]
+    key = {"ClaimRecorded": ("claim", "claim_id"), "EntityCreated": ("entity", "name"),
+           "SourceRegistered": ("source", "source_id"),
+           "PredicateDefined": ("predicate", "name")}.get(kind)
+    if key is None or not isinstance(state.get(key[1]), str):
+        return None
+    return f"{key[0]} {state[key[1]]}"
+
+
+def _state(raw: Any) -> bytes:
+    return raw if isinstance(raw, bytes) else str(raw).encode()
+
+
+def check_chain(path: Path, report: Report, anchors: Sequence[Anchor] = ()) -> None:
+    """Recompute every event's digest from the stored bytes and compare with the chain."""
+    con = sqlite3.connect(path, timeout=30, isolation_level=None)
+    try:
+        con.execute("BEGIN")  # one snapshot for events and chain, whoever writes meanwhile
+        tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master")}
+        if "hindsight_chain" not in tables:
+            report.problems.append(f"{path}: the hash chain (hindsight_chain) is missing")
+            report.events = int(con.execute("SELECT count(*) FROM stored_events").fetchone()[0])
+            return
+        chain = dict(con.execute("SELECT position, digest FROM hindsight_chain"))
+        events = con.execute("SELECT rowid, originator_id, originator_version, topic, state "
+                             "FROM stored_events ORDER BY rowid")
+        labels: dict[str, str] = {}
+        found: list[tuple[int, str, int, str, str]] = []  # position, stream, version, topic, what
+        previous, last = GENESIS, 0
+        for position, stream, version, topic, raw in events:
+            state = _state(raw)
+            if version == 1:
+                try:
+                    label = _label(topic, json.loads(state))
+                except ValueError:
+                    label = None
+                if label:
+                    labels.setdefault(stream, label)
+            if position - 1 != last and position - 1 in chain:
+                # Events deleted just before this one: chain on from the last deleted digest
+                # (the deleted ones are reported below, their digests left over).
+                previous = chain[position - 1]
+            expected = chain_link(previous, position, stream, version, topic, state)
+            stored = chain.pop(position, None)
+            if stored is None:
+                found.append((position, stream, version, topic,
+                               "has no digest — it was written outside Hindsight"))
+                previous = expected
+            elif stored != expected:
+                found.append((position, stream, version, topic,
+                              "digest mismatch — the stored event was altered"))
+                previous = stored
+            else:
+                previous = stored
+            last = position
+            report.events += 1
+        for gone in sorted(chain):
+            found.append((gone, "", 0, "", "missing — its digest is in the chain, the stored "
+                                           "event was deleted"))
+        report.head = Anchor(last, previous) if last else None
+        for position, stream, version, topic, what in found:
+            if stream:
+                about = labels.get(stream, f"stream {stream}")
+                kind = topic.rpartition(":")[2]
+                report.problems.append(
+                    f"event {position} ({about}, version {version}, {kind}): {what}")
+            else:
+                report.problems.append(f"event {position}: {what}")
+        for anchor in anchors:
+            row = con.execute("SELECT digest FROM hindsight_chain WHERE position = ?",
+                              (anchor.position,)).fetchone()
+            if row is None:
+                report.problems.append(f"anchor {anchor.position}: the archive has no event "
+                                       f"{anchor.position} any more — it was cut short")
+            elif row[0] != anchor.digest:
+                report.problems.append(f"anchor {anchor.position}: the chain there is "
+                                       f"{row[0]}, not the digest noted down — the events up "
+                                       f"to {anchor.position} were rewritten")
+    except sqlite3.DatabaseError as exc:
+        report.problems.append(f"{path}: the event log cannot be read ({exc})")
+    finally:
+        con.close()
+
+
+# --- 2. the read model ------------------------------------------------------------------------
+
+
+def rebuild(archive: Archive) -> ReadModel:
+    """A fresh read model in memory from every event, at the same position as the archive's."""
+    rebuilt = ReadModel(None)
+    try:
+        rebuilt.catch_up(archive.store)
+        archive.refresh()
+        while rebuilt.position != archive.readmodel.position:  # a writer is appending
+            rebuilt.catch_up(archive.store)
+            archive.refresh()
+    except BaseException:
+        rebuilt.close()
+        raise
+    return rebuilt
+
+
+def _tables(db: sqlite3.Connection) -> list[str]:
+    rows = db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table'").fetchall()
+    virtual = [name for name, sql in rows if sql and sql.upper().startswith("CREATE VIRTUAL")]
+    shadows = {f"{v}_{part}" for v in virtual for part in ("node", "rowid", "parent")}
+    return sorted(name for name, _ in rows
+                  if not name.startswith("sqlite_") and name not in shadows)
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _compare_table(table: str, disk: sqlite3.Connection, built: sqlite3.Connection
+                   ) -> list[str]:
+    def rows(db: sqlite3.Connection) -> tuple[list[str], Counter[tuple[Any, ...]]]:
+        cursor = db.execute(f"SELECT * FROM {table}")
+        return [d[0] for d in cursor.description], Counter(map(tuple, cursor))
+
+    columns, on_disk = rows(disk)
+    built_columns, rebuilt = rows(built)
+    if columns != built_columns:
+        return [f"read model table {table}: columns {columns} differ from a rebuild's "
+                f"{built_columns}"]
+    extra, missing = on_disk - rebuilt, rebuilt - on_disk
+    if not extra and not missing:
+        return []
+    key = columns.index("id") if "id" in columns else 0
+
+    def by_key(rows: Counter[tuple[Any, ...]]) -> dict[Any, tuple[Any, ...]]:
+        return {row[key]: row for row in rows}
+
+    extra_rows, missing_rows = by_key(extra), by_key(missing)
+    out = []
+    for k in sorted(set(extra_rows) | set(missing_rows), key=repr):
+        where = f"read model table {table}: row {columns[key]}={_short(k)}"
+        if k in extra_rows and k in missing_rows:
+            changes = ", ".join(
+                f"{name} {_short(a)} on disk, {_short(b)} rebuilt"
+                for name, a, b in zip(columns, extra_rows[k], missing_rows[k], strict=True)
+                if a != b)
+            out.append(f"{where} differs from a rebuild ({changes})")
+        elif k in missing_rows:
+            out.append(f"{where} is missing (a rebuild has it)")
+        else:
+            out.append(f"{where} is not in a rebuild (no event makes it)")
+    if len(out) > _SHOWN_PER_TABLE:
+        out[_SHOWN_PER_TABLE:] = [f"read model table {table}: and "
+                                  f"{len(out) - _SHOWN_PER_TABLE} more rows differ"]
+    return out
+
+
+def compare_readmodels(disk: ReadModel, built: ReadModel) -> list[str]:
+    """Every difference between two read models, one line per row."""
+    ours, theirs = _tables(disk.db.conn), _tables(built.db.conn)
+    out = [f"read model table {t}: is not in a rebuild" for t in ours if t not in theirs]
+    out += [f"read model table {t}: is missing (a rebuild has it)" for t in theirs
+            if t not in ours]
+    for table in (t for t in theirs if t in ours):
+        out += _compare_table(table, disk.db.conn, built.db.conn)
+    return out
+
+
+# --- 3. the quotes ----------------------------------------------------------------------------
+
+
+def check_quotes(readmodel: ReadModel, problems: list[str]) -> int:
+    """Check that every citation's quote is verbatim in its source; returns how many were."""
+    texts = {s["id"]: s["text"] for s in readmodel.sources()}
+    verbatim = 0
+    for claim in readmodel.all_claims():
+        for k, citation in enumerate(claim.sources):
+            source, quote = citation.get("source"), citation.get("quote") or ""
+            where = f"claim {claim.id} sources[{k}]"
+            if source not in texts:
+                problems.append(f"{where}: source '{source}' is not in the archive")
+            elif not quote.strip() or quote not in texts[source]:
+                short = quote if len(quote) <= 60 else quote[:57] + "..."
+                problems.append(f"{where}: quote '{short}' is not verbatim in source "
+                                f"'{source}'")
+            else:
+                verbatim += 1
+    return verbatim
