@@ -19,7 +19,7 @@ system-deps:
 	bash .ci/system-deps.sh
 
 run: setup
-	$(BIN)/hindsight as-of today
+	$(BIN)/hindsight gui
 
 test: setup
 	$(BIN)/python -m pytest -q

@@ -225,6 +225,13 @@ class Archive:
             self._position = position
         return applied
 
+    def poll(self) -> int:
+        """Catch up, and say how many events are new to this object since it last looked —
+        whoever applied them to the shared read model (another process, another window)."""
+        before = self._position
+        self.refresh()
+        return max(0, self._position - before)
+
     def rebuild(self) -> int:
         """Recompute the read model from every event; returns the number of events."""
         self.readmodel.reset()
@@ -273,6 +280,27 @@ class Archive:
         if found is None:
             raise NotFound(f"unknown claim id '{claim_id}'")
         return found
+
+    def all_names(self) -> list[str]:
+        """Every entity name and alias, for completion."""
+        return self.readmodel.all_names()
+
+    def entity_ids(self, name: str) -> set[str]:
+        """The ids a name stands for: its entity and every entity merged into it."""
+        return set(self.readmodel.merged_ids(self.entity(name)["id"]))
+
+    def canonical(self, entity_id: str) -> str:
+        """The id an entity id stands for now (after merges)."""
+        return self.readmodel.canonical(entity_id)
+
+    def corrections(self, claim_id: str) -> list[dict[str, Any]]:
+        """A claim's retractions, supersessions and reranks, in the order recorded."""
+        return self.readmodel.corrections(claim_id)
+
+    def statement(self, claim: ClaimRow) -> str:
+        """The plain sentence for a claim, whatever its status on any day."""
+        return self.view(Fact(claim, "", dates.Status.NOT, claim.rank, claim.end_lo,
+                              claim.end_hi)).statement
 
     def view(self, fact: Fact) -> FactView:
         claim = fact.claim
@@ -353,12 +381,11 @@ class Archive:
         rows = self.readmodel.claims_about(self.readmodel.merged_ids(entity["id"]))
         out = []
         for row in rows:
-            view = self.view(Fact(row, "", dates.Status.NOT, row.rank, row.end_lo, row.end_hi))
             out.append({
-                "id": row.id, "valid": row.valid, "statement": view.statement,
+                "id": row.id, "valid": row.valid, "statement": self.statement(row),
                 "known_at": row.known_at, "certainty": row.certainty, "rank": row.rank,
                 "withdrawn": row.withdrawn_day != POS_INF,
-                "corrections": self.readmodel.corrections(row.id),
+                "corrections": self.corrections(row.id),
                 "sources": row.sources,
             })
         return out

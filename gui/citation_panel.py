@@ -1,0 +1,219 @@
+"""The citation panel: the selected fact, how sure the record is of it, and its sources.
+
+Top: the fact's sentence, its status badge, valid time, certainty, rank, when it became known,
+its corrections and, when contested, the rival accounts. Middle: its citations (source title,
+date, quote). Bottom: the source viewer, showing the chosen citation's full source text with
+the quote highlighted.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QSizePolicy,
+    QSplitter,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gui import formatting
+from gui.badges import EXPLANATIONS, label_style
+from gui.session import Session
+from gui.source_viewer import SourceViewer, published_text
+from timeline.app import FactView, State
+from timeline.errors import NotFound
+
+_QUOTE_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class CitationPanel(QWidget):
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.fact: FactView | None = None
+        self._shown_status: tuple[object, ...] | None = None
+
+        self.heading = QLabel("<b>Sources</b>")
+        self.statement = QLabel()
+        self.statement.setObjectName("factStatement")
+        self.statement.setWordWrap(True)
+        self.statement.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        font = self.statement.font()
+        font.setPointSizeF(font.pointSizeF() * 1.12)
+        self.statement.setFont(font)
+        self.badge = QLabel()
+        self.badge.setObjectName("factBadge")
+        self.details = QLabel()
+        self.details.setObjectName("factDetails")
+        self.details.setWordWrap(True)
+        self.notes = QLabel()
+        self.notes.setObjectName("factNotes")
+        self.notes.setWordWrap(True)
+        self.notes.setTextFormat(Qt.TextFormat.RichText)
+        self.buttons = QHBoxLayout()
+        self.buttons.setSpacing(2)
+
+        self.citations = QListWidget()
+        self.citations.setObjectName("citationList")
+        self.citations.setWordWrap(True)
+        self.citations.setAlternatingRowColors(True)
+        self.citations.setToolTip("The sources this fact rests on; select one to read it")
+        self.viewer = SourceViewer()
+
+        top = QWidget()
+        top_layout = QVBoxLayout(top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
+        top_layout.setSpacing(4)
+        badge_row = QHBoxLayout()
+        self.badge.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        badge_row.addWidget(self.badge, 0, Qt.AlignmentFlag.AlignTop)
+        badge_row.addWidget(self.details, 1)
+        top_layout.addWidget(self.statement)
+        top_layout.addLayout(badge_row)
+        top_layout.addWidget(self.notes)
+        top_layout.addLayout(self.buttons)
+        top_layout.addWidget(QLabel("Citations"))
+        top_layout.addWidget(self.citations, 1)
+
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.addWidget(top)
+        self.splitter.addWidget(self.viewer)
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setChildrenCollapsible(False)
+
+        self.placeholder = QLabel(
+            "Select a fact in the State panel, a relationship label in the graph, or an event, "
+            "to see what it rests on.")
+        self.placeholder.setWordWrap(True)
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.placeholder.setObjectName("citationPlaceholder")
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.setSpacing(4)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.placeholder, 1)
+        layout.addWidget(self.splitter, 1)
+
+        self.citations.currentRowChanged.connect(self._on_citation_changed)
+        session.fact_selected.connect(self._on_fact_selected)
+        session.state_changed.connect(self._on_state_changed)
+        session.archive_changed.connect(self._on_archive_changed)
+        self._on_fact_selected(None)
+
+    def set_fact_actions(self, actions: list[QAction]) -> None:
+        for action in actions:
+            button = QToolButton()
+            button.setDefaultAction(action)
+            self.buttons.addWidget(button)
+        self.buttons.addStretch(1)
+
+    # --- slots ------------------------------------------------------------------------------
+
+    def _on_archive_changed(self) -> None:
+        if self.session.fact is None:
+            self._on_fact_selected(None)
+
+    def _on_fact_selected(self, fact: FactView | None) -> None:
+        self.fact = fact
+        self.placeholder.setVisible(fact is None)
+        self.splitter.setVisible(fact is not None)
+        self.citations.clear()
+        self.viewer.clear()
+        if fact is None:
+            return
+        claim = fact.claim
+        self.statement.setText(fact.statement)
+        self._shown_status = None
+        self._on_state_changed(self.session.state)
+        self.notes.setText(self._notes(fact))
+        self.notes.setVisible(bool(self.notes.text()))
+        for citation in claim.sources:
+            self._add_citation(citation["source"], citation["quote"])
+        if self.citations.count():
+            self.citations.setCurrentRow(0)
+
+    def _on_state_changed(self, state: State) -> None:
+        """Keep the badge true to the day shown: the fact's status on it, or a note that it
+        is not part of that day's state (it stays on show, to be read)."""
+        if self.fact is None:
+            return
+        claim = self.fact.claim
+        current = self.session.fact_for(claim.id)
+        status = current.status if current else None
+        key = (status, state.as_of, state.known_as_of)
+        if key == self._shown_status:
+            return
+        self._shown_status = key
+        day = formatting.human_date(state.as_of)
+        known = "" if state.known_as_of is None else \
+            f" as known on {formatting.human_date(state.known_as_of)}"
+        if current is not None:
+            self.badge.setText(current.status)
+            self.badge.setStyleSheet(label_style(current.status, self.palette()))
+            self.badge.setToolTip(EXPLANATIONS.get(current.status, ""))
+            head = f"on {day}{known}"
+            rank = current.fact.rank
+        else:
+            self.badge.setText("NOT SHOWN")
+            self.badge.setStyleSheet(label_style("", self.palette()))
+            self.badge.setToolTip("This fact is not part of the state on the day shown")
+            head = f"not part of the state on {day}{known}"
+            rank = claim.rank
+        self.details.setText(f"{head} · valid {claim.valid} · certainty {claim.certainty:g} · "
+                             f"rank {rank} · known from {claim.known_at}")
+
+    def _notes(self, fact: FactView) -> str:
+        lines = []
+        for rival_id in fact.fact.contested_with:
+            rival = self.session.fact_for(rival_id)
+            text = rival.statement if rival else rival_id
+            lines.append(f"Contested by: {escape(text)}")
+        if fact.fact.ended_by:
+            ended = self.session.fact_for(fact.fact.ended_by)
+            try:
+                text = ended.statement if ended else self.session.statement(
+                    self.session.archive.claim(fact.fact.ended_by))
+            except NotFound:
+                text = fact.fact.ended_by
+            lines.append(f"Ends where this begins: {escape(text)}")
+        for fix in self.session.archive.corrections(fact.claim.id):
+            what = fix["kind"] + (f" to {fix['rank']}" if fix.get("rank") else "")
+            reason = f": {escape(fix['reason'])}" if fix.get("reason") else ""
+            lines.append(f"{what.capitalize()} as known from {fix['known_at']}{reason}")
+        if fact.claim.note:
+            lines.append(f"Note: {escape(fact.claim.note)}")
+        return "<br>".join(lines)
+
+    def _add_citation(self, source_id: str, quote: str) -> None:
+        try:
+            source = self.session.archive.source(source_id)
+            head = f"{source['title']} ({published_text(source['published'])})"
+        except NotFound:
+            head = f"{source_id} (missing from the archive)"
+        item = QListWidgetItem(f"{head}\n“{quote}”")
+        item.setData(Qt.ItemDataRole.UserRole, source_id)
+        item.setData(_QUOTE_ROLE, quote)
+        item.setToolTip(f"{source_id}\n“{quote}”")
+        self.citations.addItem(item)
+
+    def _on_citation_changed(self, row: int) -> None:
+        item = self.citations.item(row)
+        if item is None:
+            self.viewer.clear()
+            return
+        try:
+            source = self.session.archive.source(item.data(Qt.ItemDataRole.UserRole))
+        except NotFound:
+            self.viewer.clear()
+            return
+        self.viewer.show_source(source, item.data(_QUOTE_ROLE))

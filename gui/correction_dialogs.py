@@ -1,0 +1,413 @@
+"""Corrections from the GUI: record a claim, retract, supersede and rerank one.
+
+Each dialog validates as you type by staging its change in an engine ``Batch`` that is never
+committed (a dry run): whatever the engine would refuse — a bad EDTF date, a quote that is
+not verbatim in its source, a certainty out of range — is shown next to its field, and OK
+stays disabled until the engine would accept it. OK then stages the same change in a batch
+that commits: one new event (or a few) appended to the archive, never an edit.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QCompleter,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gui import formatting
+from gui.date_field import DateField, DateKind
+from timeline.app import Archive, Batch, FactView
+from timeline.domain import RANKS
+from timeline.errors import HindsightError, InvalidInput
+
+_ERROR_STYLE = "color: #d0312d;"
+
+
+class _Checked(QWidget):
+    """A form field with room for an error under it."""
+
+    def __init__(self, field: QWidget) -> None:
+        super().__init__()
+        self.field = field
+        self.error = QLabel()
+        self.error.setStyleSheet(_ERROR_STYLE)
+        self.error.setWordWrap(True)
+        self.error.hide()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(field)
+        layout.addWidget(self.error)
+        self.setFocusProxy(field)
+
+    def show_error(self, message: str | None) -> None:
+        self.error.setText(message or "")
+        self.error.setVisible(bool(message))
+
+
+def _names_box(archive: Archive, text: str = "") -> QComboBox:
+    box = QComboBox()
+    box.setEditable(True)
+    box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+    box.addItems([e["name"] for e in archive.entities()])
+    completer = QCompleter(archive.all_names(), box)
+    completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+    completer.setFilterMode(Qt.MatchFlag.MatchContains)
+    box.setCompleter(completer)
+    box.setEditText(text)
+    return box
+
+
+class CorrectionDialog(QDialog):
+    """What the four dialogs share: the form, the dry run, the OK button."""
+
+    title = "Correction"
+    ok_text = "OK"
+
+    def __init__(self, archive: Archive, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.archive = archive
+        self.result_id: str | None = None
+        self.setWindowTitle(self.title)
+        self.setMinimumWidth(560)
+        self.form = QFormLayout()
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        self.note.hide()
+        self.error = QLabel()
+        self.error.setObjectName("dialogError")
+        self.error.setStyleSheet(_ERROR_STYLE)
+        self.error.setWordWrap(True)
+        self.error.hide()
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.ok_button: QPushButton = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText(self.ok_text)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(self.form)
+        layout.addWidget(self.note)
+        layout.addWidget(self.error)
+        layout.addStretch(1)
+        layout.addWidget(self.buttons)
+        #: engine field name (InvalidInput.field, last part) -> where its error shows
+        self._checked: dict[str, _Checked | DateField] = {}
+
+    # --- building helpers -------------------------------------------------------------------
+
+    def _row(self, label: str, field: QWidget, engine_field: str | None = None,
+             tip: str = "") -> QWidget:
+        shown: QWidget = field if isinstance(field, DateField) else _Checked(field)
+        if tip:
+            field.setToolTip(tip)
+        self.form.addRow(label, shown)
+        if engine_field:
+            self._checked[engine_field] = shown  # type: ignore[assignment]
+        self._watch(field)
+        return shown
+
+    def _watch(self, field: QWidget) -> None:
+        if isinstance(field, DateField):
+            field.edit.textChanged.connect(self._on_input_changed)
+        elif isinstance(field, QComboBox):
+            field.currentTextChanged.connect(self._on_input_changed)
+            if field.isEditable():
+                field.editTextChanged.connect(self._on_input_changed)
+        elif isinstance(field, QLineEdit):
+            field.textChanged.connect(self._on_input_changed)
+        elif isinstance(field, QDoubleSpinBox):
+            field.valueChanged.connect(self._on_input_changed)
+
+    def _known_at_field(self, text: str) -> DateField:
+        field = DateField(DateKind.DATE, allow_empty=True, placeholder="today")
+        field.setText(text)
+        self._row("Known from", field, "known_at",
+                  "When the record learnt this: the source's publication date, or today for "
+                  "what you establish yourself. Set “As known on” before it to see the earlier "
+                  "belief.")
+        return field
+
+    # --- validation -------------------------------------------------------------------------
+
+    def local_error(self) -> tuple[str, str] | None:
+        """(field, message) for what is wrong before the engine is asked; None when fine."""
+        for name, shown in self._checked.items():
+            if isinstance(shown, DateField) and not shown.is_valid():
+                message = shown.error() or "required"
+                return name, message
+        return None
+
+    def stage(self, batch: Batch) -> str | None:
+        """Stage the change in ``batch``; returns the claim id it concerns, if any."""
+        raise NotImplementedError
+
+    def _on_input_changed(self, *_: Any) -> None:
+        self.validate()
+
+    def validate(self) -> bool:
+        for shown in self._checked.values():
+            if not isinstance(shown, DateField):
+                shown.show_error(None)
+        self.error.hide()
+        self.note.hide()
+        problem = self.local_error()
+        if problem is None:
+            batch = self.archive.batch()  # never committed: a dry run
+            try:
+                self.stage(batch)
+            except InvalidInput as exc:
+                problem = (exc.field or "", exc.message)
+            except HindsightError as exc:
+                problem = ("", str(exc))
+            else:
+                self._explain(batch)
+        if problem is not None:
+            self._show_problem(*problem)
+        self.ok_button.setEnabled(problem is None)
+        return problem is None
+
+    def _explain(self, batch: Batch) -> None:
+        if batch.created:
+            made = ", ".join(f"‘{n}’" for n in batch.created)
+            near = [s for n in batch.created for s in self.archive.suggest(n) if s != n]
+            hint = f" (did you mean {', '.join(f'‘{s}’' for s in near)}?)" if near else ""
+            self.note.setText(f"This will create the new entity {made}{hint}.")
+            self.note.show()
+
+    def _show_problem(self, field: str, message: str) -> None:
+        key = field.split(".")[-1] if field else ""
+        shown = self._checked.get(key)
+        if shown is None and key.startswith("sources"):
+            shown = self._checked.get("quote")
+        if shown is not None and message != "required":
+            shown.show_error(message)
+        elif message != "required":
+            self.error.setText(message)
+            self.error.show()
+
+    def accept(self) -> None:
+        if not self.validate():
+            return
+        try:
+            with self.archive.batch() as batch:
+                self.result_id = self.stage(batch)
+        except HindsightError as exc:
+            self.error.setText(str(exc))
+            self.error.show()
+            self.ok_button.setEnabled(False)
+            return
+        super().accept()
+
+
+class RecordClaimDialog(CorrectionDialog):
+    title = "Record a Claim"
+    ok_text = "Record"
+
+    def __init__(self, archive: Archive, *, subject: str = "", valid: str = "",
+                 parent: QWidget | None = None) -> None:
+        super().__init__(archive, parent)
+        self._known_touched = False
+        self.subject = _names_box(archive, subject)
+        self.predicate = QComboBox()
+        self.predicate.setEditable(True)
+        self.predicate.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        for name, (label, single) in sorted(archive.predicates.items()):
+            self.predicate.addItem(name)
+            tip = (label or name) + ("  (single-valued)" if single else "")
+            self.predicate.setItemData(self.predicate.count() - 1, tip,
+                                       Qt.ItemDataRole.ToolTipRole)
+        self.predicate.setEditText("")
+        self.object = _names_box(archive)
+        self.value = QLineEdit()
+        self.value.setPlaceholderText("a literal, or the relationship's quality")
+        self.valid = DateField(DateKind.SPAN)
+        self.valid.setText(valid)
+        self.source = QComboBox()
+        self.source.addItem("(no source: my own finding)", "")
+        for s in archive.sources():
+            self.source.addItem(f"{s['title']} ({s['published']})", s["id"])
+        self.quote = QLineEdit()
+        self.quote.setPlaceholderText("verbatim text from the source")
+        self.certainty = QDoubleSpinBox()
+        self.certainty.setRange(0.0, 1.0)
+        self.certainty.setSingleStep(0.05)
+        self.certainty.setDecimals(2)
+        self.certainty.setValue(1.0)
+        self.rank = QComboBox()
+        self.rank.addItems(list(RANKS))
+        self.rank.setCurrentText("normal")
+        self.note_edit = QLineEdit()
+
+        self._row("Subject", self.subject, "name", "An entity: a name or an alias; a new name "
+                  "creates an entity")
+        self._row("Predicate", self.predicate, "predicate",
+                  "What is claimed: an existing predicate, or a new name (letters, digits, _)")
+        self._row("Object", self.object, None, "Another entity, for a relationship (optional)")
+        self._row("Value", self.value, "value", "A literal value, or the quality of the "
+                  "relationship (optional if an object is given)")
+        self._row("Valid", self.valid, "valid")
+        self._row("Source", self.source, "source")
+        self._row("Quote", self.quote, "quote", "Text that appears verbatim in the source")
+        self.known_at = self._known_at_field("")
+        self._row("Certainty", self.certainty, "certainty")
+        self._row("Rank", self.rank, "rank")
+        self._row("Note", self.note_edit)
+        self.source.currentIndexChanged.connect(self._on_source_chosen)
+        self.known_at.edit.textEdited.connect(self._on_known_at_edited)
+        self.validate()
+
+    def _on_known_at_edited(self, text: str) -> None:
+        self._known_touched = bool(text)
+
+    def _on_source_chosen(self, row: int) -> None:
+        source_id = self.source.itemData(row)
+        if source_id and not self._known_touched:
+            # A claim from a source became known when the source was published.
+            self.known_at.setText(self.archive.source(source_id)["published"])
+        elif not source_id and not self._known_touched:
+            self.known_at.setText("")
+
+    def local_error(self) -> tuple[str, str] | None:
+        if not self.subject.currentText().strip():
+            return "name", "required"
+        if not self.predicate.currentText().strip():
+            return "predicate", "required"
+        if not (self.object.currentText().strip() or self.value.text().strip()):
+            return "value", "give an object (an entity) or a value"
+        if self.source.currentData() and not self.quote.text().strip():
+            return "quote", "a citation needs a quote from the source"
+        return super().local_error()
+
+    def stage(self, batch: Batch) -> str | None:
+        source_id = self.source.currentData()
+        return batch.record(
+            self.subject.currentText().strip(), self.predicate.currentText().strip(),
+            valid=self.valid.text(), value=self.value.text().strip() or None,
+            object=self.object.currentText().strip() or None,
+            sources=[(source_id, self.quote.text())] if source_id else [],
+            known_at=self.known_at.text() or None, certainty=self.certainty.value(),
+            rank=self.rank.currentText(), note=self.note_edit.text().strip())
+
+
+class _ClaimDialog(CorrectionDialog):
+    """A dialog about one existing claim, shown at its top."""
+
+    def __init__(self, archive: Archive, fact: FactView, parent: QWidget | None = None) -> None:
+        super().__init__(archive, parent)
+        self.fact = fact
+        statement = QLabel(f"<b>{fact.statement}</b><br>valid {fact.claim.valid} · "
+                           f"known from {fact.claim.known_at} · id {fact.claim.id}")
+        statement.setWordWrap(True)
+        statement.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.form.addRow("Claim", statement)
+
+
+class RetractDialog(_ClaimDialog):
+    title = "Retract a Claim"
+    ok_text = "Retract"
+
+    def __init__(self, archive: Archive, fact: FactView, parent: QWidget | None = None) -> None:
+        super().__init__(archive, fact, parent)
+        self.known_at = self._known_at_field(formatting.iso(formatting.today()))
+        self.reason = QLineEdit()
+        self.reason.setPlaceholderText("why the claim is withdrawn")
+        self._row("Reason", self.reason, "reason")
+        self.note_text = QLabel("The claim stays in the record: set “As known on” before the "
+                                "retraction to see it as it was believed.")
+        self.note_text.setWordWrap(True)
+        self.form.addRow("", self.note_text)
+        self.validate()
+
+    def stage(self, batch: Batch) -> str | None:
+        batch.retract(self.fact.claim.id, self.known_at.text() or None, self.reason.text())
+        return self.fact.claim.id
+
+
+class SupersedeDialog(_ClaimDialog):
+    title = "Supersede a Claim"
+    ok_text = "Supersede"
+
+    def __init__(self, archive: Archive, fact: FactView, parent: QWidget | None = None) -> None:
+        super().__init__(archive, fact, parent)
+        claim = fact.claim
+        self.valid = DateField(DateKind.SPAN)
+        self.valid.setText(claim.valid)
+        self.object = _names_box(archive, fact.object or "")
+        self.value = QLineEdit(claim.value or "")
+        self._row("New valid", self.valid, "valid")
+        self._row("New object", self.object, None, "The entity it relates to (optional)")
+        self._row("New value", self.value, "value")
+        self.known_at = self._known_at_field(formatting.iso(formatting.today()))
+        self.reason = QLineEdit()
+        self.reason.setPlaceholderText("why the claim is corrected")
+        self._row("Reason", self.reason, "reason")
+        self.validate()
+
+    def _replacement(self) -> dict[str, Any]:
+        claim = self.fact.claim
+        out: dict[str, Any] = {}
+        if self.valid.text() != claim.valid:
+            out["valid"] = self.valid.text()
+        obj = self.object.currentText().strip() or None
+        value = self.value.text().strip() or None
+        if obj != self.fact.object or value != claim.value:
+            if obj:
+                out["object"] = obj
+            if value:
+                out["value"] = value
+        return out
+
+    def local_error(self) -> tuple[str, str] | None:
+        if not (self.object.currentText().strip() or self.value.text().strip()):
+            return "value", "give an object (an entity) or a value"
+        found = super().local_error()
+        if found is None and not self._replacement():
+            return "", "change the valid time, the object or the value"
+        return found
+
+    def stage(self, batch: Batch) -> str | None:
+        return batch.supersede(self.fact.claim.id, known_at=self.known_at.text() or None,
+                               reason=self.reason.text(), **self._replacement())
+
+
+class RerankDialog(_ClaimDialog):
+    title = "Rerank a Claim"
+    ok_text = "Rerank"
+
+    def __init__(self, archive: Archive, fact: FactView, parent: QWidget | None = None) -> None:
+        super().__init__(archive, fact, parent)
+        self.rank = QComboBox()
+        self.rank.addItems(list(RANKS))
+        self.rank.setCurrentText(fact.fact.rank)
+        self._row("Rank", self.rank, "rank",
+                  "preferred settles a contest in its favour; deprecated leaves the claim out "
+                  "of the state")
+        self.known_at = self._known_at_field(formatting.iso(formatting.today()))
+        self.reason = QLineEdit()
+        self._row("Reason", self.reason, "reason")
+        self.validate()
+
+    def local_error(self) -> tuple[str, str] | None:
+        if self.rank.currentText() == self.fact.fact.rank:
+            return "rank", f"the claim is already {self.fact.fact.rank}: choose another rank"
+        return super().local_error()
+
+    def stage(self, batch: Batch) -> str | None:
+        batch.rerank(self.fact.claim.id, self.rank.currentText(),
+                     self.known_at.text() or None, self.reason.text())
+        return self.fact.claim.id

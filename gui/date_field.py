@@ -1,0 +1,129 @@
+"""A text field for an EDTF date that checks itself as you type.
+
+The engine parses (``timeline.dates``); the field only shows its one-line error next to the
+text and refuses to hand on a value while there is one.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+
+from timeline import dates
+
+
+class DateKind(Enum):
+    DAY = "day"  # a query date: "as of", "as known on" -> the last day it covers
+    DATE = "date"  # one EDTF date (a known_at, a publication date)
+    SPAN = "span"  # a claim's valid time: a date or an interval
+
+
+_HINTS = {
+    DateKind.DAY: "A date: 2023-11-30, 2023-11 (its last day), 2023, 2023-11~, today",
+    DateKind.DATE: "An EDTF date: 2023-11-30, 2023-11, 2024~, 2018-22 (summer 2018)",
+    DateKind.SPAN: "EDTF date or interval: 2019-07-22/.. (still holds), 2018-06/2018-08, "
+                   "2023-11-17, /2019 (unknown start)",
+}
+
+
+def check(kind: DateKind, text: str) -> str | None:
+    """The engine's complaint about ``text`` as a ``kind`` date, or None when it is valid."""
+    try:
+        if kind is DateKind.DAY:
+            dates.parse_day(text)
+        elif kind is DateKind.DATE:
+            dates.parse_date(text)
+        else:
+            dates.parse_span(text)
+    except dates.DateError as exc:
+        return str(exc)
+    return None
+
+
+class DateField(QWidget):
+    """A line edit plus the error it currently has; ``error_below`` stacks them."""
+
+    #: The text is valid (or empty when allowed) and the user pressed Enter or left the field.
+    committed = Signal(str)
+    #: Validity flipped.
+    validity_changed = Signal(bool)
+
+    def __init__(self, kind: DateKind, *, allow_empty: bool = False, error_below: bool = True,
+                 placeholder: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.kind = kind
+        self.allow_empty = allow_empty
+        self.edit = QLineEdit()
+        self.edit.setPlaceholderText(placeholder or _HINTS[kind].split(":")[0])
+        self.edit.setToolTip(_HINTS[kind])
+        self.edit.setClearButtonEnabled(allow_empty)
+        self.error_label = QLabel()
+        self.error_label.setObjectName("dateError")
+        self.error_label.setWordWrap(error_below)
+        self.error_label.setStyleSheet("QLabel#dateError { color: #d0312d; }")
+        self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.error_label.hide()
+        layout: QBoxLayout = QVBoxLayout(self) if error_below else QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2 if error_below else 6)
+        layout.addWidget(self.edit)
+        layout.addWidget(self.error_label, 0 if error_below else 1)
+        self.setFocusProxy(self.edit)
+        self._error: str | None = None
+        self._valid = True
+        self.edit.textChanged.connect(self._on_text_changed)
+        self.edit.returnPressed.connect(self._on_return_pressed)
+        self.edit.editingFinished.connect(self._on_editing_finished)
+        self._on_text_changed(self.edit.text())
+
+    # --- API --------------------------------------------------------------------------------
+
+    def text(self) -> str:
+        return self.edit.text().strip()
+
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt naming, like QLineEdit
+        if text != self.edit.text():
+            self.edit.setText(text)
+
+    def error(self) -> str | None:
+        return self._error
+
+    def is_valid(self) -> bool:
+        return self._valid
+
+    def show_error(self, message: str | None) -> None:
+        """Show a message from elsewhere (the engine's dry run) as this field's error."""
+        self._set_error(message)
+
+    # --- slots ------------------------------------------------------------------------------
+
+    def _on_text_changed(self, text: str) -> None:
+        text = text.strip()
+        if not text:
+            self._set_error(None if self.allow_empty else "required")
+        else:
+            self._set_error(check(self.kind, text))
+
+    def _on_return_pressed(self) -> None:
+        if self._valid:
+            self.committed.emit(self.text())
+
+    def _on_editing_finished(self) -> None:
+        if self._valid and self.edit.isModified():
+            self.edit.setModified(False)
+            self.committed.emit(self.text())
+
+    def _set_error(self, message: str | None) -> None:
+        self._error = message
+        valid = message is None
+        # An empty required field is not worth a red word until the user has typed something.
+        shown = message if message and message != "required" else None
+        self.error_label.setText(shown or "")
+        self.error_label.setVisible(bool(shown))
+        self.edit.setStyleSheet("QLineEdit { border: 1px solid #d0312d; }" if shown else "")
+        self.edit.setToolTip(shown or _HINTS[self.kind])
+        if valid != self._valid:
+            self._valid = valid
+            self.validity_changed.emit(valid)

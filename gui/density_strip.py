@@ -1,0 +1,189 @@
+"""The density strip drawn above the time slider: where history is busy.
+
+Each column of a few pixels counts the moments (claims beginning or ending) whose day falls
+under it, drawn as a bar (square-root scale, so one lone event stays visible next to a busy
+month). Year ticks, the "as of" day and the "as known on" day are marked on the same axis as
+the slider, whose geometry it borrows so that a bar sits exactly above its handle position.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFontMetrics,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QPen,
+    QPixmap,
+)
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from gui import formatting
+from gui.time_slider import TimeSlider
+
+_BIN_PX = 4
+_KNOWN_COLOUR = QColor("#d68a00")
+
+
+class DensityStrip(QWidget):
+    #: The user clicked or dragged on the strip: go to this day.
+    day_picked = Signal(int)
+
+    def __init__(self, slider: TimeSlider, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.slider = slider
+        self._days: list[int] = []
+        self._as_of: int | None = None
+        self._known: int | None = None
+        self._bins_key: tuple[int, ...] = ()
+        self._bins: list[int] = []
+        self._background = QPixmap()
+        self._background_key: tuple[object, ...] = ()
+        self.setMinimumHeight(46)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setToolTip("Where history is busy: claims beginning or ending. Click to go there.")
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        return QSize(400, 46)
+
+    # --- data -------------------------------------------------------------------------------
+
+    def set_days(self, days: Sequence[int]) -> None:
+        self._days = sorted(days)
+        self._bins_key = ()
+        self.update()
+
+    def set_marks(self, as_of: int, known: int | None) -> None:
+        if (as_of, known) != (self._as_of, self._known):
+            self._as_of, self._known = as_of, known
+            self.update()
+
+    # --- geometry ---------------------------------------------------------------------------
+
+    def _offset(self) -> float:
+        """Slider x minus strip x: both sit in the same window."""
+        return float(self.slider.mapTo(self.window(), QPointF(0, 0)).x()
+                     - self.mapTo(self.window(), QPointF(0, 0)).x())
+
+    def x_for_day(self, day: int) -> float:
+        return self.slider.x_for_value(day) + self._offset()
+
+    def day_for_x(self, x: float) -> int:
+        return self.slider.value_for_x(x - self._offset())
+
+    def _histogram(self) -> list[int]:
+        key = (self.width(), self.slider.width(), self.slider.minimum(), self.slider.maximum(),
+               len(self._days))
+        if key != self._bins_key:
+            bins = [0] * (self.width() // _BIN_PX + 1)
+            for day in self._days:
+                k = int(self.x_for_day(day)) // _BIN_PX
+                if 0 <= k < len(bins):
+                    bins[k] += 1
+            self._bins, self._bins_key = bins, key
+        return self._bins
+
+    # --- painting ---------------------------------------------------------------------------
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+        # The bars and year ticks change only with the archive or the size: drawn once into
+        # a pixmap; each frame adds the two day markers on top.
+        key = (self.width(), self.height(), self.slider.width(), self.slider.minimum(),
+               self.slider.maximum(), len(self._days), self.palette().cacheKey(),
+               self._offset())
+        if key != self._background_key:
+            ratio = self.devicePixelRatioF()
+            pixmap = QPixmap(int(self.width() * ratio), int(self.height() * ratio))
+            pixmap.setDevicePixelRatio(ratio)
+            pixmap.fill(Qt.GlobalColor.transparent)
+            painter = QPainter(pixmap)
+            self._paint_background(painter)
+            painter.end()
+            self._background, self._background_key = pixmap, key
+        p = QPainter(self)
+        p.drawPixmap(0, 0, self._background)
+        self._paint_marks(p)
+        p.end()
+
+    def _paint_background(self, p: QPainter) -> None:
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        pal = self.palette()
+        text_colour = pal.color(QPalette.ColorRole.WindowText)
+        metrics = QFontMetrics(self.font())
+        label_h = metrics.height()
+        bar_bottom = self.height() - label_h - 2
+        bar_top = 3
+        left = self.x_for_day(self.slider.minimum())
+        right = self.x_for_day(self.slider.maximum())
+        base = pal.color(QPalette.ColorRole.Base)
+        p.fillRect(QRectF(left, bar_top, right - left, bar_bottom - bar_top), base)
+
+        self._paint_years(p, metrics, bar_top, bar_bottom, left, right, text_colour)
+
+        bins = self._histogram()
+        peak = max(bins, default=0)
+        if peak:
+            bar = QColor(pal.color(QPalette.ColorRole.Highlight))
+            bar.setAlpha(220)
+            height = bar_bottom - bar_top - 2
+            for k, count in enumerate(bins):
+                if count:
+                    h = max(2.0, height * math.sqrt(count / peak))
+                    p.fillRect(QRectF(k * _BIN_PX, bar_bottom - h, _BIN_PX - 0.5, h), bar)
+
+
+    def _paint_marks(self, p: QPainter) -> None:
+        bar_top = 3
+        bar_bottom = self.height() - QFontMetrics(self.font()).height() - 2
+        if self._known is not None:
+            x = self.x_for_day(self._known)
+            p.setPen(QPen(_KNOWN_COLOUR, 2, Qt.PenStyle.DashLine))
+            p.drawLine(QPointF(x, bar_top), QPointF(x, bar_bottom))
+        if self._as_of is not None:
+            x = self.x_for_day(self._as_of)
+            p.setPen(QPen(self.palette().color(QPalette.ColorRole.WindowText), 2))
+            p.drawLine(QPointF(x, bar_top), QPointF(x, bar_bottom))
+
+    def _paint_years(self, p: QPainter, metrics: QFontMetrics, top: float, bottom: float,
+                     left: float, right: float, colour: QColor) -> None:
+        lo, hi = self.slider.minimum(), self.slider.maximum()
+        first, last = formatting.year_of(lo), formatting.year_of(hi)
+        years = max(1, last - first + 1)
+        room = metrics.horizontalAdvance("0000") + 14
+        step = 1
+        for candidate in (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000):
+            step = candidate
+            if (right - left) / years * candidate >= room:
+                break
+        grid = QColor(colour)
+        grid.setAlpha(45)
+        p.setFont(self.font())
+        for year in range(first + 1, last + 1):
+            x = self.x_for_day(formatting.first_of_year(year))
+            if not left <= x <= right:
+                continue
+            p.setPen(QPen(grid, 1))
+            p.drawLine(QPointF(x, top), QPointF(x, bottom))
+            if year % step == 0:
+                p.setPen(colour)
+                text = formatting.year_text(year)
+                w = metrics.horizontalAdvance(text)
+                p.drawText(QRectF(x - w / 2 - 2, bottom + 1, w + 4, metrics.height()),
+                           Qt.AlignmentFlag.AlignCenter, text)
+
+    # --- mouse ------------------------------------------------------------------------------
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+        if event.button() == Qt.MouseButton.LeftButton:
+            self.day_picked.emit(self.day_for_x(event.position().x()))
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+        if event.buttons() & Qt.MouseButton.LeftButton:
+            self.day_picked.emit(self.day_for_x(event.position().x()))

@@ -1,0 +1,117 @@
+"""The event list: every claim's beginning (and end) in time order, synced with the slider.
+
+Moving the slider selects the latest event on or before the day and greys the events still
+to come; clicking an event moves the slider to its day and shows its sources.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gui import events
+from gui.models import EventModel
+from gui.session import Session
+from timeline.app import State
+from timeline.errors import NotFound
+
+
+class EventList(QWidget):
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.model = EventModel()
+        self._syncing = False
+        self.title = QLabel("<b>Events</b>")
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(
+            self.table.fontMetrics().height() + 6)
+        self.table.setShowGrid(False)
+        self.table.setWordWrap(False)
+        self.table.setAlternatingRowColors(True)
+        self.table.setToolTip("")
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(EventModel.WHEN, QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(EventModel.EVENT, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(EventModel.KNOWN, QHeaderView.ResizeMode.Interactive)
+        self.table.setColumnWidth(
+            EventModel.WHEN, self.fontMetrics().horizontalAdvance("2025-02-20~") + 24)
+        self.table.setColumnWidth(EventModel.KNOWN, 100)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.setSpacing(4)
+        layout.addWidget(self.title)
+        layout.addWidget(self.table, 1)
+
+        self.table.clicked.connect(self._on_event_clicked)
+        self.table.activated.connect(self._on_event_clicked)
+        session.archive_changed.connect(self._on_archive_changed)
+        session.state_changed.connect(self._on_state_changed)
+        session.entity_selected.connect(self._on_entity_selected)
+        self._on_archive_changed()
+
+    def _on_archive_changed(self) -> None:
+        found = events.moments(self.session.timeline())
+        statements = {}
+        for moment in found:
+            if moment.claim.id not in statements:
+                statements[moment.claim.id] = self.session.statement(moment.claim)
+        self.model.set_moments(found, [statements[m.claim.id] for m in found])
+        self.title.setText(f"<b>Events</b>  ({len(found)})")
+        self._on_entity_selected(self.session.entity)
+        self._on_state_changed(self.session.state)
+
+    def _on_state_changed(self, state: State) -> None:
+        self.model.set_current_day(state.as_of)
+        row = self.model.current_row()
+        if self._syncing:
+            return
+        self._syncing = True
+        try:
+            selection = self.table.selectionModel()
+            if row < 0:
+                selection.clearSelection()
+                return
+            index = self.model.index(row, 0)
+            if selection.currentIndex().row() != row:
+                selection.setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+                                          | QItemSelectionModel.SelectionFlag.Rows)
+                self.table.scrollTo(index, QAbstractItemView.ScrollHint.EnsureVisible)
+        finally:
+            self._syncing = False
+
+    def _on_event_clicked(self, index: QModelIndex) -> None:
+        if not index.isValid():
+            return
+        moment = self.model.moment(index.row())
+        self._syncing = True
+        try:
+            self.session.set_as_of(moment.day)
+        finally:
+            self._syncing = False
+        self.session.select_claim(moment.claim.id)
+
+    def _on_entity_selected(self, name: str | None) -> None:
+        rows: set[int] = set()
+        if name:
+            archive = self.session.archive
+            try:
+                ids = archive.entity_ids(name)
+            except NotFound:
+                ids = set()
+            rows = {k for k, m in enumerate(self.model.moments())
+                    if m.claim.subject_id in ids or m.claim.object_id in ids}
+        self.model.set_involved(rows)
+

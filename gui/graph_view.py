@@ -1,0 +1,369 @@
+"""The relationship graph: entities as nodes, relationships as labelled edges.
+
+The scene is built once per archive (one node per entity named in any claim, one edge item
+per pair of entities ever related), laid out once (``gui.layout``), and then only updated:
+as the slider moves, edges change their labels or hide, nodes show or hide, nothing moves.
+Wheel zooms (under the mouse), dragging the background pans, a click on a node selects that
+entity in every panel, a click on an edge label selects that relationship.
+
+The camera follows the entities shown: once the slider comes to rest the view is reframed on
+them (never while a drag is in progress, so nothing moves under the user's eyes). Zooming or
+panning by hand stops following; "Fit Graph" frames the entities again and resumes it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from PySide6.QtCore import QElapsedTimer, QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence, QMouseEvent, QPainter, QResizeEvent, QWheelEvent
+from PySide6.QtWidgets import QFrame, QGraphicsScene, QGraphicsView, QWidget
+
+from gui import formatting
+from gui.badges import CONTESTED, MAYBE
+from gui.graph_items import EdgeFact, EdgeItem, NodeItem
+from gui.layout import force_layout, separate
+from gui.session import Session
+from timeline.app import State
+
+_MIN_ZOOM, _MAX_ZOOM = 0.15, 6.0
+_MAX_FIT = 1.25  # framing never enlarges beyond this: a lone pair is not blown up
+_READABLE_ZOOM, _MAX_TEXT_SCALE = 0.95, 1.4  # see _apply_text_scale
+_FOLLOW_DELAY_MS, _FOLLOW_MAX_WAIT_MS = 350, 1500
+# Where a label may go: (fraction along its edge, label-widths aside), best first.
+_LABEL_PLACES = tuple((along, aside) for aside in (0.0, 1.0, -1.0)
+                      for along in (0.5, 0.4, 0.6, 0.3, 0.7, 0.22, 0.78))
+_CELL = 160.0  # px: the grid that finds a label's neighbours
+
+
+class GraphView(QGraphicsView):
+    #: A node was clicked: its entity's name.
+    node_clicked = Signal(str)
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.setScene(QGraphicsScene(self))
+        self.setRenderHints(QPainter.RenderHint.Antialiasing
+                            | QPainter.RenderHint.TextAntialiasing)
+        self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self.setResizeAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
+        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        # Dragging pans; scroll bars would only take room from the picture.
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setMinimumSize(320, 240)
+        self.setToolTip("")
+        self.nodes: dict[str, NodeItem] = {}
+        self.edges: dict[tuple[str, str], EdgeItem] = {}
+        self.positions: dict[str, tuple[float, float]] = {}
+        self._canonical: dict[str, str] = {}  # entity id -> node name
+        self._press: QPointF | None = None
+        self._text_scale = 1.0
+        self._follow_timer = QTimer(self)
+        self._follow_timer.setSingleShot(True)
+        self._follow_timer.setInterval(_FOLLOW_DELAY_MS)
+        self._follow_timer.timeout.connect(self._on_follow_due)
+        self._follow_clock = QElapsedTimer()
+
+        self.zoom_in_action = QAction("Zoom In", self)
+        self.zoom_in_action.setShortcut(QKeySequence.StandardKey.ZoomIn)
+        self.zoom_in_action.triggered.connect(lambda: self.zoom(1.25))
+        self.zoom_out_action = QAction("Zoom Out", self)
+        self.zoom_out_action.setShortcut(QKeySequence.StandardKey.ZoomOut)
+        self.zoom_out_action.triggered.connect(lambda: self.zoom(1 / 1.25))
+        self.fit_action = QAction("Fit Graph", self)
+        self.fit_action.setShortcut(QKeySequence("Ctrl+0"))
+        self.fit_action.setStatusTip("Zoom the graph to show every entity")
+        self.fit_action.triggered.connect(self.fit)
+        self.follow_action = QAction("Follow Shown Entities", self)
+        self.follow_action.setCheckable(True)
+        self.follow_action.setChecked(True)
+        self.follow_action.setStatusTip("Reframe the graph on the entities shown whenever the "
+                                        "slider comes to rest (zooming or panning stops it)")
+        self.follow_action.toggled.connect(self._on_follow_toggled)
+
+        session.archive_changed.connect(self._on_archive_changed)
+        session.state_changed.connect(self._on_state_changed)
+        session.entity_selected.connect(self._on_entity_selected)
+        self.node_clicked.connect(self._on_node_clicked)
+        self._on_archive_changed()
+
+    # --- building ---------------------------------------------------------------------------
+
+    def _node_name(self, entity_id: str) -> str:
+        name = self._canonical.get(entity_id)
+        if name is None:
+            archive = self.session.archive
+            canonical = archive.canonical(entity_id)
+            name = archive.names.get(canonical, canonical)
+            self._canonical[entity_id] = name
+        return name
+
+    def _on_archive_changed(self) -> None:
+        """(Re)build the scene for the archive; nodes already placed keep their places."""
+        archive = self.session.archive
+        self._canonical = {}
+        rows = self.session.timeline()
+        kinds: dict[str, tuple[str, list[str]]] = {
+            e["name"]: (e["kind"], e["aliases"]) for e in archive.entities()}
+        # Only entities that take part in a relationship are nodes: the others have nothing
+        # to draw between them, and the state panel lists their facts.
+        names: list[str] = []
+        pairs: list[tuple[str, str]] = []
+        for row in rows:
+            if row.object_id:
+                subject = self._node_name(row.subject_id)
+                obj = self._node_name(row.object_id)
+                if obj != subject:
+                    names += [subject, obj]
+                    pairs.append((subject, obj))
+        names = list(dict.fromkeys(names))
+
+        scene = self.scene()
+        scene.clear()
+        self.nodes, self.edges = {}, {}
+        self._text_scale = 1.0  # new items start at their own size
+        for name in names:
+            kind, aliases = kinds.get(name, ("other", []))
+            tip = f"{name} ({kind})"
+            if aliases:
+                tip += f"\nAlso known as: {', '.join(aliases)}"
+            node = NodeItem(name, kind, tip + "\nClick to select this entity everywhere")
+            node.setVisible(False)
+            scene.addItem(node)
+            self.nodes[name] = node
+        keep = {n: p for n, p in self.positions.items() if n in self.nodes}
+        # Boxes as large as zoomed-out words make them, so that nodes stay apart then too.
+        grow = (1 + _MAX_TEXT_SCALE) / 2
+        sizes = {n: (node.box().width() * grow, node.box().height() * grow)
+                 for n, node in self.nodes.items()}
+        self.positions = separate(force_layout(names, pairs, pinned=keep), sizes, pinned=keep)
+        for name, node in self.nodes.items():
+            node.setPos(QPointF(*self.positions[name]))
+        for a, b in dict.fromkeys(tuple(sorted(p)) for p in pairs):
+            edge = EdgeItem(self.nodes[a], self.nodes[b])
+            scene.addItem(edge)
+            self.edges[(a, b)] = edge
+        rect = self._all_nodes_rect()
+        scene.setSceneRect(rect.adjusted(-rect.width() * 0.5 - 200, -rect.height() * 0.5 - 200,
+                                         rect.width() * 0.5 + 200, rect.height() * 0.5 + 200))
+        self._on_state_changed(self.session.state)
+        self._on_entity_selected(self.session.entity)
+        self.fit()
+
+    def _all_nodes_rect(self) -> QRectF:
+        rect = QRectF()
+        for node in self.nodes.values():
+            rect = rect.united(node.box())
+        return rect if not rect.isNull() else QRectF(-100, -100, 200, 200)
+
+    # --- updating ---------------------------------------------------------------------------
+
+    def _on_state_changed(self, state: State) -> None:
+        predicates = self.session.archive.predicates
+        active: set[str] = set()
+        on_edge: dict[tuple[str, str], list[EdgeFact]] = defaultdict(list)
+        for fact in state.facts:
+            claim = fact.claim
+            subject = self._node_name(claim.subject_id)
+            active.add(subject)
+            if not claim.object_id:
+                continue
+            obj = self._node_name(claim.object_id)
+            active.add(obj)
+            if obj == subject:
+                continue
+            pair = (subject, obj) if subject <= obj else (obj, subject)
+            label, single = predicates.get(claim.predicate, ("", False))
+            text = formatting.predicate_phrase(claim.predicate, label)
+            if fact.status == MAYBE:
+                text += " (maybe)"
+            elif fact.status == CONTESTED:
+                text += " (contested)"
+            # The graph shows who relates to whom; a value is drawn only where it is the
+            # relationship's state (a single-valued predicate: "relationship with: close
+            # allies"). Every sentence is whole in the tooltip and the state panel.
+            if claim.value and single:
+                text += f": {claim.value}"
+            on_edge[pair].append(EdgeFact(claim.id, pair[0] == subject, text, fact.status,
+                                          fact.statement))
+        # A node is shown when one of its relationships is (or when it is the selection).
+        linked = {n for pair in on_edge for n in pair}
+        for name, node in self.nodes.items():
+            shown = name in linked or name == self.session.entity
+            if node.isVisible() != shown:
+                node.setVisible(shown)
+        changed = False
+        for pair, edge in self.edges.items():
+            changed = edge.set_facts(on_edge.get(pair, ())) or changed
+        if changed:
+            self._place_labels()
+        self._schedule_follow()
+
+    def _place_labels(self) -> None:
+        """Put each shown label at the first place along or beside its edge where it covers
+        no node and no label placed before it, else where it covers least (edges in a fixed
+        order, so that the same state always gets the same picture)."""
+        grid: dict[tuple[int, int], list[QRectF]] = defaultdict(list)
+
+        def cells(rect: QRectF) -> list[tuple[int, int]]:
+            x0, x1 = int(rect.left() // _CELL), int(rect.right() // _CELL)
+            y0, y1 = int(rect.top() // _CELL), int(rect.bottom() // _CELL)
+            return [(x, y) for x in range(x0, x1 + 1) for y in range(y0, y1 + 1)]
+
+        def add(rect: QRectF) -> None:
+            for cell in cells(rect):
+                grid[cell].append(rect)
+
+        def overlap(rect: QRectF) -> float:
+            seen = {id(o): o for c in cells(rect) for o in grid.get(c, ())}
+            total = 0.0
+            for other in seen.values():
+                common = rect.intersected(other)
+                total += max(0.0, common.width()) * max(0.0, common.height())
+            return total
+
+        for node in self.nodes.values():
+            if node.isVisible():
+                add(node.box())
+        for pair in sorted(p for p, e in self.edges.items() if e.isVisible()):
+            edge = self.edges[pair]
+            best, least = _LABEL_PLACES[0], float("inf")
+            for place in _LABEL_PLACES:
+                covered = overlap(edge.label_rect_at(*place))
+                if covered < least:
+                    best, least = place, covered
+                    if covered == 0:
+                        break
+            edge.set_label_place(*best)
+            add(edge.label_rect_at(*best))
+
+    def _on_entity_selected(self, name: str | None) -> None:
+        for node_name, node in self.nodes.items():
+            node.set_selected_entity(node_name == name)
+        for (a, b), edge in self.edges.items():
+            edge.set_emphasised(name in (a, b))
+        self._on_state_changed(self.session.state)  # the selection is always shown
+        if name in self.nodes and self.nodes[name].isVisible():
+            self.ensureVisible(self.nodes[name], 60, 60)
+
+    def _on_node_clicked(self, name: str) -> None:
+        self.session.select_entity(None if name == self.session.entity else name)
+
+    # --- answers for the other panels and tests ---------------------------------------------
+
+    def visible_nodes(self) -> set[str]:
+        return {n for n, node in self.nodes.items() if node.isVisible()}
+
+    def visible_edges(self) -> dict[tuple[str, str], tuple[EdgeFact, ...]]:
+        return {p: e.facts for p, e in self.edges.items() if e.isVisible()}
+
+    def node_positions(self) -> dict[str, tuple[float, float]]:
+        return {n: (node.pos().x(), node.pos().y()) for n, node in self.nodes.items()}
+
+    # --- zoom and pan -----------------------------------------------------------------------
+
+    def zoom(self, factor: float) -> None:
+        """Zoom by ``factor`` (the user's own framing: following stops)."""
+        current = self.transform().m11()
+        factor = max(_MIN_ZOOM / current, min(_MAX_ZOOM / current, factor))
+        self.scale(factor, factor)
+        self._apply_text_scale()
+        self.follow_action.setChecked(False)
+
+    def _apply_text_scale(self) -> bool:
+        """Zoomed out, words are drawn larger in the scene so that they stay readable on
+        screen (up to a limit: beyond it they would cover each other). True if changed."""
+        wanted = min(_MAX_TEXT_SCALE, max(1.0, _READABLE_ZOOM / self.transform().m11()))
+        if abs(wanted - self._text_scale) < 0.03:
+            return False
+        self._text_scale = wanted
+        for node in self.nodes.values():
+            node.set_text_scale(wanted)
+        for edge in self.edges.values():
+            edge.set_text_scale(wanted)
+        self._place_labels()
+        return True
+
+    def _frame(self) -> QRectF:
+        """What to show: the entities on screen with their labels, or every node."""
+        rect = QRectF()
+        for node in self.nodes.values():
+            if node.isVisible():
+                rect = rect.united(node.box())
+        for edge in self.edges.values():
+            if edge.isVisible():
+                rect = rect.united(edge.mapRectToScene(edge.label_rect()))
+        return rect if not rect.isNull() else self._all_nodes_rect()
+
+    def fit(self) -> None:
+        """Frame the entities shown (and follow them from now on)."""
+        self._follow_timer.stop()
+        for _ in range(2):  # larger words make a larger frame: once more when they changed
+            rect = self._frame().adjusted(-24, -24, 24, 24)
+            self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
+            if self.transform().m11() > _MAX_FIT:
+                self.resetTransform()
+                self.scale(_MAX_FIT, _MAX_FIT)
+                self.centerOn(rect.center())
+            if not self._apply_text_scale():
+                break
+        if not self.follow_action.isChecked():
+            self.follow_action.setChecked(True)
+
+    def _schedule_follow(self) -> None:
+        """Reframe once the slider rests (or every so often while it keeps moving)."""
+        if not self.follow_action.isChecked():
+            return
+        if not self._follow_timer.isActive():
+            self._follow_clock.start()
+            self._follow_timer.start()
+        elif self._follow_clock.elapsed() < _FOLLOW_MAX_WAIT_MS:
+            self._follow_timer.start()
+
+    def _on_follow_due(self) -> None:
+        if self.follow_action.isChecked():
+            self.fit()
+
+    def _on_follow_toggled(self, on: bool) -> None:
+        if on:
+            self._schedule_follow()
+        else:
+            self._follow_timer.stop()
+
+    def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802 - Qt API
+        steps = event.angleDelta().y() / 120.0
+        if steps:
+            self.zoom(1.15 ** steps)
+            event.accept()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        if self.follow_action.isChecked():
+            self.fit()
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt API
+        if self._press is not None and (event.position() - self._press).manhattanLength() > 4:
+            self.follow_action.setChecked(False)  # the user panned: keep their framing
+        self._press = None
+        super().mouseReleaseEvent(event)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt API
+        if event.button() == Qt.MouseButton.LeftButton:
+            scene_pos = self.mapToScene(event.position().toPoint())
+            for item in self.items(event.position().toPoint()):
+                if isinstance(item, NodeItem):
+                    self.node_clicked.emit(item.name)
+                    event.accept()
+                    return
+                if isinstance(item, EdgeItem):
+                    claim_id = item.claim_at(scene_pos)
+                    if claim_id:
+                        self.session.select_claim(claim_id)
+                        event.accept()
+                        return
+            self._press = event.position()
+        super().mousePressEvent(event)

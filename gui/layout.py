@@ -1,0 +1,170 @@
+"""A deterministic force-directed layout for the relationship graph. Pure Python, no Qt.
+
+The layout is computed once for every entity that appears in any claim, over every
+relationship the archive has ever held, so that nodes keep their places while the slider moves
+and edges come and go. When entities are added later (a correction, an import), the nodes
+already placed are pinned and only the new ones move.
+
+Fruchterman–Reingold with a little gravity (so that unconnected entities stay near the rest),
+started from a spiral in name order and cooled over a fixed number of rounds: the same archive
+gives the same picture every time.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+
+Point = tuple[float, float]
+
+#: Above this many nodes the quadratic force loop is too slow to run in the UI thread; the
+#: nodes are then placed on the spiral with only a few rounds of edge attraction.
+FULL_LAYOUT_LIMIT = 160
+
+
+def _spiral(k: int, spacing: float) -> Point:
+    angle = k * 2.399963229728653  # the golden angle: even spread, no two nodes stacked
+    radius = spacing * math.sqrt(k + 0.5)
+    return radius * math.cos(angle), radius * math.sin(angle)
+
+
+def force_layout(nodes: Sequence[str], edges: Iterable[tuple[str, str]],
+                 pinned: Mapping[str, Point] | None = None, *, ideal: float = 150.0,
+                 rounds: int = 500, aspect: float = 1.0, gravity: float = 1.0
+                 ) -> dict[str, Point]:
+    """Positions (pixels, centred near 0,0) for ``nodes``; ``pinned`` nodes do not move.
+
+    ``aspect`` widens the picture (x stretched, y squeezed) to suit a landscape panel and
+    names wider than they are tall."""
+    pinned = dict(pinned or {})
+    order = sorted(dict.fromkeys(nodes), key=lambda n: (n.casefold(), n))
+    if not order:
+        return {}
+    index = {n: k for k, n in enumerate(order)}
+    links: dict[tuple[int, int], int] = {}
+    for a, b in edges:
+        if a in index and b in index and a != b:
+            pair = (min(index[a], index[b]), max(index[a], index[b]))
+            links[pair] = links.get(pair, 0) + 1
+    sx, sy = math.sqrt(aspect), 1 / math.sqrt(aspect)
+    # Forces act in an unstretched space; pinned positions are taken back into it.
+    pos = [[pinned[n][0] / sx, pinned[n][1] / sy] if n in pinned else list(_spiral(k, ideal * 0.6))
+           for k, n in enumerate(order)]
+    if pinned:
+        # New nodes start beside the pinned neighbours they link to, not on the far spiral.
+        cx = sum(p[0] for p in pinned.values()) / len(pinned) / sx
+        cy = sum(p[1] for p in pinned.values()) / len(pinned) / sy
+        around: dict[int, list[int]] = {}
+        for a, b in links:
+            around.setdefault(a, []).append(b)
+            around.setdefault(b, []).append(a)
+        fresh = 0
+        for k, n in enumerate(order):
+            if n in pinned:
+                continue
+            near = [pos[j] for j in around.get(k, ()) if order[j] in pinned]
+            # Each newcomer takes the next place on a spiral (around what it links to), so
+            # that even a thousand new entities start apart from each other.
+            fresh += 1
+            ox, oy = _spiral(fresh, ideal * 0.6)
+            if near:
+                pos[k] = [sum(p[0] for p in near) / len(near) + ox,
+                          sum(p[1] for p in near) / len(near) + oy]
+            else:
+                pos[k] = [cx + ox, cy + oy]
+    free = [k for k, n in enumerate(order) if n not in pinned]
+    if not free:
+        return {n: pinned[n] for n in order}
+    count = len(order)
+    if count > FULL_LAYOUT_LIMIT:
+        rounds = min(rounds, 20)
+    temperature = ideal * 1.5
+    # ``gravity`` pulls every node towards the centre in proportion to its distance, so that
+    # nodes with few links settle at the rim of the picture instead of drifting away.
+    k2 = ideal * ideal
+    for step in range(rounds):
+        disp = [[0.0, 0.0] for _ in order]
+        if count <= FULL_LAYOUT_LIMIT:
+            for i in range(count):
+                xi, yi = pos[i]
+                for j in range(i + 1, count):
+                    dx, dy = xi - pos[j][0], yi - pos[j][1]
+                    d2 = max(dx * dx + dy * dy, 1.0)
+                    f = k2 / d2  # (k^2 / d) / d: the unit vector folded in
+                    disp[i][0] += dx * f
+                    disp[i][1] += dy * f
+                    disp[j][0] -= dx * f
+                    disp[j][1] -= dy * f
+        for (i, j), weight in links.items():
+            dx, dy = pos[i][0] - pos[j][0], pos[i][1] - pos[j][1]
+            d = max(math.hypot(dx, dy), 1.0)
+            # (d^2 / k) / d, with k longer for pairs with many claims: their label is tall
+            # and needs the room.
+            f = d / (ideal * min(weight, 8))
+            disp[i][0] -= dx * f
+            disp[i][1] -= dy * f
+            disp[j][0] += dx * f
+            disp[j][1] += dy * f
+        limit = temperature * (1.0 - step / rounds) + 1.0
+        for k in free:
+            dx = disp[k][0] - pos[k][0] * gravity
+            dy = disp[k][1] - pos[k][1] * gravity
+            d = math.hypot(dx, dy)
+            if d > 0:
+                move = min(d, limit)
+                pos[k][0] += dx / d * move
+                pos[k][1] += dy / d * move
+    return {n: pinned[n] if n in pinned else
+            (round(pos[k][0] * sx, 3), round(pos[k][1] * sy, 3)) for k, n in enumerate(order)}
+
+
+def separate(pos: Mapping[str, Point], sizes: Mapping[str, tuple[float, float]], *,
+             pinned: Iterable[str] = (), gap: float = 14.0, rounds: int = 60
+             ) -> dict[str, Point]:
+    """Push apart nodes whose boxes (``sizes``: width, height, centred on their position)
+    overlap, along the axis where they overlap least; ``pinned`` nodes stay put.
+
+    Only neighbours are compared (a grid of cells as large as the largest box), so that an
+    archive of thousands of entities is laid out in moments, not minutes."""
+    fixed = set(pinned)
+    names = sorted(pos, key=lambda n: (n.casefold(), n))
+    if not names:
+        return {}
+    if len(names) > FULL_LAYOUT_LIMIT:
+        rounds = min(rounds, 10)
+    at = {n: list(pos[n]) for n in names}
+    cell_w = max(w for w, _ in (sizes.get(n, (0.0, 0.0)) for n in names)) + gap
+    cell_h = max(h for _, h in (sizes.get(n, (0.0, 0.0)) for n in names)) + gap
+    for _ in range(rounds):
+        grid: dict[tuple[int, int], list[str]] = {}
+        for n in names:
+            grid.setdefault((int(at[n][0] // cell_w), int(at[n][1] // cell_h)), []).append(n)
+        moved = False
+        for a in names:
+            wa, ha = sizes.get(a, (0.0, 0.0))
+            cx, cy = int(at[a][0] // cell_w), int(at[a][1] // cell_h)
+            near = [b for gx in (cx - 1, cx, cx + 1) for gy in (cy - 1, cy, cy + 1)
+                    for b in grid.get((gx, gy), ()) if b > a]
+            for b in near:
+                wb, hb = sizes.get(b, (0.0, 0.0))
+                dx = at[b][0] - at[a][0]
+                dy = at[b][1] - at[a][1]
+                over_x = (wa + wb) / 2 + gap - abs(dx)
+                over_y = (ha + hb) / 2 + gap - abs(dy)
+                if over_x <= 0 or over_y <= 0 or (a in fixed and b in fixed):
+                    continue
+                moved = True
+                # Each moves half the way, or the free one all of it.
+                share_a = 0.0 if a in fixed else (1.0 if b in fixed else 0.5)
+                share_b = 1.0 - share_a
+                if over_x / max(wa + wb, 1.0) < over_y / max(ha + hb, 1.0):
+                    shift = over_x * (1 if dx >= 0 else -1)
+                    at[a][0] -= shift * share_a
+                    at[b][0] += shift * share_b
+                else:
+                    shift = over_y * (1 if dy >= 0 else -1)
+                    at[a][1] -= shift * share_a
+                    at[b][1] += shift * share_b
+        if not moved:
+            break
+    return {n: (round(at[n][0], 3), round(at[n][1], 3)) for n in names}

@@ -1,0 +1,408 @@
+"""Qt item models: thin adapters over the engine's answers.
+
+``StateModel`` shows a state's facts grouped by subject; it is updated in place (rows inserted,
+removed or changed, never a reset), so that a slider drag keeps the tree's expansion,
+selection and scroll position and costs only what changed. ``EventModel`` lists the archive's
+moments in time order and greys those after the current day.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
+from PySide6.QtGui import QBrush, QColor, QFont, QPalette
+from PySide6.QtWidgets import QApplication
+
+from gui import formatting
+from gui.badges import EXPLANATIONS
+from gui.events import BEGINS, Moment
+from timeline.app import FactView
+
+Index = QModelIndex | QPersistentModelIndex
+_ROOT = QModelIndex()
+
+FACT_ROLE = Qt.ItemDataRole.UserRole + 1  # the FactView of a fact row
+CLAIM_ID_ROLE = Qt.ItemDataRole.UserRole + 2  # its claim id
+GROUP_ROLE = Qt.ItemDataRole.UserRole + 3  # the group's entity name, on group rows
+MOMENT_ROLE = Qt.ItemDataRole.UserRole + 4  # the Moment of an event row
+
+# Roles as plain ints: views call data() hundreds of times per frame, and comparing Qt enum
+# members costs more than the rest of the call.
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole.value)
+_FONT = int(Qt.ItemDataRole.FontRole.value)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole.value)
+_BACKGROUND = int(Qt.ItemDataRole.BackgroundRole.value)
+_FACT, _CLAIM_ID, _GROUP, _MOMENT = (int(r.value) if hasattr(r, "value") else int(r) for r in (
+    FACT_ROLE, CLAIM_ID_ROLE, GROUP_ROLE, MOMENT_ROLE))
+_STATE_ROLES = frozenset({_DISPLAY, _TOOLTIP, _FONT, _FACT, _CLAIM_ID, _GROUP})
+_EVENT_ROLES = frozenset({_DISPLAY, _TOOLTIP, _FONT, _FOREGROUND, _BACKGROUND, _MOMENT,
+                          _CLAIM_ID})
+_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+
+def _role(role: Any) -> int:
+    return role if isinstance(role, int) else int(role.value)
+
+
+def fact_tooltip(fact: FactView) -> str:
+    claim = fact.claim
+    n = len(claim.sources)
+    lines = [fact.statement, f"Valid: {claim.valid}", f"Certainty: {claim.certainty:g}",
+             f"{n} source{'s' if n != 1 else ''}",
+             f"Rank: {fact.fact.rank}", f"Known from: {claim.known_at}",
+             EXPLANATIONS.get(fact.status, fact.status)]
+    if fact.fact.contested_with:
+        lines.append(f"Contested by {len(fact.fact.contested_with)} other claim(s)")
+    if fact.fact.ended_by:
+        lines.append("Ends where a later claim of the same kind begins")
+    return "\n".join(lines)
+
+
+def sync_rows(model: QAbstractItemModel, parent: Index, old: list[Any], new: Sequence[Any],
+              key: Any, changed: Any = None) -> bool:
+    """Turn ``old`` into ``new`` in place by row removals and insertions, announced to
+    ``model``. Items are matched by ``key(item)``; items kept in both must keep their
+    relative order (else nothing is done and False is returned: the caller resets).
+    ``changed()`` runs after each change, before the views hear of it."""
+    new_keys = [key(x) for x in new]
+    wanted = set(new_keys)
+    kept = [key(x) for x in old if key(x) in wanted]
+    old_keys = {key(x) for x in old}
+    if kept != [k for k in new_keys if k in old_keys]:
+        return False
+    for row in range(len(old) - 1, -1, -1):
+        if key(old[row]) not in wanted:
+            model.beginRemoveRows(parent, row, row)
+            del old[row]
+            if changed:
+                changed()
+            model.endRemoveRows()
+    for row, item in enumerate(new):
+        if row >= len(old) or key(old[row]) != new_keys[row]:
+            model.beginInsertRows(parent, row, row)
+            old.insert(row, item)
+            if changed:
+                changed()
+            model.endInsertRows()
+    return True
+
+
+@dataclass
+class _Group:
+    key: int
+    name: str
+    facts: list[FactView] = field(default_factory=list)
+
+
+class StateModel(QAbstractItemModel):
+    """Facts grouped by their subject, in the engine's order."""
+
+    COLUMNS = ("Status", "Fact", "Valid")
+    STATUS, FACT, VALID = range(3)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._groups: list[_Group] = []
+        self._row_of: dict[int, int] = {}  # group key -> row
+        self._next_key = 1
+        self._bold: QFont | None = None
+
+    # --- updating ---------------------------------------------------------------------------
+
+    def set_facts(self, facts: Sequence[FactView]) -> None:
+        grouped: dict[str, list[FactView]] = {}
+        for fact in facts:
+            grouped.setdefault(fact.subject, []).append(fact)
+        by_name = {g.name: g for g in self._groups}
+        wanted = [by_name.get(name) or self._new_group(name) for name in grouped]
+        if not sync_rows(self, _ROOT, self._groups, wanted, lambda g: g.name, self._reindex):
+            self._reset(grouped)
+            return
+        last = len(self.COLUMNS) - 1
+        for row, group in enumerate(self._groups):
+            parent = self.createIndex(row, 0, 0)
+            new = grouped[group.name]
+            count = len(group.facts)
+            if not sync_rows(self, parent, group.facts, new, _claim_key):
+                self._reset(grouped)
+                return
+            for k, fact in enumerate(new):
+                old = group.facts[k]
+                if old is not fact:
+                    group.facts[k] = fact
+                    if _shown(old) != _shown(fact):
+                        self.dataChanged.emit(self.createIndex(k, 0, group.key),
+                                              self.createIndex(k, last, group.key))
+            if count != len(group.facts):
+                title = self.createIndex(row, self.FACT, 0)
+                self.dataChanged.emit(title, title)
+
+    def _new_group(self, name: str) -> _Group:
+        group = _Group(self._next_key, name)
+        self._next_key += 1
+        return group
+
+    def _reindex(self) -> None:
+        self._row_of = {g.key: row for row, g in enumerate(self._groups)}
+
+    def _reset(self, grouped: dict[str, list[FactView]]) -> None:
+        self.beginResetModel()
+        self._groups = [_Group(self._next_key + k, name, list(facts))
+                        for k, (name, facts) in enumerate(grouped.items())]
+        self._next_key += len(self._groups)
+        self._reindex()
+        self.endResetModel()
+
+    # --- lookups ----------------------------------------------------------------------------
+
+    def facts(self) -> list[FactView]:
+        return [f for g in self._groups for f in g.facts]
+
+    def group_names(self) -> list[str]:
+        return [g.name for g in self._groups]
+
+    def index_of_claim(self, claim_id: str) -> QModelIndex:
+        for group in self._groups:
+            for row, fact in enumerate(group.facts):
+                if fact.claim.id == claim_id:
+                    return self.createIndex(row, 0, group.key)
+        return QModelIndex()
+
+    def index_of_group(self, name: str) -> QModelIndex:
+        for row, group in enumerate(self._groups):
+            if group.name == name:
+                return self.createIndex(row, 0, 0)
+        return QModelIndex()
+
+    def fact_at(self, index: Index) -> FactView | None:
+        if not index.isValid() or index.internalId() == 0:
+            return None
+        group = self._groups[self._row_of[index.internalId()]]
+        return group.facts[index.row()] if index.row() < len(group.facts) else None
+
+    # --- QAbstractItemModel -----------------------------------------------------------------
+
+    def index(self, row: int, column: int, parent: Index = _ROOT) -> QModelIndex:
+        if column < 0 or column >= len(self.COLUMNS) or row < 0:
+            return QModelIndex()
+        if not parent.isValid():
+            return self.createIndex(row, column, 0) if row < len(self._groups) else QModelIndex()
+        if parent.internalId() != 0:
+            return QModelIndex()
+        group = self._groups[parent.row()]
+        if row >= len(group.facts):
+            return QModelIndex()
+        return self.createIndex(row, column, group.key)
+
+    def parent(self, index: Index = _ROOT) -> QModelIndex:  # type: ignore[override]
+        if not index.isValid() or index.internalId() == 0:
+            return QModelIndex()
+        row = self._row_of.get(index.internalId())
+        return QModelIndex() if row is None else self.createIndex(row, 0, 0)
+
+    def rowCount(self, parent: Index = _ROOT) -> int:  # noqa: N802 - Qt API
+        if not parent.isValid():
+            return len(self._groups)
+        if parent.internalId() == 0 and parent.column() == 0:
+            return len(self._groups[parent.row()].facts)
+        return 0
+
+    def columnCount(self, parent: Index = _ROOT) -> int:  # noqa: N802 - Qt API
+        return len(self.COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802 - Qt API
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.COLUMNS[section]
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        return _FLAGS
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        role = _role(role)
+        if role not in _STATE_ROLES:
+            return None
+        key = index.internalId()
+        if key == 0:
+            row = index.row()
+            if row >= len(self._groups):
+                return None
+            return self._group_data(self._groups[row], index.column(), role)
+        found = self._row_of.get(key)
+        if found is None:
+            return None
+        facts = self._groups[found].facts
+        row = index.row()
+        return _fact_data(facts[row], index.column(), role) if row < len(facts) else None
+
+    def _group_data(self, group: _Group, column: int, role: int) -> Any:
+        # The entity's name sits in the Fact column, above its facts' sentences (a spanned
+        # first column would cost the tree a full relayout for every new group).
+        if column == self.FACT:
+            if role == _DISPLAY:
+                n = len(group.facts)
+                return f"{group.name}   ({n} fact{'s' if n != 1 else ''})"
+            if role == _FONT:
+                if self._bold is None:
+                    self._bold = QFont(QApplication.font())
+                    self._bold.setBold(True)
+                return self._bold
+        if role == _GROUP:
+            return group.name
+        return None
+
+
+def _claim_key(fact: FactView) -> Hashable:
+    return fact.claim.id
+
+
+def _shown(fact: FactView) -> tuple[Any, ...]:
+    return (fact.status, fact.statement, fact.claim.valid, fact.claim.citations,
+            fact.fact.rank, fact.fact.contested_with, fact.fact.ended_by)
+
+
+def _fact_data(fact: FactView, column: int, role: int) -> Any:
+    if role == _DISPLAY:
+        if column == StateModel.STATUS:
+            return fact.status
+        if column == StateModel.FACT:
+            return fact.statement
+        if column == StateModel.VALID:
+            return fact.claim.valid
+    elif role == _TOOLTIP:
+        if column == StateModel.STATUS:
+            return EXPLANATIONS.get(fact.status, fact.status)
+        return fact_tooltip(fact)
+    elif role == _FACT:
+        return fact
+    elif role == _CLAIM_ID:
+        return fact.claim.id
+    return None
+
+
+class EventModel(QAbstractTableModel):
+    """The archive's moments (claims beginning and ending) in time order."""
+
+    COLUMNS = ("When", "Event", "Known from")
+    WHEN, EVENT, KNOWN = range(3)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._moments: list[Moment] = []
+        self._days: list[int] = []
+        self._statements: list[str] = []
+        self._past = 0  # moments[:past] are on or before the current day
+        self._involved: set[int] = set()  # rows about the selected entity
+
+    def set_moments(self, moments: Sequence[Moment], statements: Sequence[str]) -> None:
+        self.beginResetModel()
+        self._moments = list(moments)
+        self._days = [m.day for m in moments]
+        self._statements = list(statements)
+        self._past = 0
+        self._involved = set()
+        self.endResetModel()
+
+    def set_current_day(self, day: int) -> None:
+        past = bisect.bisect_right(self._days, day)
+        if past != self._past:
+            lo, hi = sorted((past, self._past))
+            self._past = past
+            self.dataChanged.emit(self.index(lo, 0), self.index(hi - 1, len(self.COLUMNS) - 1))
+
+    def set_involved(self, rows: set[int]) -> None:
+        changed = rows ^ self._involved
+        self._involved = rows
+        if changed:
+            self.dataChanged.emit(self.index(min(changed), 0),
+                                  self.index(max(changed), len(self.COLUMNS) - 1))
+
+    def current_row(self) -> int:
+        """The latest moment on or before the current day (-1: none)."""
+        return self._past - 1
+
+    def moment(self, row: int) -> Moment:
+        return self._moments[row]
+
+    def moments(self) -> list[Moment]:
+        return list(self._moments)
+
+    def rowCount(self, parent: Index = _ROOT) -> int:  # noqa: N802 - Qt API
+        return 0 if parent.isValid() else len(self._moments)
+
+    def columnCount(self, parent: Index = _ROOT) -> int:  # noqa: N802 - Qt API
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802 - Qt API
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.COLUMNS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        role = _role(role)
+        if role not in _EVENT_ROLES or not index.isValid():
+            return None
+        row, column = index.row(), index.column()
+        moment = self._moments[row]
+        claim = moment.claim
+        if role == _DISPLAY:
+            if column == self.WHEN:
+                return _moment_edtf(moment)
+            if column == self.EVENT:
+                text = self._statements[row]
+                if moment.kind != BEGINS:
+                    text = f"ends: {text}"
+                if moment.withdrawn:
+                    text += "  (withdrawn)"
+                return text
+            return claim.known_at
+        if role == _TOOLTIP:
+            when = formatting.human_date(moment.day)
+            what = "Begins" if moment.kind == BEGINS else "Ends"
+            tip = f"{what} {when} (valid {claim.valid})\n{self._statements[row]}"
+            if moment.withdrawn:
+                tip += "\nWithdrawn (retracted or superseded) in the record as it stands now"
+            return tip + "\nClick to go to this date"
+        if role == _FOREGROUND:
+            if row >= self._past or moment.withdrawn:
+                return QBrush(QApplication.palette().color(QPalette.ColorGroup.Disabled,
+                                                           QPalette.ColorRole.Text))
+            return None
+        if role == _FONT:
+            if moment.withdrawn or row in self._involved:
+                font = QFont(QApplication.font())
+                font.setStrikeOut(moment.withdrawn)
+                font.setBold(row in self._involved)
+                return font
+            return None
+        if role == _BACKGROUND and row in self._involved:
+            colour = QColor(QApplication.palette().color(QPalette.ColorRole.Highlight))
+            colour.setAlpha(40)
+            return QBrush(colour)
+        if role == _MOMENT:
+            return moment
+        if role == _CLAIM_ID:
+            return claim.id
+        return None
+
+
+def _moment_edtf(moment: Moment) -> str:
+    """The EDTF of the moment's own end of the claim's valid time: '2019-07-22', '2023-10~'."""
+    valid = moment.claim.valid
+    if "/" not in valid:
+        return valid
+    start, end = valid.split("/", 1)
+    return start if moment.kind == BEGINS else end

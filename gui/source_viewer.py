@@ -1,0 +1,120 @@
+"""The source viewer: a source's full text, title and publication date, with the quote a
+citation rests on highlighted and scrolled into the middle of the view."""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor, QTextFormat
+from PySide6.QtWidgets import QLabel, QTextEdit, QVBoxLayout, QWidget
+
+from gui import formatting
+from gui.badges import is_dark
+from timeline import dates
+
+
+def _utf16(text: str, index: int) -> int:
+    """A Python string index as a Qt text position (Qt counts UTF-16 code units)."""
+    return len(text[:index].encode("utf-16-le")) // 2
+
+
+def published_text(published: str) -> str:
+    """'2 May 2025' for a day-precise date; the EDTF as written otherwise."""
+    try:
+        span = dates.parse_date(published)
+    except dates.DateError:
+        return published
+    if span.hi - span.lo == 1:
+        return formatting.human_date(span.lo)
+    return published
+
+
+class SourceViewer(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.source: dict[str, Any] | None = None
+        self.quote: str | None = None
+        self.title = QLabel()
+        self.title.setObjectName("sourceTitle")
+        self.title.setWordWrap(True)
+        self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.meta = QLabel()
+        self.meta.setObjectName("sourceMeta")
+        self.meta.setWordWrap(True)
+        self.meta.setOpenExternalLinks(True)
+        self.text = QTextEdit()
+        self.text.setReadOnly(True)
+        self.text.setObjectName("sourceText")
+        self.text.setPlaceholderText("Select a citation to read its source.")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(3)
+        layout.addWidget(self.title)
+        layout.addWidget(self.meta)
+        layout.addWidget(self.text, 1)
+        self.clear()
+
+    def clear(self) -> None:
+        self.source, self.quote = None, None
+        self.title.setText("<b>Source</b>")
+        self.meta.setText("")
+        self.meta.hide()
+        self.text.clear()
+        self.text.setExtraSelections([])
+
+    def show_source(self, source: dict[str, Any], quote: str | None = None) -> None:
+        self.source, self.quote = source, quote
+        self.title.setText(f"<b>{escape(source['title'])}</b>")
+        meta = f"Published {published_text(source['published'])} · {escape(source['id'])}"
+        if source.get("url"):
+            url = escape(source["url"])
+            meta += f' · <a href="{url}">{url}</a>'
+        self.meta.setText(meta)
+        self.meta.show()
+        text = source["text"]
+        self.text.setPlainText(text)
+        self._highlight(text, quote)
+
+    def _highlight(self, text: str, quote: str | None) -> None:
+        selections = []
+        first: QTextCursor | None = None
+        if quote:
+            fmt = QTextCharFormat()
+            fmt.setBackground(QColor("#8a6d00" if is_dark(self.palette()) else "#ffe066"))
+            if is_dark(self.palette()):
+                fmt.setForeground(QColor("#ffffff"))
+            fmt.setProperty(QTextFormat.Property.FullWidthSelection, False)
+            start = text.find(quote)
+            while start >= 0:
+                cursor = QTextCursor(self.text.document())
+                cursor.setPosition(_utf16(text, start))
+                cursor.setPosition(_utf16(text, start + len(quote)),
+                                   QTextCursor.MoveMode.KeepAnchor)
+                selection = QTextEdit.ExtraSelection()
+                selection.cursor = cursor  # type: ignore[attr-defined]
+                selection.format = fmt  # type: ignore[attr-defined]
+                selections.append(selection)
+                first = first or QTextCursor(cursor)
+                start = text.find(quote, start + len(quote))
+        self.text.setExtraSelections(selections)
+        if first is not None:
+            # The caret goes to the quote without selecting it, so the highlight shows.
+            first.clearSelection()
+            self.text.setTextCursor(first)
+            self._centre()
+            QTimer.singleShot(0, self._centre)  # again once the text is laid out
+        else:
+            self.text.moveCursor(QTextCursor.MoveOperation.Start)
+
+    def _centre(self) -> None:
+        """Scroll so that the selected quote sits in the middle of the view."""
+        self.text.ensureCursorVisible()
+        rect = self.text.cursorRect(self.text.textCursor())
+        bar = self.text.verticalScrollBar()
+        bar.setValue(bar.value() + rect.center().y() - self.text.viewport().height() // 2)
+
+    def highlighted_texts(self) -> list[str]:
+        """The text under each highlight (for tests and accessibility)."""
+        return [s.cursor.selectedText() for s in self.text.extraSelections()]  # type: ignore

@@ -1,0 +1,305 @@
+"""The state panel: every fact that holds, may hold or is contested on the slider's day,
+grouped by entity, with its status as a badge.
+
+Two filters narrow it. The entity box is the window's selected entity (a click on a graph
+node sets it too). The text box matches the facts' sentences, and when the text is a name or
+an alias of an entity ("Optimus") it also matches every fact about that entity: the engine
+resolves the name and says which facts are about it.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import (
+    QItemSelectionModel,
+    QModelIndex,
+    QPoint,
+    QSignalBlocker,
+    Qt,
+)
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QCompleter,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QSizePolicy,
+    QStackedWidget,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gui import formatting
+from gui.badges import CONTESTED, HOLDS, MAYBE, BadgeDelegate, badge_size
+from gui.delegates import TextDelegate
+from gui.models import StateModel
+from gui.session import Session
+from timeline.app import FactView, State
+from timeline.errors import NotFound
+
+_ALL = "All entities"
+
+
+class StatePanel(QWidget):
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.model = StateModel()
+        self._text = ""
+        self._text_entity: str | None = None
+        self._collapsed: set[str] = set()
+        self._selecting = False
+        #: Actions offered on a fact's context menu (the window adds its corrections).
+        self.fact_actions: list[QAction | None] = []
+
+        title = QLabel("<b>State</b>")
+        self.summary = QLabel()
+        self.summary.setObjectName("stateSummary")
+        # Its text changes with every frame: it must not resize (and so relayout) the panel.
+        self.summary.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.summary.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.entity_box = QComboBox()
+        self.entity_box.setToolTip("Show only facts about one entity (a click on a graph node "
+                                   "selects it too)")
+        self.entity_box.setMinimumContentsLength(14)
+        self.entity_box.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.filter_edit = QLineEdit()
+        self.filter_edit.setPlaceholderText("Filter: words, names or aliases…")
+        self.filter_edit.setClearButtonEnabled(True)
+        self.filter_edit.setToolTip("Show facts whose sentence contains this text; a name or "
+                                    "alias (e.g. a nickname in a source) shows every fact "
+                                    "about that entity")
+        self.completer = QCompleter([], self)
+        self.completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        self.filter_edit.setCompleter(self.completer)
+        self.hint = QLabel()
+        self.hint.setObjectName("aliasHint")
+        self.hint.hide()
+
+        self.tree = QTreeView()
+        self.tree.setModel(self.model)
+        self.tree.setItemDelegateForColumn(StateModel.STATUS, BadgeDelegate(self.tree))
+        self.tree.setItemDelegateForColumn(StateModel.FACT, TextDelegate(self.tree, wrap=True))
+        self.tree.setItemDelegateForColumn(StateModel.VALID, TextDelegate(self.tree))
+        self.tree.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        # Facts are sentences: wrap them rather than cut them off.
+        self.tree.setUniformRowHeights(False)
+        self.tree.setAlternatingRowColors(True)
+        self.tree.setWordWrap(True)
+        self.tree.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.tree.setAllColumnsShowFocus(True)
+        # A scroll bar that came and went with the number of facts would rewrap every row.
+        self.tree.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(StateModel.STATUS, QHeaderView.ResizeMode.Fixed)
+        header.setSectionResizeMode(StateModel.FACT, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(StateModel.VALID, QHeaderView.ResizeMode.Interactive)
+        badge = badge_size(CONTESTED, self.tree.font()).width()
+        self.tree.setColumnWidth(StateModel.STATUS, badge + 12 + self.tree.indentation())
+        self.tree.setColumnWidth(StateModel.VALID, self.fontMetrics().horizontalAdvance(
+            "2019-22/2025-05-02") + 16)
+
+        self.empty = QLabel()
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setWordWrap(True)
+        self.empty.setObjectName("stateEmpty")
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.tree)
+        self.stack.addWidget(self.empty)
+
+        head = QHBoxLayout()
+        head.addWidget(title)
+        head.addWidget(self.summary, 1)
+        filters = QHBoxLayout()
+        filters.addWidget(self.entity_box, 2)
+        filters.addWidget(self.filter_edit, 3)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.setSpacing(4)
+        layout.addLayout(head)
+        layout.addLayout(filters)
+        layout.addWidget(self.hint)
+        layout.addWidget(self.stack, 1)
+
+        header.sectionResized.connect(self._on_column_resized)
+        self.model.rowsInserted.connect(self._on_rows_inserted)
+        self.model.modelReset.connect(self._on_model_reset)
+        self.tree.collapsed.connect(self._on_group_collapsed)
+        self.tree.expanded.connect(self._on_group_expanded)
+        self.tree.selectionModel().currentRowChanged.connect(self._on_current_row_changed)
+        self.tree.customContextMenuRequested.connect(self._on_context_menu_requested)
+        self.entity_box.activated.connect(self._on_entity_chosen)
+        self.filter_edit.textChanged.connect(self._on_filter_text_changed)
+        session.state_changed.connect(self._on_state_changed)
+        session.archive_changed.connect(self._on_archive_changed)
+        session.entity_selected.connect(self._on_entity_selected)
+        session.fact_selected.connect(self._on_fact_selected)
+        self._on_archive_changed()
+
+    # --- what to show -----------------------------------------------------------------------
+
+    def visible_facts(self, state: State) -> list[FactView]:
+        """The state's facts that pass both filters (about-entity sets come from the engine)."""
+        facts = list(state.facts)
+        entity = self.session.entity
+        if entity:
+            about = {f.claim.id for f in self.session.query([entity]).facts}
+            facts = [f for f in facts if f.claim.id in about]
+        if self._text:
+            needle = self._text.casefold()
+            named: set[str] = set()
+            if self._text_entity:
+                named = {f.claim.id for f in self.session.query([self._text_entity]).facts}
+            facts = [f for f in facts if f.claim.id in named or needle in f.statement.casefold()]
+        return facts
+
+    def _on_state_changed(self, state: State) -> None:
+        facts = self.visible_facts(state)
+        self.model.set_facts(facts)
+        counts = {s: sum(1 for f in facts if f.status == s) for s in (HOLDS, MAYBE, CONTESTED)}
+        filtered = len(facts) != len(state.facts)
+        total = f"{len(facts)} of {len(state.facts)} facts" if filtered else \
+            f"{len(facts)} fact{'s' if len(facts) != 1 else ''}"
+        parts = [f"{n} {s.lower()}" for s, n in counts.items() if n]
+        self.summary.setText(total + (": " + ", ".join(parts) if parts else ""))
+        if facts:
+            self.stack.setCurrentWidget(self.tree)
+        else:
+            day = formatting.human_date(state.as_of)
+            self.empty.setText(f"Nothing matches the filter on {day}." if filtered else
+                               f"Nothing holds or may hold on {day}, by the record "
+                               "shown.\n\nMove the slider, or look at the density strip above "
+                               "it for where history is busy.")
+            self.stack.setCurrentWidget(self.empty)
+
+    def _on_archive_changed(self) -> None:
+        archive = self.session.archive
+        with QSignalBlocker(self.entity_box):
+            self.entity_box.clear()
+            self.entity_box.addItem(_ALL)
+            for entity in archive.entities():
+                self.entity_box.addItem(entity["name"])
+                aliases = ", ".join(entity["aliases"])
+                if aliases:
+                    self.entity_box.setItemData(self.entity_box.count() - 1,
+                                                f"Also known as: {aliases}",
+                                                Qt.ItemDataRole.ToolTipRole)
+        self.completer.model().setStringList(archive.all_names())  # type: ignore
+        self._resolve_text()
+        self._on_entity_selected(self.session.entity)
+
+    # --- filters ----------------------------------------------------------------------------
+
+    def _on_entity_chosen(self, row: int) -> None:
+        self.session.select_entity(None if row <= 0 else self.entity_box.itemText(row))
+
+    def _on_entity_selected(self, name: str | None) -> None:
+        with QSignalBlocker(self.entity_box):
+            found = self.entity_box.findText(name) if name else 0
+            self.entity_box.setCurrentIndex(max(0, found))
+        self._on_state_changed(self.session.state)
+
+    def _on_filter_text_changed(self, text: str) -> None:
+        self._text = text.strip()
+        self._resolve_text()
+        self._on_state_changed(self.session.state)
+
+    def _resolve_text(self) -> None:
+        self._text_entity = None
+        message = ""
+        if self._text:
+            try:
+                entity = self.session.archive.entity(self._text)
+            except NotFound:
+                entity = None
+            if entity is not None:
+                self._text_entity = entity["name"]
+                if entity["name"].casefold() != self._text.casefold():
+                    message = f"“{self._text}” is a name of <b>{entity['name']}</b>: " \
+                              "showing every fact about them"
+                else:
+                    message = f"Showing every fact about <b>{entity['name']}</b>"
+        self.hint.setText(message)
+        self.hint.setVisible(bool(message))
+
+    # --- selection --------------------------------------------------------------------------
+
+    def _on_current_row_changed(self, current: QModelIndex, previous: QModelIndex) -> None:
+        if self._selecting:
+            return
+        fact = self.model.fact_at(current)
+        if fact is not None:
+            self._selecting = True
+            try:
+                self.session.select_fact(fact)
+            finally:
+                self._selecting = False
+
+    def _on_fact_selected(self, fact: FactView | None) -> None:
+        if self._selecting:
+            return
+        index = self.model.index_of_claim(fact.claim.id) if fact else QModelIndex()
+        self._selecting = True
+        try:
+            flags = (QItemSelectionModel.SelectionFlag.ClearAndSelect
+                     | QItemSelectionModel.SelectionFlag.Rows)
+            if index.isValid():
+                self.tree.selectionModel().setCurrentIndex(index, flags)
+                self.tree.scrollTo(index)
+            else:
+                self.tree.selectionModel().clearSelection()
+        finally:
+            self._selecting = False
+
+    def selected_fact(self) -> FactView | None:
+        return self.model.fact_at(self.tree.currentIndex())
+
+    # --- tree housekeeping ------------------------------------------------------------------
+
+    def _on_rows_inserted(self, parent: QModelIndex, first: int, last: int) -> None:
+        if parent.isValid():
+            return
+        names = self.model.group_names()
+        for row in range(first, last + 1):
+            if names[row] not in self._collapsed:
+                self.tree.expand(self.model.index(row, 0))
+
+    def _on_model_reset(self) -> None:
+        self._on_rows_inserted(QModelIndex(), 0, self.model.rowCount() - 1)
+
+    def _on_column_resized(self, column: int, old: int, new: int) -> None:
+        if column == StateModel.FACT:
+            self.tree.doItemsLayout()  # wrapped rows change height with the column
+
+    def _on_group_collapsed(self, index: QModelIndex) -> None:
+        self._collapsed.add(self.model.group_names()[index.row()])
+
+    def _on_group_expanded(self, index: QModelIndex) -> None:
+        self._collapsed.discard(self.model.group_names()[index.row()])
+
+    def _on_context_menu_requested(self, pos: QPoint) -> None:
+        index = self.tree.indexAt(pos)
+        fact = self.model.fact_at(index)
+        if fact is None:
+            return
+        self.tree.setCurrentIndex(index)
+        menu = QMenu(self)
+        for action in self.fact_actions:
+            if action is None:
+                menu.addSeparator()
+            else:
+                menu.addAction(action)
+        menu.addSeparator()
+        for name in dict.fromkeys(n for n in (fact.subject, fact.object) if n):
+            menu.addAction(f"Select {name}",
+                           lambda n=name: self.session.select_entity(n))  # type: ignore[misc]
+        menu.exec(self.tree.viewport().mapToGlobal(pos))
