@@ -96,7 +96,8 @@ def _slider(archive_path: Path) -> float | None:
     """p99 of slider move -> updated views, measured by the desktop app in a subprocess."""
     env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
     try:
-        done = subprocess.run([sys.executable, "-m", "gui.bench", str(archive_path)],
+        done = subprocess.run([sys.executable, "-m", "gui.bench", "--archive",
+                               str(archive_path), "--json"],
                               capture_output=True, text=True, env=env, timeout=900)
     except (OSError, subprocess.TimeoutExpired):
         return None
