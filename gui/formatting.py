@@ -33,22 +33,20 @@ def year_text(year: int) -> str:
     return f"{1 - year} BCE" if year <= 0 else str(year)
 
 
-def human_date(day: int) -> str:
-    """'30 November 2023'; '15 March 44 BCE'; the ISO text when it cannot be split."""
+def human_date(day: int, *, short: bool = False) -> str:
+    """'30 November 2023' ('30 Nov 2023' when short); '15 March 44 BCE'; the ISO text when
+    it cannot be split."""
     parts = _parts(day)
     if parts is None:
         return dates.day_to_iso(day)
     year, month, dom = parts
-    return f"{dom} {_MONTHS[month - 1]} {year_text(year)}"
+    name = _MONTHS[month - 1]
+    return f"{dom} {name[:3] if short else name} {year_text(year)}"
 
 
 def short_date(day: int) -> str:
     """'30 Nov 2023'."""
-    parts = _parts(day)
-    if parts is None:
-        return dates.day_to_iso(day)
-    year, month, dom = parts
-    return f"{dom} {_MONTHS[month - 1][:3]} {year_text(year)}"
+    return human_date(day, short=True)
 
 
 def year_of(day: int) -> int:

@@ -370,24 +370,17 @@ class MainWindow(QMainWindow):
 
     def open_archive_path(self, path: Path | str) -> bool:
         """Open an archive file, or a team archive by its URL."""
-        if isinstance(path, str) and is_postgres(path):
-            try:
-                archive = open_archive(path)
-            except HindsightError as exc:
-                QMessageBox.warning(self, "Open Archive", f"Cannot open {redact(path)}:\n{exc}")
+        if not (isinstance(path, str) and is_postgres(path)):
+            path = Path(path)
+            if not path.exists():
+                QMessageBox.warning(self, "Open Archive", f"There is no archive at {path}.")
+                forget_archive(self.settings, str(path))
+                self._refresh_recent_menu()
                 return False
-            self._switch_to(archive, path)
-            return True
-        path = Path(path)
-        if not path.exists():
-            QMessageBox.warning(self, "Open Archive", f"There is no archive at {path}.")
-            forget_archive(self.settings, str(path))
-            self._refresh_recent_menu()
-            return False
         try:
             archive = open_archive(path)
         except HindsightError as exc:
-            QMessageBox.warning(self, "Open Archive", f"Cannot open {path}:\n{exc}")
+            QMessageBox.warning(self, "Open Archive", f"Cannot open {redact(str(path))}:\n{exc}")
             return False
         self._switch_to(archive, path)
         return True
