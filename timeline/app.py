@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -673,8 +674,14 @@ class Batch:
         if value is not None and not value.strip():
             raise InvalidInput("a value cannot be empty", "value")
         _span_field(valid, "valid")
-        if claim_id is not None and not claim_id.strip():
-            raise InvalidInput("a claim id cannot be empty", "id")
+        if claim_id is not None:
+            if not claim_id.strip():
+                raise InvalidInput("a claim id cannot be empty", "id")
+            if claim_id != claim_id.strip() or any(
+                    unicodedata.category(ch) == "Cc" for ch in claim_id):
+                # Stored ids are stripped; an id that strips differently would name two streams.
+                raise InvalidInput(f"claim id {claim_id!r} has control characters or "
+                                   "surrounding spaces", "id")
         given_known_at = known_at
         # DESIGN §1: a claim is known from its source's publication; typed in without a
         # source, from the day it is recorded.

@@ -442,6 +442,8 @@ BROKEN = [
     ("blank object", edit("claims.2.object", "  "), "claims[2].object: "),
     ("empty predicate", edit("claims.2.predicate", ""), "claims[2].predicate: "),
     ("empty claim id", edit("claims.2.id", ""), "claims[2].id: "),
+    ("claim id with a control character", edit("claims.2.id", "0\x1f"), "claims[2].id: "),
+    ("claim id with surrounding spaces", edit("claims.2.id", " g3 "), "claims[2].id: "),
     ("claim id of another claim in the archive", edit("claims.2.id", "base-1"), "claims[2]"),
     ("two claims with one id", edit("claims.3.id", "g-joined"), "claims[3]"),
     ("unknown entity kind", edit("entities.1.kind", "robot"), "entities[1].kind: "),
