@@ -33,6 +33,8 @@ _FOLLOW_DELAY_MS, _FOLLOW_MAX_WAIT_MS = 350, 1500
 # Where a label may go: (fraction along its edge, label-widths aside), best first.
 _LABEL_PLACES = tuple((along, aside) for aside in (0.0, 1.0, -1.0)
                       for along in (0.5, 0.4, 0.6, 0.3, 0.7, 0.22, 0.78))
+#: Above this many shown edges labels keep their default place (see _place_labels).
+LABEL_SEARCH_BUDGET = 150
 _CELL = 160.0  # px: the grid that finds a label's neighbours
 
 
@@ -229,7 +231,14 @@ class GraphView(QGraphicsView):
         for node in self.nodes.values():
             if node.isVisible():
                 add(node.box())
-        for pair in sorted(p for p, e in self.edges.items() if e.isVisible()):
+        shown = sorted(p for p, e in self.edges.items() if e.isVisible())
+        if len(shown) > LABEL_SEARCH_BUDGET:
+            # A crowded graph (a large archive): finding clear places costs far more than a
+            # frame and crowded labels cannot all be clear anyway; keep the slider live.
+            for pair in shown:
+                self.edges[pair].set_label_place(*_LABEL_PLACES[0])
+            return
+        for pair in shown:
             edge = self.edges[pair]
             best, least = _LABEL_PLACES[0], float("inf")
             for place in _LABEL_PLACES:

@@ -97,7 +97,7 @@ def _slider(archive_path: Path) -> float | None:
     env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
     try:
         done = subprocess.run([sys.executable, "-m", "gui.bench", "--archive",
-                               str(archive_path), "--json"],
+                               str(archive_path), "--json", "--moves", "200"],
                               capture_output=True, text=True, env=env, timeout=900)
     except (OSError, subprocess.TimeoutExpired):
         return None
