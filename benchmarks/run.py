@@ -90,7 +90,10 @@ Goals (issue 6, at N = 1,000,000):
 {goals}
 
 What each measure is: see the docstring of `timeline/bench.py`. `slider_p99_ms` is measured by
-the desktop app in a subprocess (`python -m gui.bench ARCHIVE`), offscreen.
+the desktop app in a subprocess (`python -m gui.bench --archive ARCHIVE --json`, 200 moves,
+offscreen); past {SLIDER_UP_TO:,} events it is not measured (—): the desktop app does not scale
+that far yet. What was changed for speed, and where the time still goes:
+[performance.md](performance.md).
 """, encoding="utf-8")
     print(f"wrote {DOC} and {PLOT}")
     return 0
