@@ -2,7 +2,6 @@
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
-export QT_QPA_PLATFORM ?= offscreen
 
 .PHONY: run test setup system-deps lint typecheck schema deb bench clean
 
@@ -21,8 +20,9 @@ system-deps:
 run: setup
 	$(BIN)/hindsight gui
 
+# Tests drive real widgets offscreen; the app itself (make run) uses the real screen.
 test: setup
-	$(BIN)/python -m pytest -q
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
 	$(BIN)/ruff check timeline gui tests seeds packaging
 	$(BIN)/mypy timeline
 
