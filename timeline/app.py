@@ -74,6 +74,19 @@ def _span_field(text: str, field_name: str) -> dates.Span:
         raise InvalidInput(str(exc), field_name) from None
 
 
+def _known_at(known_at: str | None) -> str:
+    """A write's known time: as given, or today (the moment it is recorded); validated."""
+    known_at = (known_at or today()).strip()
+    _date_field(known_at, "known_at")
+    return known_at
+
+
+def _rank(rank: str) -> str:
+    if rank not in RANKS:
+        raise InvalidInput(f"rank '{rank}' is not one of {', '.join(RANKS)}", "rank")
+    return rank
+
+
 def query_day(text: str | int, field_name: str) -> int:
     """A query date (``as of``, ``as known on``) as a day number: the last day it covers."""
     if isinstance(text, int):
@@ -323,10 +336,10 @@ class Archive:
         v = query_day(day, "date")
         r = query_day(known_as_of, "known_as_of") if known_as_of is not None else None
         found = [self.entity(name) for name in entities]
-        ids = [i for e in found for i in self.readmodel.merged_ids(e["id"])]
+        groups = [set(self.readmodel.merged_ids(e["id"])) for e in found]
+        ids = [i for g in groups for i in g]
         rows = self.readmodel.stab(v, KNOWN_NOW if r is None else r, ids if found else None)
         if len(found) > 1:
-            groups = [set(self.readmodel.merged_ids(e["id"])) for e in found]
             rows = [c for c in rows if any(c.subject_id in g for g in groups)
                     and any(c.object_id in g and c.subject_id not in g for g in groups)]
         facts = settle(self._candidates(rows, v, r), v)
@@ -362,10 +375,8 @@ class Archive:
 
     def diff(self, day1: str | int, day2: str | int, known_as_of: str | int | None = None,
              entities: Sequence[str] = ()) -> Diff:
-        query_day(day1, "date1")
-        query_day(day2, "date2")
-        before = self.as_of(day1, known_as_of, entities)
-        after = self.as_of(day2, known_as_of, entities)
+        before = self.as_of(query_day(day1, "date1"), known_as_of, entities)
+        after = self.as_of(query_day(day2, "date2"), known_as_of, entities)
         old = {f.claim.id: f for f in before.facts}
         new = {f.claim.id: f for f in after.facts}
         return Diff(
@@ -686,12 +697,10 @@ class Batch:
         # DESIGN §1: a claim is known from its source's publication; typed in without a
         # source, from the day it is recorded.
         settled_known_at = known_at or self._published(sources)
-        known_at = (settled_known_at or today()).strip()
-        _date_field(known_at, "known_at")
+        known_at = _known_at(settled_known_at)
         if not 0.0 <= certainty <= 1.0:
             raise InvalidInput(f"certainty {certainty} is not between 0 and 1", "certainty")
-        if rank not in RANKS:
-            raise InvalidInput(f"rank '{rank}' is not one of {', '.join(RANKS)}", "rank")
+        _rank(rank)
         citations = self._citations(sources)
         self.predicate(predicate)
         subject_id = self._role(subject, "subject")
@@ -728,15 +737,21 @@ class Batch:
         found = self.readmodel.source(source_id)
         return found["published"] if found else None
 
+    def _parts(self, claim: ClaimRecorded | ClaimRow
+               ) -> tuple[str, str | None, tuple[Citation, ...]]:
+        """Subject id, object id (after merges) and citations of a pending or stored claim."""
+        if isinstance(claim, ClaimRow):
+            canonical = self.readmodel.canonical
+            return (canonical(claim.subject_id),
+                    canonical(claim.object_id) if claim.object_id else None,
+                    tuple(Citation(**c) for c in claim.sources))
+        return (str(claim.subject), str(claim.object) if claim.object else None,
+                claim.citations)
+
     def _content(self, claim: ClaimRecorded | ClaimRow) -> tuple[Any, ...]:
         """What makes a claim the same claim: compared when an id is recorded again."""
-        if isinstance(claim, ClaimRow):
-            cites = tuple(Citation(**c) for c in claim.sources)
-            return (self.readmodel.canonical(claim.subject_id), claim.predicate,
-                    self.readmodel.canonical(claim.object_id) if claim.object_id else None,
-                    claim.value, claim.valid, claim.known_at, cites)
-        return (str(claim.subject), claim.predicate, str(claim.object) if claim.object else None,
-                claim.value, claim.valid, claim.known_at, claim.citations)
+        subject, obj, cites = self._parts(claim)
+        return (subject, claim.predicate, obj, claim.value, claim.valid, claim.known_at, cites)
 
     def _live_claim(self, claim_id: str) -> ClaimRecorded | ClaimRow:
         found = self.known_claim(claim_id)
@@ -750,8 +765,7 @@ class Batch:
         if claim_id in self._withdrawn or (
                 isinstance(claim, ClaimRow) and claim.withdrawn_day != POS_INF):
             raise Conflict(f"claim '{claim_id}' is already retracted or superseded")
-        known_at = (known_at or today()).strip()
-        _date_field(known_at, "known_at")
+        known_at = _known_at(known_at)
         self._withdrawn.add(claim_id)
         return claim_id, known_at
 
@@ -781,13 +795,8 @@ class Batch:
 
     def _claim_fields(self, claim: ClaimRecorded | ClaimRow) -> dict[str, Any]:
         names = self.archive.names
-        if isinstance(claim, ClaimRow):
-            subject, obj = claim.subject_id, claim.object_id
-            cites = [(c["source"], c["quote"]) for c in claim.sources]
-        else:
-            subject = str(claim.subject)
-            obj = str(claim.object) if claim.object else None
-            cites = [(c.source, c.quote) for c in claim.citations]
+        subject, obj, citations = self._parts(claim)
+        cites = [(c.source, c.quote) for c in citations]
 
         def name_of(entity_id: str) -> str:
             return names.get(entity_id) or self._entity_names[UUID(entity_id)]
@@ -801,9 +810,5 @@ class Batch:
                reason: str = "") -> None:
         self._pin(claim_stream(claim_id))
         self._live_claim(claim_id)
-        if rank not in RANKS:
-            raise InvalidInput(f"rank '{rank}' is not one of {', '.join(RANKS)}", "rank")
-        known_at = (known_at or today()).strip()
-        _date_field(known_at, "known_at")
-        self._emit(ClaimReranked, claim_stream(claim_id), rank=rank, known_at=known_at,
-                   reason=reason)
+        self._emit(ClaimReranked, claim_stream(claim_id), rank=_rank(rank),
+                   known_at=_known_at(known_at), reason=reason)
