@@ -11,7 +11,9 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -419,6 +421,32 @@ class Archive:
     def batch(self) -> Batch:
         return Batch(self)
 
+    @contextmanager
+    def bulk_batch(self, chunk: int = 5000) -> Iterator[Batch]:
+        """A batch for writes of any size (an import): on an SQLite archive what is staged is
+        written every ``chunk`` events into one open transaction, so memory stays flat however
+        large the file; leaving the block commits it all, and an exception writes nothing.
+        Other writers wait for the end of the block. Other backends stage everything in memory
+        and append it in one transaction at the end."""
+        readmodel = self.readmodel
+        try:
+            with self.store.bulk() as bulk:
+                if not bulk:
+                    batch = self.batch()
+                    yield batch
+                    batch.commit()
+                    return
+                self.refresh()  # what others committed before the lock was ours
+                readmodel.begin_bulk()
+                batch = Batch(self, chunk=chunk)
+                yield batch
+                batch.flush()
+        except BaseException:
+            readmodel.end_bulk(commit=False)
+            raise
+        readmodel.end_bulk(commit=True)
+        self.refresh()
+
     def _idempotent(self, stage: Callable[[Batch], T]) -> T:
         """Write what ``stage`` validates; when another writer got in first (say, creating the
         same entity), validate again against what it wrote and retry. Only for writes that mean
@@ -508,6 +536,9 @@ class Batch:
     _withdrawn: set[str] = field(default_factory=set)
     _predicates: set[str] = field(default_factory=set)
     created: list[str] = field(default_factory=list)  # names of entities made on first mention
+    chunk: int = 0  # a bulk batch writes every ``chunk`` staged events (Archive.bulk_batch)
+    written: int = 0  # events a bulk batch has already written
+    _counts: Counter[str] = field(default_factory=Counter)  # staged events by kind
 
     def __enter__(self) -> Batch:
         return self
@@ -517,10 +548,40 @@ class Batch:
             self.commit()
 
     def commit(self) -> int:
-        self.archive.store.append(self.events)
+        """Append everything staged in one transaction and bring the read model up to date —
+        from memory when nobody else wrote in between, from the log otherwise."""
+        positions = self.archive.store.append(self.events)
+        self.archive.readmodel.apply_own(self.events, positions)
         self.archive.refresh()
-        written, self.events = len(self.events), []
-        return written
+        self.written += len(self.events)
+        self.events = []
+        return self.written
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """Claims, sources and entities this batch has staged (written or not)."""
+        return {"claims": self._counts["ClaimRecorded"], "sources": self._counts[
+            "SourceRegistered"], "entities": self._counts["EntityCreated"]}
+
+    def staged(self) -> None:
+        """Called after each whole record of an import: in a bulk batch, writes the staged
+        events once there are ``chunk`` of them."""
+        if self.chunk and len(self.events) >= self.chunk:
+            self.flush()
+
+    def flush(self) -> None:
+        """Bulk batches only: write what is staged into the open transactions and forget it.
+        Later checks find it in the read model (the same connection sees its own writes) and
+        stream versions in the store (``EventStore.version`` reads through the transaction)."""
+        if not self.events:
+            return
+        positions = self.archive.store.append(self.events)
+        assert positions is not None, "bulk batches are SQLite's, which returns positions"
+        self.archive.readmodel.apply_recorded(self.events, positions)
+        self.written += len(self.events)
+        self.events = []
+        self._claims.clear()
+        self._versions.clear()
 
     @property
     def readmodel(self) -> ReadModel:
@@ -536,6 +597,7 @@ class Batch:
         version += 1
         self._versions[stream] = version
         self.events.append(cls(originator_id=stream, originator_version=version, **fields))
+        self._counts[cls.__name__] += 1
 
     def _pin(self, stream: UUID) -> None:
         """Fix the version the batch expects of an existing stream *before* validating against

@@ -402,6 +402,12 @@ def _pad(text: str, raw: _Raw) -> DateRange:
     return DateRange(text, lo, hi, raw.precision, raw.approximate, raw.uncertain)
 
 
+#: Parsed dates are remembered: an import parses each date twice (to validate the claim, then to
+#: index it) and real archives repeat dates a lot. Results are immutable; errors are not cached.
+_CACHE = 1 << 15
+
+
+@lru_cache(maxsize=_CACHE)
 def parse_date(text: str) -> DateRange:
     """One EDTF date (not an interval) -> the days it covers, widened if ~, ? or %."""
     t = _single(text)
@@ -449,11 +455,26 @@ class Span:
         return self.end_lo >= POS_INF
 
 
-def _side(whole: str, side: str) -> DateRange:
-    """One end of an interval already validated by edtf as a whole."""
-    return _pad(whole, _parse_raw(side, whole))
+def _side(whole: str, side: str) -> tuple[int, int]:
+    """The padded bounds of one end of an interval already validated by edtf as a whole."""
+    bounds = _side_bounds(side)
+    if bounds is None:
+        _parse_raw(side, whole)  # raises the error again, quoting the whole interval
+        raise AssertionError(f"{side!r} parsed the second time")
+    return bounds
 
 
+@lru_cache(maxsize=_CACHE)
+def _side_bounds(side: str) -> tuple[int, int] | None:
+    """Interval ends repeat far more than whole intervals do: remember their bounds."""
+    try:
+        padded = _pad(side, _parse_raw(side, side))
+    except DateError:
+        return None
+    return padded.lo, padded.hi
+
+
+@lru_cache(maxsize=_CACHE)
 def parse_span(text: str) -> Span:
     """A date or an interval -> Span.
 
@@ -491,19 +512,19 @@ def parse_span(text: str) -> Span:
         raise _not_valid(t, _explain_bad_day(t))
     a = None if lower in ("", "..") else _side(t, lower)
     b = None if upper in ("", "..") else _side(t, upper)
-    if a is not None and b is not None and b.hi <= a.lo:
+    if a is not None and b is not None and b[1] <= a[0]:
         raise DateError(f"{t!r} ends before it starts")
 
     if a is not None:
-        start_lo, start_hi = a.lo, a.hi - 1
+        start_lo, start_hi = a[0], a[1] - 1
     elif lower == "" and b is not None:  # unknown start: it began by B's last day at the latest
-        start_lo, start_hi = NEG_INF, b.hi - 1
+        start_lo, start_hi = NEG_INF, b[1] - 1
     else:  # open start (..)
         start_lo = start_hi = NEG_INF
     if b is not None:
-        end_lo, end_hi = b.lo + 1, b.hi
+        end_lo, end_hi = b[0] + 1, b[1]
     elif upper == "" and a is not None:  # unknown end: it held on A's first day at least
-        end_lo, end_hi = a.lo + 1, POS_INF
+        end_lo, end_hi = a[0] + 1, POS_INF
     else:  # open end (..): still holds
         end_lo = end_hi = POS_INF
     return Span(t, start_lo, start_hi, end_lo, end_hi)

@@ -41,7 +41,7 @@ from timeline.domain import (
     SourceRegistered,
     normalise_name,
 )
-from timeline.store import EventStore, Notification
+from timeline.store import BULK_CACHE_KIB, EventStore, Notification
 
 #: Bump when the tables below change: an older read model is then rebuilt from the events.
 READMODEL_VERSION = 1
@@ -193,6 +193,10 @@ class ReadModel:
         is applied under SQLite's write lock with the checkpoint re-read inside, so no event is
         applied twice and none is skipped.
         """
+        if self.in_bulk:
+            # Inside this process's own bulk import: it holds the archive's write lock, so
+            # nobody else can append, and what it appended is applied as it goes.
+            return 0
         # The checkpoint first: read after the store's position, it could be ahead of it
         # (another process appending and catching up in between) and look like another archive.
         checkpoint = self.position
@@ -219,10 +223,70 @@ class ReadModel:
 
     def apply_all(self, notifications: Sequence[Notification]) -> None:
         """Apply a page of events and move the checkpoint (inside the caller's transaction)."""
-        for note in notifications:
-            self._position = note.position
-            self.apply(note.event)
-        self._set_meta("position", str(notifications[-1].position))
+        self.apply_recorded([n.event for n in notifications], [n.position for n in notifications])
+
+    def apply_recorded(self, events: Sequence[DomainEvent], positions: Sequence[int]) -> None:
+        """Apply events stored at ``positions`` and move the checkpoint (inside the caller's
+        transaction). Runs of new claims — nearly all of an import — go in with one
+        ``executemany`` per table; everything else one event at a time."""
+        run: list[tuple[int, ClaimRecorded]] = []
+        for position, event in zip(positions, events, strict=True):
+            if type(event) is ClaimRecorded:
+                run.append((position, event))
+                continue
+            if run:
+                self._record_claims(run)
+                run = []
+            self._position = position
+            self.apply(event)
+        if run:
+            self._record_claims(run)
+        self._set_meta("position", str(positions[-1]))
+
+    def apply_own(self, events: Sequence[DomainEvent], positions: Sequence[int] | None) -> bool:
+        """Apply events this process has just appended, from memory rather than reading them
+        back from the log — when they directly follow the checkpoint (nobody else's events
+        came between, or came first). False when they do not: the caller catches up instead."""
+        if not events or not positions or list(positions) != list(
+                range(positions[0], positions[0] + len(events))):
+            return False
+        if self.in_bulk:
+            self.apply_recorded(events, positions)
+            return True
+        conn = self.db.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            if self.position != positions[0] - 1:
+                conn.rollback()
+                return False
+            self.apply_recorded(events, positions)
+            conn.commit()
+        except BaseException:
+            conn.rollback()
+            raise
+        return True
+
+    #: True between ``begin_bulk`` and ``end_bulk``: this process holds the archive's write
+    #: lock (a bulk import), so nobody else appends until it ends.
+    in_bulk = False
+
+    def begin_bulk(self) -> None:
+        """Open one transaction for everything a bulk import applies."""
+        self.db.conn.execute(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
+        self.db.conn.execute("BEGIN IMMEDIATE")
+        self.in_bulk = True
+
+    def end_bulk(self, *, commit: bool) -> None:
+        """Commit the bulk import's transaction — only after the archive's own commit, so the
+        read model is never ahead of the log — or roll it back, checkpoint and all."""
+        if not self.in_bulk:
+            return
+        self.in_bulk = False
+        if commit:
+            self.db.conn.commit()
+        else:
+            self.db.conn.rollback()
+        self.db.conn.execute("PRAGMA cache_size = -2000")
 
     def close(self) -> None:
         self.db.conn.close()
@@ -295,32 +359,47 @@ class ReadModel:
 
     @apply.register
     def _(self, event: ClaimRecorded) -> None:
-        span = dates.parse_span(event.valid)
-        subject = self.canonical(str(event.subject))
-        obj = self.canonical(str(event.object)) if event.object else None
-        slot_object = obj if (obj and event.value is not None) else ""
-        answer = event.value if event.value is not None else "entity:" + (obj or "")
-        known = dates.known_day(event.known_at)
-        cursor = self.db.execute(
-            "INSERT INTO claims (id, subject_id, predicate, object_id, value, slot_object, "
+        self._record_claims([(self._position, event)])
+
+    def _record_claims(self, run: Sequence[tuple[int, ClaimRecorded]]) -> None:
+        """New claims, with their log positions: one executemany per table."""
+        first = int(self.db.execute("SELECT coalesce(max(n), 0) FROM claims").fetchone()[0]) + 1
+        canonical: dict[str, str] = {}
+
+        def canon(entity_id: str) -> str:
+            found = canonical.get(entity_id)
+            if found is None:
+                found = canonical[entity_id] = self.canonical(entity_id)
+            return found
+
+        claims, streams, index, ranks = [], [], [], []
+        for n, (position, event) in enumerate(run, start=first):
+            span = dates.parse_span(event.valid)
+            subject = canon(str(event.subject))
+            obj = canon(str(event.object)) if event.object else None
+            value = event.value
+            known = dates.known_day(event.known_at)
+            claims.append((
+                n, event.claim_id, subject, event.predicate, obj, value,
+                obj if (obj and value is not None) else "",
+                value if value is not None else "entity:" + (obj or ""),
+                event.valid, span.start_lo, span.start_hi, span.end_lo, span.end_hi,
+                event.certainty, event.rank, event.known_at, known, POS_INF,
+                json.dumps([{"source": c.source, "quote": c.quote} for c in event.citations],
+                           ensure_ascii=False),
+                event.note, event.timestamp.isoformat(), position))
+            streams.append((str(event.originator_id), event.claim_id))
+            index.append((n, span.start_lo, span.end_hi - 1, known, POS_INF))
+            ranks.append((n, known, position, event.rank))
+        conn = self.db.conn
+        conn.executemany(
+            "INSERT INTO claims (n, id, subject_id, predicate, object_id, value, slot_object, "
             "answer, valid, start_lo, start_hi, end_lo, end_hi, certainty, rank, known_at, "
             "known_day, withdrawn_day, citations, note, recorded_at, position) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [event.claim_id, subject, event.predicate, obj, event.value, slot_object, answer,
-             event.valid, span.start_lo, span.start_hi, span.end_lo, span.end_hi,
-             event.certainty, event.rank, event.known_at, known, POS_INF,
-             json.dumps([c.model_dump() for c in event.citations], ensure_ascii=False),
-             event.note, event.timestamp.isoformat(), self._position],
-        )
-        n = cursor.lastrowid
-        self.db.execute("INSERT INTO claim_streams VALUES (?, ?)",
-                        [str(event.originator_id), event.claim_id])
-        self.db.execute(
-            "INSERT INTO claim_index VALUES (?, ?, ?, ?, ?)",
-            [n, span.start_lo, span.end_hi - 1, known, POS_INF],
-        )
-        self.db.execute("INSERT INTO ranks VALUES (?, ?, ?, ?)",
-                        [n, known, self._position, event.rank])
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", claims)
+        conn.executemany("INSERT INTO claim_streams VALUES (?, ?)", streams)
+        conn.executemany("INSERT INTO claim_index VALUES (?, ?, ?, ?, ?)", index)
+        conn.executemany("INSERT INTO ranks VALUES (?, ?, ?, ?)", ranks)
 
     @apply.register
     def _(self, event: ClaimRetracted) -> None:

@@ -20,7 +20,8 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
@@ -38,11 +39,16 @@ from eventsourcing.persistence import (
 )
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
 from eventsourcing.utils import get_topic
+from pydantic_core import PydanticSerializationError
 
 from timeline.domain import EVENT_TYPES, SCHEMA_VERSION, DomainEvent
 from timeline.errors import ArchiveError, Conflict, InvalidInput
 
 MEMORY = ":memory:"
+
+#: SQLite page cache (KiB) for each of the archive and the read model during a bulk import:
+#: random keys (stream and entity ids) miss the default 2 MB cache on nearly every insert.
+BULK_CACHE_KIB = 64 * 1024
 
 #: Version of the archive file layout (the SQLite file as a whole). 2 added the hash chain
 #: (``hindsight_chain``); a layout-1 archive gets its chain built when it is first opened.
@@ -109,9 +115,17 @@ class ChainedRecorder(SQLiteApplicationRecorder):
 
     def _insert_events(self, c: SQLiteCursor, stored_events: Sequence[StoredEvent],
                        **kwargs: Any) -> Sequence[int] | None:
-        positions = super()._insert_events(c, stored_events, **kwargs)
-        if not positions:
-            return positions
+        if not stored_events:
+            return []
+        # One executemany instead of the library's row-by-row inserts (it wants each row id):
+        # under the write lock the new rows take the next row ids in order, so the last row
+        # id gives them all. Events are never deleted, so no row id is ever reused.
+        c.executemany(self.insert_events_statement, [
+            (_stored_id(s.originator_id), s.originator_version, s.topic, s.state)
+            for s in stored_events])
+        c.execute(f"SELECT max(rowid) FROM {self.events_table_name}")
+        last = c.fetchone()[0]
+        positions = list(range(last - len(stored_events) + 1, last + 1))
         c.execute("SELECT digest FROM hindsight_chain WHERE position < ? "
                   "ORDER BY position DESC LIMIT 1", (positions[0],))
         row = c.fetchone()
@@ -150,6 +164,9 @@ class _UnusedTranscoder(Transcoder):
 
 #: Stored topics and the classes they name; no other topic is resolved (or imported).
 _EVENT_CLASSES: dict[str, type[DomainEvent]] = {get_topic(c): c for c in EVENT_TYPES}
+_TOPICS: dict[type[DomainEvent], str] = {c: t for t, c in _EVENT_CLASSES.items()}
+#: Kept by the store beside the state, not in it.
+_IDENTITY = {"originator_id", "originator_version"}
 
 
 class PydanticMapper(Mapper[UUID]):
@@ -159,20 +176,28 @@ class PydanticMapper(Mapper[UUID]):
         super().__init__(transcoder=_UnusedTranscoder())
 
     def to_stored_event(self, domain_event: Any) -> StoredEvent:
-        state = domain_event.model_dump(
-            mode="json", exclude={"originator_id", "originator_version"}
-        )
         try:
-            data = json.dumps(state, ensure_ascii=False, separators=(",", ":")).encode()
-        except UnicodeEncodeError as exc:
-            raise InvalidInput(f"'{exc.object[max(0, exc.start - 20):exc.end + 20]}' holds half "
-                               "a surrogate pair, not a character (not valid Unicode)") from None
+            # pydantic's own JSON encoder: the same bytes as json.dumps of model_dump (compact,
+            # UTF-8, fields in declaration order), four times faster.
+            data = domain_event.__pydantic_serializer__.to_json(domain_event, exclude=_IDENTITY)
+        except PydanticSerializationError:
+            data = self._encode_slowly(domain_event)
         return StoredEvent(
             originator_id=domain_event.originator_id,
             originator_version=domain_event.originator_version,
-            topic=get_topic(type(domain_event)),
+            topic=_TOPICS[type(domain_event)],
             state=data,
         )
+
+    @staticmethod
+    def _encode_slowly(domain_event: Any) -> bytes:
+        """Encode through the standard library, which names the text it cannot encode."""
+        state = domain_event.model_dump(mode="json", exclude=_IDENTITY)
+        try:
+            return json.dumps(state, ensure_ascii=False, separators=(",", ":")).encode()
+        except UnicodeEncodeError as exc:
+            raise InvalidInput(f"'{exc.object[max(0, exc.start - 20):exc.end + 20]}' holds half "
+                               "a surrogate pair, not a character (not valid Unicode)") from None
 
     def to_domain_event(self, stored_event: StoredEvent) -> Any:
         where = f"event {stored_event.originator_id} v{stored_event.originator_version}"
@@ -322,6 +347,7 @@ class EventStore:
         self.location = location
         #: The SQLite file, None for the in-memory store (which keeps no hash chain).
         self.path: Path | None = None
+        self._bulk: Any = None  # the cursor of bulk()'s open transaction
         if location == MEMORY:
             env = {"PERSISTENCE_MODULE": "eventsourcing.popo"}
         elif is_postgres(location):
@@ -354,30 +380,81 @@ class EventStore:
     def is_memory(self) -> bool:
         return self.location == MEMORY
 
-    def append(self, events: Sequence[DomainEvent]) -> None:
-        """Store all events in one transaction, or none of them.
+    def append(self, events: Sequence[DomainEvent]) -> Sequence[int] | None:
+        """Store all events in one transaction, or none of them; returns their positions in
+        the log (None when the backend does not say).
 
-        A version clash (another writer appended to one of these streams first) raises
-        ``ConcurrentWrite``: the caller reloads and decides again, nothing is overwritten.
+        Inside ``bulk()`` the events join its open transaction instead. A version clash
+        (another writer appended to one of these streams first) raises ``ConcurrentWrite``:
+        the caller reloads and decides again, nothing is overwritten.
         """
         if not events:
-            return
+            return []
+        to_stored = self._app.mapper.to_stored_event
+        stored = [to_stored(event) for event in events]
+        recorder = self._app.recorder
         try:
-            self._app.save(*events)
-        except IntegrityError:
+            if self._bulk is not None:
+                return recorder._insert_events(self._bulk, stored)  # type: ignore[attr-defined]
+            return recorder.insert_events(stored)
+        except (IntegrityError, sqlite3.IntegrityError):
             raise ConcurrentWrite(
                 "another writer changed the archive at the same time; nothing was written, "
                 "please try again"
             ) from None
-        except (OperationalError, PersistenceError) as exc:
+        except (OperationalError, PersistenceError, sqlite3.DatabaseError) as exc:
             raise ArchiveError(f"{redact(self.location)}: nothing was written "
                                f"({_first_line(exc)})") from None
+
+    @contextmanager
+    def bulk(self) -> Iterator[bool]:
+        """One write transaction around many appends, for imports too large to hold in memory.
+
+        On an SQLite archive it takes the write lock at once and yields True: appends
+        inside the block go into that transaction, which commits when the block ends and rolls
+        back — nothing written — when it raises. Other writers wait meanwhile (readers do not).
+        Other backends yield False, and the caller appends everything at the end instead.
+        """
+        if self.path is None or self._bulk is not None:
+            yield False
+            return
+        pool = self._app.recorder.datastore.pool  # type: ignore[attr-defined]
+        conn = pool.get_connection(is_writer=True)
+        try:
+            cursor = conn.cursor()
+            cursor.execute(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
+            try:
+                cursor.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                raise ArchiveError(f"{self.location}: nothing was written "
+                                   f"({_first_line(exc)})") from None
+            self._bulk = cursor
+            try:
+                yield True
+            except BaseException:
+                conn.rollback()
+                raise
+            try:
+                conn.commit()
+            except sqlite3.DatabaseError as exc:
+                conn.rollback()
+                raise ArchiveError(f"{self.location}: nothing was written "
+                                   f"({_first_line(exc)})") from None
+        finally:
+            self._bulk = None
+            conn.cursor().execute("PRAGMA cache_size = -2000")
+            pool.put_connection(conn)
 
     def stream(self, stream_id: UUID) -> list[DomainEvent]:
         return [cast(DomainEvent, e) for e in self._app.events.get(stream_id)]
 
     def version(self, stream_id: UUID) -> int:
-        """The stream's current version: 0 when it does not exist."""
+        """The stream's current version: 0 when it does not exist (inside ``bulk()``,
+        counting what the open transaction has appended)."""
+        if self._bulk is not None:
+            self._bulk.execute("SELECT max(originator_version) FROM stored_events "
+                               "WHERE originator_id = ?", (_stored_id(stream_id),))
+            return int(self._bulk.fetchone()[0] or 0)
         last = self._app.recorder.select_events(stream_id, desc=True, limit=1)
         return last[0].originator_version if last else 0
 

@@ -8,7 +8,10 @@ an as-of query has to get right, in proportions like a real archive's.
 
 from __future__ import annotations
 
+import json
 import random
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from timeline.dates import day_to_iso
@@ -58,7 +61,36 @@ def _valid(rng: random.Random, first_day: int, last_day: int) -> str:
 def document(claims: int, *, seed: int = 1, entities: int | None = None,
              first_year: int = 1850, last_year: int = 2020) -> dict[str, Any]:
     """A Hindsight JSON document with about ``claims`` claims (plus a few corrections)."""
-    rng = random.Random(seed)
+    doc: dict[str, Any] = {}
+    for key, value in _parts(claims, seed, entities, first_year, last_year):
+        doc[key] = list(value) if key == "claims" else value
+    return doc
+
+
+def write(path: Path, claims: int, *, seed: int = 1, entities: int | None = None) -> None:
+    """The same document as ``document``, written to ``path`` as it is made: a million
+    claims never sit in memory at once."""
+    with path.open("w", encoding="utf-8") as out:
+        out.write("{")
+        for k, (key, value) in enumerate(_parts(claims, seed, entities, 1850, 2020)):
+            out.write(("," if k else "") + json.dumps(key) + ":")
+            if key != "claims":
+                out.write(json.dumps(value))
+                continue
+            out.write("[")
+            for n, claim in enumerate(value):
+                out.write(("," if n else "") + json.dumps(claim))
+            out.write("]")
+        out.write("}")
+
+
+def _parts(claims: int, seed: int, entities: int | None, first_year: int, last_year: int
+           ) -> Iterator[tuple[str, Any]]:
+    """The document's parts in order; the claims as an iterator, made one at a time.
+
+    The corrections go after the claims, but which claims they correct is chosen first (from
+    a second generator), so only those few claims are kept."""
+    rng, picks = random.Random(seed), random.Random(seed + 1_000_003)
     n_entities = entities or max(20, claims // 100)
     first_day = (first_year - 1970) * 365 + (first_year - 1970) // 4
     last_day = (last_year - 1970) * 365 + (last_year - 1970) // 4
@@ -79,52 +111,60 @@ def document(claims: int, *, seed: int = 1, entities: int | None = None,
         if k % 10 == 0:
             entity["aliases"] = [f"Alias {k:05d}"]
         doc_entities.append(entity)
-    doc_claims = []
-    for k in range(claims):
-        predicate, _, single = rng.choice(_PREDICATES)
-        subject = rng.choice(names)
-        claim: dict[str, Any] = {"id": f"syn-{seed}-{k}", "subject": subject,
-                                 "predicate": predicate, "valid": _valid(rng, first_day,
-                                                                         last_day)}
-        if predicate in ("status", "title"):
-            claim["value"] = rng.choice(_VALUES)
-        elif predicate == "relationship_with":
-            claim["object"] = rng.choice(names)
-            claim["value"] = rng.choice(_VALUES)
-        else:
-            claim["object"] = rng.choice(names)
-        if rng.random() < 0.3:
-            claim["certainty"] = round(rng.uniform(0.3, 0.95), 2)
-        s = rng.randrange(len(doc_sources))
-        claim["sources"] = [{"source": doc_sources[s]["id"], "quote": rng.choice(quotes[s])}]
-        claim["known_at"] = day_to_iso(rng.randint(first_day, last_day + 3650))
-        doc_claims.append(claim)
+    yield "format", "hindsight/1"
+    yield "predicates", [{"name": n, "label": label, "single": single}
+                         for n, label, single in _PREDICATES]
+    yield "sources", doc_sources
+    yield "entities", doc_entities
 
-    def later(claim: dict[str, Any]) -> str:
-        return day_to_iso(rng.randint(last_day, last_day + 3650 * 2))
-
-    picked = rng.sample(range(claims), k=min(claims, max(3, claims // 50)))
+    picked = picks.sample(range(claims), k=min(claims, max(3, claims // 50)))
     third = len(picked) // 3
-    retractions = [{"claim": doc_claims[k]["id"], "known_at": later(doc_claims[k]),
-                    "reason": "synthetic retraction"} for k in picked[:third]]
-    reranks = [{"claim": doc_claims[k]["id"], "rank": rng.choice(["preferred", "deprecated"]),
-                "known_at": later(doc_claims[k])} for k in picked[third:2 * third]]
-    supersessions = []
-    for k in picked[2 * third:]:
-        old = doc_claims[k]
-        replacement = dict(old, id=old["id"] + "-r", valid=_valid(rng, first_day, last_day),
-                           known_at=later(old))
-        doc_claims.append(replacement)
-        supersessions.append({"claim": old["id"], "by": replacement["id"],
-                              "known_at": replacement["known_at"]})
-    return {
-        "format": "hindsight/1",
-        "predicates": [{"name": n, "label": label, "single": single}
-                       for n, label, single in _PREDICATES],
-        "sources": doc_sources,
-        "entities": doc_entities,
-        "claims": doc_claims,
-        "supersessions": supersessions,
-        "retractions": retractions,
-        "reranks": reranks,
-    }
+    kept: dict[int, dict[str, Any]] = {k: {} for k in picked}
+
+    def later() -> str:
+        return day_to_iso(picks.randint(last_day, last_day + 3650 * 2))
+
+    supersessions: list[dict[str, Any]] = []
+
+    def all_claims() -> Iterator[dict[str, Any]]:
+        for k in range(claims):
+            claim = _claim(rng, k, seed, names, doc_sources, quotes, first_day, last_day)
+            if k in kept:
+                kept[k] = claim
+            yield claim
+        for k in picked[2 * third:]:
+            old = kept[k]
+            replacement = dict(old, id=old["id"] + "-r",
+                               valid=_valid(picks, first_day, last_day), known_at=later())
+            supersessions.append({"claim": old["id"], "by": replacement["id"],
+                                  "known_at": replacement["known_at"]})
+            yield replacement
+
+    yield "claims", all_claims()
+    yield "supersessions", supersessions
+    yield "retractions", [{"claim": kept[k]["id"], "known_at": later(),
+                           "reason": "synthetic retraction"} for k in picked[:third]]
+    yield "reranks", [{"claim": kept[k]["id"], "rank": picks.choice(["preferred", "deprecated"]),
+                       "known_at": later()} for k in picked[third:2 * third]]
+
+
+def _claim(rng: random.Random, k: int, seed: int, names: list[str],
+           doc_sources: list[dict[str, Any]], quotes: list[list[str]], first_day: int,
+           last_day: int) -> dict[str, Any]:
+    predicate, _, single = rng.choice(_PREDICATES)
+    subject = rng.choice(names)
+    claim: dict[str, Any] = {"id": f"syn-{seed}-{k}", "subject": subject,
+                             "predicate": predicate, "valid": _valid(rng, first_day, last_day)}
+    if predicate in ("status", "title"):
+        claim["value"] = rng.choice(_VALUES)
+    elif predicate == "relationship_with":
+        claim["object"] = rng.choice(names)
+        claim["value"] = rng.choice(_VALUES)
+    else:
+        claim["object"] = rng.choice(names)
+    if rng.random() < 0.3:
+        claim["certainty"] = round(rng.uniform(0.3, 0.95), 2)
+    s = rng.randrange(len(doc_sources))
+    claim["sources"] = [{"source": doc_sources[s]["id"], "quote": rng.choice(quotes[s])}]
+    claim["known_at"] = day_to_iso(rng.randint(first_day, last_day + 3650))
+    return claim

@@ -1,0 +1,113 @@
+"""Large files are imported as a stream (timeline.jsonstream) in bounded memory, written in
+chunks into one transaction: the same answers, the same errors, and still all or nothing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from timeline import interchange, jsonstream, synthetic
+from timeline.app import Archive
+from timeline.errors import HindsightError
+from timeline.interchange import ImportCancelled, export_document, import_file
+
+BROKEN = Path(__file__).resolve().parent.parent / "reliability" / "broken"
+BASE = BROKEN.parent / "base.json"
+MANIFEST: dict[str, dict[str, str]] = json.loads((BROKEN / "MANIFEST.json").read_text())
+
+
+@pytest.fixture
+def streamed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every file is streamed, through a window of a few bytes (refilled all the time)."""
+    monkeypatch.setattr(interchange, "STREAM_FROM", 0)
+    monkeypatch.setattr(jsonstream, "CHUNK", 7)
+
+
+def _write(path: Path, doc: dict[str, Any]) -> Path:
+    path.write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
+    return path
+
+
+def _import(tmp_path: Path, name: str, doc: dict[str, Any], chunk: int | None = None
+            ) -> dict[str, Any]:
+    with Archive.open(tmp_path / f"{name}.sqlite") as archive:
+        if chunk:
+            original = archive.bulk_batch
+            archive.bulk_batch = lambda: original(chunk)  # type: ignore[method-assign]
+        report = import_file(archive, _write(tmp_path / f"{name}.json", doc))
+        exported = export_document(archive)
+        assert report.events == archive.store.max_position()
+        assert report.claims == len(doc["claims"])
+    return exported
+
+
+def test_a_streamed_import_gives_the_same_archive_as_a_whole_one(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    doc = synthetic.document(300, seed=3)
+    whole = _import(tmp_path, "whole", doc)
+    monkeypatch.setattr(interchange, "STREAM_FROM", 0)
+    monkeypatch.setattr(jsonstream, "CHUNK", 13)
+    assert _import(tmp_path, "streamed", doc, chunk=25) == whole
+
+
+def test_claims_before_their_sources_are_set_aside_and_staged_in_order(
+        tmp_path: Path, streamed: None) -> None:
+    doc = synthetic.document(120, seed=4)
+    backwards = {key: doc[key] for key in reversed(list(doc))}
+    assert list(backwards)[-1] == "format"
+    monkeypatch_free = _import(tmp_path, "backwards", backwards, chunk=10)
+    assert monkeypatch_free == _import(tmp_path, "forwards", doc, chunk=10)
+
+
+def test_a_bad_claim_after_many_chunks_were_written_leaves_nothing(
+        tmp_path: Path, streamed: None) -> None:
+    doc = synthetic.document(200, seed=5)
+    doc["claims"][-1]["valid"] = "2023-02-30"
+    with Archive.open(tmp_path / "a.sqlite") as archive:
+        before = archive.store.max_position()
+        original = archive.bulk_batch
+        archive.bulk_batch = lambda: original(10)  # type: ignore[method-assign]
+        last = len(doc["claims"]) - 1
+        with pytest.raises(HindsightError, match=rf"^claims\[{last}\]\.valid: .*day 30"):
+            import_file(archive, _write(tmp_path / "bad.json", doc))
+        assert archive.store.max_position() == before
+        assert archive.readmodel.counts()["claims"] == 0
+    with Archive.open(tmp_path / "a.sqlite") as archive:  # and nothing on disk either
+        assert archive.store.max_position() == before
+        assert archive.readmodel.counts()["claims"] == 0
+
+
+def test_a_cancelled_streamed_import_writes_nothing(tmp_path: Path, streamed: None) -> None:
+    doc = synthetic.document(300, seed=6)
+    seen: list[tuple[int, int]] = []
+
+    def progress(done: int, total: int) -> bool:
+        seen.append((done, total))
+        return len(seen) < 3
+
+    with Archive.open(tmp_path / "a.sqlite") as archive:
+        with pytest.raises(ImportCancelled):
+            import_file(archive, _write(tmp_path / "doc.json", doc), progress)
+        assert archive.store.max_position() == 0
+    assert all(0 < done <= total for done, total in seen)
+    assert seen[0][0] < seen[-1][0]  # progress counts the bytes read
+
+
+@pytest.mark.parametrize("name", sorted(MANIFEST))
+def test_a_broken_file_gives_the_same_error_streamed(
+        name: str, tmp_path: Path, streamed: None) -> None:
+    expected = MANIFEST[name]
+    path = BROKEN / name
+    with Archive.open(tmp_path / "a.sqlite") as archive:
+        import_file(archive, BASE)
+        before = archive.store.max_position()
+        with pytest.raises(HindsightError) as caught:
+            import_file(archive, path)
+        assert archive.store.max_position() == before
+    line = "hindsight: error: " + str(caught.value)
+    assert "\n" not in line
+    assert line.startswith("hindsight: error: " + expected["error"].replace("{file}", str(path)))
+    assert expected["contains"] in line
