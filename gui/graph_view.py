@@ -9,6 +9,12 @@ entity in every panel, a click on an edge label selects that relationship.
 The camera follows the entities shown: once the slider comes to rest the view is reframed on
 them (never while a drag is in progress, so nothing moves under the user's eyes). Zooming or
 panning by hand stops following; "Fit Graph" frames the entities again and resumes it.
+
+A large archive is shown one entity at a time (``Session.focused``): the scene then holds the
+focus and every entity it was ever related to, and draws the focus in the centre with the
+neighbours related to it on the day around it (``gui.layout.ring_slots``). A neighbour keeps
+its place for as long as it is shown; one that appears takes the free place nearest the
+focus, so that the picture stays compact. A click on a neighbour moves the focus there.
 """
 
 from __future__ import annotations
@@ -22,8 +28,9 @@ from PySide6.QtWidgets import QFrame, QGraphicsScene, QGraphicsView, QWidget
 from gui import formatting
 from gui.badges import CONTESTED, MAYBE
 from gui.graph_items import EdgeFact, EdgeItem, NodeItem
-from gui.layout import force_layout, separate
+from gui.layout import Point, force_layout, ring_slots, separate
 from gui.session import Session
+from timeline import overview
 from timeline.app import State
 
 _MIN_ZOOM, _MAX_ZOOM = 0.15, 6.0
@@ -41,6 +48,8 @@ _CELL = 160.0  # px: the grid that finds a label's neighbours
 class GraphView(QGraphicsView):
     #: A node was clicked: its entity's name.
     node_clicked = Signal(str)
+    #: What the graph shows, in words, for the panel's title ("" for the whole archive).
+    caption_changed = Signal(str)
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -62,6 +71,10 @@ class GraphView(QGraphicsView):
         self.edges: dict[tuple[str, str], EdgeItem] = {}
         self.positions: dict[str, tuple[float, float]] = {}
         self._canonical: dict[str, str] = {}  # entity id -> node name
+        self.focus: str | None = None  # the focus whose neighbourhood the scene holds
+        self._slots: list[Point] = []  # places around the focus, best first
+        self._slot_of: dict[str, int] = {}  # shown neighbour -> its place
+        self.caption = ""
         self._press: QPointF | None = None
         self._text_scale = 1.0
         self._follow_timer = QTimer(self)
@@ -106,24 +119,79 @@ class GraphView(QGraphicsView):
 
     def _on_archive_changed(self) -> None:
         """(Re)build the scene for the archive; nodes already placed keep their places."""
-        archive = self.session.archive
         self._canonical = {}
-        rows = self.session.timeline()
+        if self.session.focused:
+            self._build_focus(self.session.entity)
+        else:
+            self._build_whole()
+        self._on_state_changed(self.session.state)
+        self._on_entity_selected(self.session.entity)
+        self.fit()
+
+    def _build_whole(self) -> None:
+        """Every entity of every relationship, laid out once (a small archive)."""
+        archive = self.session.archive
+        self.focus = None
         kinds: dict[str, tuple[str, list[str]]] = {
             e["name"]: (e["kind"], e["aliases"]) for e in archive.entities()}
         # Only entities that take part in a relationship are nodes: the others have nothing
         # to draw between them, and the state panel lists their facts.
         names: list[str] = []
         pairs: list[tuple[str, str]] = []
-        for row in rows:
-            if row.object_id:
-                subject = self._node_name(row.subject_id)
-                obj = self._node_name(row.object_id)
-                if obj != subject:
-                    names += [subject, obj]
-                    pairs.append((subject, obj))
+        for subject_id, object_id in overview.relationship_pairs(archive):
+            subject = self._node_name(subject_id)
+            obj = self._node_name(object_id)
+            if obj != subject:
+                names += [subject, obj]
+                pairs.append((subject, obj))
         names = list(dict.fromkeys(names))
+        self._populate(names, kinds)
+        keep = {n: p for n, p in self.positions.items() if n in self.nodes}
+        # Boxes as large as zoomed-out words make them, so that nodes stay apart then too.
+        grow = (1 + _MAX_TEXT_SCALE) / 2
+        sizes = {n: (node.box().width() * grow, node.box().height() * grow)
+                 for n, node in self.nodes.items()}
+        self.positions = separate(force_layout(names, pairs, pinned=keep), sizes, pinned=keep)
+        for name, node in self.nodes.items():
+            node.setPos(QPointF(*self.positions[name]))
+        self._add_edges(pairs)
+        self._set_scene_rect(self._all_nodes_rect())
+        self._set_caption("")
 
+    def _build_focus(self, focus: str | None) -> None:
+        """The focus and every entity it was ever related to (a large archive); the
+        neighbours are placed when they are shown (``_place_neighbours``)."""
+        archive = self.session.archive
+        self.focus = focus
+        self._slot_of = {}
+        if focus is None:
+            self._populate([], {})
+            self._slots = []
+            return
+        ids = self.session.scope_ids() or []
+        others: dict[str, str] = {}  # name -> entity id
+        for entity_id, _ in overview.neighbours(archive, ids):
+            name = self._node_name(entity_id)
+            if name != focus:
+                others.setdefault(name, entity_id)
+        kinds: dict[str, tuple[str, list[str]]] = {}
+        for name, entity_id in [(focus, ids[0] if ids else ""), *others.items()]:
+            try:
+                entity = archive.readmodel.entity(archive.canonical(entity_id))
+                kinds[name] = (entity["kind"], entity["aliases"])
+            except TypeError:  # pragma: no cover - an id the read model no longer has
+                kinds[name] = ("other", [])
+        self._populate([focus, *others], kinds)
+        self.nodes[focus].setPos(QPointF(0, 0))
+        self._add_edges([(focus, name) for name in others])
+        self._slots = ring_slots(len(others))
+        rect = self._all_nodes_rect()
+        for x, y in self._slots:
+            rect = rect.united(QRectF(x - 100, y - 30, 200, 60))
+        self._set_scene_rect(rect)
+
+    def _populate(self, names: list[str], kinds: dict[str, tuple[str, list[str]]]) -> None:
+        """A fresh scene with a hidden node for each name."""
         scene = self.scene()
         scene.clear()
         self.nodes, self.edges = {}, {}
@@ -133,28 +201,30 @@ class GraphView(QGraphicsView):
             tip = f"{name} ({kind})"
             if aliases:
                 tip += f"\nAlso known as: {', '.join(aliases)}"
-            node = NodeItem(name, kind, tip + "\nClick to select this entity everywhere")
+            action = "Click to focus on this entity" if self.session.focused else \
+                "Click to select this entity everywhere"
+            node = NodeItem(name, kind, f"{tip}\n{action}")
             node.setVisible(False)
             scene.addItem(node)
             self.nodes[name] = node
-        keep = {n: p for n, p in self.positions.items() if n in self.nodes}
-        # Boxes as large as zoomed-out words make them, so that nodes stay apart then too.
-        grow = (1 + _MAX_TEXT_SCALE) / 2
-        sizes = {n: (node.box().width() * grow, node.box().height() * grow)
-                 for n, node in self.nodes.items()}
-        self.positions = separate(force_layout(names, pairs, pinned=keep), sizes, pinned=keep)
-        for name, node in self.nodes.items():
-            node.setPos(QPointF(*self.positions[name]))
+
+    def _add_edges(self, pairs: list[tuple[str, str]]) -> None:
+        scene = self.scene()
         for a, b in dict.fromkeys(tuple(sorted(p)) for p in pairs):
             edge = EdgeItem(self.nodes[a], self.nodes[b])
             scene.addItem(edge)
             self.edges[(a, b)] = edge
-        rect = self._all_nodes_rect()
-        scene.setSceneRect(rect.adjusted(-rect.width() * 0.5 - 200, -rect.height() * 0.5 - 200,
-                                         rect.width() * 0.5 + 200, rect.height() * 0.5 + 200))
-        self._on_state_changed(self.session.state)
-        self._on_entity_selected(self.session.entity)
-        self.fit()
+
+    def _set_scene_rect(self, rect: QRectF) -> None:
+        self.scene().setSceneRect(rect.adjusted(-rect.width() * 0.5 - 200,
+                                                -rect.height() * 0.5 - 200,
+                                                rect.width() * 0.5 + 200,
+                                                rect.height() * 0.5 + 200))
+
+    def _set_caption(self, text: str) -> None:
+        if text != self.caption:
+            self.caption = text
+            self.caption_changed.emit(text)
 
     def _all_nodes_rect(self) -> QRectF:
         rect = QRectF()
@@ -194,6 +264,8 @@ class GraphView(QGraphicsView):
                                           fact.statement))
         # A node is shown when one of its relationships is (or when it is the selection).
         linked = {n for pair in on_edge for n in pair}
+        if self.focus is not None:
+            self._place_neighbours(linked)
         for name, node in self.nodes.items():
             shown = name in linked or name == self.session.entity
             if node.isVisible() != shown:
@@ -203,7 +275,27 @@ class GraphView(QGraphicsView):
             changed = edge.set_facts(on_edge.get(pair, ())) or changed
         if changed:
             self._place_labels()
+        if self.focus is not None:
+            n = len(linked - {self.focus})
+            self._set_caption(f"{self.focus} and {n} neighbour{'s' if n != 1 else ''}"
+                              if n else f"{self.focus}: no relationship on this day")
         self._schedule_follow()
+
+    def _place_neighbours(self, linked: set[str]) -> None:
+        """Neighbours no longer shown give up their places; newly shown ones (most related
+        first) take the best free places. Neighbours still shown do not move."""
+        for name in [n for n in self._slot_of if n not in linked]:
+            del self._slot_of[name]
+        new = [n for n in self.nodes if n in linked and n != self.focus
+               and n not in self._slot_of]
+        if not new:
+            return
+        taken = set(self._slot_of.values())
+        free = (k for k in range(len(self._slots)) if k not in taken)
+        for name in new:  # self.nodes is in neighbour order: most related first
+            slot = next(free)
+            self._slot_of[name] = slot
+            self.nodes[name].setPos(QPointF(*self._slots[slot]))
 
     def _place_labels(self) -> None:
         """Put each shown label at the first place along or beside its edge where it covers
@@ -251,15 +343,25 @@ class GraphView(QGraphicsView):
             add(edge.label_rect_at(*best))
 
     def _on_entity_selected(self, name: str | None) -> None:
+        moved = self.session.focused and name != self.focus
+        if moved:
+            self._build_focus(name)  # the focus moved: its neighbourhood is another scene
         for node_name, node in self.nodes.items():
             node.set_selected_entity(node_name == name)
         for (a, b), edge in self.edges.items():
-            edge.set_emphasised(name in (a, b))
+            # Around a focus every edge is the focus': none stands out.
+            edge.set_emphasised(name in (a, b) and self.focus is None)
         self._on_state_changed(self.session.state)  # the selection is always shown
-        if name in self.nodes and self.nodes[name].isVisible():
+        if moved:
+            self.fit()
+        elif name in self.nodes and self.nodes[name].isVisible():
             self.ensureVisible(self.nodes[name], 60, 60)
 
     def _on_node_clicked(self, name: str) -> None:
+        if self.session.focused:
+            if name != self.session.entity:
+                self.session.select_entity(name)  # move the focus there
+            return
         self.session.select_entity(None if name == self.session.entity else name)
 
     # --- answers for the other panels and tests ---------------------------------------------

@@ -168,3 +168,40 @@ def separate(pos: Mapping[str, Point], sizes: Mapping[str, tuple[float, float]],
         if not moved:
             break
     return {n: (round(at[n][0], 3), round(at[n][1], 3)) for n in names}
+
+
+def ring_slots(count: int, *, first: float = 210.0, gap: float = 150.0, arc: float = 210.0,
+               aspect: float = 1.5) -> list[Point]:
+    """At least ``count`` places around a centre at (0, 0), best first: ring after ring
+    (an ellipse ``aspect`` times wider than tall, rings ``gap`` apart, places about ``arc``
+    apart along each ring), and within a ring spread out — right, left, then in
+    between — so that the first few places taken make a balanced picture.
+
+    The neighbourhood of one entity (a large archive's focus) is drawn on these: the focus
+    in the centre, each neighbour shown on a day in the best free place."""
+    sx, sy = math.sqrt(aspect), 1 / math.sqrt(aspect)
+    out: list[Point] = []
+    ring = 0
+    while len(out) < count:
+        radius = first + ring * gap
+        n = max(6, int(2 * math.pi * radius / arc))
+        offset = (math.pi / n) * (ring % 2)  # alternate rings: spokes pass between places
+        taken: set[int] = set()
+        k = 0
+        while len(taken) < n:
+            # Van der Corput fractions 0, 1/2, 1/4, 3/4, ...: each new place in the largest gap.
+            fraction, denominator, i = 0.0, 1.0, k
+            while i:
+                denominator *= 2
+                fraction += (i % 2) / denominator
+                i //= 2
+            k += 1
+            slot = round(fraction * n) % n
+            while slot in taken:
+                slot = (slot + 1) % n
+            taken.add(slot)
+            angle = offset + 2 * math.pi * slot / n
+            out.append((round(radius * sx * math.cos(angle), 3),
+                        round(radius * sy * math.sin(angle), 3)))
+        ring += 1
+    return out

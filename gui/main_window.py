@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QProgressDialog,
+    QSizePolicy,
     QSplitter,
     QToolButton,
     QVBoxLayout,
@@ -110,6 +111,7 @@ class MainWindow(QMainWindow):
         session.entity_selected.connect(self._on_entity_selected)
         self._on_archive_changed()
         self._on_fact_selected(session.fact)
+        self._on_entity_selected(session.entity)
         if session.path is not None:
             remember_archive(self.settings, session.path)
         self._refresh_recent_menu()
@@ -187,15 +189,22 @@ class MainWindow(QMainWindow):
     def _graph_panel(self) -> QWidget:
         panel = QWidget()
         title = QLabel("<b>Relationships</b>")
+        # Around a focus: whose neighbourhood, and how many neighbours on the day. It changes
+        # with the slider: it must not resize (and so relayout) the panel.
+        self.graph_caption = QLabel()
+        self.graph_caption.setObjectName("graphCaption")
+        self.graph_caption.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.graph_caption.setText(self.graph.caption)
+        self.graph.caption_changed.connect(self.graph_caption.setText)
         self.legend = QLabel()
         self.legend.setObjectName("graphLegend")
         self.legend.setToolTip("Solid: holds · dashed: may hold (uncertain dates) · red: "
                                "contested by another source. Click a node to select it.")
         head = QHBoxLayout()
         head.addWidget(title)
+        head.addWidget(self.graph_caption, 1)
         head.addSpacing(12)
         head.addWidget(self.legend)
-        head.addStretch(1)
         for action, text in ((self.graph.zoom_out_action, "−"), (self.graph.zoom_in_action, "+"),
                              (self.graph.fit_action, "Fit")):
             button = QToolButton()
@@ -362,7 +371,8 @@ class MainWindow(QMainWindow):
         stats = self.session.archive.statistics()
         self.stats_label.setText(
             f"{stats['claims']} claims · {stats['entities']} entities · {stats['sources']} "
-            f"sources · {stats['events']} events")
+            f"sources · {stats['events']} events"
+            + (" · one entity at a time" if self.session.focused else ""))
         self.stats_label.setToolTip(self._location_label())
         writable = self.import_worker is None
         self.import_action.setEnabled(writable and self.session.path is not None)
@@ -556,9 +566,11 @@ class MainWindow(QMainWindow):
             action.setEnabled(enabled)
 
     def _on_entity_selected(self, name: str | None) -> None:
-        self.clear_entity_action.setEnabled(name is not None)
+        # A large archive always has a focus: there is no "every entity" to go back to.
+        self.clear_entity_action.setEnabled(name is not None and not self.session.focused)
         if name:
-            self.statusBar().showMessage(f"Selected {name}", 4000)
+            verb = "Focus on" if self.session.focused else "Selected"
+            self.statusBar().showMessage(f"{verb} {name}", 4000)
 
     # --- views and help ---------------------------------------------------------------------
 
