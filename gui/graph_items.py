@@ -265,14 +265,23 @@ class EdgeItem(QGraphicsItem):
     def label_rect_at(self, along: float, aside: float = 0.0) -> QRectF:
         """Where the label would sit at fraction ``along`` of the line (0: first node),
         moved ``aside`` label-heights across it (0: centred on the line)."""
+        x0, y0, x1, y1 = self.label_box_at(along, aside)
+        return QRectF(x0, y0, x1 - x0, y1 - y0)
+
+    def label_box_at(self, along: float, aside: float = 0.0
+                     ) -> tuple[float, float, float, float]:
+        """``label_rect_at`` as plain numbers (left, top, right, bottom): the label placement
+        tries many places per edge and per frame, and Qt rectangles cost more to make."""
         p1, p2 = self._ends
-        at = p1 + (p2 - p1) * along
+        ax, ay, bx, by = p1.x(), p1.y(), p2.x(), p2.y()
         w, h = self._label_size
-        length = max(1.0, math.hypot(p2.x() - p1.x(), p2.y() - p1.y()))
+        length = max(1.0, math.hypot(bx - ax, by - ay))
         # Across the line: its unit normal, scaled so the label clears the line itself.
-        nx, ny = -(p2.y() - p1.y()) / length, (p2.x() - p1.x()) / length
+        nx, ny = -(by - ay) / length, (bx - ax) / length
         reach = aside * ((abs(nx) * w + abs(ny) * h) / 2 + 4)
-        return QRectF(at.x() + nx * reach - w / 2, at.y() + ny * reach - h / 2, w, h)
+        left = ax + (bx - ax) * along + nx * reach - w / 2
+        top = ay + (by - ay) * along + ny * reach - h / 2
+        return left, top, left + w, top + h
 
     def set_label_place(self, along: float, aside: float = 0.0) -> None:
         """Move the label along the line or beside it (clear of other labels and nodes)."""

@@ -40,6 +40,11 @@ _FOLLOW_DELAY_MS, _FOLLOW_MAX_WAIT_MS = 350, 1500
 # Where a label may go: (fraction along its edge, label-widths aside), best first.
 _LABEL_PLACES = tuple((along, aside) for aside in (0.0, 1.0, -1.0)
                       for along in (0.5, 0.4, 0.6, 0.3, 0.7, 0.22, 0.78))
+# Around a focus every edge is a spoke from the centre, where spokes crowd: its label is
+# tried first near the neighbour's end (fractions from the focus; mirrored when the focus is
+# the edge's second node).
+_SPOKE_PLACES = tuple((along, aside) for aside in (0.0, 1.0, -1.0)
+                      for along in (0.68, 0.58, 0.78, 0.48, 0.38))
 #: Above this many shown edges labels keep their default place (see _place_labels).
 LABEL_SEARCH_BUDGET = 150
 _CELL = 160.0  # px: the grid that finds a label's neighbours
@@ -72,6 +77,9 @@ class GraphView(QGraphicsView):
         self.positions: dict[str, tuple[float, float]] = {}
         self._canonical: dict[str, str] = {}  # entity id -> node name
         self.focus: str | None = None  # the focus whose neighbourhood the scene holds
+        self._shown_nodes: set[str] = set()
+        self._shown_edges: set[tuple[str, str]] = set()
+        self._rank: dict[str, int] = {}  # node -> its order (neighbours: most related first)
         self._slots: list[Point] = []  # places around the focus, best first
         self._slot_of: dict[str, int] = {}  # shown neighbour -> its place
         self.caption = ""
@@ -195,6 +203,8 @@ class GraphView(QGraphicsView):
         scene = self.scene()
         scene.clear()
         self.nodes, self.edges = {}, {}
+        self._shown_nodes, self._shown_edges = set(), set()
+        self._rank = {name: k for k, name in enumerate(names)}
         self._text_scale = 1.0  # new items start at their own size
         for name in names:
             kind, aliases = kinds.get(name, ("other", []))
@@ -266,15 +276,25 @@ class GraphView(QGraphicsView):
         linked = {n for pair in on_edge for n in pair}
         if self.focus is not None:
             self._place_neighbours(linked)
-        for name, node in self.nodes.items():
-            shown = name in linked or name == self.session.entity
+        # Only what was shown or is to be shown can change (a neighbourhood has hundreds of
+        # entities that are not related to the focus on the day).
+        wanted = linked | {self.session.entity} if self.session.entity else linked
+        for name in (self._shown_nodes | wanted) & self.nodes.keys():
+            node = self.nodes[name]
+            shown = name in wanted
             if node.isVisible() != shown:
                 node.setVisible(shown)
-        changed = False
-        for pair, edge in self.edges.items():
-            changed = edge.set_facts(on_edge.get(pair, ())) or changed
+        self._shown_nodes = wanted
+        changed: list[tuple[str, str]] = []
+        for pair in (self._shown_edges | on_edge.keys()) & self.edges.keys():
+            if self.edges[pair].set_facts(on_edge.get(pair, ())):
+                changed.append(pair)
+        self._shown_edges = set(on_edge)
         if changed:
-            self._place_labels()
+            # Around a focus the labels that did not change stay put (only new ones look for
+            # room): cheaper on a long jump, calmer during a drag. A small archive's picture
+            # is placed whole, the same for the same state.
+            self._place_labels(set(changed) if self.focus is not None else None)
         if self.focus is not None:
             n = len(linked - {self.focus})
             self._set_caption(f"{self.focus} and {n} neighbour{'s' if n != 1 else ''}"
@@ -286,61 +306,79 @@ class GraphView(QGraphicsView):
         first) take the best free places. Neighbours still shown do not move."""
         for name in [n for n in self._slot_of if n not in linked]:
             del self._slot_of[name]
-        new = [n for n in self.nodes if n in linked and n != self.focus
-               and n not in self._slot_of]
+        new = sorted((n for n in linked if n != self.focus and n not in self._slot_of),
+                     key=self._rank.__getitem__)
         if not new:
             return
         taken = set(self._slot_of.values())
         free = (k for k in range(len(self._slots)) if k not in taken)
-        for name in new:  # self.nodes is in neighbour order: most related first
+        for name in new:  # most related first
             slot = next(free)
             self._slot_of[name] = slot
             self.nodes[name].setPos(QPointF(*self._slots[slot]))
 
-    def _place_labels(self) -> None:
+    def _place_labels(self, only: set[tuple[str, str]] | None = None) -> None:
         """Put each shown label at the first place along or beside its edge where it covers
         no node and no label placed before it, else where it covers least (edges in a fixed
-        order, so that the same state always gets the same picture)."""
-        grid: dict[tuple[int, int], list[QRectF]] = defaultdict(list)
+        order, so that the same state always gets the same picture). With ``only``, just
+        those edges' labels move; the others stay where they are, in the way."""
+        Box = tuple[float, float, float, float]
+        grid: dict[tuple[int, int], list[Box]] = defaultdict(list)
 
-        def cells(rect: QRectF) -> list[tuple[int, int]]:
-            x0, x1 = int(rect.left() // _CELL), int(rect.right() // _CELL)
-            y0, y1 = int(rect.top() // _CELL), int(rect.bottom() // _CELL)
+        def cells(box: Box) -> list[tuple[int, int]]:
+            x0, x1 = int(box[0] // _CELL), int(box[2] // _CELL)
+            y0, y1 = int(box[1] // _CELL), int(box[3] // _CELL)
             return [(x, y) for x in range(x0, x1 + 1) for y in range(y0, y1 + 1)]
 
-        def add(rect: QRectF) -> None:
-            for cell in cells(rect):
-                grid[cell].append(rect)
+        def add(box: Box) -> None:
+            for cell in cells(box):
+                grid[cell].append(box)
 
-        def overlap(rect: QRectF) -> float:
-            seen = {id(o): o for c in cells(rect) for o in grid.get(c, ())}
+        def overlap(box: Box) -> float:
+            left, top, right, bottom = box
+            seen: set[int] = set()
             total = 0.0
-            for other in seen.values():
-                common = rect.intersected(other)
-                total += max(0.0, common.width()) * max(0.0, common.height())
+            for cell in cells(box):
+                for other in grid.get(cell, ()):
+                    if id(other) in seen:
+                        continue
+                    seen.add(id(other))
+                    w = min(right, other[2]) - max(left, other[0])
+                    if w > 0:
+                        h = min(bottom, other[3]) - max(top, other[1])
+                        if h > 0:
+                            total += w * h
             return total
 
-        for node in self.nodes.values():
-            if node.isVisible():
-                add(node.box())
-        shown = sorted(p for p, e in self.edges.items() if e.isVisible())
+        for name in self._shown_nodes & self.nodes.keys():
+            add(self.nodes[name].box().getCoords())
+        shown = sorted(p for p in self._shown_edges if p in self.edges)
+        if only is not None:
+            for pair in shown:
+                if pair not in only:
+                    add(self.edges[pair].label_rect().getCoords())
+            shown = [p for p in shown if p in only]
         if len(shown) > LABEL_SEARCH_BUDGET:
             # A crowded graph (a large archive): finding clear places costs far more than a
             # frame and crowded labels cannot all be clear anyway; keep the slider live.
             for pair in shown:
                 self.edges[pair].set_label_place(*_LABEL_PLACES[0])
             return
+        mirrored = tuple((1 - along, -aside) for along, aside in _SPOKE_PLACES)
         for pair in shown:
             edge = self.edges[pair]
-            best, least = _LABEL_PLACES[0], float("inf")
-            for place in _LABEL_PLACES:
-                covered = overlap(edge.label_rect_at(*place))
+            places = _LABEL_PLACES if self.focus is None else \
+                _SPOKE_PLACES if pair[0] == self.focus else mirrored
+            best, best_box, least = places[0], edge.label_box_at(*places[0]), float("inf")
+            for place in places:
+                box = edge.label_box_at(*place)
+                covered = overlap(box)
                 if covered < least:
-                    best, least = place, covered
+                    best, best_box, least = place, box, covered
                     if covered == 0:
                         break
             edge.set_label_place(*best)
-            add(edge.label_rect_at(*best))
+            add(best_box)
 
     def _on_entity_selected(self, name: str | None) -> None:
         moved = self.session.focused and name != self.focus

@@ -14,6 +14,7 @@ day the record changed) are then counted by SQL in a worker thread (``overview_c
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -28,6 +29,8 @@ from timeline.readmodel import ClaimRow
 
 #: Archives with more claims than this are shown one entity (the focus) at a time.
 FOCUS_ABOVE_CLAIMS = 5000
+#: How many states (per day, known day and focus) are kept for moves back to a day.
+STATES_KEPT = 32
 
 
 class Session(QObject):
@@ -51,6 +54,7 @@ class Session(QObject):
         self.focus_above = focus_above
         self._timeline: list[ClaimRow] | None = None
         self._keys: list[MomentKey] | None = None
+        self._states: OrderedDict[tuple[int, int | None, str | None], State] = OrderedDict()
         self._counts: list[tuple[int, int]] | None = None
         self._latest_known: int | None = None
         self._generation = 0
@@ -91,6 +95,7 @@ class Session(QObject):
         self._archive, self.path = archive, path
         self._timeline = None
         self._keys = None
+        self._states.clear()
         self.fact = None
         self.known_as_of = None
         if old is not archive:
@@ -108,6 +113,7 @@ class Session(QObject):
         self._archive.refresh()
         self._timeline = None
         self._keys = None
+        self._states.clear()
         self.claims = overview.claim_count(self._archive)
         if self.entity is not None:
             try:
@@ -240,9 +246,19 @@ class Session(QObject):
         self.state_changed.emit(self.state)
 
     def _query(self) -> State:
-        """The state the views show: the whole archive's, or the focus'."""
-        focus = [self.entity] if self.focused and self.entity else []
-        return self._archive.as_of(self.as_of, self.known_as_of, focus)
+        """The state the views show: the whole archive's, or the focus'. The last few are
+        kept (a drag back and forth, a replay started again) until the archive changes."""
+        focus = self.entity if self.focused else None
+        key = (self.as_of, self.known_as_of, focus)
+        state = self._states.get(key)
+        if state is None:
+            state = self._archive.as_of(self.as_of, self.known_as_of, [focus] if focus else [])
+            self._states[key] = state
+            if len(self._states) > STATES_KEPT:
+                self._states.popitem(last=False)
+        else:
+            self._states.move_to_end(key)
+        return state
 
     def query(self, entities: Sequence[str]) -> State:
         """The state on the current dates, narrowed to entities as the engine narrows it."""
