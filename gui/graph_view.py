@@ -297,8 +297,10 @@ class GraphView(QGraphicsView):
             self._place_labels(set(changed) if self.focus is not None else None)
         if self.focus is not None:
             n = len(linked - {self.focus})
-            self._set_caption(f"{self.focus} and {n} neighbour{'s' if n != 1 else ''}"
-                              if n else f"{self.focus}: no relationship on this day")
+            self._set_caption(
+                f"{self.focus} and the {n} entit{'ies' if n != 1 else 'y'} related to it on "
+                "this day (click one to focus on it)" if n else
+                f"{self.focus}: no relationship on this day")
         self._schedule_follow()
 
     def _place_neighbours(self, linked: set[str]) -> None:

@@ -194,17 +194,16 @@ class MainWindow(QMainWindow):
         self.graph_caption = QLabel()
         self.graph_caption.setObjectName("graphCaption")
         self.graph_caption.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
-        self.graph_caption.setText(self.graph.caption)
-        self.graph.caption_changed.connect(self.graph_caption.setText)
+        self.graph.caption_changed.connect(self._on_graph_caption_changed)
         self.legend = QLabel()
         self.legend.setObjectName("graphLegend")
         self.legend.setToolTip("Solid: holds · dashed: may hold (uncertain dates) · red: "
                                "contested by another source. Click a node to select it.")
         head = QHBoxLayout()
         head.addWidget(title)
-        head.addWidget(self.graph_caption, 1)
         head.addSpacing(12)
         head.addWidget(self.legend)
+        head.addStretch(1)
         for action, text in ((self.graph.zoom_out_action, "−"), (self.graph.zoom_in_action, "+"),
                              (self.graph.fit_action, "Fit")):
             button = QToolButton()
@@ -217,9 +216,16 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(6, 6, 6, 0)
         layout.setSpacing(2)
         layout.addLayout(head)
+        layout.addWidget(self.graph_caption)
         layout.addWidget(self.graph, 1)
         self._paint_legend()
+        self._on_graph_caption_changed(self.graph.caption)
         return panel
+
+    def _on_graph_caption_changed(self, text: str) -> None:
+        self.graph_caption.setText(text)
+        if self.graph_caption.isHidden() == bool(text):
+            self.graph_caption.setVisible(bool(text))
 
     def _paint_legend(self) -> None:
         pal = self.palette()
