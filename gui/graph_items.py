@@ -175,6 +175,9 @@ class EdgeItem(QGraphicsItem):
         self._aside = 0.0
         self._bounds = QRectF()
         self._ends = (QPointF(), QPointF())
+        self._layouts: dict[tuple[object, ...], tuple[list[tuple[str, str, str]],
+                                                      tuple[float, float], str]] = {}
+        self._tooltip = ""
         self._geometry()
 
     # --- state ------------------------------------------------------------------------------
@@ -234,6 +237,25 @@ class EdgeItem(QGraphicsItem):
         p1 = _clip(centre, self.a.box())
         p2 = _clip(QLineF(self.b.pos(), self.a.pos()), self.b.box())
         self._ends = (p1, p2)
+        # The label's lines depend on the facts, the words' size and which way the line runs
+        # (its arrows): a relationship shown again (a slider moving back) is not laid out
+        # again.
+        key = (self.facts, self._scale, centre.dx() >= 0, centre.dy() >= 0,
+               abs(centre.dx()) >= abs(centre.dy()) * 0.6)
+        found = self._layouts.get(key)
+        if found is None:
+            found = self._layout()
+            self._layouts[key] = found
+            if len(self._layouts) > 16:
+                del self._layouts[next(iter(self._layouts))]
+        self._lines, self._label_size, tooltip = found
+        if tooltip != self._tooltip:
+            self._tooltip = tooltip
+            self.setToolTip(tooltip)
+        self._place_label()
+
+    def _layout(self) -> tuple[list[tuple[str, str, str]], tuple[float, float], str]:
+        """The label's lines (arrow and text, status, claim id), its size and the tooltip."""
         # One line per distinct relationship (repeats counted), contested ones first: a
         # disagreement between sources is what a reader must not miss.
         lines: dict[tuple[str, str], list[str]] = {}
@@ -243,18 +265,17 @@ class EdgeItem(QGraphicsItem):
         full = [(text if len(ids) == 1 else f"{text} ×{len(ids)}", status, ids[0])
                 for (text, status), ids in lines.items()]
         most = _MAX_LABEL * self._scale
-        self._lines = [(self._metrics.elidedText(t, Qt.TextElideMode.ElideRight, most), s, c)
-                       for t, s, c in full[:_MAX_LINES]]
+        shown = [(self._metrics.elidedText(t, Qt.TextElideMode.ElideRight, most), s, c)
+                 for t, s, c in full[:_MAX_LINES]]
         if len(full) > _MAX_LINES:
             more = len(full) - _MAX_LINES + 1
-            self._lines[-1] = (f"… and {more} more", full[_MAX_LINES - 1][1],
-                               full[_MAX_LINES - 1][2])
-        self.setToolTip("\n".join(f"{f.status}: {f.statement or f.text}" for f in self.facts)
-                        + "\nClick a line to see its sources")
-        width = max((self._metrics.horizontalAdvance(t) for t, _, _ in self._lines), default=0)
-        height = self._metrics.height() * len(self._lines)
-        self._label_size = (width + 12, height + 6)
-        self._place_label()
+            shown[-1] = (f"… and {more} more", full[_MAX_LINES - 1][1],
+                         full[_MAX_LINES - 1][2])
+        tooltip = ("\n".join(f"{f.status}: {f.statement or f.text}" for f in self.facts)
+                   + "\nClick a line to see its sources")
+        width = max((self._metrics.horizontalAdvance(t) for t, _, _ in shown), default=0)
+        height = self._metrics.height() * len(shown)
+        return shown, (width + 12, height + 6), tooltip
 
     def _place_label(self) -> None:
         self._label = self.label_rect_at(self._along, self._aside)

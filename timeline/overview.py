@@ -69,11 +69,11 @@ def _scoped(sql: str, entity_ids: Sequence[str] | None) -> tuple[str, list[objec
     (subject one of them; object one of them and subject not), each served by an index."""
     if entity_ids is None:
         return sql.format(where="1"), []
-    ids = list(entity_ids)
+    ids: list[object] = list(entity_ids)
     marks = ", ".join("?" * len(ids))
     halves = (f"c.subject_id IN ({marks})",
               f"c.object_id IN ({marks}) AND c.subject_id NOT IN ({marks})")
-    return " UNION ALL ".join(sql.format(where=h) for h in halves), ids * 3
+    return " UNION ALL ".join(sql.format(where=h) for h in halves), [*ids, *ids, *ids]
 
 
 # --- sizes and the busiest entities ----------------------------------------------------------
