@@ -12,6 +12,7 @@ gives the same picture every time.
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections.abc import Iterable, Mapping, Sequence
 
@@ -170,6 +171,17 @@ def separate(pos: Mapping[str, Point], sizes: Mapping[str, tuple[float, float]],
     return {n: (round(at[n][0], 3), round(at[n][1], 3)) for n in names}
 
 
+def _gap(angle: float, taken: list[float]) -> float:
+    """How far ``angle`` is from the nearest of ``taken`` (sorted, in [0, 2π)), round the
+    circle; π when none is taken."""
+    if not taken:
+        return math.pi
+    angle %= 2 * math.pi
+    k = bisect.bisect_left(taken, angle)
+    near = (taken[k % len(taken)], taken[k - 1])
+    return min(abs((angle - a + math.pi) % (2 * math.pi) - math.pi) for a in near)
+
+
 def ring_slots(count: int, *, first: float = 210.0, gap: float = 150.0, arc: float = 210.0,
                aspect: float = 1.5) -> list[Point]:
     """At least ``count`` places around a centre at (0, 0), best first: ring after ring
@@ -181,11 +193,18 @@ def ring_slots(count: int, *, first: float = 210.0, gap: float = 150.0, arc: flo
     in the centre, each neighbour shown on a day in the best free place."""
     sx, sy = math.sqrt(aspect), 1 / math.sqrt(aspect)
     out: list[Point] = []
+    inner: list[float] = []  # the angles of the places on the rings inside
     ring = 0
     while len(out) < count:
         radius = first + ring * gap
         n = max(6, int(2 * math.pi * radius / arc))
-        offset = (math.pi / n) * (ring % 2)  # alternate rings: spokes pass between places
+        # Turn the ring so that its places lie as far as can be from the directions of the
+        # inner places: a spoke to an outer neighbour must not run through an inner one (it
+        # would read as a chain of relationships).
+        step = 2 * math.pi / n
+        offset = max((step * k / 16 for k in range(16)),
+                     key=lambda o: min(_gap(o + step * j, inner) for j in range(n)))
+        inner = sorted(inner + [(offset + step * j) % (2 * math.pi) for j in range(n)])
         taken: set[int] = set()
         k = 0
         while len(taken) < n:
