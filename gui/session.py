@@ -54,6 +54,7 @@ class Session(QObject):
         self.focus_above = focus_above
         self._timeline: list[ClaimRow] | None = None
         self._keys: list[MomentKey] | None = None
+        self._span: tuple[int, int] | None = None
         self._states: OrderedDict[tuple[int, int | None, str | None], State] = OrderedDict()
         self._counts: list[tuple[int, int]] | None = None
         self._latest_known: int | None = None
@@ -96,6 +97,7 @@ class Session(QObject):
         self._timeline = None
         self._keys = None
         self._states.clear()
+        self._span = None
         self.fact = None
         self.known_as_of = None
         if old is not archive:
@@ -114,6 +116,7 @@ class Session(QObject):
         self._timeline = None
         self._keys = None
         self._states.clear()
+        self._span = None
         self.claims = overview.claim_count(self._archive)
         if self.entity is not None:
             try:
@@ -217,8 +220,11 @@ class Session(QObject):
         return self._archive.statement(claim)
 
     def span(self) -> tuple[int, int]:
-        """The archive's first and last day; the year up to today when it is empty."""
-        found = self._archive.span()
+        """The archive's first and last day; the year up to today when it is empty (kept
+        until the archive changes: on a large archive it is a scan of every claim)."""
+        if self._span is None:
+            self._span = self._archive.span()
+        found = self._span
         if found is None:
             end = formatting.today()
             return end - 365, end

@@ -85,15 +85,17 @@ def claim_count(source: Source) -> int:
 
 def busiest_entities(source: Source, limit: int = 10) -> list[tuple[str, int]]:
     """The entities with the most claims about them (as subject or object): (id, count),
-    most first (ties by id, so the answer is stable)."""
-    rows = _conn(source).execute(
-        "SELECT id, sum(k) AS total FROM ("
-        " SELECT subject_id AS id, count(*) AS k FROM claims GROUP BY subject_id"
-        " UNION ALL"
-        " SELECT object_id, count(*) FROM claims WHERE object_id IS NOT NULL"
-        " AND object_id != subject_id GROUP BY object_id"
-        ") GROUP BY id ORDER BY total DESC, id LIMIT ?", [limit]).fetchall()
-    return [(str(i), int(k)) for i, k in rows]
+    most first (ties by id, so the answer is stable). Two scans of covering indexes, no
+    claim read (a claim relating an entity to itself counts twice)."""
+    conn = _conn(source)
+    counts: dict[str, int] = {}
+    for sql in ("SELECT subject_id, count(*) FROM claims GROUP BY subject_id",
+                "SELECT object_id, count(*) FROM claims WHERE object_id IS NOT NULL "
+                "GROUP BY object_id"):
+        for entity_id, k in conn.execute(sql):
+            counts[entity_id] = counts.get(entity_id, 0) + k
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return [(str(i), int(k)) for i, k in ranked[:limit]]
 
 
 # --- time: density and the latest known day ---------------------------------------------------

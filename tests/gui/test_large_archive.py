@@ -62,11 +62,11 @@ def focused(qtbot, large, large_archive_file, settings):  # type: ignore[no-unty
 
 
 def _claims_about(archive: Archive) -> Counter[str]:
-    """Brute force: how many claims are about each entity (subject or object)."""
+    """Brute force: how many claims are about each entity (as subject, as object)."""
     counts: Counter[str] = Counter()
     for claim in archive.timeline():
         counts[archive.names[claim.subject_id]] += 1
-        if claim.object_id and claim.object_id != claim.subject_id:
+        if claim.object_id:
             counts[archive.names[claim.object_id]] += 1
     return counts
 
