@@ -175,6 +175,7 @@ class EdgeItem(QGraphicsItem):
         self._aside = 0.0
         self._bounds = QRectF()
         self._ends = (QPointF(), QPointF())
+        self._end_coords = (0.0, 0.0, 0.0, 0.0)
         self._layouts: dict[tuple[object, ...], tuple[list[tuple[str, str, str]],
                                                       tuple[float, float], str]] = {}
         self._tooltip = ""
@@ -237,6 +238,7 @@ class EdgeItem(QGraphicsItem):
         p1 = _clip(centre, self.a.box())
         p2 = _clip(QLineF(self.b.pos(), self.a.pos()), self.b.box())
         self._ends = (p1, p2)
+        self._end_coords = (p1.x(), p1.y(), p2.x(), p2.y())
         # The label's lines depend on the facts, the words' size and which way the line runs
         # (its arrows): a relationship shown again (a slider moving back) is not laid out
         # again.
@@ -293,8 +295,7 @@ class EdgeItem(QGraphicsItem):
                      ) -> tuple[float, float, float, float]:
         """``label_rect_at`` as plain numbers (left, top, right, bottom): the label placement
         tries many places per edge and per frame, and Qt rectangles cost more to make."""
-        p1, p2 = self._ends
-        ax, ay, bx, by = p1.x(), p1.y(), p2.x(), p2.y()
+        ax, ay, bx, by = self._end_coords
         w, h = self._label_size
         length = max(1.0, math.hypot(bx - ax, by - ay))
         # Across the line: its unit normal, scaled so the label clears the line itself.

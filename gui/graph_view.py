@@ -336,20 +336,25 @@ class GraphView(QGraphicsView):
             for cell in cells(box):
                 grid[cell].append(box)
 
-        def overlap(box: Box) -> float:
+        def overlap(box: Box, enough: float) -> float:
+            """The area of ``box`` that is covered, counted up to ``enough`` (a place
+            already known to be better stops the count)."""
             left, top, right, bottom = box
             seen: set[int] = set()
             total = 0.0
-            for cell in cells(box):
-                for other in grid.get(cell, ()):
-                    if id(other) in seen:
-                        continue
-                    seen.add(id(other))
-                    w = min(right, other[2]) - max(left, other[0])
-                    if w > 0:
+            for x in range(int(left // _CELL), int(right // _CELL) + 1):
+                for y in range(int(top // _CELL), int(bottom // _CELL) + 1):
+                    for other in grid.get((x, y), ()):
+                        w = min(right, other[2]) - max(left, other[0])
+                        if w <= 0:
+                            continue
                         h = min(bottom, other[3]) - max(top, other[1])
-                        if h > 0:
-                            total += w * h
+                        if h <= 0 or id(other) in seen:
+                            continue
+                        seen.add(id(other))
+                        total += w * h
+                        if total >= enough:
+                            return total
             return total
 
         for name in self._shown_nodes & self.nodes.keys():
@@ -374,7 +379,7 @@ class GraphView(QGraphicsView):
             best, best_box, least = places[0], edge.label_box_at(*places[0]), float("inf")
             for place in places:
                 box = edge.label_box_at(*place)
-                covered = overlap(box)
+                covered = overlap(box, least)
                 if covered < least:
                     best, best_box, least = place, box, covered
                     if covered == 0:
