@@ -86,20 +86,37 @@ def sync_rows(model: QAbstractItemModel, parent: Index, old: list[Any], new: Seq
     old_keys = {key(x) for x in old}
     if kept != [k for k in new_keys if k in old_keys]:
         return False
-    for row in range(len(old) - 1, -1, -1):
-        if key(old[row]) not in wanted:
-            model.beginRemoveRows(parent, row, row)
-            del old[row]
-            if changed:
-                changed()
-            model.endRemoveRows()
-    for row, item in enumerate(new):
-        if row >= len(old) or key(old[row]) != new_keys[row]:
-            model.beginInsertRows(parent, row, row)
-            old.insert(row, item)
-            if changed:
-                changed()
-            model.endInsertRows()
+    # Runs of neighbouring rows go in one removal or insertion: a long jump of the slider
+    # replaces most rows, and each announcement costs the views a pass.
+    row = len(old) - 1
+    while row >= 0:
+        if key(old[row]) in wanted:
+            row -= 1
+            continue
+        last = row
+        while row > 0 and key(old[row - 1]) not in wanted:
+            row -= 1
+        model.beginRemoveRows(parent, row, last)
+        del old[row:last + 1]
+        if changed:
+            changed()
+        model.endRemoveRows()
+        row -= 1
+    kept_keys = set(kept)
+    row = 0
+    while row < len(new):
+        if new_keys[row] in kept_keys:
+            row += 1
+            continue
+        last = row
+        while last + 1 < len(new) and new_keys[last + 1] not in kept_keys:
+            last += 1
+        model.beginInsertRows(parent, row, last)
+        old[row:row] = new[row:last + 1]
+        if changed:
+            changed()
+        model.endInsertRows()
+        row = last + 1
     return True
 
 

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QModelIndex, QPoint, Qt
 
 from gui import events
 from gui.models import EventModel
@@ -234,3 +234,52 @@ def test_previous_and_next_go_through_the_focus_events(focused, large):
     focused.time_controls.previous_action.trigger()
     focused.time_controls.previous_action.trigger()
     assert session.as_of == days[2]
+
+
+class _Rows:
+    """A list model whose rows are a Python list, and a mirror of it kept by its signals
+    alone (what a view holds)."""
+
+    def __init__(self, items: list[int]) -> None:
+        from PySide6.QtCore import QAbstractListModel
+
+        class Model(QAbstractListModel):
+            def rowCount(model, parent: QModelIndex = _NO_INDEX) -> int:  # noqa: N802, N805
+                return 0 if parent.isValid() else len(self.items)
+
+            def data(model, index: QModelIndex, role: int = 0) -> int:  # noqa: N805
+                return self.items[index.row()]
+
+        self.items = items
+        self.mirror = list(items)
+        self.model = Model()
+        self.model.rowsAboutToBeRemoved.connect(self._on_removing)
+        self.model.rowsInserted.connect(self._on_inserted)
+
+    def _on_removing(self, parent: object, first: int, last: int) -> None:
+        del self.mirror[first:last + 1]
+
+    def _on_inserted(self, parent: object, first: int, last: int) -> None:
+        self.mirror[first:first] = self.items[first:last + 1]
+
+
+_NO_INDEX = QModelIndex()
+
+
+def test_rows_are_replaced_in_runs_and_end_as_the_new_list(qtbot):
+    import random
+
+    from gui.models import sync_rows
+
+    rng = random.Random(11)
+    for _ in range(200):
+        old = rng.sample(range(60), rng.randint(0, 30))
+        kept = [x for x in old if rng.random() < 0.4]
+        added = rng.sample(range(60, 120), rng.randint(0, 20))
+        # New rows anywhere; the kept ones in their old order.
+        new = sorted(kept + added, key=lambda x: kept.index(x) if x in kept
+                     else rng.random() * len(kept))
+        rows = _Rows(list(old))
+        assert sync_rows(rows.model, _NO_INDEX, rows.items, new, lambda x: x)
+        assert rows.items == new
+        assert rows.mirror == new
