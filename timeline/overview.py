@@ -83,6 +83,14 @@ def claim_count(source: Source) -> int:
     return int(_conn(source).execute("SELECT count(*) FROM claims").fetchone()[0])
 
 
+def entity_names(source: Source) -> list[str]:
+    """Every entity's name (not those merged into another), in name order: one query, where
+    ``Archive.entities()`` reads each entity and its aliases."""
+    rows = _conn(source).execute(
+        "SELECT name FROM entities WHERE merged_into IS NULL ORDER BY name")
+    return [str(r[0]) for r in rows]
+
+
 def busiest_entities(source: Source, limit: int = 10) -> list[tuple[str, int]]:
     """The entities with the most claims about them (as subject or object): (id, count),
     most first (ties by id, so the answer is stable). Two scans of covering indexes, no

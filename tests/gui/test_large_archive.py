@@ -283,3 +283,14 @@ def test_rows_are_replaced_in_runs_and_end_as_the_new_list(qtbot):
         assert sync_rows(rows.model, _NO_INDEX, rows.items, new, lambda x: x)
         assert rows.items == new
         assert rows.mirror == new
+
+
+def test_compare_two_dates_is_about_the_focus(focused, large):
+    dialog = focused.open_diff_dialog()
+    focus = focused.session.entity
+    expected = large.diff(dialog.from_field.text(), dialog.to_field.text(), None, [focus])
+    assert dialog.diff is not None
+    assert {f.claim.id for f in dialog.diff.began} == {f.claim.id for f in expected.began}
+    assert {f.claim.id for f in dialog.diff.ended} == {f.claim.id for f in expected.ended}
+    assert focus in dialog.known_label.text()
+    dialog.close()
