@@ -178,7 +178,11 @@ class StatePanel(QWidget):
         """The state's facts that pass both filters (about-entity sets come from the engine)."""
         facts = list(state.facts)
         entity = self.session.entity
-        if entity and not self.session.focused:  # the focus' state is about it already
+        if entity and self.session.focused:
+            # The focus' state is about it already; its own facts come first, then what
+            # others say of it (each group in the engine's order).
+            facts.sort(key=lambda f: f.subject != entity)
+        elif entity:
             about = {f.claim.id for f in self.session.query([entity]).facts}
             facts = [f for f in facts if f.claim.id in about]
         if self._text:

@@ -109,8 +109,11 @@ def test_a_slider_move_shows_the_focus_facts_and_its_neighbours_on_that_day(focu
     focused.time_controls.slider.setValue(day)
     session = focused.session
     expected = session.archive.as_of(day, None, [session.entity])
-    assert [f.claim.id for f in focused.state_panel.model.facts()] == \
-        [f.claim.id for f in expected.facts]
+    # The focus' own facts first, then what others say of it; each in the engine's order.
+    own = [f.claim.id for f in expected.facts if f.subject == session.entity]
+    others = [f.claim.id for f in expected.facts if f.subject != session.entity]
+    assert [f.claim.id for f in focused.state_panel.model.facts()] == own + others
+    assert own and focused.state_panel.model.group_names()[0] == session.entity
     neighbours = _expected_neighbours(focused, day)
     assert focused.graph.visible_nodes() == neighbours | {session.entity}
     for pair in focused.graph.visible_edges():
