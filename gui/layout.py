@@ -182,7 +182,7 @@ def _gap(angle: float, taken: list[float]) -> float:
     return min(abs((angle - a + math.pi) % (2 * math.pi) - math.pi) for a in near)
 
 
-def ring_slots(count: int, *, first: float = 210.0, gap: float = 150.0, arc: float = 210.0,
+def ring_slots(count: int, *, first: float = 175.0, gap: float = 125.0, arc: float = 180.0,
                aspect: float = 1.5) -> list[Point]:
     """At least ``count`` places around a centre at (0, 0), best first: ring after ring
     (an ellipse ``aspect`` times wider than tall, rings ``gap`` apart, places about ``arc``
