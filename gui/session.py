@@ -14,6 +14,7 @@ day the record changed) are then counted by SQL in a worker thread (``overview_c
 
 from __future__ import annotations
 
+import contextlib
 from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
@@ -180,6 +181,7 @@ class Session(QObject):
             return
 
         def work() -> None:
+            found: object
             try:
                 conn = overview.connect(path)
                 try:
@@ -187,9 +189,9 @@ class Session(QObject):
                 finally:
                     conn.close()
             except Exception as exc:  # noqa: BLE001 - reported to the GUI thread
-                self._overview_computed.emit(generation, exc)
-                return
-            self._overview_computed.emit(generation, found)
+                found = exc
+            with contextlib.suppress(RuntimeError):  # the window was closed meanwhile
+                self._overview_computed.emit(generation, found)
 
         QThreadPool.globalInstance().start(work)
 
@@ -199,7 +201,7 @@ class Session(QObject):
         if isinstance(found, tuple):
             self._counts, self._latest_known = found
         else:
-            self._counts = []
+            self._counts = []  # an empty strip; the views work without it
         self.overview_changed.emit()
 
     def wait_for_overview(self, timeout_ms: int = 60000) -> bool:

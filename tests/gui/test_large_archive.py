@@ -297,3 +297,24 @@ def test_compare_two_dates_is_about_the_focus(focused, large):
     assert {f.claim.id for f in dialog.diff.ended} == {f.claim.id for f in expected.ended}
     assert focus in dialog.known_label.text()
     dialog.close()
+
+
+def test_opening_a_small_archive_after_a_large_one_shows_it_whole_and_back(
+        qtbot, large, large_archive_file, archive_path, settings):
+    window = _window(qtbot, large, large_archive_file, settings, focus_above=500)
+    assert window.session.focused
+    assert window.open_archive_path(archive_path)
+    session = window.session
+    assert not session.focused and session.entity is None
+    assert window.state_panel.entity_box.isVisible()
+    assert not window.state_panel.focus_edit.isVisible()
+    assert window.graph.focus is None and not window.graph_caption.isVisible()
+    assert window.event_list.model.rowCount() == len(events.moments(session.archive.timeline()))
+    assert window.clear_entity_action.isEnabled() is False
+    assert window.open_archive_path(large_archive_file)
+    assert session.wait_for_overview()
+    assert session.focused and session.entity is not None
+    assert window.graph.focus == session.entity
+    assert window.state_panel.focus_edit.isVisible()
+    assert session.entity in window.graph_caption.text()
+    window.close()
