@@ -189,9 +189,12 @@ class DensityStrip(QWidget):
             bar.setAlpha(235)
             self._paint_bars(p, self._focus_bins, bar, bar_bottom, height)
         if self._pending:
+            text = "counting the archive's events…"
+            w, h = metrics.horizontalAdvance(text) + 16, metrics.height() + 4
+            box = QRectF((left + right - w) / 2, (bar_top + bar_bottom - h) / 2, w, h)
+            p.fillRect(box, base)
             p.setPen(text_colour)
-            p.drawText(QRectF(left, bar_top, right - left, bar_bottom - bar_top),
-                       Qt.AlignmentFlag.AlignCenter, "counting events…")
+            p.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
 
     @staticmethod
     def _paint_bars(p: QPainter, bins: list[int], colour: QColor, bottom: float,

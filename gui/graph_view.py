@@ -43,8 +43,8 @@ _LABEL_PLACES = tuple((along, aside) for aside in (0.0, 1.0, -1.0)
 # Around a focus every edge is a spoke from the centre, where spokes crowd: its label is
 # tried first near the neighbour's end (fractions from the focus; mirrored when the focus is
 # the edge's second node).
-_SPOKE_PLACES = tuple((along, aside) for aside in (0.0, 1.0, -1.0)
-                      for along in (0.68, 0.58, 0.78, 0.48, 0.38))
+_SPOKE_PLACES = tuple((along, aside) for along in (0.68, 0.55, 0.8, 0.42)
+                      for aside in (0.0, 1.0, -1.0))
 #: Above this many shown edges labels keep their default place (see _place_labels).
 LABEL_SEARCH_BUDGET = 150
 _CELL = 160.0  # px: the grid that finds a label's neighbours
