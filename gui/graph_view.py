@@ -20,6 +20,7 @@ focus, so that the picture stays compact. A click on a neighbour moves the focus
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 
 from PySide6.QtCore import QElapsedTimer, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QMouseEvent, QPainter, QResizeEvent, QWheelEvent
@@ -80,7 +81,7 @@ class GraphView(QGraphicsView):
         self._shown_nodes: set[str] = set()
         self._shown_edges: set[tuple[str, str]] = set()
         self._rank: dict[str, int] = {}  # node -> its order (neighbours: most related first)
-        self._slots: list[Point] = []  # places around the focus, best first
+        self._slots: Sequence[Point] = ()  # places around the focus, best first
         self._slot_of: dict[str, int] = {}  # shown neighbour -> its place
         self.caption = ""
         self._press: QPointF | None = None
@@ -174,7 +175,7 @@ class GraphView(QGraphicsView):
         self._slot_of = {}
         if focus is None:
             self._populate([], {})
-            self._slots = []
+            self._slots = ()
             return
         ids = self.session.scope_ids() or []
         others: dict[str, str] = {}  # name -> entity id
@@ -192,7 +193,7 @@ class GraphView(QGraphicsView):
         self._populate([focus, *others], kinds)
         self.nodes[focus].setPos(QPointF(0, 0))
         self._add_edges([(focus, name) for name in others])
-        self._slots = ring_slots(len(others))
+        self._slots = ring_slots(-(-len(others) // 64) * 64)  # rounded up: cached
         rect = self._all_nodes_rect()
         for x, y in self._slots:
             rect = rect.united(QRectF(x - 100, y - 30, 200, 60))

@@ -13,6 +13,7 @@ gives the same picture every time.
 from __future__ import annotations
 
 import bisect
+import functools
 import math
 from collections.abc import Iterable, Mapping, Sequence
 
@@ -182,8 +183,9 @@ def _gap(angle: float, taken: list[float]) -> float:
     return min(abs((angle - a + math.pi) % (2 * math.pi) - math.pi) for a in near)
 
 
+@functools.lru_cache(maxsize=8)
 def ring_slots(count: int, *, first: float = 175.0, gap: float = 125.0, arc: float = 180.0,
-               aspect: float = 1.5) -> list[Point]:
+               aspect: float = 1.5) -> tuple[Point, ...]:
     """At least ``count`` places around a centre at (0, 0), best first: ring after ring
     (an ellipse ``aspect`` times wider than tall, rings ``gap`` apart, places about ``arc``
     apart along each ring), and within a ring spread out — right, left, then in
@@ -223,4 +225,4 @@ def ring_slots(count: int, *, first: float = 175.0, gap: float = 125.0, arc: flo
             out.append((round(radius * sx * math.cos(angle), 3),
                         round(radius * sy * math.sin(angle), 3)))
         ring += 1
-    return out
+    return tuple(out)
