@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import (
@@ -131,9 +131,9 @@ class NodeItem(QGraphicsItem):
         painter.drawText(self._rect, Qt.AlignmentFlag.AlignCenter, self._text)
 
 
-@dataclass(frozen=True)
-class EdgeFact:
-    """One relationship shown on an edge."""
+class EdgeFact(NamedTuple):
+    """One relationship shown on an edge (a named tuple: edges compare and hash their facts
+    on every slider move)."""
 
     claim_id: str
     forward: bool  # subject is the edge's first node
@@ -176,6 +176,7 @@ class EdgeItem(QGraphicsItem):
         self._bounds = QRectF()
         self._ends = (QPointF(), QPointF())
         self._end_coords = (0.0, 0.0, 0.0, 0.0)
+        self._where: tuple[float, ...] = ()
         self._layouts: dict[tuple[object, ...], tuple[list[tuple[str, str, str]],
                                                       tuple[float, float], str]] = {}
         self._tooltip = ""
@@ -234,16 +235,21 @@ class EdgeItem(QGraphicsItem):
         return "↓" if dy >= 0 else "↑"
 
     def _geometry(self) -> None:
-        centre = QLineF(self.a.pos(), self.b.pos())
-        p1 = _clip(centre, self.a.box())
-        p2 = _clip(QLineF(self.b.pos(), self.a.pos()), self.b.box())
-        self._ends = (p1, p2)
-        self._end_coords = (p1.x(), p1.y(), p2.x(), p2.y())
+        a, b = self.a.pos(), self.b.pos()
+        ax, ay, bx, by = a.x(), a.y(), b.x(), b.y()
+        # The line's ends change only when a node moves or its words grow.
+        where = (ax, ay, bx, by, self._scale)
+        if where != self._where:
+            self._where = where
+            p1 = _clip(QLineF(a, b), self.a.box())
+            p2 = _clip(QLineF(b, a), self.b.box())
+            self._ends = (p1, p2)
+            self._end_coords = (p1.x(), p1.y(), p2.x(), p2.y())
+        dx, dy = bx - ax, by - ay
         # The label's lines depend on the facts, the words' size and which way the line runs
         # (its arrows): a relationship shown again (a slider moving back) is not laid out
         # again.
-        key = (self.facts, self._scale, centre.dx() >= 0, centre.dy() >= 0,
-               abs(centre.dx()) >= abs(centre.dy()) * 0.6)
+        key = (self.facts, self._scale, dx >= 0, dy >= 0, abs(dx) >= abs(dy) * 0.6)
         found = self._layouts.get(key)
         if found is None:
             found = self._layout()
