@@ -129,8 +129,9 @@ def moment_counts(source: Source, entity_ids: Sequence[str] | None = None
 def latest_known_day(source: Source) -> int | None:
     """The last day on which the record changed: a claim became known or was withdrawn."""
     row = _conn(source).execute(
-        "SELECT max(known_day), max(CASE WHEN withdrawn_day < ? THEN withdrawn_day END) "
-        "FROM claims WHERE known_day > ?", [POS_INF, NEG_INF]).fetchone()
+        "SELECT max(CASE WHEN known_day > ? AND known_day < ? THEN known_day END), "
+        "max(CASE WHEN withdrawn_day > ? AND withdrawn_day < ? THEN withdrawn_day END) "
+        "FROM claims", [NEG_INF, POS_INF, NEG_INF, POS_INF]).fetchone()
     found = [d for d in row if d is not None and NEG_INF < d < POS_INF]
     return max(found) if found else None
 
