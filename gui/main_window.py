@@ -376,8 +376,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"Hindsight — {name}")
         stats = self.session.archive.statistics()
         self.stats_label.setText(
-            f"{stats['claims']} claims · {stats['entities']} entities · {stats['sources']} "
-            f"sources · {stats['events']} events"
+            f"{stats['claims']:,} claims · {stats['entities']:,} entities · "
+            f"{stats['sources']:,} sources · {stats['events']:,} events"
             + (" · one entity at a time" if self.session.focused else ""))
         self.stats_label.setToolTip(self._location_label())
         writable = self.import_worker is None
