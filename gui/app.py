@@ -118,6 +118,7 @@ def _screenshot(archive: Archive, path: Path, png: Path, size: tuple[int, int],
         assert isinstance(window, MainWindow)
         window.resize(*size)
         window.show()
+        window.session.wait_for_overview()  # a large archive's density strip is counted apart
         window.settle()
         # Show what the first fact on screen rests on, so the picture has every panel at work.
         first = window.state_panel.model.facts()

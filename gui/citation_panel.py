@@ -175,16 +175,10 @@ class CitationPanel(QWidget):
     def _notes(self, fact: FactView) -> str:
         lines = []
         for rival_id in fact.fact.contested_with:
-            rival = self.session.fact_for(rival_id)
-            text = rival.statement if rival else rival_id
-            lines.append(f"Contested by: {escape(text)}")
+            # Around a focus, a rival about another entity is not in the state shown.
+            lines.append(f"Contested by: {escape(self._statement_of(rival_id))}")
         if fact.fact.ended_by:
-            ended = self.session.fact_for(fact.fact.ended_by)
-            try:
-                text = ended.statement if ended else self.session.statement(
-                    self.session.archive.claim(fact.fact.ended_by))
-            except NotFound:
-                text = fact.fact.ended_by
+            text = self._statement_of(fact.fact.ended_by)
             lines.append(f"Ends where this begins: {escape(text)}")
         for fix in self.session.archive.corrections(fact.claim.id):
             what = fix["kind"] + (f" to {fix['rank']}" if fix.get("rank") else "")
@@ -193,6 +187,16 @@ class CitationPanel(QWidget):
         if fact.claim.note:
             lines.append(f"Note: {escape(fact.claim.note)}")
         return "<br>".join(lines)
+
+    def _statement_of(self, claim_id: str) -> str:
+        """A claim's sentence: from the state shown, else from the archive."""
+        shown = self.session.fact_for(claim_id)
+        if shown is not None:
+            return shown.statement
+        try:
+            return self.session.statement(self.session.archive.claim(claim_id))
+        except NotFound:
+            return claim_id
 
     def _add_citation(self, source_id: str, quote: str) -> None:
         try:

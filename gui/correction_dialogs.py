@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from gui import formatting
 from gui.date_field import DateField, DateKind
+from timeline import overview
 from timeline.app import Archive, Batch, FactView
 from timeline.domain import RANKS
 from timeline.errors import HindsightError, InvalidInput
@@ -61,7 +62,7 @@ def _names_box(archive: Archive, text: str = "") -> QComboBox:
     box = QComboBox()
     box.setEditable(True)
     box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-    box.addItems([e["name"] for e in archive.entities()])
+    box.addItems(overview.entity_names(archive))  # thousands, on a large archive
     completer = QCompleter(archive.all_names(), box)
     completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
     completer.setFilterMode(Qt.MatchFlag.MatchContains)

@@ -4,10 +4,17 @@ Each column of a few pixels counts the moments (claims beginning or ending) whos
 under it, drawn as a bar (square-root scale, so one lone event stays visible next to a busy
 month). Year ticks, the "as of" day and the "as known on" day are marked on the same axis as
 the slider, whose geometry it borrows so that a bar sits exactly above its handle position.
+
+The strip is given counts per day (an SQL aggregate: ``timeline.overview.moment_counts``),
+never the claims; a column's count is a difference of running totals found by bisection, so
+the cost is per column, not per event. On a large archive the focus' own moments are drawn
+over the archive's (which are then paler), each on its own scale.
 """
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import math
 from collections.abc import Sequence
 
@@ -38,11 +45,17 @@ class DensityStrip(QWidget):
     def __init__(self, slider: TimeSlider, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.slider = slider
-        self._days: list[int] = []
+        self._days: list[int] = []  # days with moments, sorted
+        self._totals: list[int] = [0]  # running totals: moments before self._days[k]
+        self._focus: list[int] | None = None  # the focus' days with moments, sorted
+        self._focus_totals: list[int] = [0]
+        self._pending = False
+        self._version = 0  # bumped when the counts change (part of the caches' keys)
         self._as_of: int | None = None
         self._known: int | None = None
         self._bins_key: tuple[int, ...] = ()
         self._bins: list[int] = []
+        self._focus_bins: list[int] = []
         self._background = QPixmap()
         self._background_key: tuple[object, ...] = ()
         self.setMinimumHeight(46)
@@ -55,9 +68,35 @@ class DensityStrip(QWidget):
 
     # --- data -------------------------------------------------------------------------------
 
+    def set_counts(self, counts: Sequence[tuple[int, int]], *, pending: bool = False) -> None:
+        """Moments per day, ``(day, count)`` in day order; ``pending``: still being counted."""
+        self._days = [day for day, _ in counts]
+        self._totals = [0, *itertools.accumulate(k for _, k in counts)]
+        self._pending = pending
+        self._changed()
+
     def set_days(self, days: Sequence[int]) -> None:
-        self._days = sorted(days)
+        """One moment per day given (repeats count): the same as ``set_counts``."""
+        ordered = sorted(days)
+        self.set_counts([(d, len(list(g))) for d, g in itertools.groupby(ordered)])
+
+    def set_focus_days(self, days: Sequence[int] | None) -> None:
+        """The focus' moments (a day each), drawn over the archive's; None: no focus."""
+        if days is None:
+            self._focus, self._focus_totals = None, [0]
+        else:
+            ordered = sorted(days)
+            self._focus = ordered
+            self._focus_totals = list(range(len(ordered) + 1))
+        self._changed()
+
+    def _changed(self) -> None:
+        self._version += 1
         self._bins_key = ()
+        self.setToolTip("Counting the archive's events…" if self._pending else
+                        "Where history is busy: claims beginning or ending"
+                        + (" (pale: the whole archive; dark: the focus)"
+                           if self._focus is not None else "") + ". Click to go there.")
         self.update()
 
     def set_marks(self, as_of: int, known: int | None) -> None:
@@ -78,16 +117,30 @@ class DensityStrip(QWidget):
     def day_for_x(self, x: float) -> int:
         return self.slider.value_for_x(x - self._offset())
 
+    def _column(self, day: int) -> int:
+        return int(self.x_for_day(day)) // _BIN_PX
+
+    def _bin(self, days: list[int], totals: list[int]) -> list[int]:
+        """Moments per column: the column of a day grows with the day, so each column's
+        first day is found by bisection and its count is a difference of running totals."""
+        bins = [0] * (self.width() // _BIN_PX + 1)
+        if not days:
+            return bins
+        start = bisect.bisect_left(days, 0, key=self._column)  # the first on-screen day
+        for k in range(len(bins)):
+            end = bisect.bisect_left(days, k + 1, lo=start, key=self._column)
+            bins[k] = totals[end] - totals[start]
+            start = end
+        return bins
+
     def _histogram(self) -> list[int]:
         key = (self.width(), self.slider.width(), self.slider.minimum(), self.slider.maximum(),
-               len(self._days))
+               self._version, int(self._offset()))
         if key != self._bins_key:
-            bins = [0] * (self.width() // _BIN_PX + 1)
-            for day in self._days:
-                k = int(self.x_for_day(day)) // _BIN_PX
-                if 0 <= k < len(bins):
-                    bins[k] += 1
-            self._bins, self._bins_key = bins, key
+            self._bins = self._bin(self._days, self._totals)
+            self._focus_bins = (self._bin(self._focus, self._focus_totals)
+                                if self._focus is not None else [])
+            self._bins_key = key
         return self._bins
 
     # --- painting ---------------------------------------------------------------------------
@@ -96,7 +149,7 @@ class DensityStrip(QWidget):
         # The bars and year ticks change only with the archive or the size: drawn once into
         # a pixmap; each frame adds the two day markers on top.
         key = (self.width(), self.height(), self.slider.width(), self.slider.minimum(),
-               self.slider.maximum(), len(self._days), self.palette().cacheKey(),
+               self.slider.maximum(), self._version, self.palette().cacheKey(),
                self._offset())
         if key != self._background_key:
             ratio = self.devicePixelRatioF()
@@ -128,15 +181,34 @@ class DensityStrip(QWidget):
         self._paint_years(p, metrics, bar_top, bar_bottom, left, right, text_colour)
 
         bins = self._histogram()
+        height = bar_bottom - bar_top - 2
+        bar = QColor(pal.color(QPalette.ColorRole.Highlight))
+        bar.setAlpha(220 if self._focus is None else 70)
+        self._paint_bars(p, bins, bar, bar_bottom, height)
+        if self._focus is not None:
+            bar.setAlpha(235)
+            self._paint_bars(p, self._focus_bins, bar, bar_bottom, height)
+        if self._pending:
+            text = "counting the archive's events…"
+            w, h = metrics.horizontalAdvance(text) + 16, metrics.height() + 4
+            box = QRectF((left + right - w) / 2, (bar_top + bar_bottom - h) / 2, w, h)
+            p.fillRect(box, base)
+            p.setPen(text_colour)
+            p.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
+
+    @staticmethod
+    def _paint_bars(p: QPainter, bins: list[int], colour: QColor, bottom: float,
+                    height: float) -> None:
         peak = max(bins, default=0)
         if peak:
-            bar = QColor(pal.color(QPalette.ColorRole.Highlight))
-            bar.setAlpha(220)
-            height = bar_bottom - bar_top - 2
             for k, count in enumerate(bins):
                 if count:
                     h = max(2.0, height * math.sqrt(count / peak))
-                    p.fillRect(QRectF(k * _BIN_PX, bar_bottom - h, _BIN_PX - 0.5, h), bar)
+                    p.fillRect(QRectF(k * _BIN_PX, bottom - h, _BIN_PX - 0.5, h), colour)
+
+    def histogram(self) -> list[int]:
+        """Moments per column of ``_BIN_PX`` pixels, as drawn (for tests)."""
+        return list(self._histogram())
 
 
     def _paint_marks(self, p: QPainter) -> None:

@@ -1,7 +1,8 @@
 """The diff dialog: pick two dates, see what began, ended or changed between them.
 
 The answer is the engine's ``Archive.diff`` on the window's "as known on" date; it is
-recomputed as soon as both dates are valid.
+recomputed as soon as both dates are valid. On a large archive (one entity at a time) it is
+the focus' diff, like every other view.
 """
 
 from __future__ import annotations
@@ -45,9 +46,11 @@ class DiffDialog(QDialog):
         self.from_field.setText(formatting.iso(start))
         self.to_field.setText(formatting.iso(hi if start < hi else session.as_of))
         known = session.known_as_of
-        self.known_label = QLabel(
+        about = f"About {session.entity} (the focus) · " if session.focused and session.entity \
+            else ""
+        self.known_label = QLabel(about + (
             "As known now (everything recorded)" if known is None else
-            f"As known on {formatting.human_date(known)} (the window's “as known on” date)")
+            f"As known on {formatting.human_date(known)} (the window's “as known on” date)"))
         self.summary = QLabel()
         self.summary.setObjectName("diffSummary")
         self.tree = QTreeWidget()
@@ -86,8 +89,10 @@ class DiffDialog(QDialog):
             self.summary.setText("Give two valid dates.")
             return
         try:
+            focus = [self.session.entity] if self.session.focused and self.session.entity \
+                else []
             diff = self.session.archive.diff(self.from_field.text(), self.to_field.text(),
-                                             self.session.known_as_of)
+                                             self.session.known_as_of, focus)
         except HindsightError as exc:
             self.summary.setText(str(exc))
             return

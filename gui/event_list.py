@@ -2,9 +2,14 @@
 
 Moving the slider selects the latest event on or before the day and greys the events still
 to come; clicking an event moves the slider to its day and shows its sources.
+
+On a large archive the list follows the focus (the events of the claims about it), like the
+other views. Either way its model holds only the moments' keys and fetches claims by page.
 """
 
 from __future__ import annotations
+
+from html import escape
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex
 from PySide6.QtWidgets import (
@@ -16,9 +21,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gui import events
 from gui.models import EventModel
 from gui.session import Session
+from timeline import overview
 from timeline.app import State
 from timeline.errors import NotFound
 
@@ -29,6 +34,7 @@ class EventList(QWidget):
         self.session = session
         self.model = EventModel()
         self._syncing = False
+        self._shown_focus: str | None = None
         self.title = QLabel("<b>Events</b>")
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -63,15 +69,21 @@ class EventList(QWidget):
         self._on_archive_changed()
 
     def _on_archive_changed(self) -> None:
-        found = events.moments(self.session.timeline())
-        statements = {}
-        for moment in found:
-            if moment.claim.id not in statements:
-                statements[moment.claim.id] = self.session.statement(moment.claim)
-        self.model.set_moments(found, [statements[m.claim.id] for m in found])
-        self.title.setText(f"<b>Events</b>  ({len(found)})")
+        self._load()
         self._on_entity_selected(self.session.entity)
-        self._on_state_changed(self.session.state)
+
+    def _load(self) -> None:
+        session = self.session
+        keys = session.moment_keys()
+        archive = session.archive
+        self.model.set_moments(keys, lambda numbers: overview.claims_by_n(archive, numbers),
+                               session.statement)
+        self._shown_focus = session.entity if session.focused else None
+        if self._shown_focus:
+            self.title.setText(f"<b>Events of {escape(self._shown_focus)}</b>  ({len(keys)})")
+        else:
+            self.title.setText(f"<b>Events</b>  ({len(keys)})")
+        self._on_state_changed(session.state)
 
     def _on_state_changed(self, state: State) -> None:
         self.model.set_current_day(state.as_of)
@@ -104,14 +116,17 @@ class EventList(QWidget):
         self.session.select_claim(moment.claim.id)
 
     def _on_entity_selected(self, name: str | None) -> None:
-        rows: set[int] = set()
+        if self.session.focused:
+            # Every event listed is the focus': a new focus is a new list, none in bold.
+            if name != self._shown_focus:
+                self._load()
+            self.model.set_involved(set())
+            return
+        ids: set[str] = set()
         if name:
-            archive = self.session.archive
             try:
-                ids = archive.entity_ids(name)
+                ids = self.session.archive.entity_ids(name)
             except NotFound:
                 ids = set()
-            rows = {k for k, m in enumerate(self.model.moments())
-                    if m.claim.subject_id in ids or m.claim.object_id in ids}
-        self.model.set_involved(rows)
+        self.model.set_involved(ids)
 

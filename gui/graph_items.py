@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import (
@@ -131,9 +131,9 @@ class NodeItem(QGraphicsItem):
         painter.drawText(self._rect, Qt.AlignmentFlag.AlignCenter, self._text)
 
 
-@dataclass(frozen=True)
-class EdgeFact:
-    """One relationship shown on an edge."""
+class EdgeFact(NamedTuple):
+    """One relationship shown on an edge (a named tuple: edges compare and hash their facts
+    on every slider move)."""
 
     claim_id: str
     forward: bool  # subject is the edge's first node
@@ -175,6 +175,11 @@ class EdgeItem(QGraphicsItem):
         self._aside = 0.0
         self._bounds = QRectF()
         self._ends = (QPointF(), QPointF())
+        self._end_coords = (0.0, 0.0, 0.0, 0.0)
+        self._where: tuple[float, ...] = ()
+        self._layouts: dict[tuple[object, ...], tuple[list[tuple[str, str, str]],
+                                                      tuple[float, float], str]] = {}
+        self._tooltip = ""
         self._geometry()
 
     # --- state ------------------------------------------------------------------------------
@@ -230,10 +235,35 @@ class EdgeItem(QGraphicsItem):
         return "↓" if dy >= 0 else "↑"
 
     def _geometry(self) -> None:
-        centre = QLineF(self.a.pos(), self.b.pos())
-        p1 = _clip(centre, self.a.box())
-        p2 = _clip(QLineF(self.b.pos(), self.a.pos()), self.b.box())
-        self._ends = (p1, p2)
+        a, b = self.a.pos(), self.b.pos()
+        ax, ay, bx, by = a.x(), a.y(), b.x(), b.y()
+        # The line's ends change only when a node moves or its words grow.
+        where = (ax, ay, bx, by, self._scale)
+        if where != self._where:
+            self._where = where
+            p1 = _clip(QLineF(a, b), self.a.box())
+            p2 = _clip(QLineF(b, a), self.b.box())
+            self._ends = (p1, p2)
+            self._end_coords = (p1.x(), p1.y(), p2.x(), p2.y())
+        dx, dy = bx - ax, by - ay
+        # The label's lines depend on the facts, the words' size and which way the line runs
+        # (its arrows): a relationship shown again (a slider moving back) is not laid out
+        # again.
+        key = (self.facts, self._scale, dx >= 0, dy >= 0, abs(dx) >= abs(dy) * 0.6)
+        found = self._layouts.get(key)
+        if found is None:
+            found = self._layout()
+            self._layouts[key] = found
+            if len(self._layouts) > 16:
+                del self._layouts[next(iter(self._layouts))]
+        self._lines, self._label_size, tooltip = found
+        if tooltip != self._tooltip:
+            self._tooltip = tooltip
+            self.setToolTip(tooltip)
+        self._place_label()
+
+    def _layout(self) -> tuple[list[tuple[str, str, str]], tuple[float, float], str]:
+        """The label's lines (arrow and text, status, claim id), its size and the tooltip."""
         # One line per distinct relationship (repeats counted), contested ones first: a
         # disagreement between sources is what a reader must not miss.
         lines: dict[tuple[str, str], list[str]] = {}
@@ -243,18 +273,17 @@ class EdgeItem(QGraphicsItem):
         full = [(text if len(ids) == 1 else f"{text} ×{len(ids)}", status, ids[0])
                 for (text, status), ids in lines.items()]
         most = _MAX_LABEL * self._scale
-        self._lines = [(self._metrics.elidedText(t, Qt.TextElideMode.ElideRight, most), s, c)
-                       for t, s, c in full[:_MAX_LINES]]
+        shown = [(self._metrics.elidedText(t, Qt.TextElideMode.ElideRight, most), s, c)
+                 for t, s, c in full[:_MAX_LINES]]
         if len(full) > _MAX_LINES:
             more = len(full) - _MAX_LINES + 1
-            self._lines[-1] = (f"… and {more} more", full[_MAX_LINES - 1][1],
-                               full[_MAX_LINES - 1][2])
-        self.setToolTip("\n".join(f"{f.status}: {f.statement or f.text}" for f in self.facts)
-                        + "\nClick a line to see its sources")
-        width = max((self._metrics.horizontalAdvance(t) for t, _, _ in self._lines), default=0)
-        height = self._metrics.height() * len(self._lines)
-        self._label_size = (width + 12, height + 6)
-        self._place_label()
+            shown[-1] = (f"… and {more} more", full[_MAX_LINES - 1][1],
+                         full[_MAX_LINES - 1][2])
+        tooltip = ("\n".join(f"{f.status}: {f.statement or f.text}" for f in self.facts)
+                   + "\nClick a line to see its sources")
+        width = max((self._metrics.horizontalAdvance(t) for t, _, _ in shown), default=0)
+        height = self._metrics.height() * len(shown)
+        return shown, (width + 12, height + 6), tooltip
 
     def _place_label(self) -> None:
         self._label = self.label_rect_at(self._along, self._aside)
@@ -265,14 +294,22 @@ class EdgeItem(QGraphicsItem):
     def label_rect_at(self, along: float, aside: float = 0.0) -> QRectF:
         """Where the label would sit at fraction ``along`` of the line (0: first node),
         moved ``aside`` label-heights across it (0: centred on the line)."""
-        p1, p2 = self._ends
-        at = p1 + (p2 - p1) * along
+        x0, y0, x1, y1 = self.label_box_at(along, aside)
+        return QRectF(x0, y0, x1 - x0, y1 - y0)
+
+    def label_box_at(self, along: float, aside: float = 0.0
+                     ) -> tuple[float, float, float, float]:
+        """``label_rect_at`` as plain numbers (left, top, right, bottom): the label placement
+        tries many places per edge and per frame, and Qt rectangles cost more to make."""
+        ax, ay, bx, by = self._end_coords
         w, h = self._label_size
-        length = max(1.0, math.hypot(p2.x() - p1.x(), p2.y() - p1.y()))
+        length = max(1.0, math.hypot(bx - ax, by - ay))
         # Across the line: its unit normal, scaled so the label clears the line itself.
-        nx, ny = -(p2.y() - p1.y()) / length, (p2.x() - p1.x()) / length
+        nx, ny = -(by - ay) / length, (bx - ax) / length
         reach = aside * ((abs(nx) * w + abs(ny) * h) / 2 + 4)
-        return QRectF(at.x() + nx * reach - w / 2, at.y() + ny * reach - h / 2, w, h)
+        left = ax + (bx - ax) * along + nx * reach - w / 2
+        top = ay + (by - ay) * along + ny * reach - h / 2
+        return left, top, left + w, top + h
 
     def set_label_place(self, along: float, aside: float = 0.0) -> None:
         """Move the label along the line or beside it (clear of other labels and nodes)."""

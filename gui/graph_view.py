@@ -9,11 +9,18 @@ entity in every panel, a click on an edge label selects that relationship.
 The camera follows the entities shown: once the slider comes to rest the view is reframed on
 them (never while a drag is in progress, so nothing moves under the user's eyes). Zooming or
 panning by hand stops following; "Fit Graph" frames the entities again and resumes it.
+
+A large archive is shown one entity at a time (``Session.focused``): the scene then holds the
+focus and every entity it was ever related to, and draws the focus in the centre with the
+neighbours related to it on the day around it (``gui.layout.ring_slots``). A neighbour keeps
+its place for as long as it is shown; one that appears takes the free place nearest the
+focus, so that the picture stays compact. A click on a neighbour moves the focus there.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 
 from PySide6.QtCore import QElapsedTimer, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QMouseEvent, QPainter, QResizeEvent, QWheelEvent
@@ -22,8 +29,9 @@ from PySide6.QtWidgets import QFrame, QGraphicsScene, QGraphicsView, QWidget
 from gui import formatting
 from gui.badges import CONTESTED, MAYBE
 from gui.graph_items import EdgeFact, EdgeItem, NodeItem
-from gui.layout import force_layout, separate
+from gui.layout import Point, force_layout, ring_slots, separate
 from gui.session import Session
+from timeline import overview
 from timeline.app import State
 
 _MIN_ZOOM, _MAX_ZOOM = 0.15, 6.0
@@ -33,6 +41,11 @@ _FOLLOW_DELAY_MS, _FOLLOW_MAX_WAIT_MS = 350, 1500
 # Where a label may go: (fraction along its edge, label-widths aside), best first.
 _LABEL_PLACES = tuple((along, aside) for aside in (0.0, 1.0, -1.0)
                       for along in (0.5, 0.4, 0.6, 0.3, 0.7, 0.22, 0.78))
+# Around a focus every edge is a spoke from the centre, where spokes crowd: its label is
+# tried first near the neighbour's end (fractions from the focus; mirrored when the focus is
+# the edge's second node).
+_SPOKE_PLACES = tuple((along, aside) for along in (0.68, 0.55, 0.8, 0.42)
+                      for aside in (0.0, 1.0, -1.0))
 #: Above this many shown edges labels keep their default place (see _place_labels).
 LABEL_SEARCH_BUDGET = 150
 _CELL = 160.0  # px: the grid that finds a label's neighbours
@@ -41,6 +54,8 @@ _CELL = 160.0  # px: the grid that finds a label's neighbours
 class GraphView(QGraphicsView):
     #: A node was clicked: its entity's name.
     node_clicked = Signal(str)
+    #: What the graph shows, in words, for the panel's title ("" for the whole archive).
+    caption_changed = Signal(str)
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -62,6 +77,13 @@ class GraphView(QGraphicsView):
         self.edges: dict[tuple[str, str], EdgeItem] = {}
         self.positions: dict[str, tuple[float, float]] = {}
         self._canonical: dict[str, str] = {}  # entity id -> node name
+        self.focus: str | None = None  # the focus whose neighbourhood the scene holds
+        self._shown_nodes: set[str] = set()
+        self._shown_edges: set[tuple[str, str]] = set()
+        self._rank: dict[str, int] = {}  # node -> its order (neighbours: most related first)
+        self._slots: Sequence[Point] = ()  # places around the focus, best first
+        self._slot_of: dict[str, int] = {}  # shown neighbour -> its place
+        self.caption = ""
         self._press: QPointF | None = None
         self._text_scale = 1.0
         self._follow_timer = QTimer(self)
@@ -106,37 +128,33 @@ class GraphView(QGraphicsView):
 
     def _on_archive_changed(self) -> None:
         """(Re)build the scene for the archive; nodes already placed keep their places."""
-        archive = self.session.archive
         self._canonical = {}
-        rows = self.session.timeline()
+        if self.session.focused:
+            self._build_focus(self.session.entity)
+        else:
+            self._build_whole()
+        self._on_state_changed(self.session.state)
+        self._on_entity_selected(self.session.entity)
+        self.fit()
+
+    def _build_whole(self) -> None:
+        """Every entity of every relationship, laid out once (a small archive)."""
+        archive = self.session.archive
+        self.focus = None
         kinds: dict[str, tuple[str, list[str]]] = {
             e["name"]: (e["kind"], e["aliases"]) for e in archive.entities()}
         # Only entities that take part in a relationship are nodes: the others have nothing
         # to draw between them, and the state panel lists their facts.
         names: list[str] = []
         pairs: list[tuple[str, str]] = []
-        for row in rows:
-            if row.object_id:
-                subject = self._node_name(row.subject_id)
-                obj = self._node_name(row.object_id)
-                if obj != subject:
-                    names += [subject, obj]
-                    pairs.append((subject, obj))
+        for subject_id, object_id in overview.relationship_pairs(archive):
+            subject = self._node_name(subject_id)
+            obj = self._node_name(object_id)
+            if obj != subject:
+                names += [subject, obj]
+                pairs.append((subject, obj))
         names = list(dict.fromkeys(names))
-
-        scene = self.scene()
-        scene.clear()
-        self.nodes, self.edges = {}, {}
-        self._text_scale = 1.0  # new items start at their own size
-        for name in names:
-            kind, aliases = kinds.get(name, ("other", []))
-            tip = f"{name} ({kind})"
-            if aliases:
-                tip += f"\nAlso known as: {', '.join(aliases)}"
-            node = NodeItem(name, kind, tip + "\nClick to select this entity everywhere")
-            node.setVisible(False)
-            scene.addItem(node)
-            self.nodes[name] = node
+        self._populate(names, kinds)
         keep = {n: p for n, p in self.positions.items() if n in self.nodes}
         # Boxes as large as zoomed-out words make them, so that nodes stay apart then too.
         grow = (1 + _MAX_TEXT_SCALE) / 2
@@ -145,16 +163,79 @@ class GraphView(QGraphicsView):
         self.positions = separate(force_layout(names, pairs, pinned=keep), sizes, pinned=keep)
         for name, node in self.nodes.items():
             node.setPos(QPointF(*self.positions[name]))
+        self._add_edges(pairs)
+        self._set_scene_rect(self._all_nodes_rect())
+        self._set_caption("")
+
+    def _build_focus(self, focus: str | None) -> None:
+        """The focus and every entity it was ever related to (a large archive); the
+        neighbours are placed when they are shown (``_place_neighbours``)."""
+        archive = self.session.archive
+        self.focus = focus
+        self._slot_of = {}
+        if focus is None:
+            self._populate([], {})
+            self._slots = ()
+            return
+        ids = self.session.scope_ids() or []
+        others: dict[str, str] = {}  # name -> entity id
+        for entity_id, _ in overview.neighbours(archive, ids):
+            name = self._node_name(entity_id)
+            if name != focus:
+                others.setdefault(name, entity_id)
+        kinds: dict[str, tuple[str, list[str]]] = {}
+        for name, entity_id in [(focus, ids[0] if ids else ""), *others.items()]:
+            try:
+                entity = archive.readmodel.entity(archive.canonical(entity_id))
+                kinds[name] = (entity["kind"], entity["aliases"])
+            except TypeError:  # pragma: no cover - an id the read model no longer has
+                kinds[name] = ("other", [])
+        self._populate([focus, *others], kinds)
+        self.nodes[focus].setPos(QPointF(0, 0))
+        self._add_edges([(focus, name) for name in others])
+        self._slots = ring_slots(-(-len(others) // 64) * 64)  # rounded up: cached
+        rect = self._all_nodes_rect()
+        for x, y in self._slots:
+            rect = rect.united(QRectF(x - 100, y - 30, 200, 60))
+        self._set_scene_rect(rect)
+
+    def _populate(self, names: list[str], kinds: dict[str, tuple[str, list[str]]]) -> None:
+        """A fresh scene with a hidden node for each name."""
+        scene = self.scene()
+        scene.clear()
+        self.nodes, self.edges = {}, {}
+        self._shown_nodes, self._shown_edges = set(), set()
+        self._rank = {name: k for k, name in enumerate(names)}
+        self._text_scale = 1.0  # new items start at their own size
+        for name in names:
+            kind, aliases = kinds.get(name, ("other", []))
+            tip = f"{name} ({kind})"
+            if aliases:
+                tip += f"\nAlso known as: {', '.join(aliases)}"
+            action = "Click to focus on this entity" if self.session.focused else \
+                "Click to select this entity everywhere"
+            node = NodeItem(name, kind, f"{tip}\n{action}")
+            node.setVisible(False)
+            scene.addItem(node)
+            self.nodes[name] = node
+
+    def _add_edges(self, pairs: list[tuple[str, str]]) -> None:
+        scene = self.scene()
         for a, b in dict.fromkeys(tuple(sorted(p)) for p in pairs):
             edge = EdgeItem(self.nodes[a], self.nodes[b])
             scene.addItem(edge)
             self.edges[(a, b)] = edge
-        rect = self._all_nodes_rect()
-        scene.setSceneRect(rect.adjusted(-rect.width() * 0.5 - 200, -rect.height() * 0.5 - 200,
-                                         rect.width() * 0.5 + 200, rect.height() * 0.5 + 200))
-        self._on_state_changed(self.session.state)
-        self._on_entity_selected(self.session.entity)
-        self.fit()
+
+    def _set_scene_rect(self, rect: QRectF) -> None:
+        self.scene().setSceneRect(rect.adjusted(-rect.width() * 0.5 - 200,
+                                                -rect.height() * 0.5 - 200,
+                                                rect.width() * 0.5 + 200,
+                                                rect.height() * 0.5 + 200))
+
+    def _set_caption(self, text: str) -> None:
+        if text != self.caption:
+            self.caption = text
+            self.caption_changed.emit(text)
 
     def _all_nodes_rect(self) -> QRectF:
         rect = QRectF()
@@ -194,72 +275,139 @@ class GraphView(QGraphicsView):
                                           fact.statement))
         # A node is shown when one of its relationships is (or when it is the selection).
         linked = {n for pair in on_edge for n in pair}
-        for name, node in self.nodes.items():
-            shown = name in linked or name == self.session.entity
+        if self.focus is not None:
+            self._place_neighbours(linked)
+        # Only what was shown or is to be shown can change (a neighbourhood has hundreds of
+        # entities that are not related to the focus on the day).
+        wanted = linked | {self.session.entity} if self.session.entity else linked
+        for name in (self._shown_nodes | wanted) & self.nodes.keys():
+            node = self.nodes[name]
+            shown = name in wanted
             if node.isVisible() != shown:
                 node.setVisible(shown)
-        changed = False
-        for pair, edge in self.edges.items():
-            changed = edge.set_facts(on_edge.get(pair, ())) or changed
+        self._shown_nodes = wanted
+        changed: list[tuple[str, str]] = []
+        for pair in (self._shown_edges | on_edge.keys()) & self.edges.keys():
+            if self.edges[pair].set_facts(on_edge.get(pair, ())):
+                changed.append(pair)
+        self._shown_edges = set(on_edge)
         if changed:
-            self._place_labels()
+            # Around a focus the labels that did not change stay put (only new ones look for
+            # room): cheaper on a long jump, calmer during a drag. A small archive's picture
+            # is placed whole, the same for the same state.
+            self._place_labels(set(changed) if self.focus is not None else None)
+        if self.focus is not None:
+            n = len(linked - {self.focus})
+            self._set_caption(
+                f"{self.focus} and the {n} entit{'ies' if n != 1 else 'y'} related to it on "
+                "this day (click one to focus on it)" if n else
+                f"{self.focus}: no relationship on this day")
         self._schedule_follow()
 
-    def _place_labels(self) -> None:
+    def _place_neighbours(self, linked: set[str]) -> None:
+        """Neighbours no longer shown give up their places; newly shown ones (most related
+        first) take the best free places. Neighbours still shown do not move."""
+        for name in [n for n in self._slot_of if n not in linked]:
+            del self._slot_of[name]
+        new = sorted((n for n in linked if n != self.focus and n not in self._slot_of),
+                     key=self._rank.__getitem__)
+        if not new:
+            return
+        taken = set(self._slot_of.values())
+        free = (k for k in range(len(self._slots)) if k not in taken)
+        for name in new:  # most related first
+            slot = next(free)
+            self._slot_of[name] = slot
+            self.nodes[name].setPos(QPointF(*self._slots[slot]))
+
+    def _place_labels(self, only: set[tuple[str, str]] | None = None) -> None:
         """Put each shown label at the first place along or beside its edge where it covers
         no node and no label placed before it, else where it covers least (edges in a fixed
-        order, so that the same state always gets the same picture)."""
-        grid: dict[tuple[int, int], list[QRectF]] = defaultdict(list)
+        order, so that the same state always gets the same picture). With ``only``, just
+        those edges' labels move; the others stay where they are, in the way."""
+        Box = tuple[float, float, float, float]
+        grid: dict[tuple[int, int], list[Box]] = defaultdict(list)
 
-        def cells(rect: QRectF) -> list[tuple[int, int]]:
-            x0, x1 = int(rect.left() // _CELL), int(rect.right() // _CELL)
-            y0, y1 = int(rect.top() // _CELL), int(rect.bottom() // _CELL)
+        def cells(box: Box) -> list[tuple[int, int]]:
+            x0, x1 = int(box[0] // _CELL), int(box[2] // _CELL)
+            y0, y1 = int(box[1] // _CELL), int(box[3] // _CELL)
             return [(x, y) for x in range(x0, x1 + 1) for y in range(y0, y1 + 1)]
 
-        def add(rect: QRectF) -> None:
-            for cell in cells(rect):
-                grid[cell].append(rect)
+        def add(box: Box) -> None:
+            for cell in cells(box):
+                grid[cell].append(box)
 
-        def overlap(rect: QRectF) -> float:
-            seen = {id(o): o for c in cells(rect) for o in grid.get(c, ())}
+        def overlap(box: Box, enough: float) -> float:
+            """The area of ``box`` that is covered, counted up to ``enough`` (a place
+            already known to be better stops the count)."""
+            left, top, right, bottom = box
+            seen: set[int] = set()
             total = 0.0
-            for other in seen.values():
-                common = rect.intersected(other)
-                total += max(0.0, common.width()) * max(0.0, common.height())
+            for x in range(int(left // _CELL), int(right // _CELL) + 1):
+                for y in range(int(top // _CELL), int(bottom // _CELL) + 1):
+                    for other in grid.get((x, y), ()):
+                        w = min(right, other[2]) - max(left, other[0])
+                        if w <= 0:
+                            continue
+                        h = min(bottom, other[3]) - max(top, other[1])
+                        if h <= 0 or id(other) in seen:
+                            continue
+                        seen.add(id(other))
+                        total += w * h
+                        if total >= enough:
+                            return total
             return total
 
-        for node in self.nodes.values():
-            if node.isVisible():
-                add(node.box())
-        shown = sorted(p for p, e in self.edges.items() if e.isVisible())
+        for name in self._shown_nodes & self.nodes.keys():
+            add(self.nodes[name].box().getCoords())
+        shown = sorted(p for p in self._shown_edges if p in self.edges)
+        if only is not None:
+            for pair in shown:
+                if pair not in only:
+                    add(self.edges[pair].label_rect().getCoords())
+            shown = [p for p in shown if p in only]
         if len(shown) > LABEL_SEARCH_BUDGET:
             # A crowded graph (a large archive): finding clear places costs far more than a
             # frame and crowded labels cannot all be clear anyway; keep the slider live.
             for pair in shown:
                 self.edges[pair].set_label_place(*_LABEL_PLACES[0])
             return
+        mirrored = tuple((1 - along, -aside) for along, aside in _SPOKE_PLACES)
         for pair in shown:
             edge = self.edges[pair]
-            best, least = _LABEL_PLACES[0], float("inf")
-            for place in _LABEL_PLACES:
-                covered = overlap(edge.label_rect_at(*place))
+            places = _LABEL_PLACES if self.focus is None else \
+                _SPOKE_PLACES if pair[0] == self.focus else mirrored
+            best, best_box, least = places[0], edge.label_box_at(*places[0]), float("inf")
+            for place in places:
+                box = edge.label_box_at(*place)
+                covered = overlap(box, least)
                 if covered < least:
-                    best, least = place, covered
+                    best, best_box, least = place, box, covered
                     if covered == 0:
                         break
             edge.set_label_place(*best)
-            add(edge.label_rect_at(*best))
+            add(best_box)
 
     def _on_entity_selected(self, name: str | None) -> None:
+        moved = self.session.focused and name != self.focus
+        if moved:
+            self._build_focus(name)  # the focus moved: its neighbourhood is another scene
         for node_name, node in self.nodes.items():
             node.set_selected_entity(node_name == name)
         for (a, b), edge in self.edges.items():
-            edge.set_emphasised(name in (a, b))
+            # Around a focus every edge is the focus': none stands out.
+            edge.set_emphasised(name in (a, b) and self.focus is None)
         self._on_state_changed(self.session.state)  # the selection is always shown
-        if name in self.nodes and self.nodes[name].isVisible():
+        if moved:
+            self.fit()
+        elif name in self.nodes and self.nodes[name].isVisible():
             self.ensureVisible(self.nodes[name], 60, 60)
 
     def _on_node_clicked(self, name: str) -> None:
+        if self.session.focused:
+            if name != self.session.entity:
+                self.session.select_entity(name)  # move the focus there
+            return
         self.session.select_entity(None if name == self.session.entity else name)
 
     # --- answers for the other panels and tests ---------------------------------------------

@@ -12,6 +12,8 @@ gives the same picture every time.
 
 from __future__ import annotations
 
+import bisect
+import functools
 import math
 from collections.abc import Iterable, Mapping, Sequence
 
@@ -168,3 +170,59 @@ def separate(pos: Mapping[str, Point], sizes: Mapping[str, tuple[float, float]],
         if not moved:
             break
     return {n: (round(at[n][0], 3), round(at[n][1], 3)) for n in names}
+
+
+def _gap(angle: float, taken: list[float]) -> float:
+    """How far ``angle`` is from the nearest of ``taken`` (sorted, in [0, 2π)), round the
+    circle; π when none is taken."""
+    if not taken:
+        return math.pi
+    angle %= 2 * math.pi
+    k = bisect.bisect_left(taken, angle)
+    near = (taken[k % len(taken)], taken[k - 1])
+    return min(abs((angle - a + math.pi) % (2 * math.pi) - math.pi) for a in near)
+
+
+@functools.lru_cache(maxsize=8)
+def ring_slots(count: int, *, first: float = 175.0, gap: float = 125.0, arc: float = 180.0,
+               aspect: float = 1.5) -> tuple[Point, ...]:
+    """At least ``count`` places around a centre at (0, 0), best first: ring after ring
+    (an ellipse ``aspect`` times wider than tall, rings ``gap`` apart, places about ``arc``
+    apart along each ring), and within a ring spread out — right, left, then in
+    between — so that the first few places taken make a balanced picture.
+
+    The neighbourhood of one entity (a large archive's focus) is drawn on these: the focus
+    in the centre, each neighbour shown on a day in the best free place."""
+    sx, sy = math.sqrt(aspect), 1 / math.sqrt(aspect)
+    out: list[Point] = []
+    inner: list[float] = []  # the angles of the places on the rings inside
+    ring = 0
+    while len(out) < count:
+        radius = first + ring * gap
+        n = max(6, int(2 * math.pi * radius / arc))
+        # Turn the ring so that its places lie as far as can be from the directions of the
+        # inner places: a spoke to an outer neighbour must not run through an inner one (it
+        # would read as a chain of relationships).
+        step = 2 * math.pi / n
+        offset = max((step * k / 16 for k in range(16)),
+                     key=lambda o: min(_gap(o + step * j, inner) for j in range(n)))
+        inner = sorted(inner + [(offset + step * j) % (2 * math.pi) for j in range(n)])
+        taken: set[int] = set()
+        k = 0
+        while len(taken) < n:
+            # Van der Corput fractions 0, 1/2, 1/4, 3/4, ...: each new place in the largest gap.
+            fraction, denominator, i = 0.0, 1.0, k
+            while i:
+                denominator *= 2
+                fraction += (i % 2) / denominator
+                i //= 2
+            k += 1
+            slot = round(fraction * n) % n
+            while slot in taken:
+                slot = (slot + 1) % n
+            taken.add(slot)
+            angle = offset + 2 * math.pi * slot / n
+            out.append((round(radius * sx * math.cos(angle), 3),
+                        round(radius * sy * math.sin(angle), 3)))
+        ring += 1
+    return tuple(out)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QProgressDialog,
+    QSizePolicy,
     QSplitter,
     QToolButton,
     QVBoxLayout,
@@ -110,6 +111,7 @@ class MainWindow(QMainWindow):
         session.entity_selected.connect(self._on_entity_selected)
         self._on_archive_changed()
         self._on_fact_selected(session.fact)
+        self._on_entity_selected(session.entity)
         if session.path is not None:
             remember_archive(self.settings, session.path)
         self._refresh_recent_menu()
@@ -187,6 +189,12 @@ class MainWindow(QMainWindow):
     def _graph_panel(self) -> QWidget:
         panel = QWidget()
         title = QLabel("<b>Relationships</b>")
+        # Around a focus: whose neighbourhood, and how many neighbours on the day. It changes
+        # with the slider: it must not resize (and so relayout) the panel.
+        self.graph_caption = QLabel()
+        self.graph_caption.setObjectName("graphCaption")
+        self.graph_caption.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.graph.caption_changed.connect(self._on_graph_caption_changed)
         self.legend = QLabel()
         self.legend.setObjectName("graphLegend")
         self.legend.setToolTip("Solid: holds · dashed: may hold (uncertain dates) · red: "
@@ -208,9 +216,16 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(6, 6, 6, 0)
         layout.setSpacing(2)
         layout.addLayout(head)
+        layout.addWidget(self.graph_caption)
         layout.addWidget(self.graph, 1)
         self._paint_legend()
+        self._on_graph_caption_changed(self.graph.caption)
         return panel
+
+    def _on_graph_caption_changed(self, text: str) -> None:
+        self.graph_caption.setText(text)
+        if self.graph_caption.isHidden() == bool(text):
+            self.graph_caption.setVisible(bool(text))
 
     def _paint_legend(self) -> None:
         pal = self.palette()
@@ -361,8 +376,9 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"Hindsight — {name}")
         stats = self.session.archive.statistics()
         self.stats_label.setText(
-            f"{stats['claims']} claims · {stats['entities']} entities · {stats['sources']} "
-            f"sources · {stats['events']} events")
+            f"{stats['claims']:,} claims · {stats['entities']:,} entities · "
+            f"{stats['sources']:,} sources · {stats['events']:,} events"
+            + (" · one entity at a time" if self.session.focused else ""))
         self.stats_label.setToolTip(self._location_label())
         writable = self.import_worker is None
         self.import_action.setEnabled(writable and self.session.path is not None)
@@ -556,9 +572,11 @@ class MainWindow(QMainWindow):
             action.setEnabled(enabled)
 
     def _on_entity_selected(self, name: str | None) -> None:
-        self.clear_entity_action.setEnabled(name is not None)
+        # A large archive always has a focus: there is no "every entity" to go back to.
+        self.clear_entity_action.setEnabled(name is not None and not self.session.focused)
         if name:
-            self.statusBar().showMessage(f"Selected {name}", 4000)
+            verb = "Focus on" if self.session.focused else "Selected"
+            self.statusBar().showMessage(f"{verb} {name}", 4000)
 
     # --- views and help ---------------------------------------------------------------------
 

@@ -2,14 +2,16 @@
 
 ``StateModel`` shows a state's facts grouped by subject; it is updated in place (rows inserted,
 removed or changed, never a reset), so that a slider drag keeps the tree's expansion,
-selection and scroll position and costs only what changed. ``EventModel`` lists the archive's
-moments in time order and greys those after the current day.
+selection and scroll position and costs only what changed. ``EventModel`` lists moments in
+time order and greys those after the current day; it holds three integers per moment and
+fetches the claims of a page of rows by SQL only when a view asks for them.
 """
 
 from __future__ import annotations
 
 import bisect
-from collections.abc import Hashable, Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,8 +27,11 @@ from PySide6.QtWidgets import QApplication
 
 from gui import formatting
 from gui.badges import EXPLANATIONS
-from gui.events import BEGINS, Moment
+from gui.events import BEGINS, ENDS, Moment
+from timeline import overview
 from timeline.app import FactView
+from timeline.overview import MomentKey
+from timeline.readmodel import ClaimRow
 
 Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()
@@ -81,20 +86,37 @@ def sync_rows(model: QAbstractItemModel, parent: Index, old: list[Any], new: Seq
     old_keys = {key(x) for x in old}
     if kept != [k for k in new_keys if k in old_keys]:
         return False
-    for row in range(len(old) - 1, -1, -1):
-        if key(old[row]) not in wanted:
-            model.beginRemoveRows(parent, row, row)
-            del old[row]
-            if changed:
-                changed()
-            model.endRemoveRows()
-    for row, item in enumerate(new):
-        if row >= len(old) or key(old[row]) != new_keys[row]:
-            model.beginInsertRows(parent, row, row)
-            old.insert(row, item)
-            if changed:
-                changed()
-            model.endInsertRows()
+    # Runs of neighbouring rows go in one removal or insertion: a long jump of the slider
+    # replaces most rows, and each announcement costs the views a pass.
+    row = len(old) - 1
+    while row >= 0:
+        if key(old[row]) in wanted:
+            row -= 1
+            continue
+        last = row
+        while row > 0 and key(old[row - 1]) not in wanted:
+            row -= 1
+        model.beginRemoveRows(parent, row, last)
+        del old[row:last + 1]
+        if changed:
+            changed()
+        model.endRemoveRows()
+        row -= 1
+    kept_keys = set(kept)
+    row = 0
+    while row < len(new):
+        if new_keys[row] in kept_keys:
+            row += 1
+            continue
+        last = row
+        while last + 1 < len(new) and new_keys[last + 1] not in kept_keys:
+            last += 1
+        model.beginInsertRows(parent, row, last)
+        old[row:row] = new[row:last + 1]
+        if changed:
+            changed()
+        model.endInsertRows()
+        row = last + 1
     return True
 
 
@@ -293,26 +315,40 @@ def _fact_data(fact: FactView, column: int, role: int) -> Any:
 
 
 class EventModel(QAbstractTableModel):
-    """The archive's moments (claims beginning and ending) in time order."""
+    """Moments (claims beginning and ending) in time order, fetched by page.
+
+    The model is given the moments' keys (day, kind, claim number: ``timeline.overview``) and
+    a function that fetches claims by number; the claims of a page of ``PAGE`` rows are
+    fetched the first time a view asks for one of its rows, and at most ``MAX_PAGES`` pages
+    are kept. So a list of a hundred thousand events costs a few megabytes and one SQL query
+    per page scrolled to, not every claim as a Python row."""
 
     COLUMNS = ("When", "Event", "Known from")
     WHEN, EVENT, KNOWN = range(3)
+    PAGE = 200
+    MAX_PAGES = 64
 
     def __init__(self) -> None:
         super().__init__()
-        self._moments: list[Moment] = []
+        self._keys: list[MomentKey] = []
         self._days: list[int] = []
-        self._statements: list[str] = []
+        self._fetch: Callable[[Sequence[int]], dict[int, ClaimRow]] = lambda numbers: {}
+        self._statement: Callable[[ClaimRow], str] = lambda claim: claim.id
+        self._pages: OrderedDict[int, list[tuple[Moment, str]]] = OrderedDict()
+        self.pages_fetched = 0  # SQL page fetches since the last set_moments (for tests)
         self._past = 0  # moments[:past] are on or before the current day
-        self._involved: set[int] = set()  # rows about the selected entity
+        self._involved: frozenset[str] = frozenset()  # entity ids shown in bold
 
-    def set_moments(self, moments: Sequence[Moment], statements: Sequence[str]) -> None:
+    def set_moments(self, keys: Sequence[MomentKey],
+                    fetch: Callable[[Sequence[int]], dict[int, ClaimRow]],
+                    statement: Callable[[ClaimRow], str]) -> None:
         self.beginResetModel()
-        self._moments = list(moments)
-        self._days = [m.day for m in moments]
-        self._statements = list(statements)
+        self._keys = list(keys)
+        self._days = [k.day for k in self._keys]
+        self._fetch, self._statement = fetch, statement
+        self._pages.clear()
+        self.pages_fetched = 0
         self._past = 0
-        self._involved = set()
         self.endResetModel()
 
     def set_current_day(self, day: int) -> None:
@@ -322,25 +358,56 @@ class EventModel(QAbstractTableModel):
             self._past = past
             self.dataChanged.emit(self.index(lo, 0), self.index(hi - 1, len(self.COLUMNS) - 1))
 
-    def set_involved(self, rows: set[int]) -> None:
-        changed = rows ^ self._involved
-        self._involved = rows
-        if changed:
-            self.dataChanged.emit(self.index(min(changed), 0),
-                                  self.index(max(changed), len(self.COLUMNS) - 1))
+    def set_involved(self, entity_ids: set[str] | frozenset[str]) -> None:
+        """Show the moments of claims about these entities in bold."""
+        entity_ids = frozenset(entity_ids)
+        if entity_ids != self._involved:
+            self._involved = entity_ids
+            if self._keys:
+                self.dataChanged.emit(self.index(0, 0),
+                                      self.index(len(self._keys) - 1, len(self.COLUMNS) - 1))
 
     def current_row(self) -> int:
         """The latest moment on or before the current day (-1: none)."""
         return self._past - 1
 
-    def moment(self, row: int) -> Moment:
-        return self._moments[row]
+    def days(self) -> list[int]:
+        """Every moment's day, in order (no claim is fetched)."""
+        return list(self._days)
 
-    def moments(self) -> list[Moment]:
-        return list(self._moments)
+    def loaded_pages(self) -> list[int]:
+        return sorted(self._pages)
+
+    def _page(self, row: int) -> list[tuple[Moment, str]]:
+        number = row // self.PAGE
+        page = self._pages.get(number)
+        if page is not None:
+            self._pages.move_to_end(number)
+            return page
+        keys = self._keys[number * self.PAGE:(number + 1) * self.PAGE]
+        claims = self._fetch(list(dict.fromkeys(k.n for k in keys)))
+        self.pages_fetched += 1
+        statements: dict[int, str] = {}
+        page = []
+        for key in keys:
+            claim = claims[key.n]
+            if key.n not in statements:
+                statements[key.n] = self._statement(claim)
+            kind = BEGINS if key.kind == overview.BEGINS else ENDS
+            page.append((Moment(key.day, kind, claim), statements[key.n]))
+        self._pages[number] = page
+        while len(self._pages) > self.MAX_PAGES:
+            self._pages.popitem(last=False)
+        return page
+
+    def moment(self, row: int) -> Moment:
+        return self._page(row)[row % self.PAGE][0]
+
+    def statement(self, row: int) -> str:
+        return self._page(row)[row % self.PAGE][1]
 
     def rowCount(self, parent: Index = _ROOT) -> int:  # noqa: N802 - Qt API
-        return 0 if parent.isValid() else len(self._moments)
+        return 0 if parent.isValid() else len(self._keys)
 
     def columnCount(self, parent: Index = _ROOT) -> int:  # noqa: N802 - Qt API
         return 0 if parent.isValid() else len(self.COLUMNS)
@@ -356,13 +423,17 @@ class EventModel(QAbstractTableModel):
         if role not in _EVENT_ROLES or not index.isValid():
             return None
         row, column = index.row(), index.column()
-        moment = self._moments[row]
+        if role == _FOREGROUND and row >= self._past:
+            return _grey()  # still to come: no need to fetch the claim
+        moment, statement = self._page(row)[row % self.PAGE]
         claim = moment.claim
+        involved = bool(self._involved) and (claim.subject_id in self._involved
+                                             or claim.object_id in self._involved)
         if role == _DISPLAY:
             if column == self.WHEN:
                 return _moment_edtf(moment)
             if column == self.EVENT:
-                text = self._statements[row]
+                text = statement
                 if moment.kind != BEGINS:
                     text = f"ends: {text}"
                 if moment.withdrawn:
@@ -372,23 +443,20 @@ class EventModel(QAbstractTableModel):
         if role == _TOOLTIP:
             when = formatting.human_date(moment.day)
             what = "Begins" if moment.kind == BEGINS else "Ends"
-            tip = f"{what} {when} (valid {claim.valid})\n{self._statements[row]}"
+            tip = f"{what} {when} (valid {claim.valid})\n{statement}"
             if moment.withdrawn:
                 tip += "\nWithdrawn (retracted or superseded) in the record as it stands now"
             return tip + "\nClick to go to this date"
         if role == _FOREGROUND:
-            if row >= self._past or moment.withdrawn:
-                return QBrush(QApplication.palette().color(QPalette.ColorGroup.Disabled,
-                                                           QPalette.ColorRole.Text))
-            return None
+            return _grey() if moment.withdrawn else None
         if role == _FONT:
-            if moment.withdrawn or row in self._involved:
+            if moment.withdrawn or involved:
                 font = QFont(QApplication.font())
                 font.setStrikeOut(moment.withdrawn)
-                font.setBold(row in self._involved)
+                font.setBold(involved)
                 return font
             return None
-        if role == _BACKGROUND and row in self._involved:
+        if role == _BACKGROUND and involved:
             colour = QColor(QApplication.palette().color(QPalette.ColorRole.Highlight))
             colour.setAlpha(40)
             return QBrush(colour)
@@ -397,6 +465,11 @@ class EventModel(QAbstractTableModel):
         if role == _CLAIM_ID:
             return claim.id
         return None
+
+
+def _grey() -> QBrush:
+    return QBrush(QApplication.palette().color(QPalette.ColorGroup.Disabled,
+                                               QPalette.ColorRole.Text))
 
 
 def _moment_edtf(moment: Moment) -> str:

@@ -5,9 +5,16 @@ Two filters narrow it. The entity box is the window's selected entity (a click o
 node sets it too). The text box matches the facts' sentences, and when the text is a name or
 an alias of an entity ("Optimus") it also matches every fact about that entity: the engine
 resolves the name and says which facts are about it.
+
+On a large archive (``Session.focused``) the panel shows one entity at a time, the focus: the
+entity box gives way to a *focus box* (type a name or alias, with completion over every
+name; Enter moves the focus), a line says what is shown and how to change it, and the state
+is the focus' facts — those whose subject or object it is.
 """
 
 from __future__ import annotations
+
+from html import escape
 
 from PySide6.QtCore import (
     QItemSelectionModel,
@@ -81,6 +88,22 @@ class StatePanel(QWidget):
         self.hint = QLabel()
         self.hint.setObjectName("aliasHint")
         self.hint.hide()
+        self.focus_edit = QLineEdit()
+        self.focus_edit.setObjectName("focusEdit")
+        self.focus_edit.setPlaceholderText("Focus: type a name…")
+        self.focus_edit.setToolTip("The entity shown (a large archive is shown one entity at "
+                                   "a time): type a name or an alias and press Enter, or "
+                                   "click a node in the graph")
+        self.focus_completer = QCompleter([], self)
+        self.focus_completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.focus_completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        self.focus_completer.setMaxVisibleItems(12)
+        self.focus_edit.setCompleter(self.focus_completer)
+        self.focus_edit.hide()
+        self.focus_note = QLabel()
+        self.focus_note.setObjectName("focusNote")
+        self.focus_note.setWordWrap(True)
+        self.focus_note.hide()
 
         self.tree = QTreeView()
         self.tree.setModel(self.model)
@@ -121,12 +144,14 @@ class StatePanel(QWidget):
         head.addWidget(self.summary, 1)
         filters = QHBoxLayout()
         filters.addWidget(self.entity_box, 2)
+        filters.addWidget(self.focus_edit, 2)
         filters.addWidget(self.filter_edit, 3)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.setSpacing(4)
         layout.addLayout(head)
         layout.addLayout(filters)
+        layout.addWidget(self.focus_note)
         layout.addWidget(self.hint)
         layout.addWidget(self.stack, 1)
 
@@ -138,6 +163,8 @@ class StatePanel(QWidget):
         self.tree.selectionModel().currentRowChanged.connect(self._on_current_row_changed)
         self.tree.customContextMenuRequested.connect(self._on_context_menu_requested)
         self.entity_box.activated.connect(self._on_entity_chosen)
+        self.focus_edit.returnPressed.connect(self._on_focus_entered)
+        self.focus_completer.activated.connect(self._on_focus_completed)
         self.filter_edit.textChanged.connect(self._on_filter_text_changed)
         session.state_changed.connect(self._on_state_changed)
         session.archive_changed.connect(self._on_archive_changed)
@@ -151,7 +178,11 @@ class StatePanel(QWidget):
         """The state's facts that pass both filters (about-entity sets come from the engine)."""
         facts = list(state.facts)
         entity = self.session.entity
-        if entity:
+        if entity and self.session.focused:
+            # The focus' state is about it already; its own facts come first, then what
+            # others say of it (each group in the engine's order).
+            facts.sort(key=lambda f: f.subject != entity)
+        elif entity:
             about = {f.claim.id for f in self.session.query([entity]).facts}
             facts = [f for f in facts if f.claim.id in about]
         if self._text:
@@ -175,14 +206,29 @@ class StatePanel(QWidget):
             self.stack.setCurrentWidget(self.tree)
         else:
             day = formatting.human_date(state.as_of)
+            about = f" about {self.session.entity}" if self.session.focused else ""
             self.empty.setText(f"Nothing matches the filter on {day}." if filtered else
-                               f"Nothing holds or may hold on {day}, by the record "
+                               f"Nothing holds or may hold{about} on {day}, by the record "
                                "shown.\n\nMove the slider, or look at the density strip above "
                                "it for where history is busy.")
             self.stack.setCurrentWidget(self.empty)
 
     def _on_archive_changed(self) -> None:
         archive = self.session.archive
+        focused = self.session.focused
+        self.entity_box.setVisible(not focused)
+        self.focus_edit.setVisible(focused)
+        self.focus_note.setVisible(focused)
+        names = archive.all_names()
+        self.completer.model().setStringList(names)  # type: ignore[attr-defined]
+        if focused:
+            # Thousands of entities: no list box of them all; a completer finds any name.
+            self.focus_completer.model().setStringList(names)  # type: ignore[attr-defined]
+            with QSignalBlocker(self.entity_box):
+                self.entity_box.clear()
+            self._resolve_text()
+            self._on_entity_selected(self.session.entity)
+            return
         with QSignalBlocker(self.entity_box):
             self.entity_box.clear()
             self.entity_box.addItem(_ALL)
@@ -193,7 +239,6 @@ class StatePanel(QWidget):
                     self.entity_box.setItemData(self.entity_box.count() - 1,
                                                 f"Also known as: {aliases}",
                                                 Qt.ItemDataRole.ToolTipRole)
-        self.completer.model().setStringList(archive.all_names())  # type: ignore
         self._resolve_text()
         self._on_entity_selected(self.session.entity)
 
@@ -203,10 +248,40 @@ class StatePanel(QWidget):
         self.session.select_entity(None if row <= 0 else self.entity_box.itemText(row))
 
     def _on_entity_selected(self, name: str | None) -> None:
-        with QSignalBlocker(self.entity_box):
-            found = self.entity_box.findText(name) if name else 0
-            self.entity_box.setCurrentIndex(max(0, found))
+        if self.session.focused:
+            self.focus_edit.setText(name or "")
+            self.focus_edit.setStyleSheet("")
+            stats = self.session.archive.statistics()
+            self.focus_note.setText(
+                f"Showing <b>{escape(name or 'no entity')}</b>: its facts here, its "
+                "relationships in the graph, its events below. This archive is large "
+                f"({stats['claims']:,} claims about {stats['entities']:,} entities), so it "
+                "is shown one entity at a time: type a name above or click a node to move "
+                "the focus.")
+        else:
+            with QSignalBlocker(self.entity_box):
+                found = self.entity_box.findText(name) if name else 0
+                self.entity_box.setCurrentIndex(max(0, found))
         self._on_state_changed(self.session.state)
+
+    def _on_focus_completed(self, text: str) -> None:
+        self.focus_edit.setText(text)
+        self._on_focus_entered()
+
+    def _on_focus_entered(self) -> None:
+        """Move the focus to the entity typed (a name or an alias)."""
+        text = self.focus_edit.text().strip()
+        if not text or text == self.session.entity:
+            return
+        try:
+            self.session.select_entity(text)
+        except NotFound as exc:
+            self.focus_edit.setStyleSheet("QLineEdit#focusEdit { color: #c0392b; }")
+            self.hint.setText(escape(str(exc)))
+            self.hint.setVisible(True)
+            return
+        self.focus_edit.setStyleSheet("")
+        self._resolve_text()
 
     def _on_filter_text_changed(self, text: str) -> None:
         self._text = text.strip()

@@ -4,6 +4,11 @@ Top: the two dates in plain words ("As of 30 November 2023", "As known on: now")
 replay buttons between them. Below: the density strip, the "as of" slider and its date field,
 then the "as known on" slider (its right end is "now": everything recorded) and its field.
 Both sliders share one axis, so a day sits at the same x on each.
+
+The density strip and the slider's range cover the whole archive, from counts per day
+(``Session.moment_counts``: an SQL aggregate, in a worker thread for a large archive).
+Previous/next event, Home and End go through the events the event list shows: on a large
+archive, the focus' events (the strip draws them darker over the archive's).
 """
 
 from __future__ import annotations
@@ -56,6 +61,8 @@ class TimeControls(QWidget):
         self._build()
         session.state_changed.connect(self._on_state_changed)
         session.archive_changed.connect(self._on_archive_changed)
+        session.overview_changed.connect(self._on_overview_changed)
+        session.entity_selected.connect(self._on_entity_selected)
         self._on_archive_changed()
         self._on_state_changed(session.state)
 
@@ -238,11 +245,13 @@ class TimeControls(QWidget):
     # --- the axis ---------------------------------------------------------------------------
 
     def _on_archive_changed(self) -> None:
-        rows = self.session.timeline()
-        found = events.moments(rows)
-        self._event_days = events.days(found)
+        self._on_overview_changed()
+        self._on_entity_selected(self.session.entity)
+
+    def _on_overview_changed(self) -> None:
+        """The archive-wide counts: the sliders' range and the density strip."""
         lo, hi = self.session.span()
-        latest_known = events.latest_known_day(rows)
+        latest_known = self.session.latest_known_day()
         if latest_known is not None:
             hi = max(hi, min(latest_known, formatting.today()))
         pad = max(15, (hi - lo) // 50)
@@ -250,11 +259,23 @@ class TimeControls(QWidget):
             slider.blockSignals(True)
             slider.setRange(lo - pad, hi + pad)
             slider.setPageStep(30)
+            slider.blockSignals(False)
+        counts = self.session.moment_counts()
+        self.strip.set_counts(counts if counts is not None else [], pending=counts is None)
+        self._on_state_changed(self.session.state)
+
+    def _on_entity_selected(self, name: str | None) -> None:
+        """The events gone through by previous/next (the focus' on a large archive)."""
+        self._event_days = self.session.event_days()
+        lo, hi = self.session.span()
+        for slider in (self.slider, self.known_slider):
             slider.home_day = self._event_days[0] if self._event_days else lo
             slider.end_day = self._event_days[-1] if self._event_days else hi
-            slider.blockSignals(False)
-        self.strip.set_days([m.day for m in found])
+        self.strip.set_focus_days(self._focus_days() if self.session.focused else None)
         self._on_state_changed(self.session.state)
+
+    def _focus_days(self) -> list[int]:
+        return [k.day for k in self.session.moment_keys()]
 
     # --- from the session -------------------------------------------------------------------
 
