@@ -360,7 +360,12 @@ class Archive:
             # Inertia: an open claim ends where the next different answer in its slot starts.
             # Only successors that started by the day can change its status on that day.
             later: dict[tuple[str, str, str], list[SlotStart]] = {}
-            slots = sorted({(x.subject_id, x.predicate, x.slot_object) for x in open_single})
+            # Per slot, only claims after its earliest open claim can succeed one.
+            after: dict[tuple[str, str, str], int] = {}
+            for x in open_single:
+                key = (x.subject_id, x.predicate, x.slot_object)
+                after[key] = min(x.start_lo, after.get(key, x.start_lo))
+            slots = [(*key, lo) for key, lo in sorted(after.items())]
             for c in self.readmodel.changes_in(slots, day, r):
                 later.setdefault((c.subject_id, c.predicate, c.slot_object), []).append(c)
             for row in open_single:

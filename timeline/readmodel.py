@@ -44,7 +44,7 @@ from timeline.domain import (
 from timeline.store import EventStore, Notification
 
 #: Bump when the tables below change: an older read model is then rebuilt from the events.
-READMODEL_VERSION = 1
+READMODEL_VERSION = 2
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
@@ -54,6 +54,7 @@ CREATE TABLE IF NOT EXISTS entities (
 CREATE TABLE IF NOT EXISTS names (
     norm TEXT PRIMARY KEY, name TEXT, entity_id TEXT, is_alias INTEGER);
 CREATE INDEX IF NOT EXISTS names_entity ON names(entity_id);
+CREATE INDEX IF NOT EXISTS entities_merged ON entities(merged_into);
 CREATE TABLE IF NOT EXISTS sources (
     id TEXT PRIMARY KEY, title TEXT, published TEXT, published_day INTEGER, url TEXT,
     text TEXT);
@@ -67,8 +68,15 @@ CREATE TABLE IF NOT EXISTS claims (
     certainty REAL, rank TEXT, reranked INTEGER DEFAULT 0,
     known_at TEXT, known_day INTEGER, withdrawn_day INTEGER,
     citations TEXT, note TEXT, recorded_at TEXT, position INTEGER);
-CREATE INDEX IF NOT EXISTS claims_slot ON claims(subject_id, predicate, slot_object, start_lo);
-CREATE INDEX IF NOT EXISTS claims_object ON claims(object_id, start_lo);
+-- The per-entity indexes carry what a per-entity as-of query filters on (valid and known
+-- bounds), so only the claims that pass are read from the table; claims_slot also carries all
+-- that inertia needs (SlotStart), so its successor query never reads the table. ``n`` keeps
+-- rows of equal start in the order they were recorded.
+CREATE INDEX IF NOT EXISTS claims_slot ON claims(
+    subject_id, predicate, slot_object, start_lo, n, end_hi, known_day, withdrawn_day,
+    start_hi, answer, rank, reranked, id);
+CREATE INDEX IF NOT EXISTS claims_object ON claims(
+    object_id, start_lo, n, end_hi, known_day, withdrawn_day);
 CREATE INDEX IF NOT EXISTS claims_start ON claims(start_lo);
 CREATE TABLE IF NOT EXISTS claim_streams (stream TEXT PRIMARY KEY, claim_id TEXT);
 CREATE VIRTUAL TABLE IF NOT EXISTS claim_index USING rtree_i32(n, v_lo, v_hi, k_lo, k_hi);
@@ -452,35 +460,45 @@ class ReadModel:
     def stab(self, day: int, known: int, entity_ids: Sequence[str] | None = None
              ) -> list[ClaimRow]:
         """Claims that may hold on ``day`` and were believed on ``known``."""
-        where = "i.v_lo <= :v AND i.v_hi >= :v AND i.k_lo <= :r AND i.k_hi >= :r"
         params: dict[str, Any] = {"v": day, "r": known}
         if entity_ids is None:
             sql = (f"SELECT {_CLAIM_COLUMNS} FROM claim_index i JOIN claims c ON c.n = i.n "
-                   f"WHERE {where}")
+                   "WHERE i.v_lo <= :v AND i.v_hi >= :v AND i.k_lo <= :r AND i.k_hi >= :r")
         else:
             marks = ", ".join(f":e{k}" for k in range(len(entity_ids)))
             params.update({f"e{k}": e for k, e in enumerate(entity_ids)})
-            # Two index range scans with disjoint results (UNION ALL needs no sort).
+            # Per entity, the B-tree indexes answer on their own: they hold the same bounds as
+            # the claim's rectangle in claim_index (v_lo = start_lo, v_hi = end_hi - 1, k_lo =
+            # known_day, k_hi = withdrawn_day - 1; a claim withdrawn before it was known is in
+            # no rectangle and fails ``known_day <= r < withdrawn_day`` too). The bounds are
+            # tested in the index, so the table is read only for the claims that pass — no
+            # probe of the R*Tree per claim of the entity. Two range scans with disjoint
+            # results (UNION ALL needs no sort).
+            where = ("c.start_lo <= :v AND c.end_hi > :v AND c.known_day <= :r "
+                     "AND c.withdrawn_day > :r")
             sql = " UNION ALL ".join(
-                f"SELECT {_CLAIM_COLUMNS} FROM claims c JOIN claim_index i ON i.n = c.n "
-                f"WHERE {cond} AND c.start_lo <= :v AND {where}"
+                f"SELECT {_CLAIM_COLUMNS} FROM claims c WHERE {cond} AND {where}"
                 for cond in (f"c.subject_id IN ({marks})",
                              f"c.object_id IN ({marks}) AND c.subject_id NOT IN ({marks})"))
         return list(map(ClaimRow._make, self.db.execute(sql, params)))
 
-    def changes_in(self, slots: Sequence[tuple[str, str, str]], day: int, known: int
+    def changes_in(self, slots: Sequence[tuple[str, str, str, int]], day: int, known: int
                    ) -> list[SlotStart]:
-        """Claims of these slots that started by ``day`` and were believed on ``known``, in
-        start order: where the successors that end open claims (inertia) are found."""
-        values = ", ".join("(?, ?, ?)" for _ in slots)
+        """Claims of these slots that started after the slot's bound and by ``day`` and were
+        believed on ``known``: where the successors that end open claims (inertia) are found.
+        A slot is (subject_id, predicate, slot_object, after); its claims come in start order
+        (then in the order recorded), slot after slot."""
+        values = ", ".join("(?, ?, ?, ?)" for _ in slots)
         # CROSS JOIN keeps the slots as the outer loop, so each is one range of claims_slot
-        # (a row-value IN lets the planner pick a scan of claims_start instead).
+        # (a row-value IN lets the planner pick a scan of claims_start instead). claims_slot
+        # holds every column asked for: the table is not read. Within a slot the index is in
+        # (start_lo, n) order, so no sort.
         rows = self.db.execute(
-            f"WITH s(subject_id, predicate, slot_object) AS (VALUES {values}) "
+            f"WITH s(subject_id, predicate, slot_object, after) AS (VALUES {values}) "
             f"SELECT {_SLOT_COLUMNS} FROM s CROSS JOIN claims c "
             "ON c.subject_id = s.subject_id AND c.predicate = s.predicate "
-            "AND c.slot_object = s.slot_object AND c.start_lo <= ? "
-            "WHERE c.known_day <= ? AND c.withdrawn_day > ? ORDER BY c.start_lo",
+            "AND c.slot_object = s.slot_object AND c.start_lo > s.after AND c.start_lo <= ? "
+            "WHERE c.known_day <= ? AND c.withdrawn_day > ?",
             [*(part for slot in slots for part in slot), day, known, known])
         return list(map(SlotStart._make, rows))
 

@@ -9,7 +9,7 @@ import pytest
 
 from timeline import synthetic
 from timeline.app import Archive
-from timeline.dates import day_number
+from timeline.dates import POS_INF, day_number
 from timeline.interchange import parse, stage
 from timeline.readmodel import READMODEL_VERSION, ReadModel, readmodel_path
 
@@ -145,8 +145,40 @@ def test_an_as_of_query_is_a_stabbing_query_on_the_interval_index(built):
             "WHERE i.v_lo <= 1 AND i.v_hi >= 1 AND i.k_lo <= 1 AND i.k_hi >= 1"))
         # All four bounds are R*Tree constraints: v_lo <=, v_hi >=, k_lo <=, k_hi >=.
         assert "SCAN i VIRTUAL TABLE INDEX 2:B0D1B2D3" in plan
-        entity = archive.entities()[0]["id"]
-        plan = " ".join(str(row[-1]) for row in rm.db.execute(
-            "EXPLAIN QUERY PLAN SELECT c.id FROM claims c WHERE c.subject_id = ? "
-            "AND c.start_lo <= 1", [entity]))
-        assert "USING INDEX claims_slot" in plan
+
+
+def query_plans(archive: Archive, ask) -> dict[str, str]:
+    """Each statement ``ask`` runs on the read model (parameters bound), with its plan."""
+    statements: list[str] = []
+    conn = archive.readmodel.db.conn
+    conn.set_trace_callback(statements.append)
+    try:
+        ask()
+    finally:
+        conn.set_trace_callback(None)
+    return {sql: " | ".join(str(row[-1]) for row in conn.execute("EXPLAIN QUERY PLAN " + sql))
+            for sql in statements if sql.lstrip().upper().startswith(("SELECT", "WITH"))}
+
+
+def test_an_entity_as_of_query_reads_the_b_tree_indexes_not_the_r_tree(built):
+    with Archive.open(built) as archive:
+        # An entity whose state needs inertia (an open claim of a single-valued predicate).
+        rm = archive.readmodel
+        subject, day, known_day = rm.db.execute(
+            "SELECT c.subject_id, c.start_hi, c.known_day FROM claims c JOIN predicates p "
+            "ON p.name = c.predicate AND p.single WHERE c.end_hi = ? "
+            "AND c.withdrawn_day = ? ORDER BY c.n LIMIT 1", [POS_INF, POS_INF]).fetchone()
+        name = archive.names[subject]
+        for known in (None, max(known_day, day) + 400):
+            plans = query_plans(archive, lambda r=known: archive.as_of(day + 200, r, [name]))
+            joined = " || ".join(plan for sql, plan in plans.items() if "claims" in sql)
+            # The claims of the entity as subject, then as object; each bound is tested in the
+            # index (they are columns of it), before the table row is read.
+            assert "SEARCH c USING INDEX claims_slot (subject_id=?)" in joined
+            assert "SEARCH c USING INDEX claims_object (object_id=? AND start_lo<?)" in joined
+            # Inertia's successors: one range of claims_slot per slot, and no table read.
+            assert ("SEARCH c USING COVERING INDEX claims_slot (subject_id=? AND predicate=? "
+                    "AND slot_object=? AND start_lo>? AND start_lo<?)") in joined
+            assert "VIRTUAL TABLE" not in joined  # no probe of the R*Tree per claim
+            assert "SCAN c " not in joined + " "  # no claims table scan
+            assert "TEMP B-TREE" not in joined  # no sort
