@@ -191,6 +191,11 @@ def render_statement(subject: str, label: str, obj: str | None, value: str | Non
 # --- the archive ------------------------------------------------------------------------------
 
 
+def _copy_entity(entity: dict[str, Any]) -> dict[str, Any]:
+    """A caller's own copy of a cached entity."""
+    return {**entity, "aliases": list(entity["aliases"])}
+
+
 class Archive:
     """An archive: its event store and its read model, kept in step."""
 
@@ -199,6 +204,9 @@ class Archive:
         self.readmodel = readmodel
         self._names: dict[str, str] | None = None
         self._predicates: dict[str, tuple[str, bool]] | None = None
+        # name as asked -> (entity, its id and the ids merged into it)
+        self._entities: dict[str, tuple[dict[str, Any], tuple[str, ...]]] = {}
+        self._seen = -1  # the read model's data_version when the caches were last checked
         self._position = -1  # of the read model when the caches above were filled
         self.refresh()
 
@@ -235,7 +243,7 @@ class Archive:
         position = self.readmodel.position
         if applied or position != self._position:
             # Another process sharing the read model may have applied the new events.
-            self._names = self._predicates = None
+            self._forget()
             self._position = position
         return applied
 
@@ -252,6 +260,36 @@ class Archive:
         return self.refresh()
 
     # --- names ------------------------------------------------------------------------------
+
+    def _forget(self) -> None:
+        self._names = self._predicates = None
+        self._entities = {}
+
+    def _current(self) -> None:
+        """Drop the caches of names when another connection (another process or window
+        sharing the read model) has committed to it since they were filled. Our own catch-up
+        goes through ``refresh``, which drops them itself."""
+        seen = self.readmodel.data_version()
+        if seen != self._seen:
+            self._seen = seen
+            self._forget()
+
+    def _lookup(self, name: str) -> tuple[dict[str, Any], tuple[str, ...]]:
+        """The entity a name stands for and the ids it covers (itself and every entity merged
+        into it), cached: a question about an entity asks the read model nothing for it."""
+        found = self._entities.get(name)
+        if found is None:
+            entity_id = self.readmodel.resolve(name)
+            if entity_id is None:
+                near = self.suggest(name)
+                hint = f" — did you mean {', '.join(repr(n) for n in near)}?" if near else ""
+                raise NotFound(f"unknown entity '{name}'{hint}")
+            found = (self.readmodel.entity(entity_id),
+                     tuple(self.readmodel.merged_ids(entity_id)))
+            if len(self._entities) >= 10_000:
+                self._entities = {}
+            self._entities[name] = found
+        return found
 
     @property
     def names(self) -> dict[str, str]:
@@ -270,12 +308,8 @@ class Archive:
 
     def entity(self, name: str) -> dict[str, Any]:
         """The entity a name or alias stands for; NotFound suggests near names."""
-        entity_id = self.readmodel.resolve(name)
-        if entity_id is None:
-            near = self.suggest(name)
-            hint = f" — did you mean {', '.join(repr(n) for n in near)}?" if near else ""
-            raise NotFound(f"unknown entity '{name}'{hint}")
-        return self.readmodel.entity(entity_id)
+        self._current()
+        return _copy_entity(self._lookup(name)[0])
 
     def entities(self) -> list[dict[str, Any]]:
         return self.readmodel.entities()
@@ -301,7 +335,8 @@ class Archive:
 
     def entity_ids(self, name: str) -> set[str]:
         """The ids a name stands for: its entity and every entity merged into it."""
-        return set(self.readmodel.merged_ids(self.entity(name)["id"]))
+        self._current()
+        return set(self._lookup(name)[1])
 
     def canonical(self, entity_id: str) -> str:
         """The id an entity id stands for now (after merges)."""
@@ -335,8 +370,10 @@ class Archive:
         """
         v = query_day(day, "date")
         r = query_day(known_as_of, "known_as_of") if known_as_of is not None else None
-        found = [self.entity(name) for name in entities]
-        groups = [set(self.readmodel.merged_ids(e["id"])) for e in found]
+        self._current()
+        looked = [self._lookup(name) for name in entities]
+        found = [_copy_entity(entity) for entity, _ in looked]
+        groups = [set(ids) for _, ids in looked]
         ids = [i for g in groups for i in g]
         rows = self.readmodel.stab(v, KNOWN_NOW if r is None else r, ids if found else None)
         if len(found) > 1:

@@ -415,6 +415,11 @@ class ReadModel:
     def entity_names(self) -> dict[str, str]:
         return dict(self.db.execute("SELECT id, name FROM entities").fetchall())
 
+    def data_version(self) -> int:
+        """Changes whenever another connection commits to the read model (SQLite's ``PRAGMA
+        data_version``): how an archive knows its cached names may be stale."""
+        return int(self.db.conn.execute("PRAGMA data_version").fetchone()[0])
+
     def merged_ids(self, entity_id: str) -> list[str]:
         """The entity and every entity merged into it."""
         rows = self.db.execute("SELECT id FROM entities WHERE merged_into = ?", [entity_id])

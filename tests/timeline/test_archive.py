@@ -195,6 +195,24 @@ class ArchiveBehaviour:
         assert archive.entity("Optimus")["name"] == "Sam Altman"
         assert "Optimus" not in [e["name"] for e in archive.entities()]
 
+    def test_entity_answers_follow_merges_and_aliases_though_names_are_cached(self, archive):
+        a = archive.record("Sam Altman", "leads", object="OpenAI", valid="2019/..",
+                           known_at="2020")
+        b = archive.record("Optimus", "met", object="Nadella", valid="2018/..", known_at="2025")
+        state = archive.as_of("2021", entities=["Sam Altman"])
+        assert _ids(state) == [a]
+        state.entities[0]["aliases"].append("scribbled on by a caller")
+        archive.entity("Sam Altman")["name"] = "scribbled on too"
+        archive.merge("Sam Altman", "Optimus")
+        archive.alias("Sam Altman", "Altman")
+        state = archive.as_of("2021", entities=["Sam Altman"])
+        assert set(_ids(state)) == {a, b}
+        assert state.entities[0]["name"] == "Sam Altman"
+        assert state.entities[0]["aliases"] == ["Altman", "Optimus"]
+        assert set(_ids(archive.as_of("2021", entities=["Altman"]))) == {a, b}
+        ids = archive.entity_ids("Optimus")
+        assert len(ids) == 2 and archive.entity("Optimus")["id"] in ids
+
     def test_unknown_entity_is_refused_with_near_names(self, archive):
         archive.record("Microsoft", "invested_in", object="OpenAI", valid="2019", known_at="2020")
         with pytest.raises(NotFound, match=r"unknown entity 'Microsft' — did you mean "

@@ -111,6 +111,25 @@ def test_another_process_s_events_are_caught_up_from_the_checkpoint(tmp_path):
         assert reader.refresh() == writer.refresh() == 0
 
 
+def test_a_reader_s_cached_names_follow_another_process_s_merge_without_a_refresh(tmp_path):
+    path = tmp_path / "a.sqlite"
+    with Archive.open(path) as reader, Archive.open(path) as writer:
+        first = writer.record("Ministry", "located_in", value="Vienna", valid="1850/..",
+                              known_at="1900")
+        second = writer.record("Department", "led_by", object="Metternich", valid="1821/1848",
+                               known_at="1900")
+        assert [f.claim.id for f in reader.as_of("1830", None, ["Ministry"]).facts] == []
+        assert reader.entity("Ministry")["aliases"] == []
+        # The writer's catch-up commits to the shared read model: the reader's caches of
+        # names and merged ids are stale, and are dropped at its next question.
+        writer.merge("Ministry", "Department")
+        assert [f.claim.id for f in reader.as_of("1830", None, ["Ministry"]).facts] == [second]
+        assert reader.entity("Department")["name"] == "Ministry"
+        assert reader.entity("Ministry")["aliases"] == ["Department"]
+        assert [(f.subject, f.claim.id) for f in reader.as_of("1860").facts] == [
+            ("Ministry", first)]
+
+
 def test_a_read_model_of_another_archive_is_rebuilt(tmp_path):
     big, small = tmp_path / "big.sqlite", tmp_path / "small.sqlite"
     with Archive.open(big) as archive:
