@@ -396,22 +396,11 @@ class Archive:
         if open_single:
             # Inertia: an open claim ends where the next different answer in its slot starts.
             # Only successors that started by the day can change its status on that day.
-            later: dict[tuple[str, str, str], list[SlotStart]] = {}
-            # Per slot, only claims after its earliest open claim can succeed one.
-            after: dict[tuple[str, str, str], int] = {}
-            for x in open_single:
-                key = (x.subject_id, x.predicate, x.slot_object)
-                after[key] = min(x.start_lo, after.get(key, x.start_lo))
-            slots = [(*key, lo) for key, lo in sorted(after.items())]
-            for c in self.readmodel.changes_in(slots, day, r):
-                later.setdefault((c.subject_id, c.predicate, c.slot_object), []).append(c)
-            for row in open_single:
-                successors_in_slot = later.get((row.subject_id, row.predicate, row.slot_object))
-                found = next((s for s in successors_in_slot or ()
-                              if s.start_lo > row.start_lo and s.answer != row.answer
-                              and rank_on(s, r) != "deprecated"), None)
-                if found is not None:
-                    successors[row.id] = found
+            found = self.readmodel.successors(
+                [(x.subject_id, x.predicate, x.slot_object, x.start_lo, x.answer)
+                 for x in open_single], day, r)
+            successors = {row.id: nxt for row, nxt in zip(open_single, found, strict=True)
+                          if nxt is not None}
         return [Candidate(row, rank_on(row, r), predicates.get(row.predicate, ("", False))[1],
                           successors.get(row.id)) for row in rows]
 

@@ -17,6 +17,7 @@ own layout version and is rebuilt, never migrated, when that changes.
 
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
 from collections.abc import Sequence
@@ -45,6 +46,9 @@ from timeline.store import EventStore, Notification
 
 #: Bump when the tables below change: an older read model is then rebuilt from the events.
 READMODEL_VERSION = 2
+
+#: Bytes of the read model mapped into memory for reading (SQLite caps it at its build limit).
+MMAP_SIZE = 1 << 33
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
@@ -152,6 +156,35 @@ class SlotStart(NamedTuple):
 
 _SLOT_COLUMNS = ", ".join(f"c.{name}" for name in SlotStart._fields)
 
+#: One probe of claims_slot per open claim (``o``), in (start_lo, n) order, stopping at the
+#: first claim that qualifies: the claims of the slot before it are read from the index only
+#: (it holds every column tested), and the table only for the successor found. The rank on
+#: the known day is the claim's own unless it was reranked (then the last rerank known by
+#: then, as in ``rank_on``). ?1 is the day, ?2 the known day.
+_SUCCESSORS = (
+    "WITH o(k, subject_id, predicate, slot_object, start_lo, answer) AS (VALUES {values}) "
+    f"SELECT o.k, {_SLOT_COLUMNS} FROM o CROSS JOIN claims c ON c.n = ("
+    "SELECT x.n FROM claims x WHERE x.subject_id = o.subject_id "
+    "AND x.predicate = o.predicate AND x.slot_object = o.slot_object "
+    "AND x.start_lo > o.start_lo AND x.start_lo <= ?1 AND x.answer != o.answer "
+    "AND x.known_day <= ?2 AND x.withdrawn_day > ?2 "
+    "AND (CASE WHEN x.reranked THEN coalesce((SELECT g.rank FROM ranks g "
+    "WHERE g.claim_n = x.n AND g.known_day <= ?2 "
+    "ORDER BY g.known_day DESC, g.position DESC LIMIT 1), x.rank) "
+    "ELSE x.rank END) != 'deprecated' "
+    "ORDER BY x.start_lo, x.n LIMIT 1)")
+
+#: Open claims per successor statement (6 parameters each, well below SQLite's limit).
+_SUCCESSOR_CHUNK = 500
+
+
+@functools.lru_cache(maxsize=64)
+def _successors_sql(count: int) -> str:
+    """The successor statement for ``count`` open claims (numbered parameters: ?1 and ?2
+    are used throughout, so the claims' values are ?3, ?4, ...)."""
+    return _SUCCESSORS.format(values=", ".join(
+        "(" + ", ".join(f"?{3 + 6 * j + i}" for i in range(6)) + ")" for j in range(count)))
+
 
 class ReadModel:
     """The projection and its queries. Pure SQL over the read model; no replay."""
@@ -167,6 +200,15 @@ class ReadModel:
         self._create()
         if self._meta("version") != str(READMODEL_VERSION):
             self.reset()
+        if path:
+            self._map()
+
+    def _map(self) -> None:
+        """Read the file through a memory map (up to SQLite's build limit, 2 GiB here): a page
+        another query or process has read is then used in place, without a read() call or a
+        copy into SQLite's own cache — per-entity questions touch a few hundred scattered
+        pages, which past 100,000 claims do not stay in the default 2 MB cache."""
+        self.db.execute(f"PRAGMA mmap_size={MMAP_SIZE}")
 
     # --- bookkeeping ------------------------------------------------------------------------
 
@@ -487,25 +529,22 @@ class ReadModel:
                              f"c.object_id IN ({marks}) AND c.subject_id NOT IN ({marks})"))
         return list(map(ClaimRow._make, self.db.execute(sql, params)))
 
-    def changes_in(self, slots: Sequence[tuple[str, str, str, int]], day: int, known: int
-                   ) -> list[SlotStart]:
-        """Claims of these slots that started after the slot's bound and by ``day`` and were
-        believed on ``known``: where the successors that end open claims (inertia) are found.
-        A slot is (subject_id, predicate, slot_object, after); its claims come in start order
-        (then in the order recorded), slot after slot."""
-        values = ", ".join("(?, ?, ?, ?)" for _ in slots)
-        # CROSS JOIN keeps the slots as the outer loop, so each is one range of claims_slot
-        # (a row-value IN lets the planner pick a scan of claims_start instead). claims_slot
-        # holds every column asked for: the table is not read. Within a slot the index is in
-        # (start_lo, n) order, so no sort.
-        rows = self.db.execute(
-            f"WITH s(subject_id, predicate, slot_object, after) AS (VALUES {values}) "
-            f"SELECT {_SLOT_COLUMNS} FROM s CROSS JOIN claims c "
-            "ON c.subject_id = s.subject_id AND c.predicate = s.predicate "
-            "AND c.slot_object = s.slot_object AND c.start_lo > s.after AND c.start_lo <= ? "
-            "WHERE c.known_day <= ? AND c.withdrawn_day > ?",
-            [*(part for slot in slots for part in slot), day, known, known])
-        return list(map(SlotStart._make, rows))
+    def successors(self, opens: Sequence[tuple[str, str, str, int, str]], day: int,
+                   known: int) -> list[SlotStart | None]:
+        """For each open claim, given as (subject_id, predicate, slot_object, start_lo,
+        answer): the first claim of its slot that started after it and by ``day``, gives a
+        different answer, was believed on ``known`` and was not deprecated then — the claim
+        that ends it (inertia), or None. First is in start order, then in recorded order."""
+        found: list[SlotStart | None] = [None] * len(opens)
+        for first in range(0, len(opens), _SUCCESSOR_CHUNK):
+            chunk = opens[first:first + _SUCCESSOR_CHUNK]
+            params: list[Any] = [day, known]
+            for k, claim in enumerate(chunk, first):
+                params.append(k)
+                params.extend(claim)
+            for k, *row in self.db.conn.execute(_successors_sql(len(chunk)), params):
+                found[k] = SlotStart._make(row)
+        return found
 
     def rank_on(self, claim: ClaimRow | SlotStart, known: int) -> str:
         if not claim.reranked:

@@ -195,9 +195,27 @@ def test_an_entity_as_of_query_reads_the_b_tree_indexes_not_the_r_tree(built):
             # index (they are columns of it), before the table row is read.
             assert "SEARCH c USING INDEX claims_slot (subject_id=?)" in joined
             assert "SEARCH c USING INDEX claims_object (object_id=? AND start_lo<?)" in joined
-            # Inertia's successors: one range of claims_slot per slot, and no table read.
-            assert ("SEARCH c USING COVERING INDEX claims_slot (subject_id=? AND predicate=? "
+            # Inertia's successors: per open claim, one probe of claims_slot that reads the
+            # index only, and the table only for the successor found.
+            assert ("SEARCH x USING COVERING INDEX claims_slot (subject_id=? AND predicate=? "
                     "AND slot_object=? AND start_lo>? AND start_lo<?)") in joined
+            assert "SEARCH c USING INTEGER PRIMARY KEY (rowid=?)" in joined
             assert "VIRTUAL TABLE" not in joined  # no probe of the R*Tree per claim
             assert "SCAN c " not in joined + " "  # no claims table scan
             assert "TEMP B-TREE" not in joined  # no sort
+
+
+def test_successors_asked_in_chunks_give_the_same_answers(built, monkeypatch):
+    from timeline import readmodel
+
+    pairs = random_pairs(20, seed=5)
+    with Archive.open(built) as archive:
+        whole = answers(archive, pairs)
+        monkeypatch.setattr(readmodel, "_SUCCESSOR_CHUNK", 3)
+        assert answers(archive, pairs) == whole
+        assert any(f["ended_by"] for a in whole for f in a["facts"])
+
+
+def test_a_file_read_model_is_read_through_a_memory_map(built):
+    with Archive.open(built) as archive:
+        assert archive.readmodel.db.execute("PRAGMA mmap_size").fetchone()[0] >= 1 << 30
