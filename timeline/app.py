@@ -191,6 +191,13 @@ def render_statement(subject: str, label: str, obj: str | None, value: str | Non
 # --- the archive ------------------------------------------------------------------------------
 
 
+_NO_PREDICATE = ("", False)
+
+
+def _first(pair: tuple[Any, Any]) -> Any:
+    return pair[0]
+
+
 def _copy_entity(entity: dict[str, Any]) -> dict[str, Any]:
     """A caller's own copy of a cached entity."""
     return {**entity, "aliases": list(entity["aliases"])}
@@ -380,10 +387,23 @@ class Archive:
             rows = [c for c in rows if any(c.subject_id in g for g in groups)
                     and any(c.object_id in g and c.subject_id not in g for g in groups)]
         facts = settle(self._candidates(rows, v, r), v)
-        views = sorted(map(self.view, facts),
-                       key=lambda f: (f.subject.casefold(), f.claim.predicate,
-                                      f.claim.start_lo, f.claim.id))
-        return State(v, r, tuple(found), tuple(views))
+        return State(v, r, tuple(found), tuple(self._views(facts)))
+
+    def _views(self, facts: list[Fact]) -> list[FactView]:
+        """``view`` for many facts, in the order of an answer: by subject, predicate, start."""
+        names, predicates = self.names, self.predicates
+        keyed = []
+        for fact in facts:
+            claim = fact.claim
+            subject = names.get(claim.subject_id, claim.subject_id)
+            obj = names.get(claim.object_id) if claim.object_id else None
+            label = predicates.get(claim.predicate, _NO_PREDICATE)[0]
+            label = label or claim.predicate.replace("_", " ")
+            keyed.append(((subject.casefold(), claim.predicate, claim.start_lo, claim.id),
+                          FactView(fact, subject, obj,
+                                   render_statement(subject, label, obj, claim.value))))
+        keyed.sort(key=_first)
+        return [view for _, view in keyed]
 
     def _candidates(self, rows: list[ClaimRow], day: int, known: int | None
                     ) -> list[Candidate]:
