@@ -193,6 +193,18 @@ def render_statement(subject: str, label: str, obj: str | None, value: str | Non
 # --- the archive ------------------------------------------------------------------------------
 
 
+_NO_PREDICATE = ("", False)
+
+
+def _first(pair: tuple[Any, Any]) -> Any:
+    return pair[0]
+
+
+def _copy_entity(entity: dict[str, Any]) -> dict[str, Any]:
+    """A caller's own copy of a cached entity."""
+    return {**entity, "aliases": list(entity["aliases"])}
+
+
 class Archive:
     """An archive: its event store and its read model, kept in step."""
 
@@ -201,6 +213,9 @@ class Archive:
         self.readmodel = readmodel
         self._names: dict[str, str] | None = None
         self._predicates: dict[str, tuple[str, bool]] | None = None
+        # name as asked -> (entity, its id and the ids merged into it)
+        self._entities: dict[str, tuple[dict[str, Any], tuple[str, ...]]] = {}
+        self._seen = -1  # the read model's data_version when the caches were last checked
         self._position = -1  # of the read model when the caches above were filled
         self.refresh()
 
@@ -237,7 +252,7 @@ class Archive:
         position = self.readmodel.position
         if applied or position != self._position:
             # Another process sharing the read model may have applied the new events.
-            self._names = self._predicates = None
+            self._forget()
             self._position = position
         return applied
 
@@ -254,6 +269,36 @@ class Archive:
         return self.refresh()
 
     # --- names ------------------------------------------------------------------------------
+
+    def _forget(self) -> None:
+        self._names = self._predicates = None
+        self._entities = {}
+
+    def _current(self) -> None:
+        """Drop the caches of names when another connection (another process or window
+        sharing the read model) has committed to it since they were filled. Our own catch-up
+        goes through ``refresh``, which drops them itself."""
+        seen = self.readmodel.data_version()
+        if seen != self._seen:
+            self._seen = seen
+            self._forget()
+
+    def _lookup(self, name: str) -> tuple[dict[str, Any], tuple[str, ...]]:
+        """The entity a name stands for and the ids it covers (itself and every entity merged
+        into it), cached: a question about an entity asks the read model nothing for it."""
+        found = self._entities.get(name)
+        if found is None:
+            entity_id = self.readmodel.resolve(name)
+            if entity_id is None:
+                near = self.suggest(name)
+                hint = f" — did you mean {', '.join(repr(n) for n in near)}?" if near else ""
+                raise NotFound(f"unknown entity '{name}'{hint}")
+            found = (self.readmodel.entity(entity_id),
+                     tuple(self.readmodel.merged_ids(entity_id)))
+            if len(self._entities) >= 10_000:
+                self._entities = {}
+            self._entities[name] = found
+        return found
 
     @property
     def names(self) -> dict[str, str]:
@@ -272,12 +317,8 @@ class Archive:
 
     def entity(self, name: str) -> dict[str, Any]:
         """The entity a name or alias stands for; NotFound suggests near names."""
-        entity_id = self.readmodel.resolve(name)
-        if entity_id is None:
-            near = self.suggest(name)
-            hint = f" — did you mean {', '.join(repr(n) for n in near)}?" if near else ""
-            raise NotFound(f"unknown entity '{name}'{hint}")
-        return self.readmodel.entity(entity_id)
+        self._current()
+        return _copy_entity(self._lookup(name)[0])
 
     def entities(self) -> list[dict[str, Any]]:
         return self.readmodel.entities()
@@ -303,7 +344,8 @@ class Archive:
 
     def entity_ids(self, name: str) -> set[str]:
         """The ids a name stands for: its entity and every entity merged into it."""
-        return set(self.readmodel.merged_ids(self.entity(name)["id"]))
+        self._current()
+        return set(self._lookup(name)[1])
 
     def canonical(self, entity_id: str) -> str:
         """The id an entity id stands for now (after merges)."""
@@ -337,18 +379,33 @@ class Archive:
         """
         v = query_day(day, "date")
         r = query_day(known_as_of, "known_as_of") if known_as_of is not None else None
-        found = [self.entity(name) for name in entities]
-        groups = [set(self.readmodel.merged_ids(e["id"])) for e in found]
+        self._current()
+        looked = [self._lookup(name) for name in entities]
+        found = [_copy_entity(entity) for entity, _ in looked]
+        groups = [set(ids) for _, ids in looked]
         ids = [i for g in groups for i in g]
         rows = self.readmodel.stab(v, KNOWN_NOW if r is None else r, ids if found else None)
         if len(found) > 1:
             rows = [c for c in rows if any(c.subject_id in g for g in groups)
                     and any(c.object_id in g and c.subject_id not in g for g in groups)]
         facts = settle(self._candidates(rows, v, r), v)
-        views = sorted(map(self.view, facts),
-                       key=lambda f: (f.subject.casefold(), f.claim.predicate,
-                                      f.claim.start_lo, f.claim.id))
-        return State(v, r, tuple(found), tuple(views))
+        return State(v, r, tuple(found), tuple(self._views(facts)))
+
+    def _views(self, facts: list[Fact]) -> list[FactView]:
+        """``view`` for many facts, in the order of an answer: by subject, predicate, start."""
+        names, predicates = self.names, self.predicates
+        keyed = []
+        for fact in facts:
+            claim = fact.claim
+            subject = names.get(claim.subject_id, claim.subject_id)
+            obj = names.get(claim.object_id) if claim.object_id else None
+            label = predicates.get(claim.predicate, _NO_PREDICATE)[0]
+            label = label or claim.predicate.replace("_", " ")
+            keyed.append(((subject.casefold(), claim.predicate, claim.start_lo, claim.id),
+                          FactView(fact, subject, obj,
+                                   render_statement(subject, label, obj, claim.value))))
+        keyed.sort(key=_first)
+        return [view for _, view in keyed]
 
     def _candidates(self, rows: list[ClaimRow], day: int, known: int | None
                     ) -> list[Candidate]:
@@ -361,17 +418,11 @@ class Archive:
         if open_single:
             # Inertia: an open claim ends where the next different answer in its slot starts.
             # Only successors that started by the day can change its status on that day.
-            later: dict[tuple[str, str, str], list[SlotStart]] = {}
-            slots = sorted({(x.subject_id, x.predicate, x.slot_object) for x in open_single})
-            for c in self.readmodel.changes_in(slots, day, r):
-                later.setdefault((c.subject_id, c.predicate, c.slot_object), []).append(c)
-            for row in open_single:
-                successors_in_slot = later.get((row.subject_id, row.predicate, row.slot_object))
-                found = next((s for s in successors_in_slot or ()
-                              if s.start_lo > row.start_lo and s.answer != row.answer
-                              and rank_on(s, r) != "deprecated"), None)
-                if found is not None:
-                    successors[row.id] = found
+            found = self.readmodel.successors(
+                [(x.subject_id, x.predicate, x.slot_object, x.start_lo, x.answer)
+                 for x in open_single], day, r)
+            successors = {row.id: nxt for row, nxt in zip(open_single, found, strict=True)
+                          if nxt is not None}
         return [Candidate(row, rank_on(row, r), predicates.get(row.predicate, ("", False))[1],
                           successors.get(row.id)) for row in rows]
 

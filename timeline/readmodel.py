@@ -17,6 +17,7 @@ own layout version and is rebuilt, never migrated, when that changes.
 
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
 from collections.abc import Sequence
@@ -44,7 +45,10 @@ from timeline.domain import (
 from timeline.store import BULK_CACHE_KIB, EventStore, Notification
 
 #: Bump when the tables below change: an older read model is then rebuilt from the events.
-READMODEL_VERSION = 1
+READMODEL_VERSION = 2
+
+#: Bytes of the read model mapped into memory for reading (SQLite caps it at its build limit).
+MMAP_SIZE = 1 << 33
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
@@ -54,6 +58,7 @@ CREATE TABLE IF NOT EXISTS entities (
 CREATE TABLE IF NOT EXISTS names (
     norm TEXT PRIMARY KEY, name TEXT, entity_id TEXT, is_alias INTEGER);
 CREATE INDEX IF NOT EXISTS names_entity ON names(entity_id);
+CREATE INDEX IF NOT EXISTS entities_merged ON entities(merged_into);
 CREATE TABLE IF NOT EXISTS sources (
     id TEXT PRIMARY KEY, title TEXT, published TEXT, published_day INTEGER, url TEXT,
     text TEXT);
@@ -67,8 +72,15 @@ CREATE TABLE IF NOT EXISTS claims (
     certainty REAL, rank TEXT, reranked INTEGER DEFAULT 0,
     known_at TEXT, known_day INTEGER, withdrawn_day INTEGER,
     citations TEXT, note TEXT, recorded_at TEXT, position INTEGER);
-CREATE INDEX IF NOT EXISTS claims_slot ON claims(subject_id, predicate, slot_object, start_lo);
-CREATE INDEX IF NOT EXISTS claims_object ON claims(object_id, start_lo);
+-- The per-entity indexes carry what a per-entity as-of query filters on (valid and known
+-- bounds), so only the claims that pass are read from the table; claims_slot also carries all
+-- that inertia needs (SlotStart), so its successor query never reads the table. ``n`` keeps
+-- rows of equal start in the order they were recorded.
+CREATE INDEX IF NOT EXISTS claims_slot ON claims(
+    subject_id, predicate, slot_object, start_lo, n, end_hi, known_day, withdrawn_day,
+    start_hi, answer, rank, reranked, id);
+CREATE INDEX IF NOT EXISTS claims_object ON claims(
+    object_id, start_lo, n, end_hi, known_day, withdrawn_day);
 CREATE INDEX IF NOT EXISTS claims_start ON claims(start_lo);
 CREATE TABLE IF NOT EXISTS claim_streams (stream TEXT PRIMARY KEY, claim_id TEXT);
 CREATE VIRTUAL TABLE IF NOT EXISTS claim_index USING rtree_i32(n, v_lo, v_hi, k_lo, k_hi);
@@ -144,6 +156,35 @@ class SlotStart(NamedTuple):
 
 _SLOT_COLUMNS = ", ".join(f"c.{name}" for name in SlotStart._fields)
 
+#: One probe of claims_slot per open claim (``o``), in (start_lo, n) order, stopping at the
+#: first claim that qualifies: the claims of the slot before it are read from the index only
+#: (it holds every column tested), and the table only for the successor found. The rank on
+#: the known day is the claim's own unless it was reranked (then the last rerank known by
+#: then, as in ``rank_on``). ?1 is the day, ?2 the known day.
+_SUCCESSORS = (
+    "WITH o(k, subject_id, predicate, slot_object, start_lo, answer) AS (VALUES {values}) "
+    f"SELECT o.k, {_SLOT_COLUMNS} FROM o CROSS JOIN claims c ON c.n = ("
+    "SELECT x.n FROM claims x WHERE x.subject_id = o.subject_id "
+    "AND x.predicate = o.predicate AND x.slot_object = o.slot_object "
+    "AND x.start_lo > o.start_lo AND x.start_lo <= ?1 AND x.answer != o.answer "
+    "AND x.known_day <= ?2 AND x.withdrawn_day > ?2 "
+    "AND (CASE WHEN x.reranked THEN coalesce((SELECT g.rank FROM ranks g "
+    "WHERE g.claim_n = x.n AND g.known_day <= ?2 "
+    "ORDER BY g.known_day DESC, g.position DESC LIMIT 1), x.rank) "
+    "ELSE x.rank END) != 'deprecated' "
+    "ORDER BY x.start_lo, x.n LIMIT 1)")
+
+#: Open claims per successor statement (6 parameters each, well below SQLite's limit).
+_SUCCESSOR_CHUNK = 500
+
+
+@functools.lru_cache(maxsize=64)
+def _successors_sql(count: int) -> str:
+    """The successor statement for ``count`` open claims (numbered parameters: ?1 and ?2
+    are used throughout, so the claims' values are ?3, ?4, ...)."""
+    return _SUCCESSORS.format(values=", ".join(
+        "(" + ", ".join(f"?{3 + 6 * j + i}" for i in range(6)) + ")" for j in range(count)))
+
 
 class ReadModel:
     """The projection and its queries. Pure SQL over the read model; no replay."""
@@ -159,6 +200,15 @@ class ReadModel:
         self._create()
         if self._meta("version") != str(READMODEL_VERSION):
             self.reset()
+        if path:
+            self._map()
+
+    def _map(self) -> None:
+        """Read the file through a memory map (up to SQLite's build limit, 2 GiB here): a page
+        another query or process has read is then used in place, without a read() call or a
+        copy into SQLite's own cache — per-entity questions touch a few hundred scattered
+        pages, which past 100,000 claims do not stay in the default 2 MB cache."""
+        self.db.execute(f"PRAGMA mmap_size={MMAP_SIZE}")
 
     # --- bookkeeping ------------------------------------------------------------------------
 
@@ -486,6 +536,11 @@ class ReadModel:
     def entity_names(self) -> dict[str, str]:
         return dict(self.db.execute("SELECT id, name FROM entities").fetchall())
 
+    def data_version(self) -> int:
+        """Changes whenever another connection commits to the read model (SQLite's ``PRAGMA
+        data_version``): how an archive knows its cached names may be stale."""
+        return int(self.db.conn.execute("PRAGMA data_version").fetchone()[0])
+
     def merged_ids(self, entity_id: str) -> list[str]:
         """The entity and every entity merged into it."""
         rows = self.db.execute("SELECT id FROM entities WHERE merged_into = ?", [entity_id])
@@ -531,37 +586,44 @@ class ReadModel:
     def stab(self, day: int, known: int, entity_ids: Sequence[str] | None = None
              ) -> list[ClaimRow]:
         """Claims that may hold on ``day`` and were believed on ``known``."""
-        where = "i.v_lo <= :v AND i.v_hi >= :v AND i.k_lo <= :r AND i.k_hi >= :r"
         params: dict[str, Any] = {"v": day, "r": known}
         if entity_ids is None:
             sql = (f"SELECT {_CLAIM_COLUMNS} FROM claim_index i JOIN claims c ON c.n = i.n "
-                   f"WHERE {where}")
+                   "WHERE i.v_lo <= :v AND i.v_hi >= :v AND i.k_lo <= :r AND i.k_hi >= :r")
         else:
             marks = ", ".join(f":e{k}" for k in range(len(entity_ids)))
             params.update({f"e{k}": e for k, e in enumerate(entity_ids)})
-            # Two index range scans with disjoint results (UNION ALL needs no sort).
+            # Per entity, the B-tree indexes answer on their own: they hold the same bounds as
+            # the claim's rectangle in claim_index (v_lo = start_lo, v_hi = end_hi - 1, k_lo =
+            # known_day, k_hi = withdrawn_day - 1; a claim withdrawn before it was known is in
+            # no rectangle and fails ``known_day <= r < withdrawn_day`` too). The bounds are
+            # tested in the index, so the table is read only for the claims that pass — no
+            # probe of the R*Tree per claim of the entity. Two range scans with disjoint
+            # results (UNION ALL needs no sort).
+            where = ("c.start_lo <= :v AND c.end_hi > :v AND c.known_day <= :r "
+                     "AND c.withdrawn_day > :r")
             sql = " UNION ALL ".join(
-                f"SELECT {_CLAIM_COLUMNS} FROM claims c JOIN claim_index i ON i.n = c.n "
-                f"WHERE {cond} AND c.start_lo <= :v AND {where}"
+                f"SELECT {_CLAIM_COLUMNS} FROM claims c WHERE {cond} AND {where}"
                 for cond in (f"c.subject_id IN ({marks})",
                              f"c.object_id IN ({marks}) AND c.subject_id NOT IN ({marks})"))
         return list(map(ClaimRow._make, self.db.execute(sql, params)))
 
-    def changes_in(self, slots: Sequence[tuple[str, str, str]], day: int, known: int
-                   ) -> list[SlotStart]:
-        """Claims of these slots that started by ``day`` and were believed on ``known``, in
-        start order: where the successors that end open claims (inertia) are found."""
-        values = ", ".join("(?, ?, ?)" for _ in slots)
-        # CROSS JOIN keeps the slots as the outer loop, so each is one range of claims_slot
-        # (a row-value IN lets the planner pick a scan of claims_start instead).
-        rows = self.db.execute(
-            f"WITH s(subject_id, predicate, slot_object) AS (VALUES {values}) "
-            f"SELECT {_SLOT_COLUMNS} FROM s CROSS JOIN claims c "
-            "ON c.subject_id = s.subject_id AND c.predicate = s.predicate "
-            "AND c.slot_object = s.slot_object AND c.start_lo <= ? "
-            "WHERE c.known_day <= ? AND c.withdrawn_day > ? ORDER BY c.start_lo",
-            [*(part for slot in slots for part in slot), day, known, known])
-        return list(map(SlotStart._make, rows))
+    def successors(self, opens: Sequence[tuple[str, str, str, int, str]], day: int,
+                   known: int) -> list[SlotStart | None]:
+        """For each open claim, given as (subject_id, predicate, slot_object, start_lo,
+        answer): the first claim of its slot that started after it and by ``day``, gives a
+        different answer, was believed on ``known`` and was not deprecated then — the claim
+        that ends it (inertia), or None. First is in start order, then in recorded order."""
+        found: list[SlotStart | None] = [None] * len(opens)
+        for first in range(0, len(opens), _SUCCESSOR_CHUNK):
+            chunk = opens[first:first + _SUCCESSOR_CHUNK]
+            params: list[Any] = [day, known]
+            for k, claim in enumerate(chunk, first):
+                params.append(k)
+                params.extend(claim)
+            for k, *row in self.db.conn.execute(_successors_sql(len(chunk)), params):
+                found[k] = SlotStart._make(row)
+        return found
 
     def rank_on(self, claim: ClaimRow | SlotStart, known: int) -> str:
         if not claim.reranked:

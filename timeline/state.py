@@ -20,9 +20,9 @@ its object when it has no value.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from timeline.dates import POS_INF, Status, status_of
 from timeline.readmodel import ClaimRow, SlotStart
@@ -30,9 +30,10 @@ from timeline.readmodel import ClaimRow, SlotStart
 CONTESTED = "CONTESTED"
 
 
-@dataclass(frozen=True)
-class Candidate:
-    """A claim found by the stabbing query, with what the day and known time make of it."""
+class Candidate(NamedTuple):
+    """A claim found by the stabbing query, with what the day and known time make of it.
+
+    A named tuple: a query makes one per claim it finds, and a tuple is built fastest."""
 
     claim: ClaimRow
     rank: str
@@ -71,20 +72,38 @@ def temporal_status(candidate: Candidate, day: int) -> Status:
 
 def settle(candidates: Iterable[Candidate], day: int) -> list[Fact]:
     """The facts of the state on ``day``, in the order the candidates came."""
-    live: list[tuple[Candidate, Status]] = []
+    # Rule 2 (with inertia's cut end) and rule 3's deprecation, inline: this loop runs once
+    # per claim the stabbing query found.
+    holds, maybe, deprecated = Status.HOLDS, Status.MAYBE, "deprecated"
+    live: list[tuple[Candidate, Status, int, int]] = []
+    slots: dict[tuple[str, str, str], list[Candidate]] = {}
     for candidate in candidates:
-        when = temporal_status(candidate, day)
-        if when is not Status.NOT and candidate.rank != "deprecated":
-            live.append((candidate, when))
-
-    slots: dict[tuple[str, str, str], list[Candidate]] = defaultdict(list)
-    for candidate, _ in live:
-        if candidate.single:
-            slots[candidate.slot].append(candidate)
+        claim, rank, single, nxt = candidate
+        if rank == deprecated:
+            continue
+        end_lo, end_hi = claim.end_lo, claim.end_hi
+        if nxt is not None and end_hi == POS_INF:
+            end_lo, end_hi = min(end_lo, nxt.start_lo), nxt.start_hi
+        if claim.start_hi <= day < end_lo:
+            when = holds
+        elif claim.start_lo <= day < end_hi:
+            when = maybe
+        else:
+            continue
+        live.append((candidate, when, end_lo, end_hi))
+        if single:
+            slot = (claim.subject_id, claim.predicate, claim.slot_object)
+            members = slots.get(slot)
+            if members is None:
+                slots[slot] = [candidate]
+            else:
+                members.append(candidate)
 
     outranked: set[str] = set()
     contested: dict[str, tuple[str, ...]] = {}
     for members in slots.values():
+        if len(members) == 1:
+            continue  # alone in its slot: neither outranked nor contested
         if any(m.rank == "preferred" for m in members):
             outranked.update(m.claim.id for m in members if m.rank != "preferred")
             members = [m for m in members if m.rank == "preferred"]
@@ -96,21 +115,22 @@ def settle(candidates: Iterable[Candidate], day: int) -> list[Fact]:
                     r.claim.id for r in rivals if r.claim.answer != m.claim.answer)
 
     facts = []
-    for candidate, when in live:
+    for candidate, when, end_lo, end_hi in live:
         claim = candidate.claim
-        if claim.id in outranked:
+        claim_id = claim.id
+        if outranked and claim_id in outranked:
             continue
-        end_lo, end_hi = candidate.end
         successor = candidate.successor
+        rivals_of = contested.get(claim_id, ()) if contested else ()
         facts.append(Fact(
             claim=claim,
-            status=CONTESTED if claim.id in contested else when.value,
+            status=CONTESTED if rivals_of else when.value,
             temporal=when,
             rank=candidate.rank,
             end_lo=end_lo,
             end_hi=end_hi,
             ended_by=successor.id if successor and (end_lo, end_hi) != (
                 claim.end_lo, claim.end_hi) else None,
-            contested_with=contested.get(claim.id, ()),
+            contested_with=rivals_of,
         ))
     return facts

@@ -151,6 +151,34 @@ class ArchiveBehaviour:
         assert _ids(archive.as_of("2025-06-01")) == [apart]
         assert archive.as_of("2025-04-15").facts[0].to_json()["ended_by"] == apart
 
+    def test_the_successor_that_ends_an_open_claim_is_the_first_different_answer_known_and_not_deprecated(  # noqa: E501
+            self, archive):
+        first = archive.record("Ministry", "located_in", value="Vienna", valid="1800/..",
+                               known_at="1900")
+        again = archive.record("Ministry", "located_in", value="Vienna", valid="1810/..",
+                               known_at="1900")  # a restatement: same answer, does not cut
+        demoted = archive.record("Ministry", "located_in", value="Prague", valid="1820/..",
+                                 known_at="1900")
+        late = archive.record("Ministry", "located_in", value="Graz", valid="1830/..",
+                              known_at="1950")
+        archive.define_predicate("located_in", "located in", single=True)
+        archive.rerank(demoted, "deprecated", known_at="1960")
+
+        def ended_by(known: str | None) -> str | None:
+            state = archive.as_of("1840", known, ["Ministry"])
+            return next(f.fact.ended_by for f in state.facts if f.claim.id == first) \
+                if first in _ids(state) else "not in the state"
+
+        assert ended_by("1940") == "not in the state"  # Prague (1820) cut it by 1840
+        assert archive.as_of("1815", "1940", ["Ministry"]).facts[0].fact.ended_by is None
+        # As known in 1955: Prague still normal, so it is the successor; from 1960 on it is
+        # deprecated, and Graz (known since 1950) is the first different answer.
+        assert _ids(archive.as_of("1825", "1955", ["Ministry"])) == [demoted]
+        assert set(_ids(archive.as_of("1825", "1965", ["Ministry"]))) == {first, again}
+        assert _ids(archive.as_of("1835", "1965", ["Ministry"])) == [late]
+        assert set(_ids(archive.as_of("1825", None, ["Ministry"]))) == {first, again}
+        assert _ids(archive.as_of("1825", None, ["Ministry"])) == _ids(archive.as_of("1825"))
+
     # --- entities -----------------------------------------------------------------------------
 
     def test_aliases_resolve_in_every_query(self, archive):
@@ -194,6 +222,24 @@ class ArchiveBehaviour:
         assert set(_ids(archive.as_of("2020", entities=["Optimus"]))) == {a}
         assert archive.entity("Optimus")["name"] == "Sam Altman"
         assert "Optimus" not in [e["name"] for e in archive.entities()]
+
+    def test_entity_answers_follow_merges_and_aliases_though_names_are_cached(self, archive):
+        a = archive.record("Sam Altman", "leads", object="OpenAI", valid="2019/..",
+                           known_at="2020")
+        b = archive.record("Optimus", "met", object="Nadella", valid="2018/..", known_at="2025")
+        state = archive.as_of("2021", entities=["Sam Altman"])
+        assert _ids(state) == [a]
+        state.entities[0]["aliases"].append("scribbled on by a caller")
+        archive.entity("Sam Altman")["name"] = "scribbled on too"
+        archive.merge("Sam Altman", "Optimus")
+        archive.alias("Sam Altman", "Altman")
+        state = archive.as_of("2021", entities=["Sam Altman"])
+        assert set(_ids(state)) == {a, b}
+        assert state.entities[0]["name"] == "Sam Altman"
+        assert state.entities[0]["aliases"] == ["Altman", "Optimus"]
+        assert set(_ids(archive.as_of("2021", entities=["Altman"]))) == {a, b}
+        ids = archive.entity_ids("Optimus")
+        assert len(ids) == 2 and archive.entity("Optimus")["id"] in ids
 
     def test_unknown_entity_is_refused_with_near_names(self, archive):
         archive.record("Microsoft", "invested_in", object="OpenAI", valid="2019", known_at="2020")

@@ -9,7 +9,7 @@ import pytest
 
 from timeline import synthetic
 from timeline.app import Archive
-from timeline.dates import day_number
+from timeline.dates import POS_INF, day_number
 from timeline.interchange import parse, stage
 from timeline.readmodel import READMODEL_VERSION, ReadModel, readmodel_path
 
@@ -111,6 +111,25 @@ def test_another_process_s_events_are_caught_up_from_the_checkpoint(tmp_path):
         assert reader.refresh() == writer.refresh() == 0
 
 
+def test_a_reader_s_cached_names_follow_another_process_s_merge_without_a_refresh(tmp_path):
+    path = tmp_path / "a.sqlite"
+    with Archive.open(path) as reader, Archive.open(path) as writer:
+        first = writer.record("Ministry", "located_in", value="Vienna", valid="1850/..",
+                              known_at="1900")
+        second = writer.record("Department", "led_by", object="Metternich", valid="1821/1848",
+                               known_at="1900")
+        assert [f.claim.id for f in reader.as_of("1830", None, ["Ministry"]).facts] == []
+        assert reader.entity("Ministry")["aliases"] == []
+        # The writer's catch-up commits to the shared read model: the reader's caches of
+        # names and merged ids are stale, and are dropped at its next question.
+        writer.merge("Ministry", "Department")
+        assert [f.claim.id for f in reader.as_of("1830", None, ["Ministry"]).facts] == [second]
+        assert reader.entity("Department")["name"] == "Ministry"
+        assert reader.entity("Ministry")["aliases"] == ["Department"]
+        assert [(f.subject, f.claim.id) for f in reader.as_of("1860").facts] == [
+            ("Ministry", first)]
+
+
 def test_a_read_model_of_another_archive_is_rebuilt(tmp_path):
     big, small = tmp_path / "big.sqlite", tmp_path / "small.sqlite"
     with Archive.open(big) as archive:
@@ -145,8 +164,58 @@ def test_an_as_of_query_is_a_stabbing_query_on_the_interval_index(built):
             "WHERE i.v_lo <= 1 AND i.v_hi >= 1 AND i.k_lo <= 1 AND i.k_hi >= 1"))
         # All four bounds are R*Tree constraints: v_lo <=, v_hi >=, k_lo <=, k_hi >=.
         assert "SCAN i VIRTUAL TABLE INDEX 2:B0D1B2D3" in plan
-        entity = archive.entities()[0]["id"]
-        plan = " ".join(str(row[-1]) for row in rm.db.execute(
-            "EXPLAIN QUERY PLAN SELECT c.id FROM claims c WHERE c.subject_id = ? "
-            "AND c.start_lo <= 1", [entity]))
-        assert "USING INDEX claims_slot" in plan
+
+
+def query_plans(archive: Archive, ask) -> dict[str, str]:
+    """Each statement ``ask`` runs on the read model (parameters bound), with its plan."""
+    statements: list[str] = []
+    conn = archive.readmodel.db.conn
+    conn.set_trace_callback(statements.append)
+    try:
+        ask()
+    finally:
+        conn.set_trace_callback(None)
+    return {sql: " | ".join(str(row[-1]) for row in conn.execute("EXPLAIN QUERY PLAN " + sql))
+            for sql in statements if sql.lstrip().upper().startswith(("SELECT", "WITH"))}
+
+
+def test_an_entity_as_of_query_reads_the_b_tree_indexes_not_the_r_tree(built):
+    with Archive.open(built) as archive:
+        # An entity whose state needs inertia (an open claim of a single-valued predicate).
+        rm = archive.readmodel
+        subject, day, known_day = rm.db.execute(
+            "SELECT c.subject_id, c.start_hi, c.known_day FROM claims c JOIN predicates p "
+            "ON p.name = c.predicate AND p.single WHERE c.end_hi = ? "
+            "AND c.withdrawn_day = ? ORDER BY c.n LIMIT 1", [POS_INF, POS_INF]).fetchone()
+        name = archive.names[subject]
+        for known in (None, max(known_day, day) + 400):
+            plans = query_plans(archive, lambda r=known: archive.as_of(day + 200, r, [name]))
+            joined = " || ".join(plan for sql, plan in plans.items() if "claims" in sql)
+            # The claims of the entity as subject, then as object; each bound is tested in the
+            # index (they are columns of it), before the table row is read.
+            assert "SEARCH c USING INDEX claims_slot (subject_id=?)" in joined
+            assert "SEARCH c USING INDEX claims_object (object_id=? AND start_lo<?)" in joined
+            # Inertia's successors: per open claim, one probe of claims_slot that reads the
+            # index only, and the table only for the successor found.
+            assert ("SEARCH x USING COVERING INDEX claims_slot (subject_id=? AND predicate=? "
+                    "AND slot_object=? AND start_lo>? AND start_lo<?)") in joined
+            assert "SEARCH c USING INTEGER PRIMARY KEY (rowid=?)" in joined
+            assert "VIRTUAL TABLE" not in joined  # no probe of the R*Tree per claim
+            assert "SCAN c " not in joined + " "  # no claims table scan
+            assert "TEMP B-TREE" not in joined  # no sort
+
+
+def test_successors_asked_in_chunks_give_the_same_answers(built, monkeypatch):
+    from timeline import readmodel
+
+    pairs = random_pairs(20, seed=5)
+    with Archive.open(built) as archive:
+        whole = answers(archive, pairs)
+        monkeypatch.setattr(readmodel, "_SUCCESSOR_CHUNK", 3)
+        assert answers(archive, pairs) == whole
+        assert any(f["ended_by"] for a in whole for f in a["facts"])
+
+
+def test_a_file_read_model_is_read_through_a_memory_map(built):
+    with Archive.open(built) as archive:
+        assert archive.readmodel.db.execute("PRAGMA mmap_size").fetchone()[0] >= 1 << 30
