@@ -255,20 +255,28 @@ class ReadModel:
             # The archive is not the one this read model was built from.
             self.reset()
         applied = 0
-        while self.position < latest:
-            conn = self.db.conn
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                page = store.notifications(self.position, batch)
-                if page:
-                    self.apply_all(page)
-                conn.commit()
-            except BaseException:
-                conn.rollback()
-                raise
-            if not page:
-                break
-            applied += len(page)
+        conn = self.db.conn
+        # A long catch-up (a rebuild) touches every page: unmapped, as in a bulk import.
+        unmapped = bool(self.path) and latest - self.position > batch
+        if unmapped:
+            conn.execute("PRAGMA mmap_size = 0")
+        try:
+            while self.position < latest:
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    page = store.notifications(self.position, batch)
+                    if page:
+                        self.apply_all(page)
+                    conn.commit()
+                except BaseException:
+                    conn.rollback()
+                    raise
+                if not page:
+                    break
+                applied += len(page)
+        finally:
+            if unmapped:
+                self._map()
         return applied
 
     def apply_all(self, notifications: Sequence[Notification]) -> None:
@@ -323,6 +331,9 @@ class ReadModel:
     def begin_bulk(self) -> None:
         """Open one transaction for everything a bulk import applies."""
         self.db.conn.execute(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
+        # A bulk import touches every page of a growing file: through the memory map they
+        # would all count as this process' memory (a 1M-event import: +540 MB of RSS).
+        self.db.conn.execute("PRAGMA mmap_size = 0")
         self.db.conn.execute("BEGIN IMMEDIATE")
         self.in_bulk = True
 
@@ -337,6 +348,8 @@ class ReadModel:
         else:
             self.db.conn.rollback()
         self.db.conn.execute("PRAGMA cache_size = -2000")
+        if self.path:
+            self._map()
 
     def close(self) -> None:
         self.db.conn.close()
