@@ -40,9 +40,15 @@ def plot(results: list[dict]) -> None:
     left.loglog(n, [r["as_of_entity_p50_ms"] for r in results], "o-", label="as-of p50")
     left.loglog(n, [r["as_of_entity_p99_ms"] for r in results], "o-", label="as-of p99")
     left.loglog(n, [r["naive_replay_ms"] for r in results], "s--", label="naive replay")
-    left.set(xlabel="events in the archive", ylabel="ms per question",
+    slider = [(k, r["slider_p99_ms"]) for k, r in zip(n, results, strict=True)
+              if r["slider_p99_ms"] is not None]
+    if slider:
+        left.loglog(*zip(*slider, strict=True), "^-", label="desktop slider move p99")
+    left.axhline(1, color="grey", linestyle=":", label="goal: as-of p99 ≤ 1 ms")
+    left.axhline(16, color="grey", linestyle="-.", label="goal: slider p99 ≤ 16 ms")
+    left.set(xlabel="events in the archive", ylabel="ms per question (or move)",
              title="One entity as of a date")
-    left.legend()
+    left.legend(fontsize="small")
     right.loglog(n, [r["import_s"] for r in results], "o-", label="hindsight import")
     right.loglog(n, [r["events"] / r["raw_sqlite_rows_per_s"] for r in results], "s--",
                  label="raw sqlite3 executemany")
