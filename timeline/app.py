@@ -213,6 +213,7 @@ class Archive:
         self.readmodel = readmodel
         self._names: dict[str, str] | None = None
         self._predicates: dict[str, tuple[str, bool]] | None = None
+        self._single_names: tuple[dict[str, tuple[str, bool]], tuple[str, ...]] | None = None
         # name as asked -> (entity, its id and the ids merged into it)
         self._entities: dict[str, tuple[dict[str, Any], tuple[str, ...]]] = {}
         self._seen = -1  # the read model's data_version when the caches were last checked
@@ -312,6 +313,14 @@ class Archive:
             self._predicates = self.readmodel.predicates()
         return self._predicates
 
+    def _singles(self) -> tuple[str, ...]:
+        """The single-valued predicates (those inertia applies to), sorted."""
+        predicates = self.predicates
+        if self._single_names is None or self._single_names[0] is not predicates:
+            self._single_names = (predicates, tuple(sorted(
+                name for name, (_, single) in predicates.items() if single)))
+        return self._single_names[1]
+
     def suggest(self, name: str) -> list[str]:
         return difflib.get_close_matches(name, self.readmodel.all_names(), n=3, cutoff=0.6)
 
@@ -384,7 +393,8 @@ class Archive:
         found = [_copy_entity(entity) for entity, _ in looked]
         groups = [set(ids) for _, ids in looked]
         ids = [i for g in groups for i in g]
-        rows = self.readmodel.stab(v, KNOWN_NOW if r is None else r, ids if found else None)
+        rows = self.readmodel.stab(v, KNOWN_NOW if r is None else r, ids if found else None,
+                                   self._singles())
         if len(found) > 1:
             rows = [c for c in rows if any(c.subject_id in g for g in groups)
                     and any(c.object_id in g and c.subject_id not in g for g in groups)]

@@ -174,6 +174,22 @@ _SUCCESSORS = (
     "ELSE x.rank END) != 'deprecated' "
     "ORDER BY x.start_lo, x.n LIMIT 1)")
 
+#: Inertia inside the per-entity stab: the start (``start_hi``) of the claim that would end an
+#: open claim ``c`` of a single-valued predicate — the same probe of claims_slot as
+#: ``_SUCCESSORS``, from the index only. When that start is on or before the day, inertia has
+#: ended ``c`` before it (its cut ``end_hi`` is that start): it cannot hold or maybe hold, so
+#: it is dropped before its table row is read. :v is the day, :r the known day.
+_ENDED_BEFORE = (
+    "SELECT x.start_hi FROM claims x WHERE x.subject_id = c.subject_id "
+    "AND x.predicate = c.predicate AND x.slot_object = c.slot_object "
+    "AND x.start_lo > c.start_lo AND x.start_lo <= :v AND x.answer != c.answer "
+    "AND x.known_day <= :r AND x.withdrawn_day > :r "
+    "AND (CASE WHEN x.reranked THEN coalesce((SELECT g.rank FROM ranks g "
+    "WHERE g.claim_n = x.n AND g.known_day <= :r "
+    "ORDER BY g.known_day DESC, g.position DESC LIMIT 1), x.rank) "
+    "ELSE x.rank END) != 'deprecated' "
+    "ORDER BY x.start_lo, x.n LIMIT 1")
+
 #: Open claims per successor statement (6 parameters each, well below SQLite's limit).
 _SUCCESSOR_CHUNK = 500
 
@@ -583,9 +599,12 @@ class ReadModel:
 
     # --- the stabbing queries ---------------------------------------------------------------
 
-    def stab(self, day: int, known: int, entity_ids: Sequence[str] | None = None
-             ) -> list[ClaimRow]:
-        """Claims that may hold on ``day`` and were believed on ``known``."""
+    def stab(self, day: int, known: int, entity_ids: Sequence[str] | None = None,
+             singles: Sequence[str] = ()) -> list[ClaimRow]:
+        """Claims that may hold on ``day`` and were believed on ``known``.
+
+        Per entity, with the single-valued predicates given (``singles``), the open claims
+        that inertia ends on or before ``day`` are left out (they are in no state on it)."""
         params: dict[str, Any] = {"v": day, "r": known}
         if entity_ids is None:
             sql = (f"SELECT {_CLAIM_COLUMNS} FROM claim_index i JOIN claims c ON c.n = i.n "
@@ -602,6 +621,11 @@ class ReadModel:
             # results (UNION ALL needs no sort).
             where = ("c.start_lo <= :v AND c.end_hi > :v AND c.known_day <= :r "
                      "AND c.withdrawn_day > :r")
+            if singles:
+                names = ", ".join(f":p{k}" for k in range(len(singles)))
+                params.update({f"p{k}": p for k, p in enumerate(singles)})
+                where += (f" AND CASE WHEN c.end_hi = {POS_INF} AND c.predicate IN ({names}) "
+                          f"THEN coalesce(({_ENDED_BEFORE}), {POS_INF}) > :v ELSE 1 END")
             sql = " UNION ALL ".join(
                 f"SELECT {_CLAIM_COLUMNS} FROM claims c WHERE {cond} AND {where}"
                 for cond in (f"c.subject_id IN ({marks})",
