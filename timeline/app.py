@@ -393,12 +393,21 @@ class Archive:
         found = [_copy_entity(entity) for entity, _ in looked]
         groups = [set(ids) for _, ids in looked]
         ids = [i for g in groups for i in g]
-        rows = self.readmodel.stab(v, KNOWN_NOW if r is None else r, ids if found else None,
-                                   self._singles())
-        if len(found) > 1:
-            rows = [c for c in rows if any(c.subject_id in g for g in groups)
-                    and any(c.object_id in g and c.subject_id not in g for g in groups)]
-        facts = settle(self._candidates(rows, v, r), v)
+        known = KNOWN_NOW if r is None else r
+        if found:
+            # Inertia is applied in the same statement: see ``ReadModel.stab_entities``.
+            rows, successors = self.readmodel.stab_entities(v, known, ids, self._singles())
+            if len(found) > 1:
+                rows = [c for c in rows if any(c.subject_id in g for g in groups)
+                        and any(c.object_id in g and c.subject_id not in g for g in groups)]
+            predicates = self.predicates
+            rank_on = self.readmodel.rank_on
+            candidates = [Candidate(row, rank_on(row, known),
+                                    predicates.get(row.predicate, _NO_PREDICATE)[1],
+                                    successors.get(row.n)) for row in rows]
+        else:
+            candidates = self._candidates(self.readmodel.stab(v, known), v, r)
+        facts = settle(candidates, v)
         return State(v, r, tuple(found), tuple(self._views(facts)))
 
     def _views(self, facts: list[Fact]) -> list[FactView]:
