@@ -223,7 +223,7 @@ def test_claims_ended_by_inertia_are_dropped_in_sql_with_the_same_facts(built):
     from timeline.state import Candidate, settle
 
     with Archive.open(built) as archive:
-        rm, singles, dropped, cut = archive.readmodel, archive._singles(), 0, 0
+        rm, singles, dropped, cut = archive.readmodel, archive._singles()[0], 0, 0
         assert singles
         rng = random.Random(3)
         for entity in archive.entities()[:12]:
