@@ -202,6 +202,33 @@ def _successors_sql(count: int) -> str:
         "(" + ", ".join(f"?{3 + 6 * j + i}" for i in range(6)) + ")" for j in range(count)))
 
 
+@functools.lru_cache(maxsize=64)
+def _entities_sql(entities: int, singles: int) -> str:
+    """``ReadModel.stab_entities``' statement for ``entities`` ids (:e0, :e1, ...) and
+    ``singles`` single-valued predicates (:p0, ...); :v is the day, :r the known day."""
+    marks = ", ".join(f":e{k}" for k in range(entities))
+    # Per entity, the B-tree indexes answer on their own: they hold the same bounds as the
+    # claim's rectangle in claim_index (v_lo = start_lo, v_hi = end_hi - 1, k_lo = known_day,
+    # k_hi = withdrawn_day - 1; a claim withdrawn before it was known is in no rectangle and
+    # fails ``known_day <= r < withdrawn_day`` too). The bounds are tested in the index, so
+    # the table is read only for the claims that pass — no probe of the R*Tree per claim of
+    # the entity. Two range scans with disjoint results (UNION ALL needs no sort).
+    where = "c.start_lo <= :v AND c.end_hi > :v AND c.known_day <= :r AND c.withdrawn_day > :r"
+    successor = "NULL"
+    if singles:
+        names = ", ".join(f":p{k}" for k in range(singles))
+        is_open = f"c.end_hi = {POS_INF} AND c.predicate IN ({names})"
+        # Tested before the table row is read (claims_slot holds every column it needs).
+        ends = _ENDED_BEFORE.format("start_hi")
+        where += f" AND CASE WHEN {is_open} THEN coalesce(({ends}), {POS_INF}) > :v ELSE 1 END"
+        # For the few kept that have one, the same probe again (its pages are now in memory).
+        successor = f"CASE WHEN {is_open} THEN ({_ENDED_BEFORE.format('n')}) END"
+    return " UNION ALL ".join(
+        f"SELECT {_CLAIM_COLUMNS}, {successor} FROM claims c WHERE {cond} AND {where}"
+        for cond in (f"c.subject_id IN ({marks})",
+                     f"c.object_id IN ({marks}) AND c.subject_id NOT IN ({marks})"))
+
+
 class ReadModel:
     """The projection and its queries. Pure SQL over the read model; no replay."""
 
@@ -619,34 +646,11 @@ class ReadModel:
         ``day`` are left out, and for those kept that a later answer ends after it (during
         its fuzzy start), that claim (``successors``' answer), by the kept claim's ``n``."""
         params: dict[str, Any] = {"v": day, "r": known}
-        marks = ", ".join(f":e{k}" for k in range(len(entity_ids)))
         params.update({f"e{k}": e for k, e in enumerate(entity_ids)})
-        # Per entity, the B-tree indexes answer on their own: they hold the same bounds as
-        # the claim's rectangle in claim_index (v_lo = start_lo, v_hi = end_hi - 1, k_lo =
-        # known_day, k_hi = withdrawn_day - 1; a claim withdrawn before it was known is in
-        # no rectangle and fails ``known_day <= r < withdrawn_day`` too). The bounds are
-        # tested in the index, so the table is read only for the claims that pass — no
-        # probe of the R*Tree per claim of the entity. Two range scans with disjoint
-        # results (UNION ALL needs no sort).
-        where = ("c.start_lo <= :v AND c.end_hi > :v AND c.known_day <= :r "
-                 "AND c.withdrawn_day > :r")
-        successor = "NULL"
-        if singles:
-            names = ", ".join(f":p{k}" for k in range(len(singles)))
-            params.update({f"p{k}": p for k, p in enumerate(singles)})
-            is_open = f"c.end_hi = {POS_INF} AND c.predicate IN ({names})"
-            # Tested before the table row is read (claims_slot holds every column of it).
-            ends = _ENDED_BEFORE.format("start_hi")
-            where += f" AND CASE WHEN {is_open} THEN coalesce(({ends}), {POS_INF}) > :v ELSE 1 END"
-            # For the few kept ones, the same probe again (its pages are now in memory).
-            successor = f"CASE WHEN {is_open} THEN ({_ENDED_BEFORE.format('n')}) END"
-        sql = " UNION ALL ".join(
-            f"SELECT {_CLAIM_COLUMNS}, {successor} FROM claims c WHERE {cond} AND {where}"
-            for cond in (f"c.subject_id IN ({marks})",
-                         f"c.object_id IN ({marks}) AND c.subject_id NOT IN ({marks})"))
+        params.update({f"p{k}": p for k, p in enumerate(singles)})
         rows, found = [], {}
         make = ClaimRow._make
-        for row in self.db.execute(sql, params):
+        for row in self.db.conn.execute(_entities_sql(len(entity_ids), len(singles)), params):
             claim = make(row[:-1])
             rows.append(claim)
             if row[-1] is not None:
