@@ -418,6 +418,7 @@ class Archive:
         subjects: dict[str, tuple[str, str]] = {}
         labels: dict[str, str] = {}
         keyed = []
+        new = object.__new__
         for fact in facts:
             claim = fact.claim
             found = subjects.get(claim.subject_id)
@@ -430,9 +431,11 @@ class Archive:
             if label is None:
                 label = predicates.get(claim.predicate, _NO_PREDICATE)[0]
                 label = labels[claim.predicate] = label or claim.predicate.replace("_", " ")
-            keyed.append(((folded, claim.predicate, claim.start_lo, claim.id),
-                          FactView(fact, subject, obj,
-                                   render_statement(subject, label, obj, claim.value))))
+            view = new(FactView)  # FactView(...) without a frozen dataclass's setattr calls
+            fields = view.__dict__
+            fields["fact"], fields["subject"], fields["object"] = fact, subject, obj
+            fields["statement"] = render_statement(subject, label, obj, claim.value)
+            keyed.append(((folded, claim.predicate, claim.start_lo, claim.id), view))
         keyed.sort(key=_first)
         return [view for _, view in keyed]
 

@@ -254,6 +254,19 @@ def test_claims_ended_by_inertia_are_dropped_in_sql_with_the_same_facts(built):
         assert cut > 0
 
 
+def test_an_answer_s_views_are_ordinary_fact_views(built):
+    from timeline.app import FactView
+
+    with Archive.open(built) as archive:
+        name = archive.entities()[3]["name"]
+        views = archive.as_of(LAST, None, [name]).facts
+        assert views
+        for view in views:  # built without FactView(...): the same objects all the same
+            again = FactView(view.fact, view.subject, view.object, view.statement)
+            assert type(view) is FactView and view == again and hash(view) == hash(again)
+            assert view.claim is view.fact.claim and view.status == view.fact.status
+
+
 def test_a_file_read_model_is_read_through_a_memory_map(built):
     with Archive.open(built) as archive:
         assert archive.readmodel.db.execute("PRAGMA mmap_size").fetchone()[0] >= 1 << 30
