@@ -213,6 +213,8 @@ class Archive:
         self.readmodel = readmodel
         self._names: dict[str, str] | None = None
         self._predicates: dict[str, tuple[str, bool]] | None = None
+        self._single_names: tuple[dict[str, tuple[str, bool]],
+                                  tuple[tuple[str, ...], frozenset[str]]] | None = None
         # name as asked -> (entity, its id and the ids merged into it)
         self._entities: dict[str, tuple[dict[str, Any], tuple[str, ...]]] = {}
         self._seen = -1  # the read model's data_version when the caches were last checked
@@ -312,6 +314,14 @@ class Archive:
             self._predicates = self.readmodel.predicates()
         return self._predicates
 
+    def _singles(self) -> tuple[tuple[str, ...], frozenset[str]]:
+        """The single-valued predicates (those inertia applies to): sorted, and as a set."""
+        predicates = self.predicates
+        if self._single_names is None or self._single_names[0] is not predicates:
+            names = tuple(sorted(name for name, (_, single) in predicates.items() if single))
+            self._single_names = (predicates, (names, frozenset(names)))
+        return self._single_names[1]
+
     def suggest(self, name: str) -> list[str]:
         return difflib.get_close_matches(name, self.readmodel.all_names(), n=3, cutoff=0.6)
 
@@ -384,26 +394,48 @@ class Archive:
         found = [_copy_entity(entity) for entity, _ in looked]
         groups = [set(ids) for _, ids in looked]
         ids = [i for g in groups for i in g]
-        rows = self.readmodel.stab(v, KNOWN_NOW if r is None else r, ids if found else None)
-        if len(found) > 1:
-            rows = [c for c in rows if any(c.subject_id in g for g in groups)
-                    and any(c.object_id in g and c.subject_id not in g for g in groups)]
-        facts = settle(self._candidates(rows, v, r), v)
+        known = KNOWN_NOW if r is None else r
+        if found:
+            # Inertia is applied in the same statement: see ``ReadModel.stab_entities``.
+            rows, successors = self.readmodel.stab_entities(v, known, ids, self._singles()[0])
+            if len(found) > 1:
+                rows = [c for c in rows if any(c.subject_id in g for g in groups)
+                        and any(c.object_id in g and c.subject_id not in g for g in groups)]
+            singles = self._singles()[1]
+            rank_on = self.readmodel.rank_on
+            candidates = [Candidate(row, rank_on(row, known) if row.reranked else row.rank,
+                                    row.predicate in singles, successors.get(row.n))
+                          for row in rows]
+        else:
+            candidates = self._candidates(self.readmodel.stab(v, known), v, r)
+        facts = settle(candidates, v)
         return State(v, r, tuple(found), tuple(self._views(facts)))
 
     def _views(self, facts: list[Fact]) -> list[FactView]:
         """``view`` for many facts, in the order of an answer: by subject, predicate, start."""
         names, predicates = self.names, self.predicates
+        # An answer's facts share a few subjects and predicates: each looked up once.
+        subjects: dict[str, tuple[str, str]] = {}
+        labels: dict[str, str] = {}
         keyed = []
+        new = object.__new__
         for fact in facts:
             claim = fact.claim
-            subject = names.get(claim.subject_id, claim.subject_id)
+            found = subjects.get(claim.subject_id)
+            if found is None:
+                name = names.get(claim.subject_id, claim.subject_id)
+                found = subjects[claim.subject_id] = (name, name.casefold())
+            subject, folded = found
             obj = names.get(claim.object_id) if claim.object_id else None
-            label = predicates.get(claim.predicate, _NO_PREDICATE)[0]
-            label = label or claim.predicate.replace("_", " ")
-            keyed.append(((subject.casefold(), claim.predicate, claim.start_lo, claim.id),
-                          FactView(fact, subject, obj,
-                                   render_statement(subject, label, obj, claim.value))))
+            label = labels.get(claim.predicate)
+            if label is None:
+                label = predicates.get(claim.predicate, _NO_PREDICATE)[0]
+                label = labels[claim.predicate] = label or claim.predicate.replace("_", " ")
+            view = new(FactView)  # FactView(...) without a frozen dataclass's setattr calls
+            fields = view.__dict__
+            fields["fact"], fields["subject"], fields["object"] = fact, subject, obj
+            fields["statement"] = render_statement(subject, label, obj, claim.value)
+            keyed.append(((folded, claim.predicate, claim.start_lo, claim.id), view))
         keyed.sort(key=_first)
         return [view for _, view in keyed]
 

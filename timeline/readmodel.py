@@ -174,6 +174,22 @@ _SUCCESSORS = (
     "ELSE x.rank END) != 'deprecated' "
     "ORDER BY x.start_lo, x.n LIMIT 1)")
 
+#: Inertia inside the per-entity stab: a column ({}: ``start_hi`` or ``n``) of the claim that
+#: would end an open claim ``c`` of a single-valued predicate — the same probe of claims_slot
+#: as ``_SUCCESSORS``, from the index only. When its start is on or before the day, inertia has
+#: ended ``c`` before it (its cut ``end_hi`` is that start): it cannot hold or maybe hold, so
+#: it is dropped before its table row is read. :v is the day, :r the known day.
+_ENDED_BEFORE = (
+    "SELECT x.{} FROM claims x WHERE x.subject_id = c.subject_id "
+    "AND x.predicate = c.predicate AND x.slot_object = c.slot_object "
+    "AND x.start_lo > c.start_lo AND x.start_lo <= :v AND x.answer != c.answer "
+    "AND x.known_day <= :r AND x.withdrawn_day > :r "
+    "AND (CASE WHEN x.reranked THEN coalesce((SELECT g.rank FROM ranks g "
+    "WHERE g.claim_n = x.n AND g.known_day <= :r "
+    "ORDER BY g.known_day DESC, g.position DESC LIMIT 1), x.rank) "
+    "ELSE x.rank END) != 'deprecated' "
+    "ORDER BY x.start_lo, x.n LIMIT 1")
+
 #: Open claims per successor statement (6 parameters each, well below SQLite's limit).
 _SUCCESSOR_CHUNK = 500
 
@@ -184,6 +200,33 @@ def _successors_sql(count: int) -> str:
     are used throughout, so the claims' values are ?3, ?4, ...)."""
     return _SUCCESSORS.format(values=", ".join(
         "(" + ", ".join(f"?{3 + 6 * j + i}" for i in range(6)) + ")" for j in range(count)))
+
+
+@functools.lru_cache(maxsize=64)
+def _entities_sql(entities: int, singles: int) -> str:
+    """``ReadModel.stab_entities``' statement for ``entities`` ids (:e0, :e1, ...) and
+    ``singles`` single-valued predicates (:p0, ...); :v is the day, :r the known day."""
+    marks = ", ".join(f":e{k}" for k in range(entities))
+    # Per entity, the B-tree indexes answer on their own: they hold the same bounds as the
+    # claim's rectangle in claim_index (v_lo = start_lo, v_hi = end_hi - 1, k_lo = known_day,
+    # k_hi = withdrawn_day - 1; a claim withdrawn before it was known is in no rectangle and
+    # fails ``known_day <= r < withdrawn_day`` too). The bounds are tested in the index, so
+    # the table is read only for the claims that pass — no probe of the R*Tree per claim of
+    # the entity. Two range scans with disjoint results (UNION ALL needs no sort).
+    where = "c.start_lo <= :v AND c.end_hi > :v AND c.known_day <= :r AND c.withdrawn_day > :r"
+    successor = "NULL"
+    if singles:
+        names = ", ".join(f":p{k}" for k in range(singles))
+        is_open = f"c.end_hi = {POS_INF} AND c.predicate IN ({names})"
+        # Tested before the table row is read (claims_slot holds every column it needs).
+        ends = _ENDED_BEFORE.format("start_hi")
+        where += f" AND CASE WHEN {is_open} THEN coalesce(({ends}), {POS_INF}) > :v ELSE 1 END"
+        # For the few kept that have one, the same probe again (its pages are now in memory).
+        successor = f"CASE WHEN {is_open} THEN ({_ENDED_BEFORE.format('n')}) END"
+    return " UNION ALL ".join(
+        f"SELECT {_CLAIM_COLUMNS}, {successor} FROM claims c WHERE {cond} AND {where}"
+        for cond in (f"c.subject_id IN ({marks})",
+                     f"c.object_id IN ({marks}) AND c.subject_id NOT IN ({marks})"))
 
 
 class ReadModel:
@@ -596,30 +639,42 @@ class ReadModel:
 
     # --- the stabbing queries ---------------------------------------------------------------
 
-    def stab(self, day: int, known: int, entity_ids: Sequence[str] | None = None
-             ) -> list[ClaimRow]:
-        """Claims that may hold on ``day`` and were believed on ``known``."""
+    def stab(self, day: int, known: int, entity_ids: Sequence[str] | None = None,
+             singles: Sequence[str] = ()) -> list[ClaimRow]:
+        """Claims that may hold on ``day`` and were believed on ``known``.
+
+        Per entity, with the single-valued predicates given (``singles``), the open claims
+        that inertia ends on or before ``day`` are left out (they are in no state on it)."""
+        if entity_ids is not None:
+            return self.stab_entities(day, known, entity_ids, singles)[0]
+        sql = (f"SELECT {_CLAIM_COLUMNS} FROM claim_index i JOIN claims c ON c.n = i.n "
+               "WHERE i.v_lo <= :v AND i.v_hi >= :v AND i.k_lo <= :r AND i.k_hi >= :r")
+        return list(map(ClaimRow._make, self.db.execute(sql, {"v": day, "r": known})))
+
+    def stab_entities(self, day: int, known: int, entity_ids: Sequence[str],
+                      singles: Sequence[str] = ()
+                      ) -> tuple[list[ClaimRow], dict[int, SlotStart]]:
+        """``stab`` for the claims about some entities, and inertia with it: the open claims
+        of the single-valued predicates (``singles``) that a later answer ends on or before
+        ``day`` are left out, and for those kept that a later answer ends after it (during
+        its fuzzy start), that claim (``successors``' answer), by the kept claim's ``n``."""
         params: dict[str, Any] = {"v": day, "r": known}
-        if entity_ids is None:
-            sql = (f"SELECT {_CLAIM_COLUMNS} FROM claim_index i JOIN claims c ON c.n = i.n "
-                   "WHERE i.v_lo <= :v AND i.v_hi >= :v AND i.k_lo <= :r AND i.k_hi >= :r")
-        else:
-            marks = ", ".join(f":e{k}" for k in range(len(entity_ids)))
-            params.update({f"e{k}": e for k, e in enumerate(entity_ids)})
-            # Per entity, the B-tree indexes answer on their own: they hold the same bounds as
-            # the claim's rectangle in claim_index (v_lo = start_lo, v_hi = end_hi - 1, k_lo =
-            # known_day, k_hi = withdrawn_day - 1; a claim withdrawn before it was known is in
-            # no rectangle and fails ``known_day <= r < withdrawn_day`` too). The bounds are
-            # tested in the index, so the table is read only for the claims that pass — no
-            # probe of the R*Tree per claim of the entity. Two range scans with disjoint
-            # results (UNION ALL needs no sort).
-            where = ("c.start_lo <= :v AND c.end_hi > :v AND c.known_day <= :r "
-                     "AND c.withdrawn_day > :r")
-            sql = " UNION ALL ".join(
-                f"SELECT {_CLAIM_COLUMNS} FROM claims c WHERE {cond} AND {where}"
-                for cond in (f"c.subject_id IN ({marks})",
-                             f"c.object_id IN ({marks}) AND c.subject_id NOT IN ({marks})"))
-        return list(map(ClaimRow._make, self.db.execute(sql, params)))
+        params.update({f"e{k}": e for k, e in enumerate(entity_ids)})
+        params.update({f"p{k}": p for k, p in enumerate(singles)})
+        rows, found = [], {}
+        make = ClaimRow._make
+        for row in self.db.conn.execute(_entities_sql(len(entity_ids), len(singles)), params):
+            claim = make(row[:-1])
+            rows.append(claim)
+            if row[-1] is not None:
+                found[claim.n] = row[-1]
+        successors: dict[int, SlotStart] = {}
+        if found:
+            by_n = {r[0]: SlotStart._make(r) for r in self.db.execute(
+                f"SELECT {_SLOT_COLUMNS} FROM claims c WHERE c.n IN "
+                f"({', '.join('?' * len(found))})", list(found.values()))}
+            successors = {n: by_n[m] for n, m in found.items()}
+        return rows, successors
 
     def successors(self, opens: Sequence[tuple[str, str, str, int, str]], day: int,
                    known: int) -> list[SlotStart | None]:
