@@ -111,3 +111,23 @@ def test_a_broken_file_gives_the_same_error_streamed(
     assert "\n" not in line
     assert line.startswith("hindsight: error: " + expected["error"].replace("{file}", str(path)))
     assert expected["contains"] in line
+
+
+def test_a_bulk_import_reads_the_read_model_unmapped_then_maps_it_again(tmp_path: Path) -> None:
+    """Every page a bulk import touches would count as the process' memory through the map."""
+    from timeline.readmodel import MMAP_SIZE
+
+    seen: list[int] = []
+    with Archive.open(tmp_path / "a.sqlite") as archive:
+        def mapped() -> int:
+            return int(archive.readmodel.db.execute("PRAGMA mmap_size").fetchone()[0])
+
+        def progress(done: int, total: int) -> bool:
+            seen.append(mapped())
+            return True
+
+        assert mapped() == MMAP_SIZE
+        import_file(archive, _write(tmp_path / "doc.json", synthetic.document(200, seed=8)),
+                    progress)
+        assert mapped() == MMAP_SIZE
+    assert seen and set(seen) == {0}
