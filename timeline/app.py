@@ -397,11 +397,11 @@ class Archive:
         known = KNOWN_NOW if r is None else r
         if found:
             # Inertia is applied in the same statement: see ``ReadModel.stab_entities``.
-            rows, successors = self.readmodel.stab_entities(v, known, ids, self._singles()[0])
+            single_names, singles = self._singles()
+            rows, successors = self.readmodel.stab_entities(v, known, ids, single_names)
             if len(found) > 1:
                 rows = [c for c in rows if any(c.subject_id in g for g in groups)
                         and any(c.object_id in g and c.subject_id not in g for g in groups)]
-            singles = self._singles()[1]
             rank_on = self.readmodel.rank_on
             candidates = [Candidate(row, rank_on(row, known) if row.reranked else row.rank,
                                     row.predicate in singles, successors.get(row.n))
@@ -658,11 +658,7 @@ class Batch:
         stream versions in the store (``EventStore.version`` reads through the transaction)."""
         if not self.events:
             return
-        positions = self.archive.store.append(self.events)
-        assert positions is not None, "bulk batches are SQLite's, which returns positions"
-        self.archive.readmodel.apply_recorded(self.events, positions)
-        self.written += len(self.events)
-        self.events = []
+        self.commit()
         self._claims.clear()
         self._versions.clear()
 

@@ -379,6 +379,7 @@ def import_file(archive: Archive, path: Path, progress: Progress | None = None
 _ADAPTERS = {part: TypeAdapter(list[record])  # type: ignore[valid-type]
              for part, (record, _) in _PARTS.items()}
 _FORMAT = TypeAdapter(Literal["hindsight/1"])
+_CLAIM = TypeAdapter(ClaimRecord)
 
 
 def _validated(adapter: TypeAdapter[Any], value: Any, loc: tuple[int | str, ...]) -> Any:
@@ -467,9 +468,6 @@ def _import_stream(archive: Archive, path: Path, size: int, progress: Progress |
     if progress is not None:
         progress(size, size)
     return ImportReport(batch.written, **batch.counts)
-
-
-_CLAIM = TypeAdapter(ClaimRecord)
 
 
 # --- exporting --------------------------------------------------------------------------------

@@ -96,11 +96,9 @@ class Reader:
         try:
             text = self._decoder.decode(data, final=not data)
         except UnicodeDecodeError as exc:
-            offset = self.bytes_read - pending + exc.start
-            byte = (self._decoder.getstate()[0] + data)[exc.start] if exc.start < pending + len(
-                data) else 0
-            raise InvalidInput(f"{self.path}: not UTF-8 text (byte 0x{byte:02x} at offset "
-                               f"{offset})") from None
+            # exc.object is what the decoder held over from the last chunk, then this one.
+            raise InvalidInput(f"{self.path}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x} "
+                               f"at offset {self.bytes_read - pending + exc.start})") from None
         self.bytes_read += len(data)
         self.eof = not data
         if not self.escaped_surrogates:
@@ -131,10 +129,8 @@ class Reader:
         """Read the rest of the file only to check it is UTF-8: as for a file read whole, a
         byte that is not UTF-8 is the error to report, wherever it is."""
         while not self.eof:
-            pos = self.pos
-            self.pos = len(self.buf)  # drop the window as it is read
+            self.pos = len(self.buf)  # the window is dropped as it is read
             self._fill()
-            self.buf, self.pos = self.buf[:pos], pos
 
     def error(self, message: str, pos: int | None = None) -> InvalidInput:
         line, column = self.where(self.pos if pos is None else pos)

@@ -42,7 +42,7 @@ from timeline.domain import (
     SourceRegistered,
     normalise_name,
 )
-from timeline.store import BULK_CACHE_KIB, EventStore, Notification
+from timeline.store import BULK_CACHE_KIB, DEFAULT_CACHE_KIB, EventStore, Notification
 
 #: Bump when the tables below change: an older read model is then rebuilt from the events.
 READMODEL_VERSION = 2
@@ -250,7 +250,7 @@ class ReadModel:
             self._map()
 
     def _map(self) -> None:
-        """Read the file through a memory map (up to SQLite's build limit, 2 GiB here): a page
+        """Read the file through a memory map (its first ``MMAP_SIZE`` bytes): a page
         another query or process has read is then used in place, without a read() call or a
         copy into SQLite's own cache — per-entity questions touch a few hundred scattered
         pages, which past 100,000 claims do not stay in the default 2 MB cache."""
@@ -350,13 +350,15 @@ class ReadModel:
     def apply_own(self, events: Sequence[DomainEvent], positions: Sequence[int] | None) -> bool:
         """Apply events this process has just appended, from memory rather than reading them
         back from the log — when they directly follow the checkpoint (nobody else's events
-        came between, or came first). False when they do not: the caller catches up instead."""
+        came between, or came first). False when they do not: the caller catches up instead.
+        Inside a bulk import they always do (it holds the archive's write lock)."""
+        if self.in_bulk and events:
+            assert positions is not None, "a bulk import is SQLite's, which gives positions"
+            self.apply_recorded(events, positions)
+            return True
         if not events or not positions or list(positions) != list(
                 range(positions[0], positions[0] + len(events))):
             return False
-        if self.in_bulk:
-            self.apply_recorded(events, positions)
-            return True
         conn = self.db.conn
         conn.execute("BEGIN IMMEDIATE")
         try:
@@ -393,7 +395,7 @@ class ReadModel:
             self.db.conn.commit()
         else:
             self.db.conn.rollback()
-        self.db.conn.execute("PRAGMA cache_size = -2000")
+        self.db.conn.execute(f"PRAGMA cache_size = -{DEFAULT_CACHE_KIB}")
         if self.path:
             self._map()
 

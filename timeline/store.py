@@ -49,6 +49,8 @@ MEMORY = ":memory:"
 #: SQLite page cache (KiB) for each of the archive and the read model during a bulk import:
 #: random keys (stream and entity ids) miss the default 2 MB cache on nearly every insert.
 BULK_CACHE_KIB = 64 * 1024
+#: SQLite's default page cache (KiB), restored when a bulk import ends.
+DEFAULT_CACHE_KIB = 2000
 
 #: Version of the archive file layout (the SQLite file as a whole). 2 added the hash chain
 #: (``hindsight_chain``); a layout-1 archive gets its chain built when it is first opened.
@@ -442,7 +444,7 @@ class EventStore:
                                    f"({_first_line(exc)})") from None
         finally:
             self._bulk = None
-            conn.cursor().execute("PRAGMA cache_size = -2000")
+            conn.cursor().execute(f"PRAGMA cache_size = -{DEFAULT_CACHE_KIB}")
             pool.put_connection(conn)
 
     def stream(self, stream_id: UUID) -> list[DomainEvent]:
