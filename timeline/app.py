@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import difflib
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -48,6 +47,8 @@ from timeline.state import Candidate, Fact, settle
 from timeline.store import MEMORY, ConcurrentWrite, EventStore, is_postgres, redact
 
 _PREDICATE = re.compile(r"^[A-Za-z][A-Za-z0-9_\-]*$")
+#: Unicode's control characters (category Cc): C0, DEL and C1.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 #: "As known now": later than any real known day, but below the never-withdrawn sentinel.
 KNOWN_NOW = POS_INF - 1
@@ -617,6 +618,7 @@ class Batch:
     _source_dates: dict[str, str] = field(default_factory=dict)  # id -> published
     _claims: dict[str, ClaimRecorded] = field(default_factory=dict)
     _withdrawn: set[str] = field(default_factory=set)
+    _absent: set[str] = field(default_factory=set)  # claim ids the read model lacks (``absent``)
     _predicates: set[str] = field(default_factory=set)
     created: list[str] = field(default_factory=list)  # names of entities made on first mention
     chunk: int = 0  # a bulk batch writes every ``chunk`` staged events (Archive.bulk_batch)
@@ -814,7 +816,17 @@ class Batch:
         return tuple(citations)
 
     def known_claim(self, claim_id: str) -> ClaimRecorded | ClaimRow | None:
-        return self._claims.get(claim_id) or self.readmodel.claim(claim_id)
+        found = self._claims.get(claim_id)
+        if found is not None or claim_id in self._absent:
+            return found
+        return self.readmodel.claim(claim_id)
+
+    def absent(self, claim_ids: Sequence[str]) -> None:
+        """Look up many claim ids at once before they are recorded (an import): those the
+        read model does not hold are remembered as new, so recording them needs no look-up
+        each. Only for a batch that holds the write lock (a bulk import): another writer could
+        otherwise add one of them meanwhile (the store would then refuse the batch)."""
+        self._absent.update(self.readmodel.absent_claims(claim_ids))
 
     def record(self, subject: str, predicate: str, *, valid: str, value: str | None = None,
                object: str | None = None, sources: Sequence[tuple[str, str]] = (),
@@ -829,8 +841,7 @@ class Batch:
         if claim_id is not None:
             if not claim_id.strip():
                 raise InvalidInput("a claim id cannot be empty", "id")
-            if claim_id != claim_id.strip() or any(
-                    unicodedata.category(ch) == "Cc" for ch in claim_id):
+            if claim_id != claim_id.strip() or _CONTROL.search(claim_id):
                 # Stored ids are stripped; an id that strips differently would name two streams.
                 raise InvalidInput(f"claim id {claim_id!r} has control characters or "
                                    "surrounding spaces", "id")
@@ -866,6 +877,7 @@ class Batch:
                    certainty=certainty, rank=rank, citations=citations, known_at=known_at,
                    note=note)
         self._claims[claim_id] = self.events[-1]  # type: ignore[assignment]
+        self._absent.discard(claim_id)
         return claim_id
 
     def _published(self, sources: Sequence[tuple[str, str]]) -> str | None:

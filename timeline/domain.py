@@ -21,7 +21,8 @@ import re
 import unicodedata
 from datetime import UTC, datetime
 from typing import Annotated, Literal
-from uuid import UUID, uuid5
+from functools import lru_cache
+from uuid import UUID, SafeUUID
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -44,26 +45,48 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
+_SPACES = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=1 << 16)
 def normalise_name(name: str) -> str:
-    """The key under which a name or alias is looked up: case- and spacing-insensitive."""
+    """The key under which a name or alias is looked up: case- and spacing-insensitive.
+    (Remembered: an import looks up the same few thousand names over and over.)"""
     folded = unicodedata.normalize("NFKC", name).casefold()
-    return re.sub(r"\s+", " ", folded).strip()
+    return _SPACES.sub(" ", folded).strip()
+
+
+_NAMESPACE_BYTES = _NAMESPACE.bytes
+#: The version (5) and variant (RFC 4122) bits of a name-based UUID, as uuid.uuid5 sets them.
+_UUID5_CLEAR = ~((0xF000 << 64) | (0xC000 << 48))
+_UUID5_SET = (5 << 76) | (0x8000 << 48)
+
+
+def _uuid5(name: str) -> UUID:
+    """``uuid5(_NAMESPACE, name)``, the same UUID, built without ``UUID.__init__``'s checks
+    (a claim stream per claim: they cost more than the hash)."""
+    digest = hashlib.sha1(_NAMESPACE_BYTES + name.encode(), usedforsecurity=False).digest()
+    found = object.__new__(UUID)
+    object.__setattr__(found, "int",
+                       int.from_bytes(digest[:16]) & _UUID5_CLEAR | _UUID5_SET)
+    object.__setattr__(found, "is_safe", SafeUUID.unknown)
+    return found
 
 
 def entity_stream(name: str) -> UUID:
-    return uuid5(_NAMESPACE, "entity:" + normalise_name(name))
+    return _uuid5("entity:" + normalise_name(name))
 
 
 def source_stream(source_id: str) -> UUID:
-    return uuid5(_NAMESPACE, "source:" + source_id)
+    return _uuid5("source:" + source_id)
 
 
 def claim_stream(claim_id: str) -> UUID:
-    return uuid5(_NAMESPACE, "claim:" + claim_id)
+    return _uuid5("claim:" + claim_id)
 
 
 def predicate_stream(name: str) -> UUID:
-    return uuid5(_NAMESPACE, "predicate:" + name)
+    return _uuid5("predicate:" + name)
 
 
 class Citation(BaseModel):

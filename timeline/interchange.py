@@ -17,7 +17,7 @@ import json
 import re
 import sys
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -225,15 +225,6 @@ class ImportReport:
     entities: int
 
 
-def _at(place: str, action: Any) -> Any:
-    try:
-        return action()
-    except InvalidInput as exc:
-        raise exc.at(place) from None
-    except HindsightError as exc:
-        raise type(exc)(f"{place}: {exc}") from None
-
-
 def _source_text(record: SourceRecord, base: Path | None) -> str:
     if record.text is not None:
         return record.text
@@ -296,13 +287,47 @@ _PARTS: dict[str, tuple[type[_Record], Callable[[Batch, Any, Path | None], Any]]
 }
 
 
+#: Claims staged together: their ids are looked up in the read model with one statement.
+_GROUP = 100
+
+
 def _stage_part(batch: Batch, part: str, records: Iterable[tuple[int, Any]],
                 base: Path | None, tick: Callable[[], None]) -> None:
     """Stage records of one part; errors name the record (``claims[2].valid: …``)."""
     action = _PARTS[part][1]
-    for k, record in records:
+    group: list[tuple[int, Any]] = []
+    reading = iter(records)
+    while True:
+        try:
+            item = next(reading)
+        except StopIteration:
+            break
+        except Exception:
+            # Reading a later record failed (a streamed file): an earlier record's error, if
+            # any, is the one to report.
+            _stage_group(batch, part, action, group, base, tick)
+            raise
+        group.append(item)
+        if len(group) == _GROUP:
+            _stage_group(batch, part, action, group, base, tick)
+            group = []
+    _stage_group(batch, part, action, group, base, tick)
+
+
+def _stage_group(batch: Batch, part: str, action: Callable[[Batch, Any, Path | None], Any],
+                 group: list[tuple[int, Any]], base: Path | None, tick: Callable[[], None]
+                 ) -> None:
+    if part == "claims":
+        # Nearly every claim of an import is new: one look-up for the group, not one each.
+        batch.absent([record.id for _, record in group if record.id is not None])
+    for k, record in group:
         tick()
-        _at(f"{part}[{k}]", lambda record=record: action(batch, record, base))
+        try:
+            action(batch, record, base)
+        except InvalidInput as exc:
+            raise exc.at(f"{part}[{k}]") from None
+        except HindsightError as exc:
+            raise type(exc)(f"{part}[{k}]: {exc}") from None
         batch.staged()
 
 
@@ -391,6 +416,12 @@ def _validated(adapter: TypeAdapter[Any], value: Any, loc: tuple[int | str, ...]
         raise InvalidInput(f"{_place(first['loc'])}: {_explain(first)}") from None
 
 
+def _read_claims(stream: Any, claim: Callable[[int, Any], ClaimRecord]
+                 ) -> Iterator[tuple[int, ClaimRecord]]:
+    for item in stream:
+        yield stream.index, claim(stream.index, item)
+
+
 def _import_stream(archive: Archive, path: Path, size: int, progress: Progress | None
                    ) -> ImportReport:
     """Import a large file read as a stream, written in chunks into one transaction.
@@ -440,14 +471,13 @@ def _import_stream(archive: Archive, path: Path, size: int, progress: Progress |
                     if ready:
                         stage_pending("claims")
                         staged.add("claims")
-                    for item in value:
-                        if ready:
-                            _stage_part(batch, "claims", [(value.index, claim(value.index,
-                                                                              item))], base, tick)
-                        else:
-                            claim(value.index, item)
-                            spill.write(json.dumps(item) + "\n")
-                            spilled += 1
+                    if ready:
+                        _stage_part(batch, "claims", _read_claims(value, claim), base, tick)
+                        continue
+                    for item in value:  # claims before their sources: set aside
+                        claim(value.index, item)
+                        spill.write(json.dumps(item) + "\n")
+                        spilled += 1
                 elif key in _PARTS:
                     if reader.escaped_surrogates:
                         _refuse_unpaired_surrogates(value, (key,))

@@ -628,6 +628,16 @@ class ReadModel:
                               [claim_id]).fetchone()
         return ClaimRow._make(row) if row else None
 
+    def absent_claims(self, claim_ids: Sequence[str]) -> set[str]:
+        """Those of ``claim_ids`` no claim has (one statement per 500 ids)."""
+        wanted = set(claim_ids)
+        ids = list(wanted)
+        for k in range(0, len(ids), 500):
+            part = ids[k:k + 500]
+            wanted.difference_update(row[0] for row in self.db.conn.execute(
+                f"SELECT id FROM claims WHERE id IN ({', '.join('?' * len(part))})", part))
+        return wanted
+
     def claim_ids(self) -> list[str]:
         return [r[0] for r in self.db.execute("SELECT id FROM claims ORDER BY n")]
 
