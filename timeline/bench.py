@@ -65,6 +65,53 @@ def _raw_sqlite_rows_per_s(rows: int, directory: Path) -> float:
     return rows / elapsed
 
 
+def _storage_floor(archive_path: Path, directory: Path) -> float:
+    """Events per second at which this archive's own rows — the log, its hash chain and every
+    read-model table and index, exactly as the import wrote them — go into empty databases
+    of the same layout with executemany, in one transaction per file, nothing checked or
+    computed: the ceiling for any import into this layout (the raw anchor is one table with
+    one index)."""
+    from timeline.readmodel import readmodel_path
+    from timeline.store import BULK_CACHE_KIB
+
+    events, elapsed = 0, 0.0
+    for source_path in (archive_path, readmodel_path(archive_path)):
+        target_path = directory / ("floor-" + source_path.name)
+        for leftover in directory.glob(target_path.name + "*"):
+            leftover.unlink()
+        source, target = sqlite3.connect(source_path), sqlite3.connect(target_path)
+        target.execute("PRAGMA journal_mode=WAL")
+        target.execute("PRAGMA synchronous=NORMAL")
+        target.execute(f"PRAGMA cache_size=-{BULK_CACHE_KIB}")
+        shadow = {row[1] for row in source.execute("PRAGMA table_list") if row[2] == "shadow"}
+        schema = source.execute(
+            "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL "
+            "AND name NOT LIKE 'sqlite_%' ORDER BY type = 'index'").fetchall()
+        for _, name, sql in schema:
+            if name not in shadow:
+                target.execute(sql)
+        if source_path == archive_path:
+            events = source.execute("SELECT count(*) FROM stored_events").fetchone()[0]
+        target.execute("BEGIN")
+        for kind, name, _ in schema:
+            if kind != "table" or name in shadow:
+                continue
+            rows = source.execute(f"SELECT * FROM \"{name}\" ORDER BY rowid")
+            while chunk := rows.fetchmany(10_000):
+                marks = ", ".join("?" * len(chunk[0]))
+                started = time.perf_counter()
+                target.executemany(f"INSERT INTO \"{name}\" VALUES ({marks})", chunk)
+                elapsed += time.perf_counter() - started
+        started = time.perf_counter()
+        target.commit()
+        elapsed += time.perf_counter() - started
+        source.close()
+        target.close()
+        for leftover in directory.glob(target_path.name + "*"):
+            leftover.unlink()
+    return events / elapsed
+
+
 def _naive_answer(archive: Archive, entity_id: str, day: int) -> int:
     """Answer "which claims about this entity may hold on day" by replaying every event.
 
@@ -134,6 +181,9 @@ def run(events: int, directory: Path | None = None, *, seed: int = 1, queries: i
     raw = _raw_sqlite_rows_per_s(report.events, work)
     result["raw_sqlite_rows_per_s"] = round(raw)
     result["import_ratio_vs_raw_sqlite"] = round(result["import_events_per_s"] / raw, 3)
+    floor = _storage_floor(archive_path, work)
+    result["storage_floor_events_per_s"] = round(floor)
+    result["storage_floor_ratio_vs_raw_sqlite"] = round(floor / raw, 3)
 
     started = time.perf_counter()
     archive = Archive.open(archive_path)
@@ -172,9 +222,10 @@ def run(events: int, directory: Path | None = None, *, seed: int = 1, queries: i
     result["slider_p99_ms"] = _slider(archive_path) if slider else None
     result["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
     order = ["events", "import_s", "import_events_per_s", "raw_sqlite_rows_per_s",
-             "import_ratio_vs_raw_sqlite", "open_s", "as_of_entity_p50_ms", "as_of_entity_p99_ms",
-             "as_of_known_p99_ms", "naive_replay_ms", "speedup_vs_replay", "slider_p99_ms",
-             "peak_rss_mb"]
+             "import_ratio_vs_raw_sqlite", "storage_floor_events_per_s",
+             "storage_floor_ratio_vs_raw_sqlite", "open_s", "as_of_entity_p50_ms",
+             "as_of_entity_p99_ms", "as_of_known_p99_ms", "naive_replay_ms",
+             "speedup_vs_replay", "slider_p99_ms", "peak_rss_mb"]
     if own:
         for path in work.iterdir():
             path.unlink()

@@ -20,8 +20,8 @@ import json
 import re
 import unicodedata
 from datetime import UTC, datetime
-from typing import Annotated, Literal
 from functools import lru_cache
+from typing import Annotated, Literal
 from uuid import UUID, SafeUUID
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints

@@ -26,11 +26,13 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import sqlite_utils
+from pydantic import TypeAdapter
 
 from timeline import dates
 from timeline.dates import NEG_INF, POS_INF
 from timeline.domain import (
     AliasAdded,
+    Citation,
     ClaimRecorded,
     ClaimReranked,
     ClaimRetracted,
@@ -45,7 +47,7 @@ from timeline.domain import (
 from timeline.store import BULK_CACHE_KIB, DEFAULT_CACHE_KIB, EventStore, Notification
 
 #: Bump when the tables below change: an older read model is then rebuilt from the events.
-READMODEL_VERSION = 2
+READMODEL_VERSION = 3
 
 #: Bytes of the read model mapped into memory for reading. Mapped pages a process has read
 #: count as its memory: at 1M events, 1,000 entity questions touched 540 MB of a 2 GiB map (peak
@@ -95,6 +97,9 @@ CREATE TABLE IF NOT EXISTS corrections (
     reason TEXT, recorded_at TEXT, position INTEGER);
 CREATE INDEX IF NOT EXISTS corrections_claim ON corrections(claim_id);
 """
+
+#: A claim's citations as the read model keeps them: compact JSON, non-ASCII kept as is.
+_CITATIONS: TypeAdapter[tuple[Citation, ...]] = TypeAdapter(tuple[Citation, ...])
 
 _TABLES = ("meta", "predicates", "entities", "names", "sources", "claims", "claim_streams",
            "claim_index", "ranks", "corrections")
@@ -496,8 +501,7 @@ class ReadModel:
                 value if value is not None else "entity:" + (obj or ""),
                 event.valid, span.start_lo, span.start_hi, span.end_lo, span.end_hi,
                 event.certainty, event.rank, event.known_at, known, POS_INF,
-                json.dumps([{"source": c.source, "quote": c.quote} for c in event.citations],
-                           ensure_ascii=False),
+                _CITATIONS.dump_json(event.citations).decode(),
                 event.note, event.timestamp.isoformat(), position))
             streams.append((str(event.originator_id), event.claim_id))
             index.append((n, span.start_lo, span.end_hi - 1, known, POS_INF))

@@ -9,6 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from timeline.app import Archive
 from timeline.errors import Conflict, InvalidInput, NotFound
@@ -376,3 +378,22 @@ class TestPostgreSQLArchive(ArchiveBehaviour):
             assert archive.readmodel.position == archive.store.max_position()
         finally:
             other.close()
+
+
+@given(st.text(max_size=60))
+def test_stream_ids_are_the_name_based_uuids_they_always_were(name: str) -> None:
+    """Streams are addressed by uuid5 of their natural keys; the fast hash must not move them."""
+    from uuid import NAMESPACE_DNS, uuid5
+
+    from timeline import domain
+
+    namespace = domain._NAMESPACE
+    assert namespace != NAMESPACE_DNS
+    expected = {"claim": domain.claim_stream, "source": domain.source_stream,
+                "predicate": domain.predicate_stream}
+    for kind, stream in expected.items():
+        got = stream(name)
+        assert got == uuid5(namespace, f"{kind}:{name}")
+        assert str(got) == str(uuid5(namespace, f"{kind}:{name}")) and got.version == 5
+    assert domain.entity_stream(name) == uuid5(
+        namespace, "entity:" + domain.normalise_name(name))

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from timeline import dates
 from timeline.dates import (
     NEG_INF,
     POS_INF,
@@ -631,3 +633,51 @@ def test_the_fast_path_accepts_only_what_edtf_accepts(a, b, open_start):
     with contextlib.redirect_stdout(io.StringIO()):
         parsed = edtf.parse_edtf(text)
     assert ("Interval" in type(parsed).__name__) == ("Interval" in kind)
+
+
+def _general(parse: Any, text: str) -> Any:
+    """``parse(text)`` by the general path only (the fast path off, no remembered results)."""
+    caches = (dates.parse_span, dates.parse_date, dates._side_bounds, dates._fast_bounds)
+    for cache in caches:
+        cache.cache_clear()
+    dates._FAST = False
+    try:
+        return _outcome(parse, text)
+    finally:
+        dates._FAST = True
+        for cache in caches:
+            cache.cache_clear()
+
+
+def _outcome(parse: Any, text: str) -> Any:
+    try:
+        return parse(text)
+    except DateError as error:
+        return str(error)
+
+
+@st.composite
+def common_dates(draw: st.DrawFn) -> str:
+    """The commonest forms, a few with no such day (2023-02-30) or not quite common."""
+    year = draw(st.sampled_from([f"{y:04d}" for y in (0, 1, 1600, 1900, 1999, 2000, 2024,
+                                                      9999)] + ["-0044", "Y12345"]))
+    month = draw(st.sampled_from(["01", "02", "04", "12", "13", "00", "21"]))
+    day = draw(st.sampled_from(["01", "28", "29", "30", "31", "32", "00", "XX"]))
+    text = draw(st.sampled_from([year, f"{year}-{month}", f"{year}-{month}-{day}"]))
+    return text + draw(st.sampled_from(["", "", "~", "?", "%", "^"]))
+
+
+@settings(max_examples=400)
+@given(st.one_of(
+    common_dates(),
+    st.tuples(common_dates(), common_dates()).map("/".join),
+    st.tuples(common_dates(), common_dates()).map(" / ".join),
+    common_dates().map(lambda text: text + "/.."),
+    common_dates().map(lambda text: text + ".."),
+    common_dates().map(lambda text: "../" + text),
+    common_dates().map(lambda text: "/" + text),
+    common_dates().map(lambda text: text + "/"),
+))
+def test_the_fast_path_reads_dates_exactly_as_the_general_path(text: str) -> None:
+    for parse in (parse_span, parse_date, known_day):
+        assert _outcome(parse, text) == _general(parse, text), (parse.__name__, text)

@@ -3,6 +3,7 @@ chunks into one transaction: the same answers, the same errors, and still all or
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 from typing import Any
@@ -131,3 +132,30 @@ def test_a_bulk_import_reads_the_read_model_unmapped_then_maps_it_again(tmp_path
                     progress)
         assert mapped() == MMAP_SIZE
     assert seen and set(seen) == {0}
+
+
+def test_a_claim_id_used_twice_is_caught_across_groups_and_chunks(
+        tmp_path: Path, streamed: None) -> None:
+    """Claim ids are looked up a group at a time; a repeat is still caught wherever it falls:
+    in the same group, in a later group, after the first was written in an earlier chunk."""
+    doc = synthetic.document(400, seed=8)
+    first = doc["claims"][3]
+    same = dict(first)
+    changed = dict(first, note="a different claim under the same id", valid="1901")
+    for at in (10, 150, 380):  # same group of 100; a later group; after chunks were written
+        again = json.loads(json.dumps(doc))
+        again["claims"].insert(at, same)
+        with Archive.open(tmp_path / f"same-{at}.sqlite") as archive:
+            archive.bulk_batch = functools.partial(  # type: ignore[method-assign]
+                archive.bulk_batch, 50)
+            report = import_file(archive, _write(tmp_path / f"same-{at}.json", again))
+            assert report.claims == len(doc["claims"])  # the repeat adds nothing
+            assert archive.readmodel.counts()["claims"] == len(doc["claims"])
+        again["claims"][at] = changed
+        with Archive.open(tmp_path / f"changed-{at}.sqlite") as archive:
+            archive.bulk_batch = functools.partial(  # type: ignore[method-assign]
+                archive.bulk_batch, 50)
+            with pytest.raises(HindsightError, match=rf"^claims\[{at}\]: claim id "
+                                                     f"'{first['id']}' is already used"):
+                import_file(archive, _write(tmp_path / f"changed-{at}.json", again))
+            assert archive.store.max_position() == 0
