@@ -20,7 +20,7 @@ from __future__ import annotations
 import functools
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from functools import singledispatchmethod
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -87,7 +87,8 @@ CREATE INDEX IF NOT EXISTS claims_slot ON claims(
 CREATE INDEX IF NOT EXISTS claims_object ON claims(
     object_id, start_lo, n, end_hi, known_day, withdrawn_day);
 CREATE INDEX IF NOT EXISTS claims_start ON claims(start_lo);
-CREATE TABLE IF NOT EXISTS claim_streams (stream TEXT PRIMARY KEY, claim_id TEXT);
+CREATE TABLE IF NOT EXISTS claim_streams (stream TEXT PRIMARY KEY, claim_id TEXT)
+    WITHOUT ROWID;
 CREATE VIRTUAL TABLE IF NOT EXISTS claim_index USING rtree_i32(n, v_lo, v_hi, k_lo, k_hi);
 CREATE TABLE IF NOT EXISTS ranks (
     claim_n INTEGER, known_day INTEGER, position INTEGER, rank TEXT);
@@ -480,19 +481,16 @@ class ReadModel:
     def _record_claims(self, run: Sequence[tuple[int, ClaimRecorded]]) -> None:
         """New claims, with their log positions: one executemany per table."""
         first = int(self.db.execute("SELECT coalesce(max(n), 0) FROM claims").fetchone()[0]) + 1
-        canonical: dict[str, str] = {}
-
-        def canon(entity_id: str) -> str:
-            found = canonical.get(entity_id)
-            if found is None:
-                found = canonical[entity_id] = self.canonical(entity_id)
-            return found
-
-        claims, streams, index, ranks = [], [], [], []
+        merged = self._merged({str(e) for _, event in run
+                               for e in (event.subject, event.object) if e is not None})
+        claims, streams, index = [], [], []
         for n, (position, event) in enumerate(run, start=first):
             span = dates.parse_span(event.valid)
-            subject = canon(str(event.subject))
-            obj = canon(str(event.object)) if event.object else None
+            subject = str(event.subject)
+            subject = merged.get(subject, subject)
+            obj = str(event.object) if event.object else None
+            if obj is not None:
+                obj = merged.get(obj, obj)
             value = event.value
             known = dates.known_day(event.known_at)
             claims.append((
@@ -505,7 +503,6 @@ class ReadModel:
                 event.note, event.timestamp.isoformat(), position))
             streams.append((str(event.originator_id), event.claim_id))
             index.append((n, span.start_lo, span.end_hi - 1, known, POS_INF))
-            ranks.append((n, known, position, event.rank))
         conn = self.db.conn
         conn.executemany(
             "INSERT INTO claims (n, id, subject_id, predicate, object_id, value, slot_object, "
@@ -514,7 +511,6 @@ class ReadModel:
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", claims)
         conn.executemany("INSERT INTO claim_streams VALUES (?, ?)", streams)
         conn.executemany("INSERT INTO claim_index VALUES (?, ?, ?, ?, ?)", index)
-        conn.executemany("INSERT INTO ranks VALUES (?, ?, ?, ?)", ranks)
 
     @apply.register
     def _(self, event: ClaimRetracted) -> None:
@@ -532,6 +528,11 @@ class ReadModel:
     def _(self, event: ClaimReranked) -> None:
         claim_id = self._claim_id(event)
         n = self._claim_n(claim_id)
+        # A claim's own rank joins its rank history only when it is first reranked: until
+        # then nothing reads the history (``reranked`` is 0), and a row per claim cost every
+        # import an insert into ``ranks`` and its index.
+        self.db.execute("INSERT INTO ranks SELECT n, known_day, position, rank FROM claims "
+                        "WHERE n = ? AND NOT reranked", [n])
         self.db.execute("INSERT INTO ranks VALUES (?, ?, ?, ?)",
                         [n, dates.known_day(event.known_at), self._position, event.rank])
         self.db.execute("UPDATE claims SET reranked = 1 WHERE n = ?", [n])
@@ -568,6 +569,18 @@ class ReadModel:
         )
 
     # --- lookups ----------------------------------------------------------------------------
+
+    def _rows_for(self, sql: str, keys: Sequence[str]) -> Iterator[Any]:
+        """The rows of ``sql`` for many keys, 500 a statement (``{}`` stands for them)."""
+        for k in range(0, len(keys), 500):
+            part = keys[k:k + 500]
+            yield from self.db.conn.execute(sql.format(", ".join("?" * len(part))), part)
+
+    def _merged(self, entity_ids: set[str]) -> dict[str, str]:
+        """Those of ``entity_ids`` merged into another entity, and into which: a run of
+        claims names thousands of entities, nearly none merged."""
+        return dict(self._rows_for("SELECT id, merged_into FROM entities WHERE merged_into "
+                                   "IS NOT NULL AND id IN ({})", list(entity_ids)))
 
     def canonical(self, entity_id: str) -> str:
         row = self.db.execute("SELECT merged_into FROM entities WHERE id = ?",
@@ -633,13 +646,10 @@ class ReadModel:
         return ClaimRow._make(row) if row else None
 
     def absent_claims(self, claim_ids: Sequence[str]) -> set[str]:
-        """Those of ``claim_ids`` no claim has (one statement per 500 ids)."""
+        """Those of ``claim_ids`` no claim has."""
         wanted = set(claim_ids)
-        ids = list(wanted)
-        for k in range(0, len(ids), 500):
-            part = ids[k:k + 500]
-            wanted.difference_update(row[0] for row in self.db.conn.execute(
-                f"SELECT id FROM claims WHERE id IN ({', '.join('?' * len(part))})", part))
+        wanted.difference_update(row[0] for row in self._rows_for(
+            "SELECT id FROM claims WHERE id IN ({})", list(wanted)))
         return wanted
 
     def claim_ids(self) -> list[str]:
