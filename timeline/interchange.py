@@ -376,13 +376,6 @@ def import_document(archive: Archive, doc: HindsightFile, base: Path | None = No
     return ImportReport(batch.written, **batch.counts)
 
 
-def commit(batch: Batch) -> ImportReport:
-    """Append a staged import in one transaction; what it wrote, by kind."""
-    counts = batch.counts
-    written = batch.commit()
-    return ImportReport(written, **counts)
-
-
 #: Files from this size on are read as a stream (``timeline.jsonstream``): memory stays flat
 #: whatever the size of the file (a 100k-claim file: 253 MB peak instead of 514 MB, in the
 #: same time). Smaller files are read whole.

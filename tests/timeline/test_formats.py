@@ -4,6 +4,7 @@ TimelineJS, CSL-JSON and SQLite exports, round trips on the seed archive, and th
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import os
@@ -713,3 +714,38 @@ def test_cli_refuses_an_unknown_export_format(exported: Path) -> None:
     assert done.stderr == ("hindsight: error: --to: 'xml' is not a supported export format "
                            "(json, csv, timelinejs, csl-json, sqlite)\n")
     assert not (exported / "x.xml").exists()
+
+
+def test_a_long_csv_is_written_as_it_goes_and_still_all_or_nothing(tmp_path: Path) -> None:
+    """A CSV import stages into a bulk batch (written every few rows into one open
+    transaction), so a large file is not held in memory; a bad row near the end still leaves
+    nothing written, on disk too."""
+    rows = [HEADER] + [f"bulk-{k},Sam Altman,staff,,{k},2023,2024,,,,," for k in range(60)]
+    good, bad = "\n".join(rows) + "\n", "\n".join(rows[:58] + [rows[58].replace("2023",
+                                                                              "2023-02-30")])
+    for name, content, claims in (("bad", bad, 0), ("good", good, 60)):
+        path = tmp_path / f"{name}.sqlite"
+        with Archive.open(path) as archive:
+            import_document(archive, parse(BASE))
+            before = archive.store.max_position()
+            writes: list[int] = []
+            original = archive.store.append
+
+            def counted(events: Any, original: Any = original, writes: list[int] = writes
+                        ) -> Any:
+                writes.append(len(events))
+                return original(events)
+
+            archive.store.append = counted  # type: ignore[method-assign]
+            archive.bulk_batch = functools.partial(  # type: ignore[method-assign]
+                archive.bulk_batch, 10)
+            if claims:
+                assert import_csv(archive, write(tmp_path / "good.csv", content)).claims == 60
+                assert len(writes) >= 6 and max(writes) <= 11  # written as it went
+            else:
+                with pytest.raises(InvalidInput, match=r"^line 59, column valid: .*day 30"):
+                    import_csv(archive, write(tmp_path / "bad.csv", content))
+                assert len(writes) >= 5  # most rows were written before the bad one was read
+        with Archive.open(path) as archive:
+            assert archive.store.max_position() == before + claims + (1 if claims else 0)
+            assert archive.readmodel.counts()["claims"] == claims

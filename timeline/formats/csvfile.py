@@ -29,7 +29,6 @@ from timeline.interchange import (
     ImportReport,
     _explain,
     _place,
-    commit,
     stage_claim,
 )
 
@@ -188,10 +187,11 @@ def _rows(text: str) -> Iterator[_Row]:
 def import_csv(archive: Archive, path: Path) -> ImportReport:
     """Import a CSV file of claims: all or nothing; importing it twice adds nothing. The
     sources it cites must be in the archive already."""
-    batch = archive.batch()
-    for row in _rows(_text(path)):
-        row.at(partial(stage_claim, batch, row.record))
-    return commit(batch)
+    with archive.bulk_batch() as batch:  # written as it goes: memory flat in the rows
+        for row in _rows(_text(path)):
+            row.at(partial(stage_claim, batch, row.record))
+            batch.staged()
+    return ImportReport(batch.written, **batch.counts)
 
 
 # --- writing ------------------------------------------------------------------------------
