@@ -45,7 +45,7 @@ from timeline.domain import (
 from timeline.store import BULK_CACHE_KIB, DEFAULT_CACHE_KIB, EventStore, Notification
 
 #: Bump when the tables below change: an older read model is then rebuilt from the events.
-READMODEL_VERSION = 2
+READMODEL_VERSION = 3
 
 #: Bytes of the read model mapped into memory for reading. Mapped pages a process has read
 #: count as its memory: at 1M events, 1,000 entity questions touched 540 MB of a 2 GiB map (peak
@@ -76,14 +76,16 @@ CREATE TABLE IF NOT EXISTS claims (
     known_at TEXT, known_day INTEGER, withdrawn_day INTEGER,
     citations TEXT, note TEXT, recorded_at TEXT, position INTEGER);
 -- The per-entity indexes carry what a per-entity as-of query filters on (valid and known
--- bounds), so only the claims that pass are read from the table; claims_slot also carries all
--- that inertia needs (SlotStart), so its successor query never reads the table. ``n`` keeps
--- rows of equal start in the order they were recorded.
+-- bounds) and the slot inertia looks in (subject, predicate, slot object, answer), so only
+-- the claims that pass and that inertia leaves are read from the table; claims_slot also
+-- carries all that inertia needs (SlotStart), so its successor query never reads the table.
+-- ``n`` keeps rows of equal start in the order they were recorded.
 CREATE INDEX IF NOT EXISTS claims_slot ON claims(
     subject_id, predicate, slot_object, start_lo, n, end_hi, known_day, withdrawn_day,
     start_hi, answer, rank, reranked, id);
 CREATE INDEX IF NOT EXISTS claims_object ON claims(
-    object_id, start_lo, n, end_hi, known_day, withdrawn_day);
+    object_id, start_lo, n, end_hi, known_day, withdrawn_day, subject_id, predicate,
+    slot_object, answer);
 CREATE INDEX IF NOT EXISTS claims_start ON claims(start_lo);
 CREATE TABLE IF NOT EXISTS claim_streams (stream TEXT PRIMARY KEY, claim_id TEXT);
 CREATE VIRTUAL TABLE IF NOT EXISTS claim_index USING rtree_i32(n, v_lo, v_hi, k_lo, k_hi);
@@ -177,13 +179,13 @@ _SUCCESSORS = (
     "ELSE x.rank END) != 'deprecated' "
     "ORDER BY x.start_lo, x.n LIMIT 1)")
 
-#: Inertia inside the per-entity stab: a column ({}: ``start_hi`` or ``n``) of the claim that
-#: would end an open claim ``c`` of a single-valued predicate — the same probe of claims_slot
-#: as ``_SUCCESSORS``, from the index only. When its start is on or before the day, inertia has
-#: ended ``c`` before it (its cut ``end_hi`` is that start): it cannot hold or maybe hold, so
-#: it is dropped before its table row is read. :v is the day, :r the known day.
+#: Inertia inside the per-entity stab: ``start_hi`` of the claim that would end an open claim
+#: ``c`` of a single-valued predicate — the same probe of claims_slot as ``_SUCCESSORS``, from
+#: the index only. When that start is on or before the day, inertia has ended ``c`` before it
+#: (its cut ``end_hi`` is that start): it cannot hold or maybe hold, so it is dropped before its
+#: table row is read. :v is the day, :r the known day.
 _ENDED_BEFORE = (
-    "SELECT x.{} FROM claims x WHERE x.subject_id = c.subject_id "
+    "SELECT x.start_hi FROM claims x WHERE x.subject_id = c.subject_id "
     "AND x.predicate = c.predicate AND x.slot_object = c.slot_object "
     "AND x.start_lo > c.start_lo AND x.start_lo <= :v AND x.answer != c.answer "
     "AND x.known_day <= :r AND x.withdrawn_day > :r "
@@ -213,23 +215,23 @@ def _entities_sql(entities: int, singles: int) -> str:
     # Per entity, the B-tree indexes answer on their own: they hold the same bounds as the
     # claim's rectangle in claim_index (v_lo = start_lo, v_hi = end_hi - 1, k_lo = known_day,
     # k_hi = withdrawn_day - 1; a claim withdrawn before it was known is in no rectangle and
-    # fails ``known_day <= r < withdrawn_day`` too). The bounds are tested in the index, so
-    # the table is read only for the claims that pass — no probe of the R*Tree per claim of
-    # the entity. Two range scans with disjoint results (UNION ALL needs no sort).
+    # fails ``known_day <= r < withdrawn_day`` too), and all that inertia's probe reads of the
+    # claim. Two range scans with disjoint results (UNION ALL needs no sort), from the indexes
+    # only; the table is read by rowid for the claims kept.
     where = "c.start_lo <= :v AND c.end_hi > :v AND c.known_day <= :r AND c.withdrawn_day > :r"
-    successor = "NULL"
+    ends = "NULL"
     if singles:
         names = ", ".join(f":p{k}" for k in range(singles))
-        is_open = f"c.end_hi = {POS_INF} AND c.predicate IN ({names})"
-        # Tested before the table row is read (claims_slot holds every column it needs).
-        ends = _ENDED_BEFORE.format("start_hi")
-        where += f" AND CASE WHEN {is_open} THEN coalesce(({ends}), {POS_INF}) > :v ELSE 1 END"
-        # For the few kept that have one, the same probe again (its pages are now in memory).
-        successor = f"CASE WHEN {is_open} THEN ({_ENDED_BEFORE.format('n')}) END"
-    return " UNION ALL ".join(
-        f"SELECT {_CLAIM_COLUMNS}, {successor} FROM claims c WHERE {cond} AND {where}"
+        ends = (f"CASE WHEN c.end_hi = {POS_INF} AND c.predicate IN ({names}) "
+                f"THEN ({_ENDED_BEFORE}) END")
+    found = " UNION ALL ".join(
+        f"SELECT c.n AS n, {ends} AS ends FROM claims c WHERE {cond} AND {where}"
         for cond in (f"c.subject_id IN ({marks})",
                      f"c.object_id IN ({marks}) AND c.subject_id NOT IN ({marks})"))
+    # ``LIMIT -1`` keeps SQLite from merging the subquery into the outer query or pushing the
+    # outer filter into it: either would copy the probe into the filter and run it twice.
+    return (f"SELECT {_CLAIM_COLUMNS}, k.ends FROM ({found} LIMIT -1) AS k "
+            f"JOIN claims c ON c.n = k.n WHERE coalesce(k.ends, {POS_INF}) > :v")
 
 
 class ReadModel:
@@ -666,19 +668,19 @@ class ReadModel:
         params: dict[str, Any] = {"v": day, "r": known}
         params.update({f"e{k}": e for k, e in enumerate(entity_ids)})
         params.update({f"p{k}": p for k, p in enumerate(singles)})
-        rows, found = [], {}
+        rows, cut = [], []
         make = ClaimRow._make
         for row in self.db.conn.execute(_entities_sql(len(entity_ids), len(singles)), params):
             claim = make(row[:-1])
             rows.append(claim)
             if row[-1] is not None:
-                found[claim.n] = row[-1]
+                cut.append(claim)
         successors: dict[int, SlotStart] = {}
-        if found:
-            by_n = {r[0]: SlotStart._make(r) for r in self.db.execute(
-                f"SELECT {_SLOT_COLUMNS} FROM claims c WHERE c.n IN "
-                f"({', '.join('?' * len(found))})", list(found.values()))}
-            successors = {n: by_n[m] for n, m in found.items()}
+        if cut:
+            # Rare: a successor that started by the day only maybe (a fuzzy start).
+            found = self.successors([(x.subject_id, x.predicate, x.slot_object, x.start_lo,
+                                      x.answer) for x in cut], day, known)
+            successors = {x.n: s for x, s in zip(cut, found, strict=True) if s is not None}
         return rows, successors
 
     def successors(self, opens: Sequence[tuple[str, str, str, int, str]], day: int,
