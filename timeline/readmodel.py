@@ -18,7 +18,9 @@ own layout version and is rebuilt, never migrated, when that changes.
 from __future__ import annotations
 
 import functools
+import itertools
 import json
+import operator
 import sqlite3
 from collections.abc import Sequence
 from functools import singledispatchmethod
@@ -143,6 +145,12 @@ class ClaimRow(NamedTuple):
 
 _CLAIM_COLUMNS = ", ".join(f"c.{name}" for name in ClaimRow._fields)
 
+#: ``ClaimRow._make`` without a Python call per row (queries build thousands), and the
+#: columns of a row that are a ClaimRow's when it has more.
+_claim_row = functools.partial(tuple.__new__, ClaimRow)
+_claim_part = operator.itemgetter(slice(len(ClaimRow._fields)))
+_last = operator.itemgetter(-1)
+
 
 class SlotStart(NamedTuple):
     """The few columns of a claim that inertia needs: where a slot's next answer starts."""
@@ -230,7 +238,7 @@ def _entities_sql(entities: int, singles: int) -> str:
                      f"c.object_id IN ({marks}) AND c.subject_id NOT IN ({marks})"))
     # ``LIMIT -1`` keeps SQLite from merging the subquery into the outer query or pushing the
     # outer filter into it: either would copy the probe into the filter and run it twice.
-    return (f"SELECT {_CLAIM_COLUMNS}, k.ends FROM ({found} LIMIT -1) AS k "
+    return (f"SELECT {_CLAIM_COLUMNS}, k.ends IS NOT NULL FROM ({found} LIMIT -1) AS k "
             f"JOIN claims c ON c.n = k.n WHERE coalesce(k.ends, {POS_INF}) > :v")
 
 
@@ -628,7 +636,7 @@ class ReadModel:
     def claim(self, claim_id: str) -> ClaimRow | None:
         row = self.db.execute(f"SELECT {_CLAIM_COLUMNS} FROM claims c WHERE c.id = ?",
                               [claim_id]).fetchone()
-        return ClaimRow._make(row) if row else None
+        return _claim_row(row) if row else None
 
     def claim_ids(self) -> list[str]:
         return [r[0] for r in self.db.execute("SELECT id FROM claims ORDER BY n")]
@@ -656,7 +664,7 @@ class ReadModel:
             return self.stab_entities(day, known, entity_ids, singles)[0]
         sql = (f"SELECT {_CLAIM_COLUMNS} FROM claim_index i JOIN claims c ON c.n = i.n "
                "WHERE i.v_lo <= :v AND i.v_hi >= :v AND i.k_lo <= :r AND i.k_hi >= :r")
-        return list(map(ClaimRow._make, self.db.execute(sql, {"v": day, "r": known})))
+        return list(map(_claim_row, self.db.execute(sql, {"v": day, "r": known})))
 
     def stab_entities(self, day: int, known: int, entity_ids: Sequence[str],
                       singles: Sequence[str] = ()
@@ -668,19 +676,16 @@ class ReadModel:
         params: dict[str, Any] = {"v": day, "r": known}
         params.update({f"e{k}": e for k, e in enumerate(entity_ids)})
         params.update({f"p{k}": p for k, p in enumerate(singles)})
-        rows, cut = [], []
-        make = ClaimRow._make
-        for row in self.db.conn.execute(_entities_sql(len(entity_ids), len(singles)), params):
-            claim = make(row[:-1])
-            rows.append(claim)
-            if row[-1] is not None:
-                cut.append(claim)
+        found = self.db.conn.execute(
+            _entities_sql(len(entity_ids), len(singles)), params).fetchall()
+        rows = list(map(_claim_row, map(_claim_part, found)))
+        cut = list(itertools.compress(rows, map(_last, found)))
         successors: dict[int, SlotStart] = {}
         if cut:
             # Rare: a successor that started by the day only maybe (a fuzzy start).
-            found = self.successors([(x.subject_id, x.predicate, x.slot_object, x.start_lo,
-                                      x.answer) for x in cut], day, known)
-            successors = {x.n: s for x, s in zip(cut, found, strict=True) if s is not None}
+            ends = self.successors([(x.subject_id, x.predicate, x.slot_object, x.start_lo,
+                                     x.answer) for x in cut], day, known)
+            successors = {x.n: s for x, s in zip(cut, ends, strict=True) if s is not None}
         return rows, successors
 
     def successors(self, opens: Sequence[tuple[str, str, str, int, str]], day: int,
@@ -712,11 +717,11 @@ class ReadModel:
         marks = ", ".join("?" * len(entity_ids))
         sql = (f"SELECT {_CLAIM_COLUMNS} FROM claims c WHERE c.subject_id IN ({marks}) "
                f"OR c.object_id IN ({marks}) ORDER BY c.start_lo, c.start_hi, c.n")
-        return list(map(ClaimRow._make, self.db.execute(sql, [*entity_ids, *entity_ids])))
+        return list(map(_claim_row, self.db.execute(sql, [*entity_ids, *entity_ids])))
 
     def all_claims(self) -> list[ClaimRow]:
         sql = f"SELECT {_CLAIM_COLUMNS} FROM claims c ORDER BY c.start_lo, c.start_hi, c.n"
-        return list(map(ClaimRow._make, self.db.execute(sql)))
+        return list(map(_claim_row, self.db.execute(sql)))
 
     def span(self) -> tuple[int, int] | None:
         """First and last finite day the archive's claims mention."""
