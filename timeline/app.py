@@ -9,6 +9,7 @@ file follow the same rules.
 from __future__ import annotations
 
 import difflib
+import operator
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
@@ -43,7 +44,7 @@ from timeline.domain import (
 )
 from timeline.errors import Conflict, InvalidInput, NotFound
 from timeline.readmodel import ClaimRow, ReadModel, SlotStart, readmodel_path
-from timeline.state import Candidate, Fact, settle
+from timeline.state import Candidate, Fact, make_candidate, settle
 from timeline.store import MEMORY, ConcurrentWrite, EventStore, is_postgres, redact
 
 _PREDICATE = re.compile(r"^[A-Za-z][A-Za-z0-9_\-]*$")
@@ -197,8 +198,7 @@ def render_statement(subject: str, label: str, obj: str | None, value: str | Non
 _NO_PREDICATE = ("", False)
 
 
-def _first(pair: tuple[Any, Any]) -> Any:
-    return pair[0]
+_first = operator.itemgetter(0)
 
 
 def _copy_entity(entity: dict[str, Any]) -> dict[str, Any]:
@@ -404,9 +404,9 @@ class Archive:
                 rows = [c for c in rows if any(c.subject_id in g for g in groups)
                         and any(c.object_id in g and c.subject_id not in g for g in groups)]
             rank_on = self.readmodel.rank_on
-            candidates = [Candidate(row, rank_on(row, known) if row.reranked else row.rank,
-                                    row.predicate in singles, successors.get(row.n))
-                          for row in rows]
+            candidates = [make_candidate((
+                row, rank_on(row, known) if row.reranked else row.rank, row.predicate in singles,
+                successors.get(row.n) if successors else None)) for row in rows]
         else:
             candidates = self._candidates(self.readmodel.stab(v, known), v, r)
         facts = settle(candidates, v)

@@ -18,7 +18,9 @@ own layout version and is rebuilt, never migrated, when that changes.
 from __future__ import annotations
 
 import functools
+import itertools
 import json
+import operator
 import sqlite3
 from collections.abc import Iterator, Sequence
 from functools import singledispatchmethod
@@ -78,14 +80,16 @@ CREATE TABLE IF NOT EXISTS claims (
     known_at TEXT, known_day INTEGER, withdrawn_day INTEGER,
     citations TEXT, note TEXT, recorded_at TEXT, position INTEGER);
 -- The per-entity indexes carry what a per-entity as-of query filters on (valid and known
--- bounds), so only the claims that pass are read from the table; claims_slot also carries all
--- that inertia needs (SlotStart), so its successor query never reads the table. ``n`` keeps
--- rows of equal start in the order they were recorded.
+-- bounds) and the slot inertia looks in (subject, predicate, slot object, answer), so only
+-- the claims that pass and that inertia leaves are read from the table; claims_slot also
+-- carries all that inertia needs (SlotStart), so its successor query never reads the table.
+-- ``n`` keeps rows of equal start in the order they were recorded.
 CREATE INDEX IF NOT EXISTS claims_slot ON claims(
     subject_id, predicate, slot_object, start_lo, n, end_hi, known_day, withdrawn_day,
     start_hi, answer, rank, reranked, id);
 CREATE INDEX IF NOT EXISTS claims_object ON claims(
-    object_id, start_lo, n, end_hi, known_day, withdrawn_day);
+    object_id, start_lo, n, end_hi, known_day, withdrawn_day, subject_id, predicate,
+    slot_object, answer);
 CREATE INDEX IF NOT EXISTS claims_start ON claims(start_lo);
 CREATE TABLE IF NOT EXISTS claim_streams (stream TEXT PRIMARY KEY, claim_id TEXT)
     WITHOUT ROWID;
@@ -147,6 +151,12 @@ class ClaimRow(NamedTuple):
 
 _CLAIM_COLUMNS = ", ".join(f"c.{name}" for name in ClaimRow._fields)
 
+#: ``ClaimRow._make`` without a Python call per row (queries build thousands), and the
+#: columns of a row that are a ClaimRow's when it has more.
+_claim_row = functools.partial(tuple.__new__, ClaimRow)
+_claim_part = operator.itemgetter(slice(len(ClaimRow._fields)))
+_last = operator.itemgetter(-1)
+
 
 class SlotStart(NamedTuple):
     """The few columns of a claim that inertia needs: where a slot's next answer starts."""
@@ -183,13 +193,13 @@ _SUCCESSORS = (
     "ELSE x.rank END) != 'deprecated' "
     "ORDER BY x.start_lo, x.n LIMIT 1)")
 
-#: Inertia inside the per-entity stab: a column ({}: ``start_hi`` or ``n``) of the claim that
-#: would end an open claim ``c`` of a single-valued predicate — the same probe of claims_slot
-#: as ``_SUCCESSORS``, from the index only. When its start is on or before the day, inertia has
-#: ended ``c`` before it (its cut ``end_hi`` is that start): it cannot hold or maybe hold, so
-#: it is dropped before its table row is read. :v is the day, :r the known day.
+#: Inertia inside the per-entity stab: ``start_hi`` of the claim that would end an open claim
+#: ``c`` of a single-valued predicate — the same probe of claims_slot as ``_SUCCESSORS``, from
+#: the index only. When that start is on or before the day, inertia has ended ``c`` before it
+#: (its cut ``end_hi`` is that start): it cannot hold or maybe hold, so it is dropped before its
+#: table row is read. :v is the day, :r the known day.
 _ENDED_BEFORE = (
-    "SELECT x.{} FROM claims x WHERE x.subject_id = c.subject_id "
+    "SELECT x.start_hi FROM claims x WHERE x.subject_id = c.subject_id "
     "AND x.predicate = c.predicate AND x.slot_object = c.slot_object "
     "AND x.start_lo > c.start_lo AND x.start_lo <= :v AND x.answer != c.answer "
     "AND x.known_day <= :r AND x.withdrawn_day > :r "
@@ -219,23 +229,23 @@ def _entities_sql(entities: int, singles: int) -> str:
     # Per entity, the B-tree indexes answer on their own: they hold the same bounds as the
     # claim's rectangle in claim_index (v_lo = start_lo, v_hi = end_hi - 1, k_lo = known_day,
     # k_hi = withdrawn_day - 1; a claim withdrawn before it was known is in no rectangle and
-    # fails ``known_day <= r < withdrawn_day`` too). The bounds are tested in the index, so
-    # the table is read only for the claims that pass — no probe of the R*Tree per claim of
-    # the entity. Two range scans with disjoint results (UNION ALL needs no sort).
+    # fails ``known_day <= r < withdrawn_day`` too), and all that inertia's probe reads of the
+    # claim. Two range scans with disjoint results (UNION ALL needs no sort), from the indexes
+    # only; the table is read by rowid for the claims kept.
     where = "c.start_lo <= :v AND c.end_hi > :v AND c.known_day <= :r AND c.withdrawn_day > :r"
-    successor = "NULL"
+    ends = "NULL"
     if singles:
         names = ", ".join(f":p{k}" for k in range(singles))
-        is_open = f"c.end_hi = {POS_INF} AND c.predicate IN ({names})"
-        # Tested before the table row is read (claims_slot holds every column it needs).
-        ends = _ENDED_BEFORE.format("start_hi")
-        where += f" AND CASE WHEN {is_open} THEN coalesce(({ends}), {POS_INF}) > :v ELSE 1 END"
-        # For the few kept that have one, the same probe again (its pages are now in memory).
-        successor = f"CASE WHEN {is_open} THEN ({_ENDED_BEFORE.format('n')}) END"
-    return " UNION ALL ".join(
-        f"SELECT {_CLAIM_COLUMNS}, {successor} FROM claims c WHERE {cond} AND {where}"
+        ends = (f"CASE WHEN c.end_hi = {POS_INF} AND c.predicate IN ({names}) "
+                f"THEN ({_ENDED_BEFORE}) END")
+    found = " UNION ALL ".join(
+        f"SELECT c.n AS n, {ends} AS ends FROM claims c WHERE {cond} AND {where}"
         for cond in (f"c.subject_id IN ({marks})",
                      f"c.object_id IN ({marks}) AND c.subject_id NOT IN ({marks})"))
+    # ``LIMIT -1`` keeps SQLite from merging the subquery into the outer query or pushing the
+    # outer filter into it: either would copy the probe into the filter and run it twice.
+    return (f"SELECT {_CLAIM_COLUMNS}, k.ends IS NOT NULL FROM ({found} LIMIT -1) AS k "
+            f"JOIN claims c ON c.n = k.n WHERE coalesce(k.ends, {POS_INF}) > :v")
 
 
 class ReadModel:
@@ -643,7 +653,7 @@ class ReadModel:
     def claim(self, claim_id: str) -> ClaimRow | None:
         row = self.db.execute(f"SELECT {_CLAIM_COLUMNS} FROM claims c WHERE c.id = ?",
                               [claim_id]).fetchone()
-        return ClaimRow._make(row) if row else None
+        return _claim_row(row) if row else None
 
     def absent_claims(self, claim_ids: Sequence[str]) -> set[str]:
         """Those of ``claim_ids`` no claim has."""
@@ -678,7 +688,7 @@ class ReadModel:
             return self.stab_entities(day, known, entity_ids, singles)[0]
         sql = (f"SELECT {_CLAIM_COLUMNS} FROM claim_index i JOIN claims c ON c.n = i.n "
                "WHERE i.v_lo <= :v AND i.v_hi >= :v AND i.k_lo <= :r AND i.k_hi >= :r")
-        return list(map(ClaimRow._make, self.db.execute(sql, {"v": day, "r": known})))
+        return list(map(_claim_row, self.db.execute(sql, {"v": day, "r": known})))
 
     def stab_entities(self, day: int, known: int, entity_ids: Sequence[str],
                       singles: Sequence[str] = ()
@@ -690,19 +700,16 @@ class ReadModel:
         params: dict[str, Any] = {"v": day, "r": known}
         params.update({f"e{k}": e for k, e in enumerate(entity_ids)})
         params.update({f"p{k}": p for k, p in enumerate(singles)})
-        rows, found = [], {}
-        make = ClaimRow._make
-        for row in self.db.conn.execute(_entities_sql(len(entity_ids), len(singles)), params):
-            claim = make(row[:-1])
-            rows.append(claim)
-            if row[-1] is not None:
-                found[claim.n] = row[-1]
+        found = self.db.conn.execute(
+            _entities_sql(len(entity_ids), len(singles)), params).fetchall()
+        rows = list(map(_claim_row, map(_claim_part, found)))
+        cut = list(itertools.compress(rows, map(_last, found)))
         successors: dict[int, SlotStart] = {}
-        if found:
-            by_n = {r[0]: SlotStart._make(r) for r in self.db.execute(
-                f"SELECT {_SLOT_COLUMNS} FROM claims c WHERE c.n IN "
-                f"({', '.join('?' * len(found))})", list(found.values()))}
-            successors = {n: by_n[m] for n, m in found.items()}
+        if cut:
+            # Rare: a successor that started by the day only maybe (a fuzzy start).
+            ends = self.successors([(x.subject_id, x.predicate, x.slot_object, x.start_lo,
+                                     x.answer) for x in cut], day, known)
+            successors = {x.n: s for x, s in zip(cut, ends, strict=True) if s is not None}
         return rows, successors
 
     def successors(self, opens: Sequence[tuple[str, str, str, int, str]], day: int,
@@ -734,11 +741,11 @@ class ReadModel:
         marks = ", ".join("?" * len(entity_ids))
         sql = (f"SELECT {_CLAIM_COLUMNS} FROM claims c WHERE c.subject_id IN ({marks}) "
                f"OR c.object_id IN ({marks}) ORDER BY c.start_lo, c.start_hi, c.n")
-        return list(map(ClaimRow._make, self.db.execute(sql, [*entity_ids, *entity_ids])))
+        return list(map(_claim_row, self.db.execute(sql, [*entity_ids, *entity_ids])))
 
     def all_claims(self) -> list[ClaimRow]:
         sql = f"SELECT {_CLAIM_COLUMNS} FROM claims c ORDER BY c.start_lo, c.start_hi, c.n"
-        return list(map(ClaimRow._make, self.db.execute(sql)))
+        return list(map(_claim_row, self.db.execute(sql)))
 
     def span(self) -> tuple[int, int] | None:
         """First and last finite day the archive's claims mention."""

@@ -20,6 +20,7 @@ its object when it has no value.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from typing import NamedTuple
 
@@ -65,6 +66,12 @@ class Fact(NamedTuple):
     end_hi: int
     ended_by: str | None = None  # the claim that cut this one's open end (inertia)
     contested_with: tuple[str, ...] = ()
+
+
+#: ``Fact(...)`` and ``Candidate(...)`` from a tuple of all their fields, without the Python
+#: call a named tuple's constructor makes: an answer builds one of each per claim.
+_fact = functools.partial(tuple.__new__, Fact)
+make_candidate = functools.partial(tuple.__new__, Candidate)
 
 
 def temporal_status(candidate: Candidate, day: int) -> Status:
@@ -127,7 +134,7 @@ def settle(candidates: Iterable[Candidate], day: int) -> list[Fact]:
             continue
         successor = candidate.successor
         rivals_of = contested.get(claim_id, ()) if contested else ()
-        facts.append(Fact(  # positional: claim, status, temporal, rank, end_lo, end_hi, ...
+        facts.append(_fact((  # claim, status, temporal, rank, end_lo, end_hi, ended_by, ...
             claim,
             CONTESTED if rivals_of else status_text[when],
             when,
@@ -137,5 +144,5 @@ def settle(candidates: Iterable[Candidate], day: int) -> list[Fact]:
             successor.id if successor and (end_lo, end_hi) != (
                 claim.end_lo, claim.end_hi) else None,  # ended_by
             rivals_of,  # contested_with
-        ))
+        )))
     return facts
