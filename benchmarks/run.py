@@ -99,8 +99,11 @@ offscreen; on an archive of more than 5,000 claims the app follows one entity, t
 the log, its hash chain, every read-model table, index and the R*Tree, exactly as the import
 wrote them — go into empty databases of the same layout with `executemany`, nothing parsed or
 checked: no import into this layout can be faster, so `storage_floor_ratio_vs_raw_sqlite` is
-the best `import_ratio_vs_raw_sqlite` it allows. What was changed for speed, and where the time
-still goes: [performance.md](performance.md).
+the best `import_ratio_vs_raw_sqlite` it allows. `prewarm_s` is the time from opening until the
+read model has been read through in the background (`ReadModel._prewarm`), so that the OS holds
+its pages: the as-of questions are asked after it — this machine pages out file pages left
+unread for a minute, and the import was minutes earlier (see performance.md). What was changed
+for speed, and where the time still goes: [performance.md](performance.md).
 """, encoding="utf-8")
     print(f"wrote {DOC} and {PLOT}")
     return 0

@@ -22,6 +22,7 @@ import itertools
 import json
 import operator
 import sqlite3
+import threading
 from collections.abc import Iterator, Sequence
 from functools import singledispatchmethod
 from pathlib import Path
@@ -56,6 +57,9 @@ READMODEL_VERSION = 3
 #: RSS of the bench 1,033 MB) for no speed measurable over no map at all; 256 MiB keeps the
 #: gain on archives up to a few hundred thousand events and bounds what the map adds.
 MMAP_SIZE = 256 << 20
+
+#: Bytes of the read model read ahead, in the background, when an archive is opened.
+PREWARM_BYTES = 4 << 30
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
@@ -253,6 +257,8 @@ class ReadModel:
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
+        #: Set once the background read of ``_prewarm`` has finished (at once without a file).
+        self.prewarmed = threading.Event()
         conn = sqlite3.connect(str(path) if path else ":memory:", timeout=30,
                                check_same_thread=False)
         self.db = sqlite_utils.Database(conn)
@@ -264,6 +270,40 @@ class ReadModel:
             self.reset()
         if path:
             self._map()
+            self._prewarm()
+        else:
+            self.prewarmed.set()
+
+    def _prewarm(self) -> None:
+        """Read the file once from start to end on a background thread, so that its pages are
+        in the operating system's cache before the questions need them.
+
+        A per-entity question reads a few dozen pages scattered over the file; when the OS no
+        longer holds them (after a reboot, or once other files pushed them out), each is a
+        random read from disk and the question takes several times longer (at 1M events, with
+        the OS cache dropped: p99 4.9 ms instead of 0.8). Read in order, the whole file comes in
+        at disk speed (785 MB in 0.4 s here, 0.17 s of CPU, no lock taken). The pages live in
+        the OS cache, not in this process' memory; answers are right before it ends, only
+        slower."""
+        threading.Thread(target=self._read_through, args=(PREWARM_BYTES,),
+                         name="hindsight-prewarm", daemon=True).start()
+
+    #: Bytes ``_prewarm`` read.
+    prewarm_read = 0
+
+    def _read_through(self, limit: int) -> None:
+        """Read up to ``limit`` bytes of the file and throw them away, then set ``prewarmed``."""
+        assert self.path is not None
+        buffer, read = bytearray(1 << 20), 0
+        try:
+            with open(self.path, "rb", buffering=0) as file:
+                while read < limit and (chunk := file.readinto(buffer)):
+                    read += chunk
+        except OSError:
+            pass  # gone or unreadable: the questions read what they need themselves
+        finally:
+            self.prewarm_read = read
+            self.prewarmed.set()
 
     def _map(self) -> None:
         """Read the file through a memory map (its first ``MMAP_SIZE`` bytes): a page

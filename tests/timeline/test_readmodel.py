@@ -275,3 +275,26 @@ def test_an_answer_s_views_are_ordinary_fact_views(built):
 def test_a_file_read_model_is_read_through_a_memory_map(built):
     with Archive.open(built) as archive:
         assert archive.readmodel.db.execute("PRAGMA mmap_size").fetchone()[0] == MMAP_SIZE
+
+
+def test_opening_an_archive_reads_its_read_model_through_in_the_background(built):
+    with Archive.open(built) as archive:
+        assert archive.readmodel.prewarmed.wait(30)
+        # The whole file (it may have grown since, by the catch-up on opening).
+        assert 0 < archive.readmodel.prewarm_read <= readmodel_path(built).stat().st_size
+        assert archive.readmodel.prewarm_read >= 64 * 1024
+
+
+def test_the_read_ahead_stops_at_its_limit(built, monkeypatch):
+    import timeline.readmodel
+
+    monkeypatch.setattr(timeline.readmodel, "PREWARM_BYTES", 1)
+    with Archive.open(built) as archive:
+        assert archive.readmodel.prewarmed.wait(30)
+        assert archive.readmodel.prewarm_read == 1 << 20  # one buffer, then it stops
+        assert readmodel_path(built).stat().st_size > 1 << 20
+
+
+def test_an_in_memory_read_model_has_nothing_to_read_ahead():
+    model = ReadModel(None)
+    assert model.prewarmed.is_set() and model.prewarm_read == 0
