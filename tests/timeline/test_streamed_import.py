@@ -4,6 +4,7 @@ chunks into one transaction: the same answers, the same errors, and still all or
 from __future__ import annotations
 
 import functools
+import gc
 import json
 from pathlib import Path
 from typing import Any
@@ -159,3 +160,64 @@ def test_a_claim_id_used_twice_is_caught_across_groups_and_chunks(
                                                      f"'{first['id']}' is already used"):
                 import_file(archive, _write(tmp_path / f"changed-{at}.json", again))
             assert archive.store.max_position() == 0
+
+
+def _gc_seen_by_imports(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Whether the cyclic collector was on each time an import wrote a chunk."""
+    import timeline.app
+
+    seen: list[bool] = []
+    original = timeline.app.Batch.commit
+
+    def commit(self: timeline.app.Batch) -> int:
+        seen.append(gc.isenabled())
+        return original(self)
+
+    monkeypatch.setattr(timeline.app.Batch, "commit", commit)
+    return seen
+
+
+def test_the_garbage_collector_is_paused_during_a_bulk_import_and_resumed_after(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    seen = _gc_seen_by_imports(monkeypatch)
+    path = tmp_path / "doc.json"
+    synthetic.write(path, 300, seed=5)
+    with Archive.open(tmp_path / "a.sqlite") as archive:
+        archive.bulk_batch = functools.partial(  # type: ignore[method-assign]
+            archive.bulk_batch, 50)
+        assert gc.isenabled()
+        import_file(archive, path)
+        assert gc.isenabled()
+        assert len(seen) > 3 and not any(seen)
+        # A failed import resumes it too.
+        doc = json.loads(path.read_text())
+        doc["claims"][-1]["valid"] = "1999-99"
+        _write(path, doc)
+        with pytest.raises(HindsightError):
+            import_file(archive, path)
+        assert gc.isenabled()
+        # A caller that had it off keeps it off.
+        gc.disable()
+        try:
+            with archive.bulk_batch():
+                pass
+            assert not gc.isenabled()
+        finally:
+            gc.enable()
+
+
+def test_a_bulk_import_collects_cyclic_garbage_itself_every_so_many_events(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import timeline.app
+
+    collected: list[int] = []
+    monkeypatch.setattr(timeline.app, "COLLECT_EVERY", 100)
+    monkeypatch.setattr(timeline.app.gc, "collect", lambda *a: collected.append(1) or 0)
+    path = tmp_path / "doc.json"
+    synthetic.write(path, 450, seed=6)
+    with Archive.open(tmp_path / "a.sqlite") as archive:
+        archive.bulk_batch = functools.partial(  # type: ignore[method-assign]
+            archive.bulk_batch, 50)
+        report = import_file(archive, path)
+    # Once for each 100 events written, give or take the chunk that crosses the mark.
+    assert report.events // 100 - 1 <= len(collected) <= report.events // 100
