@@ -44,7 +44,14 @@ from timeline.domain import (
     source_stream,
 )
 from timeline.errors import Conflict, InvalidInput, NotFound
-from timeline.readmodel import ClaimRow, ReadModel, SlotStart, readmodel_path
+from timeline.readmodel import (
+    COLLECT_EVERY,
+    ClaimRow,
+    ReadModel,
+    SlotStart,
+    collector_paused,
+    readmodel_path,
+)
 from timeline.state import Candidate, Fact, make_candidate, settle
 from timeline.store import MEMORY, ConcurrentWrite, EventStore, is_postgres, redact
 
@@ -205,29 +212,6 @@ _first = operator.itemgetter(0)
 def _copy_entity(entity: dict[str, Any]) -> dict[str, Any]:
     """A caller's own copy of a cached entity."""
     return {**entity, "aliases": list(entity["aliases"])}
-
-
-#: A bulk import collects cyclic garbage itself, once per this many events written.
-COLLECT_EVERY = 100_000
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector off for the length of a bulk import.
-
-    An import keeps each chunk's events, rows and pydantic models alive until the chunk is
-    written, so they reach the oldest generation, and every few chunks the collector walks
-    every object in the process to find the few cycles among them. At 1M events that was
-    ~47 s of a 179 s import (py-spy: the time sat on the lines that allocate). Reference
-    counting still frees nearly everything; ``Batch.flush`` collects once every
-    ``COLLECT_EVERY`` events, so cyclic garbage stays bounded."""
-    paused = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if paused:
-            gc.enable()
 
 
 class Archive:
@@ -538,7 +522,7 @@ class Archive:
         and append it in one transaction at the end."""
         readmodel = self.readmodel
         try:
-            with self.store.bulk() as bulk, _collector_paused():
+            with self.store.bulk() as bulk, collector_paused():
                 if not bulk:
                     batch = self.batch()
                     yield batch

@@ -17,7 +17,9 @@ own layout version and is rebuilt, never migrated, when that changes.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import gc
 import itertools
 import json
 import operator
@@ -252,6 +254,31 @@ def _entities_sql(entities: int, singles: int) -> str:
             f"JOIN claims c ON c.n = k.n WHERE coalesce(k.ends, {POS_INF}) > :v")
 
 
+#: A bulk import or a rebuild collects cyclic garbage itself, once per this many events.
+COLLECT_EVERY = 100_000
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off for the length of a bulk import or a long
+    catch-up (a rebuild of the read model).
+
+    An import keeps each chunk's events, rows and pydantic models alive until the chunk is
+    written, so they reach the oldest generation, and every few chunks the collector walks
+    every object in the process to find the few cycles among them. At 1M events that was
+    ~47 s of a 179 s import (py-spy: the time sat on the lines that allocate). Reference
+    counting still frees nearly everything; ``Batch.flush`` and ``catch_up`` collect once
+    every ``COLLECT_EVERY`` events, so cyclic garbage stays bounded. A rebuild of 1M events:
+    210.6 → 165.1 s."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
+
+
 class ReadModel:
     """The projection and its queries. Pure SQL over the read model; no replay."""
 
@@ -359,23 +386,28 @@ class ReadModel:
         applied = 0
         conn = self.db.conn
         # A long catch-up (a rebuild) touches every page: unmapped, as in a bulk import.
-        unmapped = bool(self.path) and latest - self.position > batch
+        long = latest - self.position > batch
+        unmapped = bool(self.path) and long
         if unmapped:
             conn.execute("PRAGMA mmap_size = 0")
+        paused = collector_paused() if long else contextlib.nullcontext()
         try:
-            while self.position < latest:
-                conn.execute("BEGIN IMMEDIATE")
-                try:
-                    page = store.notifications(self.position, batch)
-                    if page:
-                        self.apply_all(page)
-                    conn.commit()
-                except BaseException:
-                    conn.rollback()
-                    raise
-                if not page:
-                    break
-                applied += len(page)
+            with paused:
+                while self.position < latest:
+                    conn.execute("BEGIN IMMEDIATE")
+                    try:
+                        page = store.notifications(self.position, batch)
+                        if page:
+                            self.apply_all(page)
+                        conn.commit()
+                    except BaseException:
+                        conn.rollback()
+                        raise
+                    if not page:
+                        break
+                    before, applied = applied, applied + len(page)
+                    if long and before // COLLECT_EVERY != applied // COLLECT_EVERY:
+                        gc.collect()  # the collector is paused during a long catch-up
         finally:
             if unmapped:
                 self._map()

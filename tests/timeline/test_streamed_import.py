@@ -221,3 +221,38 @@ def test_a_bulk_import_collects_cyclic_garbage_itself_every_so_many_events(
         report = import_file(archive, path)
     # Once for each 100 events written, give or take the chunk that crosses the mark.
     assert report.events // 100 - 1 <= len(collected) <= report.events // 100
+
+
+def test_a_rebuild_of_the_read_model_pauses_the_collector_and_collects_itself(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import timeline.readmodel
+
+    path = tmp_path / "doc.json"
+    synthetic.write(path, 400, seed=7)
+    with Archive.open(tmp_path / "a.sqlite") as archive:
+        import_file(archive, path)
+        before = archive.as_of(2000, None, []).to_json()
+        seen: list[bool] = []
+        collected: list[int] = []
+        original = timeline.readmodel.ReadModel.apply_all
+
+        def apply_all(self: timeline.readmodel.ReadModel, page: Any) -> None:
+            seen.append(gc.isenabled())
+            original(self, page)
+
+        monkeypatch.setattr(timeline.readmodel.ReadModel, "apply_all", apply_all)
+        monkeypatch.setattr(timeline.readmodel, "COLLECT_EVERY", 100)
+        monkeypatch.setattr(timeline.readmodel.gc, "collect",
+                            lambda *a: collected.append(1) or 0)
+        archive.readmodel.reset()
+        applied = archive.readmodel.catch_up(archive.store, batch=50)
+        assert gc.isenabled()
+        assert len(seen) > 3 and not any(seen)
+        assert applied // 100 - 1 <= len(collected) <= applied // 100
+        archive.refresh()
+        assert archive.as_of(2000, None, []).to_json() == before
+        # A short catch-up (one page) leaves the collector alone.
+        seen.clear()
+        archive.readmodel.reset()
+        archive.readmodel.catch_up(archive.store, batch=10_000)
+        assert seen and all(seen)
