@@ -9,7 +9,6 @@ file follow the same rules.
 from __future__ import annotations
 
 import difflib
-import gc
 import operator
 import re
 from collections import Counter
@@ -45,10 +44,10 @@ from timeline.domain import (
 )
 from timeline.errors import Conflict, InvalidInput, NotFound
 from timeline.readmodel import (
-    COLLECT_EVERY,
     ClaimRow,
     ReadModel,
     SlotStart,
+    collect_past,
     collector_paused,
     readmodel_path,
 )
@@ -672,8 +671,7 @@ class Batch:
         self.commit()
         self._claims.clear()
         self._versions.clear()
-        if before // COLLECT_EVERY != self.written // COLLECT_EVERY:
-            gc.collect()  # the collector is paused during a bulk import
+        collect_past(before, self.written)  # the collector is paused during a bulk import
 
     @property
     def readmodel(self) -> ReadModel:

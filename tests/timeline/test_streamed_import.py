@@ -208,11 +208,11 @@ def test_the_garbage_collector_is_paused_during_a_bulk_import_and_resumed_after(
 
 def test_a_bulk_import_collects_cyclic_garbage_itself_every_so_many_events(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import timeline.app
+    import timeline.readmodel
 
     collected: list[int] = []
-    monkeypatch.setattr(timeline.app, "COLLECT_EVERY", 100)
-    monkeypatch.setattr(timeline.app.gc, "collect", lambda *a: collected.append(1) or 0)
+    monkeypatch.setattr(timeline.readmodel, "COLLECT_EVERY", 100)
+    monkeypatch.setattr(timeline.readmodel.gc, "collect", lambda *a: collected.append(1) or 0)
     path = tmp_path / "doc.json"
     synthetic.write(path, 450, seed=6)
     with Archive.open(tmp_path / "a.sqlite") as archive:
