@@ -71,7 +71,7 @@ def table() -> str:
                  f"{len(claims)} claims, in valid-time order.", "",
                  "| claim | statement | valid | rules that apply | source | quote |",
                  "|---|---|---|---|---|---|"]
-        from timeline.state import Fact
+        from timeline.asof.rules import Fact
 
         for c in claims:
             view = archive.view(Fact(c, "", dates.Status.NOT, c.rank, c.end_lo, c.end_hi))

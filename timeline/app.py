@@ -1,101 +1,32 @@
-"""The application service: one place that wires the event store, the read model and queries.
+"""The application service: one place that wires the event store, the read model, the
+queries and the commands.
 
-``Archive`` is the Python API that the command line and the desktop app share. Queries read the
-read model only; writes go through a ``Batch``, which validates everything first and then
-appends all events in one transaction (or none), so a single correction and a whole import
-file follow the same rules.
+``Archive`` is the engine's service object; ``timeline.api`` is the public API built on it
+(the command line, the desktop app, the exporters and users' own scripts use that).
+Queries read the read model only (``timeline.asof`` for the state on a day); commands go
+through ``timeline.commands``.
 """
 
 from __future__ import annotations
 
 import difflib
-import operator
-import re
-from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, TypeVar
-from uuid import UUID
+from typing import Any
 
 from timeline import dates, paths
+from timeline.asof.claims import ClaimRow
+from timeline.asof.query import facts_as_of
+from timeline.asof.rules import KNOWN_NOW, Fact
+from timeline.asof.sql import rank_on
+from timeline.commands import Batch, Commands, today
 from timeline.dates import POS_INF, DateError
-from timeline.domain import (
-    RANKS,
-    AliasAdded,
-    Citation,
-    ClaimRecorded,
-    ClaimReranked,
-    ClaimRetracted,
-    ClaimSuperseded,
-    DomainEvent,
-    EntitiesMerged,
-    EntityCreated,
-    PredicateDefined,
-    SourceRegistered,
-    claim_stream,
-    derive_claim_id,
-    entity_stream,
-    normalise_name,
-    predicate_stream,
-    source_stream,
-)
-from timeline.errors import Conflict, InvalidInput, NotFound
-from timeline.readmodel import (
-    ClaimRow,
-    ReadModel,
-    SlotStart,
-    collect_past,
-    collector_paused,
-    readmodel_path,
-)
-from timeline.state import Candidate, Fact, make_candidate, settle
-from timeline.store import MEMORY, ConcurrentWrite, EventStore, is_postgres, redact
+from timeline.errors import InvalidInput, NotFound
+from timeline.readmodel import ReadModel, readmodel_path
+from timeline.store import MEMORY, EventStore, is_postgres, redact
+from timeline.views import Diff, FactView, State, fact_view, fact_views, statement
 
-_PREDICATE = re.compile(r"^[A-Za-z][A-Za-z0-9_\-]*$")
-#: Unicode's control characters (category Cc): C0, DEL and C1.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-
-#: "As known now": later than any real known day, but below the never-withdrawn sentinel.
-KNOWN_NOW = POS_INF - 1
-
-#: How often an idempotent write is re-validated and retried after losing a race.
-WRITE_ATTEMPTS = 5
-
-T = TypeVar("T")
-
-
-def today() -> str:
-    return datetime.now(UTC).date().isoformat()
-
-
-def _date_field(text: str, field_name: str) -> dates.DateRange:
-    try:
-        return dates.parse_date(text)
-    except DateError as exc:
-        raise InvalidInput(str(exc), field_name) from None
-
-
-def _span_field(text: str, field_name: str) -> dates.Span:
-    try:
-        return dates.parse_span(text)
-    except DateError as exc:
-        raise InvalidInput(str(exc), field_name) from None
-
-
-def _known_at(known_at: str | None) -> str:
-    """A write's known time: as given, or today (the moment it is recorded); validated."""
-    known_at = (known_at or today()).strip()
-    _date_field(known_at, "known_at")
-    return known_at
-
-
-def _rank(rank: str) -> str:
-    if rank not in RANKS:
-        raise InvalidInput(f"rank '{rank}' is not one of {', '.join(RANKS)}", "rank")
-    return rank
+__all__ = ["KNOWN_NOW", "Archive", "Batch", "Diff", "FactView", "State", "query_day", "today"]
 
 
 def query_day(text: str | int, field_name: str) -> int:
@@ -108,104 +39,7 @@ def query_day(text: str | int, field_name: str) -> int:
         raise InvalidInput(str(exc), field_name) from None
 
 
-# --- answers ----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class FactView:
-    """A fact of the state, ready to show: names resolved, sentence written."""
-
-    fact: Fact
-    subject: str
-    object: str | None
-    statement: str
-
-    @property
-    def claim(self) -> ClaimRow:
-        return self.fact.claim
-
-    @property
-    def status(self) -> str:
-        return self.fact.status
-
-    def to_json(self) -> dict[str, Any]:
-        claim = self.claim
-        return {
-            "id": claim.id,
-            "subject": self.subject,
-            "predicate": claim.predicate,
-            "object": self.object,
-            "value": claim.value if claim.value is not None else self.object,
-            "valid": claim.valid,
-            "status": self.fact.status,
-            "temporal_status": self.fact.temporal.value,
-            "statement": self.statement,
-            "certainty": claim.certainty,
-            "rank": self.fact.rank,
-            "known_at": claim.known_at,
-            "ended_by": self.fact.ended_by,
-            "contested_with": list(self.fact.contested_with),
-            "sources": claim.sources,
-        }
-
-
-@dataclass(frozen=True)
-class State:
-    as_of: int
-    known_as_of: int | None
-    entities: tuple[dict[str, Any], ...]
-    facts: tuple[FactView, ...]
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "as_of": dates.day_to_iso(self.as_of),
-            "known_as_of": (dates.day_to_iso(self.known_as_of)
-                            if self.known_as_of is not None else None),
-            "entity": self.entities[0] if len(self.entities) == 1 else None,
-            "entities": list(self.entities),
-            "facts": [f.to_json() for f in self.facts],
-        }
-
-
-@dataclass(frozen=True)
-class Diff:
-    before: State
-    after: State
-    began: tuple[FactView, ...]
-    ended: tuple[FactView, ...]
-    changed: tuple[tuple[FactView, FactView], ...]
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "from": dates.day_to_iso(self.before.as_of),
-            "to": dates.day_to_iso(self.after.as_of),
-            "known_as_of": self.after.to_json()["known_as_of"],
-            "began": [f.to_json() for f in self.began],
-            "ended": [f.to_json() for f in self.ended],
-            "changed": [{"id": a.claim.id, "statement": b.statement, "from": a.status,
-                         "to": b.status} for a, b in self.changed],
-        }
-
-
-def render_statement(subject: str, label: str, obj: str | None, value: str | None) -> str:
-    """A plain sentence: a label may be a template with {subject}, {object} and {value}."""
-    if "{" in label:
-        return label.format(subject=subject, object=obj or "", value=value or "").strip()
-    sentence = f"{subject} {label}"
-    if obj:
-        sentence += f" {obj}"
-    if value is not None:
-        sentence += f": {value}"
-    return sentence
-
-
 # --- the archive ------------------------------------------------------------------------------
-
-
-_NO_PREDICATE = ("", False)
-
-
-_first = operator.itemgetter(0)
 
 
 def _copy_entity(entity: dict[str, Any]) -> dict[str, Any]:
@@ -213,7 +47,7 @@ def _copy_entity(entity: dict[str, Any]) -> dict[str, Any]:
     return {**entity, "aliases": list(entity["aliases"])}
 
 
-class Archive:
+class Archive(Commands):
     """An archive: its event store and its read model, kept in step."""
 
     def __init__(self, store: EventStore, readmodel: ReadModel) -> None:
@@ -375,16 +209,10 @@ class Archive:
 
     def statement(self, claim: ClaimRow) -> str:
         """The plain sentence for a claim, whatever its status on any day."""
-        return self.view(Fact(claim, "", dates.Status.NOT, claim.rank, claim.end_lo,
-                              claim.end_hi)).statement
+        return statement(claim, self.names, self.predicates)
 
     def view(self, fact: Fact) -> FactView:
-        claim = fact.claim
-        subject = self.names.get(claim.subject_id, claim.subject_id)
-        obj = self.names.get(claim.object_id) if claim.object_id else None
-        label = self.predicates.get(claim.predicate, ("", False))[0]
-        label = label or claim.predicate.replace("_", " ")
-        return FactView(fact, subject, obj, render_statement(subject, label, obj, claim.value))
+        return fact_view(fact, self.names, self.predicates)
 
     # --- queries ----------------------------------------------------------------------------
 
@@ -399,72 +227,11 @@ class Archive:
         r = query_day(known_as_of, "known_as_of") if known_as_of is not None else None
         self._current()
         looked = [self._lookup(name) for name in entities]
-        found = [_copy_entity(entity) for entity, _ in looked]
-        groups = [set(ids) for _, ids in looked]
-        ids = [i for g in groups for i in g]
-        known = KNOWN_NOW if r is None else r
-        if found:
-            # Inertia is applied in the same statement: see ``ReadModel.stab_entities``.
-            single_names, singles = self._singles()
-            rows, successors = self.readmodel.stab_entities(v, known, ids, single_names)
-            if len(found) > 1:
-                rows = [c for c in rows if any(c.subject_id in g for g in groups)
-                        and any(c.object_id in g and c.subject_id not in g for g in groups)]
-            rank_on = self.readmodel.rank_on
-            candidates = [make_candidate((
-                row, rank_on(row, known) if row.reranked else row.rank, row.predicate in singles,
-                successors.get(row.n) if successors else None)) for row in rows]
-        else:
-            candidates = self._candidates(self.readmodel.stab(v, known), v, r)
-        facts = settle(candidates, v)
-        return State(v, r, tuple(found), tuple(self._views(facts)))
-
-    def _views(self, facts: list[Fact]) -> list[FactView]:
-        """``view`` for many facts, in the order of an answer: by subject, predicate, start."""
-        names, predicates = self.names, self.predicates
-        # An answer's facts share a few subjects and predicates: each looked up once.
-        subjects: dict[str, tuple[str, str]] = {}
-        labels: dict[str, str] = {}
-        keyed = []
-        new = object.__new__
-        for fact in facts:
-            claim = fact.claim
-            found = subjects.get(claim.subject_id)
-            if found is None:
-                name = names.get(claim.subject_id, claim.subject_id)
-                found = subjects[claim.subject_id] = (name, name.casefold())
-            subject, folded = found
-            obj = names.get(claim.object_id) if claim.object_id else None
-            label = labels.get(claim.predicate)
-            if label is None:
-                label = predicates.get(claim.predicate, _NO_PREDICATE)[0]
-                label = labels[claim.predicate] = label or claim.predicate.replace("_", " ")
-            view = new(FactView)  # FactView(...) without a frozen dataclass's setattr calls
-            fields = view.__dict__
-            fields["fact"], fields["subject"], fields["object"] = fact, subject, obj
-            fields["statement"] = render_statement(subject, label, obj, claim.value)
-            keyed.append(((folded, claim.predicate, claim.start_lo, claim.id), view))
-        keyed.sort(key=_first)
-        return [view for _, view in keyed]
-
-    def _candidates(self, rows: list[ClaimRow], day: int, known: int | None
-                    ) -> list[Candidate]:
-        r = KNOWN_NOW if known is None else known
-        predicates = self.predicates
-        rank_on = self.readmodel.rank_on
-        open_single = [row for row in rows if row.end_hi == POS_INF
-                       and predicates.get(row.predicate, ("", False))[1]]
-        successors: dict[str, SlotStart] = {}
-        if open_single:
-            # Inertia: an open claim ends where the next different answer in its slot starts.
-            # Only successors that started by the day can change its status on that day.
-            found = self.readmodel.successors(
-                [(x.subject_id, x.predicate, x.slot_object, x.start_lo, x.answer)
-                 for x in open_single], day, r)
-            successors = {row.id: nxt for row, nxt in zip(open_single, found, strict=True)
-                          if nxt is not None}
-        return [Candidate(row, rank_on(row, r), predicates.get(row.predicate, ("", False))[1],
-                          successors.get(row.id)) for row in rows]
+        groups = [frozenset(ids) for _, ids in looked] if looked else None
+        facts = facts_as_of(self.readmodel.conn, v, KNOWN_NOW if r is None else r,
+                            self._singles(), groups)
+        return State(v, r, tuple(_copy_entity(entity) for entity, _ in looked),
+                     tuple(fact_views(facts, self.names, self.predicates)))
 
     def diff(self, day1: str | int, day2: str | int, known_as_of: str | int | None = None,
              entities: Sequence[str] = ()) -> Diff:
@@ -495,6 +262,19 @@ class Archive:
             })
         return out
 
+    def claim_views(self, entity: str | None = None, *, withdrawn: bool = False
+                    ) -> list[FactView]:
+        """Every claim (about ``entity`` and what was merged into it, when given) in
+        valid-time order, each as a fact outside any state: no status, the rank in force now.
+        Withdrawn (retracted or superseded) claims only when ``withdrawn``."""
+        rm = self.readmodel
+        rows = (rm.claims_about(rm.merged_ids(self.entity(entity)["id"])) if entity is not None
+                else rm.all_claims())
+        conn = rm.conn
+        return [self.view(Fact(row, "", dates.Status.NOT, rank_on(conn, row, KNOWN_NOW),
+                               row.end_lo, row.end_hi))
+                for row in rows if withdrawn or row.withdrawn_day == POS_INF]
+
     def timeline(self) -> list[ClaimRow]:
         """Every claim in valid-time order (for event lists and density strips)."""
         return self.readmodel.all_claims()
@@ -507,470 +287,3 @@ class Archive:
         counts["events"] = self.store.max_position()
         return counts
 
-    # --- writes -----------------------------------------------------------------------------
-
-    def batch(self) -> Batch:
-        return Batch(self)
-
-    @contextmanager
-    def bulk_batch(self, chunk: int = 5000) -> Iterator[Batch]:
-        """A batch for writes of any size (an import): on an SQLite archive what is staged is
-        written every ``chunk`` events into one open transaction, so memory stays flat however
-        large the file; leaving the block commits it all, and an exception writes nothing.
-        Other writers wait for the end of the block. Other backends stage everything in memory
-        and append it in one transaction at the end."""
-        readmodel = self.readmodel
-        try:
-            with self.store.bulk() as bulk, collector_paused():
-                if not bulk:
-                    batch = self.batch()
-                    yield batch
-                    batch.commit()
-                    return
-                self.refresh()  # what others committed before the lock was ours
-                readmodel.begin_bulk()
-                batch = Batch(self, chunk=chunk)
-                yield batch
-                batch.flush()
-        except BaseException:
-            readmodel.end_bulk(commit=False)
-            raise
-        readmodel.end_bulk(commit=True)
-        self.refresh()
-
-    def _idempotent(self, stage: Callable[[Batch], T]) -> T:
-        """Write what ``stage`` validates; when another writer got in first (say, creating the
-        same entity), validate again against what it wrote and retry. Only for writes that mean
-        the same whatever was written meanwhile: recording a claim, adding a source."""
-        for attempt in range(1, WRITE_ATTEMPTS + 1):
-            batch = self.batch()
-            result = stage(batch)
-            try:
-                batch.commit()
-            except ConcurrentWrite:
-                if attempt == WRITE_ATTEMPTS:
-                    raise
-                self.refresh()
-                continue
-            return result
-        raise AssertionError("unreachable")
-
-    def _correction(self, claim_id: str, stage: Callable[[Batch], T]) -> T:
-        """A correction is decided on the claim as this client saw it: when another writer
-        corrected the claim meanwhile, the store refuses it (optimistic concurrency on the
-        claim's stream version) and nothing is written."""
-        batch = self.batch()
-        result = stage(batch)
-        try:
-            batch.commit()
-        except ConcurrentWrite:
-            raise Conflict(f"claim '{claim_id}' was corrected by another writer at the same "
-                           "time; nothing was written — look at it again before retrying"
-                           ) from None
-        return result
-
-    def record(self, subject: str, predicate: str, *, valid: str, value: str | None = None,
-               object: str | None = None, sources: Sequence[tuple[str, str]] = (),
-               known_at: str | None = None, certainty: float = 1.0, rank: str = "normal",
-               note: str = "") -> str:
-        return self._idempotent(lambda batch: batch.record(
-            subject, predicate, valid=valid, value=value, object=object, sources=sources,
-            known_at=known_at, certainty=certainty, rank=rank, note=note))
-
-    def retract(self, claim_id: str, known_at: str | None = None, reason: str = "") -> None:
-        self._correction(claim_id, lambda batch: batch.retract(claim_id, known_at, reason))
-
-    def supersede(self, claim_id: str, *, known_at: str | None = None, reason: str = "",
-                  **replacement: Any) -> str:
-        return self._correction(claim_id, lambda batch: batch.supersede(
-            claim_id, known_at=known_at, reason=reason, **replacement))
-
-    def rerank(self, claim_id: str, rank: str, known_at: str | None = None,
-               reason: str = "") -> None:
-        self._correction(claim_id, lambda batch: batch.rerank(claim_id, rank, known_at, reason))
-
-    def alias(self, name: str, alias: str) -> None:
-        with self.batch() as batch:
-            batch.alias(self.entity(name)["name"], alias)
-
-    def merge(self, name: str, other: str) -> None:
-        with self.batch() as batch:
-            batch.merge(name, other)
-
-    def add_source(self, source_id: str, title: str, published: str, text: str,
-                   url: str = "") -> bool:
-        return self._idempotent(lambda batch: batch.source(source_id, title, published, text,
-                                                           url))
-
-    def define_predicate(self, name: str, label: str = "", single: bool = False) -> None:
-        with self.batch() as batch:
-            batch.predicate(name, label, single, redefine=True)
-
-
-@dataclass
-class Batch:
-    """Validated events waiting to be appended together.
-
-    Everything is checked against the archive *and* the batch itself (an import may define an
-    entity and use it three lines later). Nothing reaches the store until ``commit``; leaving
-    the ``with`` block by an exception writes nothing.
-    """
-
-    archive: Archive
-    events: list[DomainEvent] = field(default_factory=list)
-    _versions: dict[UUID, int] = field(default_factory=dict)
-    _names: dict[str, UUID] = field(default_factory=dict)  # normalised name -> stream
-    _entity_names: dict[UUID, str] = field(default_factory=dict)
-    _sources: dict[str, str] = field(default_factory=dict)  # id -> text
-    _source_dates: dict[str, str] = field(default_factory=dict)  # id -> published
-    _claims: dict[str, ClaimRecorded] = field(default_factory=dict)
-    _withdrawn: set[str] = field(default_factory=set)
-    _absent: set[str] = field(default_factory=set)  # claim ids the read model lacks (``absent``)
-    _predicates: set[str] = field(default_factory=set)
-    created: list[str] = field(default_factory=list)  # names of entities made on first mention
-    chunk: int = 0  # a bulk batch writes every ``chunk`` staged events (Archive.bulk_batch)
-    written: int = 0  # events a bulk batch has already written
-    _counts: Counter[str] = field(default_factory=Counter)  # staged events by kind
-
-    def __enter__(self) -> Batch:
-        return self
-
-    def __exit__(self, exc_type: object, *_: object) -> None:
-        if exc_type is None:
-            self.commit()
-
-    def commit(self) -> int:
-        """Append everything staged in one transaction and bring the read model up to date —
-        from memory when nobody else wrote in between, from the log otherwise."""
-        positions = self.archive.store.append(self.events)
-        self.archive.readmodel.apply_own(self.events, positions)
-        self.archive.refresh()
-        self.written += len(self.events)
-        self.events = []
-        return self.written
-
-    @property
-    def counts(self) -> dict[str, int]:
-        """Claims, sources and entities this batch has staged (written or not)."""
-        return {"claims": self._counts["ClaimRecorded"], "sources": self._counts[
-            "SourceRegistered"], "entities": self._counts["EntityCreated"]}
-
-    def staged(self) -> None:
-        """Called after each whole record of an import: in a bulk batch, writes the staged
-        events once there are ``chunk`` of them."""
-        if self.chunk and len(self.events) >= self.chunk:
-            self.flush()
-
-    def flush(self) -> None:
-        """Bulk batches only: write what is staged into the open transactions and forget it.
-        Later checks find it in the read model (the same connection sees its own writes) and
-        stream versions in the store (``EventStore.version`` reads through the transaction)."""
-        if not self.events:
-            return
-        before = self.written
-        self.commit()
-        self._claims.clear()
-        self._versions.clear()
-        collect_past(before, self.written)  # the collector is paused during a bulk import
-
-    @property
-    def readmodel(self) -> ReadModel:
-        return self.archive.readmodel
-
-    def _emit(self, cls: type[DomainEvent], stream: UUID, *, new: bool = False,
-              **fields: Any) -> None:
-        """Queue an event at the stream's next version. ``new`` streams start at 1 without a
-        look-up: if another writer created the stream meanwhile, the store refuses the batch."""
-        version = self._versions.get(stream)
-        if version is None:
-            version = 0 if new else self.archive.store.version(stream)
-        version += 1
-        self._versions[stream] = version
-        self.events.append(cls(originator_id=stream, originator_version=version, **fields))
-        self._counts[cls.__name__] += 1
-
-    def _pin(self, stream: UUID) -> None:
-        """Fix the version the batch expects of an existing stream *before* validating against
-        the read model, then catch the read model up: whatever another writer appended up to
-        that version is then seen (and judged), and anything appended later makes the store
-        refuse this batch instead of applying both."""
-        if stream not in self._versions:
-            self._versions[stream] = self.archive.store.version(stream)
-            self.archive.refresh()
-
-    # --- predicates and entities ------------------------------------------------------------
-
-    def predicate(self, name: str, label: str = "", single: bool = False, *,
-                  redefine: bool = False, field_name: str = "predicate") -> None:
-        if not _PREDICATE.match(name):
-            raise InvalidInput(
-                f"'{name}' is not a predicate name (letters, digits, _ and -, "
-                "starting with a letter)", field_name)
-        known = self.archive.predicates.get(name)
-        if known is None and name not in self._predicates:
-            # Another writer may have defined it since our read model last caught up: do not
-            # redefine it with an empty label.
-            self._pin(predicate_stream(name))
-            known = self.archive.predicates.get(name)
-        if name in self._predicates or (known and not redefine):
-            return
-        if known == (label, single):
-            return
-        self._predicates.add(name)
-        self._emit(PredicateDefined, predicate_stream(name), name=name, label=label,
-                   single=single)
-
-    def resolve(self, name: str) -> UUID | None:
-        pending = self._names.get(normalise_name(name))
-        if pending:
-            return pending
-        found = self.readmodel.resolve(name)
-        return UUID(found) if found else None
-
-    def entity(self, name: str, kind: str = "other", description: str = "") -> UUID:
-        """The entity a name stands for, created on first mention."""
-        name = name.strip()
-        if not name:
-            raise InvalidInput("an entity name cannot be empty", "name")
-        found = self.resolve(name)
-        if found:
-            return found
-        stream = entity_stream(name)
-        if self.archive.store.version(stream):
-            # Created by another writer since our read model last caught up.
-            self.archive.refresh()
-            return self.resolve(name) or stream
-        self._emit(EntityCreated, stream, new=True, name=name, kind=kind,
-                   description=description)
-        self._names[normalise_name(name)] = stream
-        self._entity_names[stream] = name
-        self.created.append(name)
-        return stream
-
-    def _role(self, name: str, role: str) -> UUID:
-        """The entity playing a role in a claim; errors name the role, not the entity."""
-        try:
-            return self.entity(name)
-        except InvalidInput as exc:
-            raise InvalidInput(exc.message, role) from None
-
-    def alias(self, name: str, alias: str) -> None:
-        entity = self.resolve(name)
-        if entity is None:
-            raise NotFound(f"unknown entity '{name}'")
-        alias = alias.strip()
-        if not alias:
-            raise InvalidInput("an alias cannot be empty", "aliases")
-        holder = self.resolve(alias)
-        if holder == entity:
-            return
-        if holder is not None:
-            other = self._entity_names.get(holder) or self.archive.names.get(str(holder), alias)
-            raise Conflict(f"alias '{alias}' already names another entity ('{other}')")
-        self._emit(AliasAdded, entity, alias=alias)
-        self._names[normalise_name(alias)] = entity
-
-    def merge(self, name: str, other: str) -> None:
-        keep = self.archive.entity(name)
-        gone = self.archive.entity(other)
-        if keep["id"] == gone["id"]:
-            raise InvalidInput(f"'{name}' and '{other}' are already the same entity")
-        self._emit(EntitiesMerged, UUID(gone["id"]), into=UUID(keep["id"]),
-                   into_name=keep["name"])
-
-    # --- sources ----------------------------------------------------------------------------
-
-    def source_text(self, source_id: str) -> str | None:
-        if source_id in self._sources:
-            return self._sources[source_id]
-        found = self.readmodel.source(source_id)
-        return found["text"] if found else None
-
-    def source(self, source_id: str, title: str, published: str, text: str,
-               url: str = "") -> bool:
-        """Register a source; False when it is already there with the same text."""
-        source_id = source_id.strip()
-        if not source_id:
-            raise InvalidInput("a source id cannot be empty", "id")
-        if not title.strip():
-            raise InvalidInput("a source needs a title", "title")
-        _date_field(published, "published")
-        existing = self.source_text(source_id)
-        if existing is not None:
-            if existing != text:
-                raise Conflict(
-                    f"source '{source_id}' is already registered with a different text")
-            return False
-        self._emit(SourceRegistered, source_stream(source_id), source_id=source_id,
-                   title=title.strip(), published=published.strip(), text=text, url=url)
-        self._sources[source_id] = text
-        self._source_dates[source_id] = published.strip()
-        return True
-
-    # --- claims -----------------------------------------------------------------------------
-
-    def _citations(self, sources: Sequence[tuple[str, str]]) -> tuple[Citation, ...]:
-        citations = []
-        for k, (source_id, quote) in enumerate(sources):
-            text = self.source_text(source_id)
-            if text is None:
-                raise InvalidInput(f"unknown source '{source_id}'", f"sources[{k}].source")
-            if not quote.strip():
-                raise InvalidInput("a citation needs a quote", f"sources[{k}].quote")
-            if quote not in text:
-                short = quote if len(quote) <= 60 else quote[:57] + "..."
-                raise InvalidInput(f"quote '{short}' is not verbatim in source '{source_id}'",
-                                   f"sources[{k}].quote")
-            citations.append(Citation(source=source_id, quote=quote))
-        return tuple(citations)
-
-    def known_claim(self, claim_id: str) -> ClaimRecorded | ClaimRow | None:
-        found = self._claims.get(claim_id)
-        if found is not None or claim_id in self._absent:
-            return found
-        return self.readmodel.claim(claim_id)
-
-    def absent(self, claim_ids: Sequence[str]) -> None:
-        """Look up many claim ids at once before they are recorded (an import): those the
-        read model does not hold are remembered as new, so recording them needs no look-up
-        each. Only for a batch that holds the write lock (a bulk import): another writer could
-        otherwise add one of them meanwhile (the store would then refuse the batch)."""
-        self._absent.update(self.readmodel.absent_claims(claim_ids))
-
-    def record(self, subject: str, predicate: str, *, valid: str, value: str | None = None,
-               object: str | None = None, sources: Sequence[tuple[str, str]] = (),
-               known_at: str | None = None, certainty: float = 1.0, rank: str = "normal",
-               note: str = "", claim_id: str | None = None) -> str:
-        """Record a claim; returns its id (the existing one when it is already recorded)."""
-        if value is None and object is None:
-            raise InvalidInput("a claim needs a value or an object", "value")
-        if value is not None and not value.strip():
-            raise InvalidInput("a value cannot be empty", "value")
-        _span_field(valid, "valid")
-        if claim_id is not None:
-            if not claim_id.strip():
-                raise InvalidInput("a claim id cannot be empty", "id")
-            if claim_id != claim_id.strip() or _CONTROL.search(claim_id):
-                # Stored ids are stripped; an id that strips differently would name two streams.
-                raise InvalidInput(f"claim id {claim_id!r} has control characters or "
-                                   "surrounding spaces", "id")
-        given_known_at = known_at
-        # DESIGN §1: a claim is known from its source's publication; typed in without a
-        # source, from the day it is recorded.
-        settled_known_at = known_at or self._published(sources)
-        known_at = _known_at(settled_known_at)
-        if not 0.0 <= certainty <= 1.0:
-            raise InvalidInput(f"certainty {certainty} is not between 0 and 1", "certainty")
-        _rank(rank)
-        citations = self._citations(sources)
-        self.predicate(predicate)
-        subject_id = self._role(subject, "subject")
-        object_id = self._role(object, "object") if object is not None else None
-        if claim_id is None:
-            # Derived from the claim as given, so a file without known_at imports the same
-            # ids on any day.
-            claim_id = derive_claim_id(subject_id, predicate, object_id, value, valid,
-                                       given_known_at or "", citations)
-        existing = self.known_claim(claim_id)
-        if existing is not None:
-            stored = self._content(existing)
-            # A known_at that only defaulted to today says nothing about identity.
-            given = (str(subject_id), predicate, str(object_id) if object_id else None, value,
-                     valid.strip(), known_at if settled_known_at else stored[5], citations)
-            if stored != given:
-                raise Conflict(f"claim id '{claim_id}' is already used by a different claim")
-            return claim_id
-        stream = claim_stream(claim_id)
-        self._emit(ClaimRecorded, stream, new=True, claim_id=claim_id, subject=subject_id,
-                   predicate=predicate, object=object_id, value=value, valid=valid.strip(),
-                   certainty=certainty, rank=rank, citations=citations, known_at=known_at,
-                   note=note)
-        self._claims[claim_id] = self.events[-1]  # type: ignore[assignment]
-        self._absent.discard(claim_id)
-        return claim_id
-
-    def _published(self, sources: Sequence[tuple[str, str]]) -> str | None:
-        """The publication date of the first cited source, if it is registered."""
-        if not sources:
-            return None
-        source_id = sources[0][0]
-        if source_id in self._source_dates:
-            return self._source_dates[source_id]
-        found = self.readmodel.source(source_id)
-        return found["published"] if found else None
-
-    def _parts(self, claim: ClaimRecorded | ClaimRow
-               ) -> tuple[str, str | None, tuple[Citation, ...]]:
-        """Subject id, object id (after merges) and citations of a pending or stored claim."""
-        if isinstance(claim, ClaimRow):
-            canonical = self.readmodel.canonical
-            return (canonical(claim.subject_id),
-                    canonical(claim.object_id) if claim.object_id else None,
-                    tuple(Citation(**c) for c in claim.sources))
-        return (str(claim.subject), str(claim.object) if claim.object else None,
-                claim.citations)
-
-    def _content(self, claim: ClaimRecorded | ClaimRow) -> tuple[Any, ...]:
-        """What makes a claim the same claim: compared when an id is recorded again."""
-        subject, obj, cites = self._parts(claim)
-        return (subject, claim.predicate, obj, claim.value, claim.valid, claim.known_at, cites)
-
-    def _live_claim(self, claim_id: str) -> ClaimRecorded | ClaimRow:
-        found = self.known_claim(claim_id)
-        if found is None:
-            raise NotFound(f"unknown claim id '{claim_id}'")
-        return found
-
-    def _withdrawal(self, claim_id: str, known_at: str | None) -> tuple[str, str]:
-        self._pin(claim_stream(claim_id))
-        claim = self._live_claim(claim_id)
-        if claim_id in self._withdrawn or (
-                isinstance(claim, ClaimRow) and claim.withdrawn_day != POS_INF):
-            raise Conflict(f"claim '{claim_id}' is already retracted or superseded")
-        known_at = _known_at(known_at)
-        self._withdrawn.add(claim_id)
-        return claim_id, known_at
-
-    def retract(self, claim_id: str, known_at: str | None = None, reason: str = "") -> None:
-        claim_id, known_at = self._withdrawal(claim_id, known_at)
-        self._emit(ClaimRetracted, claim_stream(claim_id), known_at=known_at, reason=reason)
-
-    def supersede(self, claim_id: str, *, known_at: str | None = None, reason: str = "",
-                  by: str | None = None, **replacement: Any) -> str:
-        """Withdraw a claim in favour of a replacement: ``by`` an existing claim id, or a new
-        claim made of the old one's fields overridden by ``replacement``."""
-        old = self._live_claim(claim_id)
-        known = (known_at or today()).strip()
-        if by is None:
-            fields = self._claim_fields(old)
-            fields.update({k: v for k, v in replacement.items() if v is not None})
-            fields["known_at"] = known
-            by = self.record(**fields)
-        elif self.known_claim(by) is None:
-            raise NotFound(f"unknown claim id '{by}'")
-        if by == claim_id:
-            raise InvalidInput("the replacement is the same claim", "by")
-        claim_id, known = self._withdrawal(claim_id, known)
-        self._emit(ClaimSuperseded, claim_stream(claim_id), by=by, known_at=known,
-                   reason=reason)
-        return by
-
-    def _claim_fields(self, claim: ClaimRecorded | ClaimRow) -> dict[str, Any]:
-        names = self.archive.names
-        subject, obj, citations = self._parts(claim)
-        cites = [(c.source, c.quote) for c in citations]
-
-        def name_of(entity_id: str) -> str:
-            return names.get(entity_id) or self._entity_names[UUID(entity_id)]
-
-        return {"subject": name_of(subject), "predicate": claim.predicate,
-                "object": name_of(obj) if obj else None, "value": claim.value,
-                "valid": claim.valid, "sources": cites, "certainty": claim.certainty,
-                "rank": claim.rank if isinstance(claim, ClaimRecorded) else "normal"}
-
-    def rerank(self, claim_id: str, rank: str, known_at: str | None = None,
-               reason: str = "") -> None:
-        self._pin(claim_stream(claim_id))
-        self._live_claim(claim_id)
-        self._emit(ClaimReranked, claim_stream(claim_id), rank=_rank(rank),
-                   known_at=_known_at(known_at), reason=reason)

@@ -17,10 +17,9 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from timeline import __version__, dates
-from timeline.app import Archive, FactView, State
+from timeline.api import Archive, FactView, HindsightError, InvalidInput, State
 from timeline.bootstrap import open_archive
 from timeline.domain import RANKS
-from timeline.errors import HindsightError, InvalidInput
 
 Handler = Callable[[argparse.Namespace, Archive], int]
 

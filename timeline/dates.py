@@ -1,4 +1,4 @@
-"""Uncertain historical dates as ranges of whole days (DESIGN §2).
+"""Uncertain historical dates as ranges of whole days.
 
 Time model
 ----------
@@ -27,7 +27,13 @@ As of day V the claim HOLDS if ``start_hi <= V < end_lo`` (it certainly held), i
 
 A single date X is the span ``X/X``. Open ends (``..``) mean "from forever" / "still holds";
 unknown ends (empty) mean "unknown". ``../..`` is accepted and means "always holds";
-``/``, ``../`` and ``/..`` have no bounds at all and are rejected.
+``/``, ``../`` and ``/..`` have no bounds at all and are rejected (docs/time-model.md gives
+these rules with examples).
+
+One date is a :class:`DateRange` value (``DateRange.parse("2023-11~")``). Modules that need a
+day's year, month and day, an interval's sides as written or today use :func:`day_parts`,
+:func:`interval_sides`, :func:`strip_qualifiers` and :func:`today_day` rather than taking EDTF
+text apart themselves; :mod:`timeline.datewords` puts days in words.
 """
 
 from __future__ import annotations
@@ -35,7 +41,7 @@ from __future__ import annotations
 import contextlib
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from enum import StrEnum
 from functools import lru_cache
@@ -82,6 +88,7 @@ _YEAR_PRECISION = {0: "year", 1: "decade", 2: "century", 3: "millennium"}
 _MAX_YEAR_DIGITS = 12
 
 _QUALIFIERS = "?~%"
+_UNQUALIFY = {ord(c): None for c in _QUALIFIERS}
 _DATE_RE = re.compile(
     r"(?P<sign>-?)(?P<year>[0-9X]{4})(?:S(?P<sig>\d+))?"
     r"(?:-(?P<month>[0-9X]{2})(?:-(?P<day>[0-9X]{2}))?)?"
@@ -134,8 +141,9 @@ def day_number(year: int, month: int, day: int) -> int:
     return era * 146097 + doe - 719468
 
 
-def _civil(day: int) -> tuple[int, int, int]:
-    """Day number -> (year, month, day); the inverse of :func:`day_number`."""
+def day_parts(day: int) -> tuple[int, int, int]:
+    """Day number -> (year, month, day), the inverse of :func:`day_number`: astronomical years
+    (0 is 1 BCE, -43 is 44 BCE), exact for any int, sentinels included."""
     z = day + 719468
     era = z // 146097
     doe = z - era * 146097
@@ -151,11 +159,22 @@ def day_to_iso(day: int) -> str:
     """Day number -> ISO/EDTF text: '2023-11-17', '-0044-03-15', 'Y12345-01-01'; sentinels '..'."""
     if day <= NEG_INF or day >= POS_INF:
         return ".."
-    year, month, d = _civil(day)
+    year, month, d = day_parts(day)
     if -9999 <= year <= 9999:
         sign = "-" if year < 0 else ""
         return f"{sign}{abs(year):04d}-{month:02d}-{d:02d}"
     return f"Y{year}-{month:02d}-{d:02d}"
+
+
+def today_day() -> int:
+    """Today (UTC) as a day number."""
+    now = datetime.now(UTC).date()
+    return day_number(now.year, now.month, now.day)
+
+
+def today_iso() -> str:
+    """Today (UTC) as ISO text: '2025-05-02'."""
+    return day_to_iso(today_day())
 
 
 def _month_start(year: int, month: int) -> int:
@@ -167,7 +186,7 @@ def _shift(day: int, unit: str, n: int) -> int:
     """Move ``day`` by n days, or n months/years when it is the first of a month/year."""
     if unit == "days":
         return day + n
-    year, month, _ = _civil(day)
+    year, month, _ = day_parts(day)
     return _month_start(year, month + (n if unit == "months" else 12 * n))
 
 
@@ -182,7 +201,11 @@ def _clamp(lo: int, hi: int) -> tuple[int, int]:
 
 @dataclass(frozen=True)
 class DateRange:
-    """The days ``[lo, hi)`` a single EDTF date covers, after fuzz padding."""
+    """One EDTF date as a value: the days ``[lo, hi)`` it covers, after fuzz padding.
+
+    Made by :meth:`parse` (the same as :func:`parse_date`): ``text`` is the date as written,
+    stripped of surrounding blanks.
+    """
 
     text: str
     lo: int
@@ -190,6 +213,40 @@ class DateRange:
     precision: str  # day | month | season | year | decade | century | millennium | millennia
     approximate: bool  # ~ or %
     uncertain: bool  # ? or %
+
+    @classmethod
+    def parse(cls, text: str) -> DateRange:
+        """One EDTF date (not an interval); raises :class:`DateError` saying why not."""
+        return parse_date(text)
+
+    @property
+    def qualified(self) -> bool:
+        """True if ``~``, ``?`` or ``%`` widened the date."""
+        return self.approximate or self.uncertain
+
+    def exact(self) -> DateRange:
+        """The days the date names without the widening its qualifiers bring (they qualify
+        the whole date wherever they stand); its flags still say it was qualified."""
+        if not self.qualified:
+            return self
+        raw = _fast_raw(self.text) or _parse_raw(self.text, self.text)
+        lo, hi = _clamp(raw.lo, raw.hi)
+        return replace(self, lo=lo, hi=hi)
+
+    @property
+    def first_parts(self) -> tuple[int, ...]:
+        """The first day as its precision names it: (year, month, day) for a day, (year,
+        month) for a month or a season, (year,) for a year or anything coarser."""
+        return day_parts(self.lo)[:_PARTS_NAMED.get(self.precision, 1)]
+
+    @property
+    def last_parts(self) -> tuple[int, ...]:
+        """The last day (``hi - 1``) as its precision names it (see :attr:`first_parts`)."""
+        return day_parts(self.hi - 1)[:_PARTS_NAMED.get(self.precision, 1)]
+
+
+# How many of (year, month, day) a precision names; coarser than a month names the year alone.
+_PARTS_NAMED = {"day": 3, "month": 2, "season": 2}
 
 
 class _Raw(NamedTuple):
@@ -322,65 +379,76 @@ def _precision(unknown_digits: int) -> str:
     return _YEAR_PRECISION.get(unknown_digits, "millennia")
 
 
+def strip_qualifiers(text: str) -> str:
+    """An EDTF date without its qualifiers ``?``, ``~`` and ``%`` (and without the blanks edtf
+    lets through between tokens): '2004-06~-11' -> '2004-06-11', '2023-11-17 ~' -> '2023-11-17'.
+    """
+    return "".join(text.split()).translate(_UNQUALIFY)
+
+
 def _parse_raw(text: str, quote: str) -> _Raw:
     """The exact (unpadded) range of one date already validated by edtf.
 
     ``quote`` is the whole input, for error messages (``text`` may be one end of an interval).
     """
-    approximate = "~" in text or "%" in text
-    uncertain = "?" in text or "%" in text
     # Qualifiers may sit on any component (2004-06~-11, ?2004); they apply to the whole date.
-    # edtf also lets whitespace through between its tokens (2023-11-17 ~).
-    bare = "".join(text.split()).translate({ord(c): None for c in _QUALIFIERS})
-
+    bare = strip_qualifiers(text)
     if long := _LONG_YEAR_RE.fullmatch(bare):
         lo, hi, precision = _parse_long_year(quote, long)
-        return _Raw(lo, hi, precision, approximate, uncertain)
-
-    m = _DATE_RE.fullmatch(bare)
-    if m is None:
+    elif m := _DATE_RE.fullmatch(bare):
+        lo, hi, precision = _parse_four_digit_year(quote, m)
+    else:
         raise _unsupported(quote, "this form of date")
+    return _Raw(lo, hi, precision, "~" in text or "%" in text, "?" in text or "%" in text)
+
+
+def _parse_four_digit_year(quote: str, m: re.Match[str]) -> tuple[int, int, str]:
+    """The exact days and precision of a date matched by ``_DATE_RE``."""
     sign, year_s, month_s, day_s = m["sign"], m["year"], m["month"], m["day"]
-
-    # Unspecified digits (X): only trailing year digits, and whole months or days.
-    fields = [year_s] + [f for f in (month_s, day_s) if f is not None]
-    if "X" in bare:
-        if not re.fullmatch(r"\d*X*", "".join(fields)) or any(
-            "X" in f and f != "XX" for f in fields[1:]
-        ):
-            raise _unsupported(
-                quote, "unspecified digits (X) must end the date and cover whole months/days"
-            )
-        if year_s == "XXXX":
-            raise _no_bounds(quote, "the year is unspecified (XXXX)")
-
+    _check_unspecified(quote, year_s, month_s, day_s)
     unknown = year_s.count("X")
     if m["sig"] is not None:
         if month_s is not None:
             raise _unsupported(quote, "significant digits (S) on a year with month or day")
         unknown = _insignificant(quote, year_s, m["sig"])
     if unknown:
-        lo, hi = _years(*_year_block(sign, year_s, unknown))
-        return _Raw(lo, hi, _precision(unknown), approximate, uncertain)
-
+        return *_years(*_year_block(sign, year_s, unknown)), _precision(unknown)
     year = int(sign + year_s)
     if month_s is None or month_s == "XX":
-        return _Raw(*_years(year, year + 1), "year", approximate, uncertain)
+        return *_years(year, year + 1), "year"
+    return _parse_in_year(quote, m, year)
+
+
+def _check_unspecified(quote: str, year_s: str, month_s: str | None, day_s: str | None) -> None:
+    """Unspecified digits (X): only trailing year digits, and whole months or days."""
+    fields = [year_s] + [f for f in (month_s, day_s) if f is not None]
+    written = "".join(fields)
+    if "X" not in written:
+        return
+    if not re.fullmatch(r"\d*X*", written) or any("X" in f and f != "XX" for f in fields[1:]):
+        raise _unsupported(quote, "unspecified digits (X) must end the date and cover whole "
+                                  "months/days")
+    if year_s == "XXXX":
+        raise _no_bounds(quote, "the year is unspecified (XXXX)")
+
+
+def _parse_in_year(quote: str, m: re.Match[str], year: int) -> tuple[int, int, str]:
+    """The exact days and precision of a season, month or day of ``year`` (its month is given
+    and is not XX)."""
+    month_s, day_s = m["month"], m["day"]
     month = int(month_s)
     if month in _SEASONS and day_s is None:
         first, length = _SEASONS[month]
-        lo, hi = _month_start(year, first), _month_start(year, first + length)
-        return _Raw(lo, hi, "season", approximate, uncertain)
+        return _month_start(year, first), _month_start(year, first + length), "season"
     if not 1 <= month <= 12:
         raise _not_valid(quote, f"month {month_s} is out of range")
     if day_s is None or day_s == "XX":
-        lo, hi = _month_start(year, month), _month_start(year, month + 1)
-        return _Raw(lo, hi, "month", approximate, uncertain)
+        return _month_start(year, month), _month_start(year, month + 1), "month"
     day = int(day_s)
     if not 1 <= day <= _days_in_month(year, month):
-        raise _not_valid(quote, f"day {day} is out of range for {sign}{year_s}-{month_s}")
+        raise _not_valid(quote, f"day {day} is out of range for {m['sign']}{m['year']}-{month_s}")
     lo = day_number(year, month, day)  # a date-time (T...) is just its day
-    return _Raw(lo, lo + 1, "day", approximate, uncertain)
+    return lo, lo + 1, "day"
 
 
 #: The commonest forms of all, read without the general machinery: YYYY, YYYY-MM or
@@ -456,8 +524,7 @@ def parse_day(text: str) -> int:
     """
     t = text.strip()
     if t.lower() == "today":
-        now = datetime.now(UTC).date()
-        return day_number(now.year, now.month, now.day)
+        return today_day()
     t = _single(t)
     _validate_single(t, t)
     raw = _parse_raw(t, t)
@@ -475,7 +542,8 @@ def known_day(text: str) -> int:
 
 @dataclass(frozen=True)
 class Span:
-    """A claim's valid time as the four bounds of DESIGN §2 (see the module docstring)."""
+    """A claim's valid time as four bounds: HOLDS on day V if ``start_hi <= V < end_lo``,
+    MAYBE if ``start_lo <= V < end_hi`` otherwise, NOT outside (see the module docstring)."""
 
     text: str
     start_lo: int  # earliest possible first day it held
@@ -531,43 +599,11 @@ def parse_span(text: str) -> Span:
     ``/..`` and ``..`` have no bounds and are errors.
     """
     t = text.strip()
-    if not t:
-        raise DateError("empty date")
-    if t == "..":
-        raise _no_bounds(t)
     if not _is_interval(t):
-        d = parse_date(t)
+        d = parse_date(t)  # an empty text too: "empty date"
         return Span(t, d.lo, d.hi - 1, d.lo + 1, d.hi)
-
-    full = t
-    if t.startswith("..") and not t.startswith("../"):
-        full = "../" + t[2:]
-    elif t.endswith("..") and not t.endswith("/.."):
-        full = t[:-2] + "/.."
-    lower, _, upper = (side.strip() for side in full.partition("/"))
-    if lower in ("", "..") and upper in ("", ".."):
-        if lower == upper == "..":
-            return Span(t, NEG_INF, NEG_INF, POS_INF, POS_INF)
-        raise _no_bounds(t)
-    a = None if lower in ("", "..") else _fast_bounds(lower)
-    b = None if upper in ("", "..") else _fast_bounds(upper)
-    if full != f"{lower}/{upper}" or (a is None and lower not in ("", "..")) or (
-            b is None and upper not in ("", "..")):
-        # Not both ends in the commonest forms (those make a valid interval, as
-        # ``_simple_kind`` says): the general path.
-        if _edtf_kind(full) is None and "X" in full:
-            # EDTF level 2 allows unspecified digits in intervals, but edtf crashes on 2019-XX
-            # there and refuses them next to a qualifier or an open end: check each end alone.
-            for side in (lower, upper):
-                if side not in ("", ".."):
-                    _validate_single(side, t)
-        elif _edtf_kind(full) not in ("Interval", "Level1Interval", "Level2Interval"):
-            raise _not_valid(t, _explain_bad_day(t))
-        a = None if lower in ("", "..") else _side(t, lower)
-        b = None if upper in ("", "..") else _side(t, upper)
-    if a is not None and b is not None and b[1] <= a[0]:
-        raise DateError(f"{t!r} ends before it starts")
-
+    full, lower, upper = _slashed(t)
+    a, b = _interval_bounds(t, full, lower, upper)
     if a is not None:
         start_lo, start_hi = a[0], a[1] - 1
     elif lower == "" and b is not None:  # unknown start: it began by B's last day at the latest
@@ -581,6 +617,66 @@ def parse_span(text: str) -> Span:
     else:  # open end (..): still holds
         end_lo = end_hi = POS_INF
     return Span(t, start_lo, start_hi, end_lo, end_hi)
+
+
+def _slashed(t: str) -> tuple[str, str, str]:
+    """An interval as ``lower/upper`` (``..B`` -> ``../B``, ``A..`` -> ``A/..``), with its two
+    sides as written, stripped; no checks."""
+    full = t
+    if t.startswith("..") and not t.startswith("../"):
+        full = "../" + t[2:]
+    elif t.endswith("..") and not t.endswith("/.."):
+        full = t[:-2] + "/.."
+    lower, _, upper = full.partition("/")
+    return full, lower.strip(), upper.strip()
+
+
+_NO_DATE = ("", "..")  # an interval side that is unknown or open
+
+
+def _interval_bounds(t: str, full: str, lower: str, upper: str
+                     ) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
+    """The padded bounds of an interval's sides, None for an open or unknown one; checked."""
+    if lower in _NO_DATE and upper in _NO_DATE:
+        if lower == upper == "..":
+            return None, None  # always
+        raise _no_bounds(t)
+    a = None if lower in _NO_DATE else _fast_bounds(lower)
+    b = None if upper in _NO_DATE else _fast_bounds(upper)
+    if (a is None and lower not in _NO_DATE) or (b is None and upper not in _NO_DATE) or (
+            full != f"{lower}/{upper}"):
+        # Not both ends in the commonest forms (those make a valid interval, as
+        # ``_simple_kind`` says): the general path.
+        _validate_interval(t, full, lower, upper)
+        a = None if lower in _NO_DATE else _side(t, lower)
+        b = None if upper in _NO_DATE else _side(t, upper)
+    if a is not None and b is not None and b[1] <= a[0]:
+        raise DateError(f"{t!r} ends before it starts")
+    return a, b
+
+
+def _validate_interval(t: str, full: str, lower: str, upper: str) -> None:
+    """edtf-validate an interval that is not in the commonest forms."""
+    kind = _edtf_kind(full)
+    if kind is None and "X" in full:
+        # EDTF level 2 allows unspecified digits in intervals, but edtf crashes on 2019-XX
+        # there and refuses them next to a qualifier or an open end: check each end alone.
+        for side in (lower, upper):
+            if side not in _NO_DATE:
+                _validate_single(side, t)
+    elif kind not in ("Interval", "Level1Interval", "Level2Interval"):
+        raise _not_valid(t, _explain_bad_day(t))
+
+
+def interval_sides(valid: str) -> tuple[str, str]:
+    """A valid time's start and end as written: ``('2019-07', '..')``, ``('', '2024')``; a
+    single date is both. Empty is unknown, ``..`` open. Raises :class:`DateError` if ``valid``
+    is not a valid time."""
+    t = parse_span(valid).text
+    if not _is_interval(t):
+        return t, t
+    _, lower, upper = _slashed(t)
+    return lower, upper
 
 
 # ---------------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from timeline import overview
+from timeline.readmodel import overview
 from timeline.app import Archive
 from timeline.dates import NEG_INF, POS_INF
 from timeline.interchange import import_document, parse

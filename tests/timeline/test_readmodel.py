@@ -213,7 +213,7 @@ def test_an_entity_as_of_query_reads_the_b_tree_indexes_not_the_r_tree(built):
 
 
 def test_successors_asked_in_chunks_give_the_same_answers(built, monkeypatch):
-    from timeline import readmodel
+    from timeline.asof import sql as readmodel
 
     pairs = random_pairs(20, seed=5)
     with Archive.open(built) as archive:
@@ -224,8 +224,16 @@ def test_successors_asked_in_chunks_give_the_same_answers(built, monkeypatch):
 
 
 def test_claims_ended_by_inertia_are_dropped_in_sql_with_the_same_facts(built):
-    from timeline.app import KNOWN_NOW
-    from timeline.state import Candidate, settle
+    from timeline.asof import sql
+    from timeline.asof.rules import KNOWN_NOW, Candidate, settle
+
+    def world_candidates(rm, rows, day, known, singles):
+        """Candidates built as the whole world's query builds them (successors looked up
+        apart, for the open claims of single-valued predicates)."""
+        opens = [row for row in rows if row.end_hi == POS_INF and row.predicate in singles]
+        successors = sql.successors_of(rm.conn, opens, day, known)
+        return [Candidate(row, sql.rank_on(rm.conn, row, known), row.predicate in singles,
+                          successors.get(row.n)) for row in rows]
 
     with Archive.open(built) as archive:
         rm, singles, dropped, cut = archive.readmodel, archive._singles()[0], 0, 0
@@ -239,22 +247,23 @@ def test_claims_ended_by_inertia_are_dropped_in_sql_with_the_same_facts(built):
                      if FIRST < row.start_lo < row.start_hi < LAST]
             for v, r in random_pairs(25, seed=len(ids)) + [(v, None) for v in fuzzy]:
                 known = KNOWN_NOW if r is None else r
-                every = rm.stab(v, known, ids)
-                kept, successors = rm.stab_entities(v, known, ids, singles)
+                every = sql.stab_entities(rm.conn, v, known, ids)[0]
+                kept, successors = sql.stab_entities(rm.conn, v, known, ids, singles)
                 assert set(kept) <= set(every)
                 assert [row for row in every if row in kept] == kept  # same order
                 dropped += len(every) - len(kept)
                 # The successors found with the rows are those of ``successors``.
                 opens = [row for row in kept if row.end_hi == POS_INF
                          and row.predicate in singles]
-                found = rm.successors([(x.subject_id, x.predicate, x.slot_object, x.start_lo,
+                found = sql.successors(rm.conn, [(x.subject_id, x.predicate, x.slot_object, x.start_lo,
                                         x.answer) for x in opens], v, known)
                 pairs_found = zip(opens, found, strict=True)
                 assert successors == {x.n: s for x, s in pairs_found if s is not None}
                 cut += len(successors)
-                candidates = [Candidate(row, rm.rank_on(row, known), row.predicate in singles,
+                candidates = [Candidate(row, sql.rank_on(rm.conn, row, known), row.predicate in singles,
                                         successors.get(row.n)) for row in kept]
-                assert settle(candidates, v) == settle(archive._candidates(every, v, r), v)
+                assert settle(candidates, v) == settle(
+                    world_candidates(rm, every, v, known, singles), v)
         assert dropped > 50
         assert cut > 0
 
@@ -286,9 +295,9 @@ def test_opening_an_archive_reads_its_read_model_through_in_the_background(built
 
 
 def test_the_read_ahead_stops_at_its_limit(built, monkeypatch):
-    import timeline.readmodel
+    import timeline.readmodel.projection
 
-    monkeypatch.setattr(timeline.readmodel, "PREWARM_BYTES", 1)
+    monkeypatch.setattr(timeline.readmodel.projection, "PREWARM_BYTES", 1)
     with Archive.open(built) as archive:
         assert archive.readmodel.prewarmed.wait(30)
         assert archive.readmodel.prewarm_read == 1 << 20  # one buffer, then it stops

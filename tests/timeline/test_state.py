@@ -6,7 +6,7 @@ import pytest
 
 from timeline.dates import POS_INF, parse_day, parse_span
 from timeline.readmodel import ClaimRow
-from timeline.state import Candidate, settle
+from timeline.asof.rules import Candidate, settle
 
 
 def row(claim_id: str, valid: str, answer: str = "a", *, subject: str = "S",

@@ -208,11 +208,11 @@ def test_the_garbage_collector_is_paused_during_a_bulk_import_and_resumed_after(
 
 def test_a_bulk_import_collects_cyclic_garbage_itself_every_so_many_events(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import timeline.readmodel
+    import timeline.readmodel.schema
 
     collected: list[int] = []
-    monkeypatch.setattr(timeline.readmodel, "COLLECT_EVERY", 100)
-    monkeypatch.setattr(timeline.readmodel.gc, "collect", lambda *a: collected.append(1) or 0)
+    monkeypatch.setattr(timeline.readmodel.schema, "COLLECT_EVERY", 100)
+    monkeypatch.setattr(timeline.readmodel.schema.gc, "collect", lambda *a: collected.append(1) or 0)
     path = tmp_path / "doc.json"
     synthetic.write(path, 450, seed=6)
     with Archive.open(tmp_path / "a.sqlite") as archive:
@@ -225,7 +225,7 @@ def test_a_bulk_import_collects_cyclic_garbage_itself_every_so_many_events(
 
 def test_a_rebuild_of_the_read_model_pauses_the_collector_and_collects_itself(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import timeline.readmodel
+    import timeline.readmodel.schema
 
     path = tmp_path / "doc.json"
     synthetic.write(path, 400, seed=7)
@@ -241,8 +241,8 @@ def test_a_rebuild_of_the_read_model_pauses_the_collector_and_collects_itself(
             original(self, page)
 
         monkeypatch.setattr(timeline.readmodel.ReadModel, "apply_all", apply_all)
-        monkeypatch.setattr(timeline.readmodel, "COLLECT_EVERY", 100)
-        monkeypatch.setattr(timeline.readmodel.gc, "collect",
+        monkeypatch.setattr(timeline.readmodel.schema, "COLLECT_EVERY", 100)
+        monkeypatch.setattr(timeline.readmodel.schema.gc, "collect",
                             lambda *a: collected.append(1) or 0)
         archive.readmodel.reset()
         applied = archive.readmodel.catch_up(archive.store, batch=50)

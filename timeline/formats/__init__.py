@@ -11,9 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from timeline.app import Archive
-from timeline.errors import InvalidInput
-from timeline.formats.base import Selection, write_json
+from timeline.api import Archive, InvalidInput, Selection
+from timeline.formats.base import write_json
 from timeline.formats.csljson import export_csljson
 from timeline.formats.csvfile import export_csv, import_csv
 from timeline.formats.sqlitedb import export_sqlite

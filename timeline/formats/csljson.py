@@ -6,25 +6,25 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from timeline.app import Archive
-from timeline.formats.base import Selection, day_parts, exact, write_json
+from timeline import dates
+from timeline.api import Archive, Selection
+from timeline.formats.base import write_json
 
 
-def _csl_parts(day: int, precision: str) -> list[int]:
-    parts = day_parts(day, precision)
-    if parts[0] <= 0:  # CSL has no year 0: its -44 is 44 BC, which EDTF writes -0043
-        parts[0] -= 1
-    return parts
+def _csl_parts(parts: tuple[int, ...]) -> list[int]:
+    out = list(parts)
+    if out[0] <= 0:  # CSL has no year 0: its -44 is 44 BC, which EDTF writes -0043
+        out[0] -= 1
+    return out
 
 
 def issued(published: str) -> dict[str, Any]:
     """An EDTF date as a CSL date: as many parts as its precision; a season or a decade as
     the range of months or years it covers; ``circa`` when approximate or uncertain."""
-    date = exact(published)
-    first = _csl_parts(date.lo, date.precision)
-    last = _csl_parts(date.hi - 1, date.precision)
+    date = dates.DateRange.parse(published).exact()
+    first, last = _csl_parts(date.first_parts), _csl_parts(date.last_parts)
     out: dict[str, Any] = {"date-parts": [first] if first == last else [first, last]}
-    if date.approximate or date.uncertain:
+    if date.qualified:
         out["circa"] = True
     return out
 

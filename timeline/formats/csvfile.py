@@ -21,9 +21,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from timeline.app import Archive, FactView
-from timeline.errors import HindsightError, InvalidInput
-from timeline.formats.base import Selection, write_atomically
+from timeline.api import Archive, FactView, HindsightError, InvalidInput, Selection
+from timeline.formats.base import write_atomically
 from timeline.interchange import (
     ClaimRecord,
     ImportReport,

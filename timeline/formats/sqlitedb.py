@@ -14,8 +14,8 @@ from typing import Any
 import sqlite_utils
 
 from timeline import dates
-from timeline.app import Archive, FactView
-from timeline.formats.base import Selection, write_atomically
+from timeline.api import Archive, FactView, Selection
+from timeline.formats.base import write_atomically
 
 #: Bump when the tables below change meaning.
 FORMAT = "hindsight-sqlite/1"

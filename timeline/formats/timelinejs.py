@@ -12,25 +12,25 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from timeline.app import Archive, FactView
-from timeline.formats.base import Selection, day_parts, exact, interval_sides, write_json
+from timeline import dates
+from timeline.api import Archive, FactView, Selection
+from timeline.formats.base import write_json
 
 
-def _date(day: int, precision: str) -> dict[str, str]:
-    return dict(zip(("year", "month", "day"), map(str, day_parts(day, precision)),
-                    strict=False))
+def _date(parts: tuple[int, ...]) -> dict[str, str]:
+    return dict(zip(("year", "month", "day"), map(str, parts), strict=False))
 
 
 def _dates(valid: str) -> tuple[dict[str, str] | None, dict[str, str] | None]:
     """Start and end dates. A single date has no end; an open or unknown end has none; an
     interval without a start is placed at its end, the one date it gives."""
-    start, end = (exact(side) if side not in ("", "..") else None
-                  for side in interval_sides(valid))
+    start, end = (dates.DateRange.parse(side).exact() if side not in ("", "..") else None
+                  for side in dates.interval_sides(valid))
     if start is None:
-        return (_date(end.lo, end.precision), None) if end is not None else (None, None)
+        return (_date(end.first_parts), None) if end is not None else (None, None)
     if end is None or end.text == start.text:
-        return _date(start.lo, start.precision), None
-    return _date(start.lo, start.precision), _date(end.hi - 1, end.precision)
+        return _date(start.first_parts), None
+    return _date(start.first_parts), _date(end.last_parts)
 
 
 def _text(view: FactView, sources: dict[str, dict[str, Any]]) -> str:

@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, Union
 
 from timeline.dates import NEG_INF, POS_INF
-from timeline.readmodel import ClaimRow, ReadModel
+from timeline.readmodel.projection import ReadModel
+from timeline.readmodel.schema import CLAIM_COLUMNS, ClaimRow
 
 if TYPE_CHECKING:
     from timeline.app import Archive
@@ -32,7 +33,6 @@ Source = Union["Archive", ReadModel, sqlite3.Connection]
 #: Moment kinds, in their sort order.
 BEGINS, ENDS = 0, 1
 
-_CLAIM_COLUMNS = ", ".join(f"c.{name}" for name in ClaimRow._fields)
 # The two halves of "moments": begins on start_lo, ends on end_lo of intervals with a known end.
 _BEGINS_WHERE = f"c.start_lo != {NEG_INF}"
 _ENDS_WHERE = f"instr(c.valid, '/') > 0 AND c.end_lo != {POS_INF}"
@@ -158,7 +158,7 @@ def claims_by_n(source: Source, numbers: Sequence[int]) -> dict[int, ClaimRow]:
     for k in range(0, len(numbers), chunk):
         part = list(numbers[k:k + chunk])
         marks = ", ".join("?" * len(part))
-        for row in conn.execute(f"SELECT {_CLAIM_COLUMNS} FROM claims c WHERE c.n IN ({marks})",
+        for row in conn.execute(f"SELECT {CLAIM_COLUMNS} FROM claims c WHERE c.n IN ({marks})",
                                 part):
             claim = ClaimRow._make(row)
             found[claim.n] = claim

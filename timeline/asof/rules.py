@@ -21,13 +21,16 @@ its object when it has no value.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Sequence
 from typing import NamedTuple
 
+from timeline.asof.claims import ClaimRow, SlotStart
 from timeline.dates import POS_INF, Status, status_of
-from timeline.readmodel import ClaimRow, SlotStart
 
 CONTESTED = "CONTESTED"
+
+#: "As known now": later than any real known day, but below the never-withdrawn sentinel.
+KNOWN_NOW = POS_INF - 1
 
 
 class Candidate(NamedTuple):
@@ -146,3 +149,10 @@ def settle(candidates: Iterable[Candidate], day: int) -> list[Fact]:
             rivals_of,  # contested_with
         )))
     return facts
+
+
+def links(claim: ClaimRow, groups: Sequence[Collection[str]]) -> bool:
+    """A claim links the selected entities (each a group of ids: an entity and those merged
+    into it) when its subject is one of them and its object is another."""
+    return (any(claim.subject_id in g for g in groups)
+            and any(claim.object_id in g and claim.subject_id not in g for g in groups))

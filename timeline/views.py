@@ -1,0 +1,189 @@
+"""Answers as plain data: a fact ready to show, the state on a day, the difference between
+two days, and a claim's sentence.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from timeline import dates
+from timeline.asof.claims import ClaimRow
+from timeline.asof.rules import Fact
+from timeline.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from timeline.app import Archive
+
+
+@dataclass(frozen=True)
+class FactView:
+    """A fact of the state, ready to show: names resolved, sentence written."""
+
+    fact: Fact
+    subject: str
+    object: str | None
+    statement: str
+
+    @property
+    def claim(self) -> ClaimRow:
+        return self.fact.claim
+
+    @property
+    def status(self) -> str:
+        return self.fact.status
+
+    def to_json(self) -> dict[str, Any]:
+        claim = self.claim
+        return {
+            "id": claim.id,
+            "subject": self.subject,
+            "predicate": claim.predicate,
+            "object": self.object,
+            "value": claim.value if claim.value is not None else self.object,
+            "valid": claim.valid,
+            "status": self.fact.status,
+            "temporal_status": self.fact.temporal.value,
+            "statement": self.statement,
+            "certainty": claim.certainty,
+            "rank": self.fact.rank,
+            "known_at": claim.known_at,
+            "ended_by": self.fact.ended_by,
+            "contested_with": list(self.fact.contested_with),
+            "sources": claim.sources,
+        }
+
+
+@dataclass(frozen=True)
+class State:
+    as_of: int
+    known_as_of: int | None
+    entities: tuple[dict[str, Any], ...]
+    facts: tuple[FactView, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "as_of": dates.day_to_iso(self.as_of),
+            "known_as_of": (dates.day_to_iso(self.known_as_of)
+                            if self.known_as_of is not None else None),
+            "entity": self.entities[0] if len(self.entities) == 1 else None,
+            "entities": list(self.entities),
+            "facts": [f.to_json() for f in self.facts],
+        }
+
+
+@dataclass(frozen=True)
+class Diff:
+    before: State
+    after: State
+    began: tuple[FactView, ...]
+    ended: tuple[FactView, ...]
+    changed: tuple[tuple[FactView, FactView], ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "from": dates.day_to_iso(self.before.as_of),
+            "to": dates.day_to_iso(self.after.as_of),
+            "known_as_of": self.after.to_json()["known_as_of"],
+            "began": [f.to_json() for f in self.began],
+            "ended": [f.to_json() for f in self.ended],
+            "changed": [{"id": a.claim.id, "statement": b.statement, "from": a.status,
+                         "to": b.status} for a, b in self.changed],
+        }
+
+
+def render_statement(subject: str, label: str, obj: str | None, value: str | None) -> str:
+    """A plain sentence: a label may be a template with {subject}, {object} and {value}."""
+    if "{" in label:
+        return label.format(subject=subject, object=obj or "", value=value or "").strip()
+    sentence = f"{subject} {label}"
+    if obj:
+        sentence += f" {obj}"
+    if value is not None:
+        sentence += f": {value}"
+    return sentence
+
+
+
+_NO_PREDICATE = ("", False)
+_first = operator.itemgetter(0)
+
+
+def label_of(predicate: str, predicates: Mapping[str, tuple[str, bool]]) -> str:
+    """A predicate's label, or its name in words when it has none."""
+    return predicates.get(predicate, _NO_PREDICATE)[0] or predicate.replace("_", " ")
+
+
+def fact_view(fact: Fact, names: Mapping[str, str],
+              predicates: Mapping[str, tuple[str, bool]]) -> FactView:
+    claim = fact.claim
+    subject = names.get(claim.subject_id, claim.subject_id)
+    obj = names.get(claim.object_id) if claim.object_id else None
+    label = label_of(claim.predicate, predicates)
+    return FactView(fact, subject, obj, render_statement(subject, label, obj, claim.value))
+
+
+def statement(claim: ClaimRow, names: Mapping[str, str],
+              predicates: Mapping[str, tuple[str, bool]]) -> str:
+    """The plain sentence for a claim, whatever its status on any day."""
+    fact = Fact(claim, "", dates.Status.NOT, claim.rank, claim.end_lo, claim.end_hi)
+    return fact_view(fact, names, predicates).statement
+
+
+def fact_views(facts: Iterable[Fact], names: Mapping[str, str],
+               predicates: Mapping[str, tuple[str, bool]]) -> list[FactView]:
+    """``fact_view`` for many facts, in the order of an answer: by subject, predicate, start."""
+    # An answer's facts share a few subjects and predicates: each looked up once.
+    subjects: dict[str, tuple[str, str]] = {}
+    labels: dict[str, str] = {}
+    keyed = []
+    new = object.__new__
+    for fact in facts:
+        claim = fact.claim
+        found = subjects.get(claim.subject_id)
+        if found is None:
+            name = names.get(claim.subject_id, claim.subject_id)
+            found = subjects[claim.subject_id] = (name, name.casefold())
+        subject, folded = found
+        obj = names.get(claim.object_id) if claim.object_id else None
+        label = labels.get(claim.predicate)
+        if label is None:
+            label = labels[claim.predicate] = label_of(claim.predicate, predicates)
+        view = new(FactView)  # FactView(...) without a frozen dataclass's setattr calls
+        fields = view.__dict__
+        fields["fact"], fields["subject"], fields["object"] = fact, subject, obj
+        fields["statement"] = render_statement(subject, label, obj, claim.value)
+        keyed.append(((folded, claim.predicate, claim.start_lo, claim.id), view))
+    keyed.sort(key=_first)
+    return [view for _, view in keyed]
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which claims an export (or a report) holds: the ``--as-of`` and ``--entity`` filters.
+
+    With ``as_of``, the facts of the state on that day (HOLDS, MAYBE or CONTESTED, by
+    everything known now); otherwise every claim, in valid-time order. With ``entity`` (a name
+    or an alias), only claims whose subject or object it is.
+    """
+
+    as_of: str | None = None
+    entity: str | None = None
+
+    @property
+    def filtered(self) -> bool:
+        return self.as_of is not None or self.entity is not None
+
+    def facts(self, archive: Archive, *, withdrawn: bool = False) -> list[FactView]:
+        """The selected claims, ready to show. Withdrawn (retracted or superseded) claims are
+        left out unless ``withdrawn``; they are never part of a state."""
+        if self.as_of is not None:
+            try:
+                state = archive.as_of(self.as_of, None, [self.entity] if self.entity else ())
+            except InvalidInput as exc:
+                raise InvalidInput(exc.message, "as_of" if exc.field == "date" else exc.field
+                                   ) from None
+            return list(state.facts)
+        return archive.claim_views(self.entity, withdrawn=withdrawn)
