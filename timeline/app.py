@@ -133,12 +133,12 @@ class Archive(Commands):
         found = self._entities.get(name)
         if found is None:
             entity_id = self.readmodel.resolve(name)
-            if entity_id is None:
+            entity = self.readmodel.entity(entity_id) if entity_id is not None else None
+            if entity_id is None or entity is None:
                 near = self.suggest(name)
                 hint = f" — did you mean {', '.join(repr(n) for n in near)}?" if near else ""
                 raise NotFound(f"unknown entity '{name}'{hint}")
-            found = (self.readmodel.entity(entity_id),
-                     tuple(self.readmodel.merged_ids(entity_id)))
+            found = (entity, tuple(self.readmodel.merged_ids(entity_id)))
             if len(self._entities) >= 10_000:
                 self._entities = {}
             self._entities[name] = found
@@ -171,6 +171,13 @@ class Archive(Commands):
         """The entity a name or alias stands for; NotFound suggests near names."""
         self._current()
         return _copy_entity(self._lookup(name)[0])
+
+    def entity_by_id(self, entity_id: str) -> dict[str, Any]:
+        """An entity by its id (the entity it was merged into, when it was)."""
+        found = self.readmodel.entity(self.canonical(entity_id)) if entity_id else None
+        if found is None:
+            raise NotFound(f"unknown entity id '{entity_id}'")
+        return found
 
     def entities(self) -> list[dict[str, Any]]:
         return self.readmodel.entities()

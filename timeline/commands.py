@@ -20,15 +20,17 @@ from uuid import UUID
 
 from timeline import dates
 from timeline.asof.claims import ClaimRow
-from timeline.dates import POS_INF, DateError
+from timeline.dates import DateError
 from timeline.domain import (
     RANKS,
     AliasAdded,
     Citation,
+    ClaimHistory,
     ClaimRecorded,
     ClaimReranked,
     ClaimRetracted,
     ClaimSuperseded,
+    Correction,
     DomainEvent,
     EntitiesMerged,
     EntityCreated,
@@ -218,7 +220,7 @@ class Batch:
     _sources: dict[str, str] = field(default_factory=dict)  # id -> text
     _source_dates: dict[str, str] = field(default_factory=dict)  # id -> published
     _claims: dict[str, ClaimRecorded] = field(default_factory=dict)
-    _withdrawn: set[str] = field(default_factory=set)
+    _histories: dict[str, ClaimHistory] = field(default_factory=dict)  # claim id -> its stream
     _absent: set[str] = field(default_factory=set)  # claim ids the read model lacks (``absent``)
     _predicates: set[str] = field(default_factory=set)
     created: list[str] = field(default_factory=list)  # names of entities made on first mention
@@ -264,6 +266,7 @@ class Batch:
         before = self.written
         self.commit()
         self._claims.clear()
+        self._histories.clear()
         self._versions.clear()
         collect_past(before, self.written)  # the collector is paused during a bulk import
 
@@ -283,14 +286,13 @@ class Batch:
         self.events.append(cls(originator_id=stream, originator_version=version, **fields))
         self._counts[cls.__name__] += 1
 
-    def _pin(self, stream: UUID) -> None:
-        """Fix the version the batch expects of an existing stream *before* validating against
-        the read model, then catch the read model up: whatever another writer appended up to
-        that version is then seen (and judged), and anything appended later makes the store
-        refuse this batch instead of applying both."""
-        if stream not in self._versions:
-            self._versions[stream] = self.archive.store.version(stream)
-            self.archive.refresh()
+    def _read(self, stream: UUID) -> list[DomainEvent]:
+        """A stream's events as stored, and the version this batch then expects of it:
+        whatever another writer appends to it later makes the store refuse this batch
+        instead of applying both."""
+        events = self.archive.store.stream(stream)
+        self._versions.setdefault(stream, events[-1].originator_version if events else 0)
+        return events
 
     # --- predicates and entities ------------------------------------------------------------
 
@@ -304,8 +306,11 @@ class Batch:
         if known is None and name not in self._predicates:
             # Another writer may have defined it since our read model last caught up: do not
             # redefine it with an empty label.
-            self._pin(predicate_stream(name))
-            known = self.archive.predicates.get(name)
+            defined = self._read(predicate_stream(name))
+            if defined:
+                last = defined[-1]
+                assert isinstance(last, PredicateDefined)
+                known = (last.label, last.single)
         if name in self._predicates or (known and not redefine):
             return
         if known == (label, single):
@@ -480,6 +485,7 @@ class Batch:
                    certainty=certainty, rank=rank, citations=citations, known_at=known_at,
                    note=note)
         self._claims[claim_id] = self.events[-1]  # type: ignore[assignment]
+        self._histories[claim_id] = ClaimHistory.fold(self.events[-1:])
         self._absent.discard(claim_id)
         return claim_id
 
@@ -515,19 +521,29 @@ class Batch:
             raise NotFound(f"unknown claim id '{claim_id}'")
         return found
 
+    def history(self, claim_id: str) -> ClaimHistory:
+        """The claim as its own stream tells it, staged events included; NotFound when no
+        claim has this id."""
+        found = self._histories.get(claim_id)
+        if found is None:
+            found = ClaimHistory.fold(self._read(claim_stream(claim_id)))
+            if not found.recorded:
+                raise NotFound(f"unknown claim id '{claim_id}'")
+            self._histories[claim_id] = found
+        return found
+
+    def _correct(self, cls: type[Correction], claim_id: str, **fields: Any) -> None:
+        self._emit(cls, claim_stream(claim_id), **fields)
+        self.history(claim_id).add(self.events[-1])
+
     def _withdrawal(self, claim_id: str, known_at: str | None) -> tuple[str, str]:
-        self._pin(claim_stream(claim_id))
-        claim = self._live_claim(claim_id)
-        if claim_id in self._withdrawn or (
-                isinstance(claim, ClaimRow) and claim.withdrawn_day != POS_INF):
+        if self.history(claim_id).withdrawn:
             raise Conflict(f"claim '{claim_id}' is already retracted or superseded")
-        known_at = _known_at(known_at)
-        self._withdrawn.add(claim_id)
-        return claim_id, known_at
+        return claim_id, _known_at(known_at)
 
     def retract(self, claim_id: str, known_at: str | None = None, reason: str = "") -> None:
         claim_id, known_at = self._withdrawal(claim_id, known_at)
-        self._emit(ClaimRetracted, claim_stream(claim_id), known_at=known_at, reason=reason)
+        self._correct(ClaimRetracted, claim_id, known_at=known_at, reason=reason)
 
     def supersede(self, claim_id: str, *, known_at: str | None = None, reason: str = "",
                   by: str | None = None, **replacement: Any) -> str:
@@ -545,8 +561,7 @@ class Batch:
         if by == claim_id:
             raise InvalidInput("the replacement is the same claim", "by")
         claim_id, known = self._withdrawal(claim_id, known)
-        self._emit(ClaimSuperseded, claim_stream(claim_id), by=by, known_at=known,
-                   reason=reason)
+        self._correct(ClaimSuperseded, claim_id, by=by, known_at=known, reason=reason)
         return by
 
     def _claim_fields(self, claim: ClaimRecorded | ClaimRow) -> dict[str, Any]:
@@ -564,8 +579,7 @@ class Batch:
 
     def rerank(self, claim_id: str, rank: str, known_at: str | None = None,
                reason: str = "") -> None:
-        self._pin(claim_stream(claim_id))
-        self._live_claim(claim_id)
-        self._emit(ClaimReranked, claim_stream(claim_id), rank=_rank(rank),
-                   known_at=_known_at(known_at), reason=reason)
+        self.history(claim_id)
+        self._correct(ClaimReranked, claim_id, rank=_rank(rank), known_at=_known_at(known_at),
+                      reason=reason)
 

@@ -19,9 +19,11 @@ import hashlib
 import json
 import re
 import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID, SafeUUID
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
@@ -207,6 +209,45 @@ class ClaimReranked(DomainEvent):
     rank: Rank
     known_at: Text
     reason: str = ""
+
+
+Correction = ClaimRetracted | ClaimSuperseded | ClaimReranked
+
+
+@dataclass
+class ClaimHistory:
+    """A claim as its own event stream tells it: what a correction is decided on (a claim is
+    withdrawn once; a repeated import finds its corrections already there). The write side
+    folds the stream rather than asking the read model, so the answer is never stale: another
+    writer appending to the stream afterwards makes the store refuse the batch."""
+
+    recorded: bool = False
+    corrections: list[Correction] = field(default_factory=list)
+    version: int = 0
+
+    @classmethod
+    def fold(cls, events: Sequence[DomainEvent]) -> ClaimHistory:
+        history = cls()
+        for event in events:
+            history.add(event)
+        return history
+
+    def add(self, event: DomainEvent) -> None:
+        if isinstance(event, ClaimRecorded):
+            self.recorded = True
+        elif isinstance(event, ClaimRetracted | ClaimSuperseded | ClaimReranked):
+            self.corrections.append(event)
+        self.version = event.originator_version
+
+    @property
+    def withdrawn(self) -> bool:
+        """Retracted or superseded."""
+        return any(isinstance(c, ClaimRetracted | ClaimSuperseded) for c in self.corrections)
+
+    def has(self, kind: type[Correction], **match: Any) -> bool:
+        """Whether this very correction is already in the stream."""
+        return any(isinstance(c, kind) and all(getattr(c, k) == v for k, v in match.items())
+                   for c in self.corrections)
 
 
 EVENT_TYPES: tuple[type[DomainEvent], ...] = (

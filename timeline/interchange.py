@@ -25,7 +25,14 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from timeline.app import Archive, Batch
-from timeline.domain import ENTITY_KINDS, EntityKind, Rank
+from timeline.domain import (
+    ENTITY_KINDS,
+    ClaimReranked,
+    ClaimRetracted,
+    ClaimSuperseded,
+    EntityKind,
+    Rank,
+)
 from timeline.errors import HindsightError, InvalidInput
 
 FORMAT = "hindsight/1"
@@ -348,24 +355,19 @@ def stage_claim(batch: Batch, c: ClaimRecord) -> str:
                         certainty=c.certainty, rank=c.rank, note=c.note, claim_id=c.id)
 
 
-def _already_corrected(batch: Batch, claim_id: str, kind: str, **match: str) -> bool:
-    """True when the archive already holds this very correction (a repeated import)."""
-    return any(c["kind"] == kind and all(c[k] == v for k, v in match.items())
-               for c in batch.readmodel.corrections(claim_id))
-
-
 def _supersede(batch: Batch, s: SupersessionRecord) -> None:
-    if not _already_corrected(batch, s.claim, "superseded", by_claim=s.by, known_at=s.known_at):
+    # A repeated import finds its corrections already in the claim's stream.
+    if not batch.history(s.claim).has(ClaimSuperseded, by=s.by, known_at=s.known_at):
         batch.supersede(s.claim, by=s.by, known_at=s.known_at, reason=s.reason)
 
 
 def _rerank(batch: Batch, rr: RerankRecord) -> None:
-    if not _already_corrected(batch, rr.claim, "reranked", rank=rr.rank, known_at=rr.known_at):
+    if not batch.history(rr.claim).has(ClaimReranked, rank=rr.rank, known_at=rr.known_at):
         batch.rerank(rr.claim, rr.rank, rr.known_at, rr.reason)
 
 
 def _retract(batch: Batch, r: RetractionRecord) -> None:
-    if not _already_corrected(batch, r.claim, "retracted", known_at=r.known_at):
+    if not batch.history(r.claim).has(ClaimRetracted, known_at=r.known_at):
         batch.retract(r.claim, r.known_at, r.reason)
 
 

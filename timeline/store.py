@@ -448,6 +448,16 @@ class EventStore:
             pool.put_connection(conn)
 
     def stream(self, stream_id: UUID) -> list[DomainEvent]:
+        """A stream's events in version order (inside ``bulk()``, with what the open
+        transaction has appended)."""
+        if self._bulk is not None:
+            self._bulk.execute("SELECT originator_id, originator_version, topic, state "
+                               "FROM stored_events WHERE originator_id = ? "
+                               "ORDER BY originator_version", (_stored_id(stream_id),))
+            to_event = self._app.mapper.to_domain_event
+            return [cast(DomainEvent, to_event(StoredEvent(UUID(str(row[0])), row[1], row[2],
+                                                           bytes(row[3]))))
+                    for row in self._bulk.fetchall()]
         return [cast(DomainEvent, e) for e in self._app.events.get(stream_id)]
 
     def version(self, stream_id: UUID) -> int:

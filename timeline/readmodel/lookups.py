@@ -51,10 +51,12 @@ class Lookups:
     def all_names(self) -> list[str]:
         return [r[0] for r in self.db.execute("SELECT name FROM names ORDER BY name")]
 
-    def entity(self, entity_id: str) -> dict[str, Any]:
+    def entity(self, entity_id: str) -> dict[str, Any] | None:
         row = self.db.execute(
             "SELECT id, name, kind, description FROM entities WHERE id = ?", [entity_id]
         ).fetchone()
+        if row is None:
+            return None
         aliases = [r[0] for r in self.db.execute(
             "SELECT name FROM names WHERE entity_id = ? AND norm != ? ORDER BY name",
             [entity_id, normalise_name(row[1])])]
@@ -64,7 +66,7 @@ class Lookups:
     def entities(self) -> list[dict[str, Any]]:
         rows = self.db.execute(
             "SELECT id FROM entities WHERE merged_into IS NULL ORDER BY name").fetchall()
-        return [self.entity(r[0]) for r in rows]
+        return [e for e in (self.entity(r[0]) for r in rows) if e is not None]
 
     def entity_names(self) -> dict[str, str]:
         return dict(self.db.execute("SELECT id, name FROM entities").fetchall())
