@@ -1,4 +1,5 @@
-"""The ``hindsight`` command line (DESIGN §5).
+"""The ``hindsight`` command line. Every command takes ``--archive``; a user's mistake is
+one line on stderr and a non-zero exit, never a traceback.
 
 Read commands print a table for people (``--format table``) or JSON, the contract for other
 programs (``--format json``). Write commands print only what a script needs (a new claim's id).

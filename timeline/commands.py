@@ -454,7 +454,7 @@ class Batch:
                 raise InvalidInput(f"claim id {claim_id!r} has control characters or "
                                    "surrounding spaces", "id")
         given_known_at = known_at
-        # DESIGN §1: a claim is known from its source's publication; typed in without a
+        # A claim is known from its source's publication; typed in without a
         # source, from the day it is recorded.
         settled_known_at = known_at or self._published(sources)
         known_at = _known_at(settled_known_at)

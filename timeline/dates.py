@@ -277,7 +277,7 @@ def _is_interval(text: str) -> bool:
 
 # The forms nearly every claim uses: a year, month or day (year 0000-9999), optionally
 # qualified, alone or as an interval with another such date or an open or unknown end. edtf's
-# pyparsing grammar costs 3-15 ms a string, which made imports crawl (24 ms a claim); these are
+# pyparsing grammar is slow enough to make imports crawl (docs/performance.md); these are
 # validated here instead, and a property test checks edtf accepts everything this accepts.
 _SIMPLE_DATE = r"\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?[?~%]?"
 _SIMPLE_RE = re.compile(
@@ -453,7 +453,7 @@ def _parse_in_year(quote: str, m: re.Match[str], year: int) -> tuple[int, int, s
 
 #: The commonest forms of all, read without the general machinery: YYYY, YYYY-MM or
 #: YYYY-MM-DD, optionally with one qualifier. Dates of an import are mostly distinct, so the
-#: cache below rarely helps the first time; this path costs ~2 µs instead of ~20. A property
+#: cache below rarely helps the first time; this path is several times cheaper. A property
 #: test checks it gives exactly what the general path gives.
 _FAST_RE = re.compile(r"(\d{4})(?:-(0[1-9]|1[0-2])(?:-(0[1-9]|[12]\d|3[01]))?)?([?~%]?)",
                       re.ASCII)

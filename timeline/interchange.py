@@ -379,8 +379,8 @@ def import_document(archive: Archive, doc: HindsightFile, base: Path | None = No
 
 
 #: Files from this size on are read as a stream (``timeline.jsonstream``): memory stays flat
-#: whatever the size of the file (a 100k-claim file: 253 MB peak instead of 514 MB, in the
-#: same time). Smaller files are read whole.
+#: whatever the size of the file, in the same time (docs/performance.md). Smaller files are
+#: read whole.
 STREAM_FROM = 8 * 1024 * 1024
 
 

@@ -85,11 +85,10 @@ class ReadModel(Lookups):
 
         A per-entity question reads a few dozen pages scattered over the file; when the OS no
         longer holds them (after a reboot, or once other files pushed them out), each is a
-        random read from disk and the question takes several times longer (at 1M events, with
-        the OS cache dropped: p99 4.9 ms instead of 0.8). Read in order, the whole file comes in
-        at disk speed (785 MB in 0.4 s here, 0.17 s of CPU, no lock taken). The pages live in
-        the OS cache, not in this process' memory; answers are right before it ends, only
-        slower."""
+        random read from disk and the question takes several times longer. Read in order, the
+        whole file comes in at disk speed, with no lock taken (figures: docs/performance.md).
+        The pages live in the OS cache, not in this process' memory; answers are right before
+        it ends, only slower."""
         threading.Thread(target=self._read_through, args=(PREWARM_BYTES,),
                          name="hindsight-prewarm", daemon=True).start()
 
@@ -114,7 +113,7 @@ class ReadModel(Lookups):
         """Read the file through a memory map (its first ``MMAP_SIZE`` bytes): a page
         another query or process has read is then used in place, without a read() call or a
         copy into SQLite's own cache — per-entity questions touch a few hundred scattered
-        pages, which past 100,000 claims do not stay in the default 2 MB cache."""
+        pages, which on a large archive do not stay in SQLite's default cache."""
         self.db.execute(f"PRAGMA mmap_size={MMAP_SIZE}")
 
     # --- bookkeeping ------------------------------------------------------------------------
@@ -246,7 +245,7 @@ class ReadModel(Lookups):
         """Open one transaction for everything a bulk import applies."""
         self.db.conn.execute(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
         # A bulk import touches every page of a growing file: through the memory map they
-        # would all count as this process' memory (a 1M-event import: +540 MB of RSS).
+        # would all count as this process' memory.
         self.db.conn.execute("PRAGMA mmap_size = 0")
         self.db.conn.execute("BEGIN IMMEDIATE")
         self.in_bulk = True

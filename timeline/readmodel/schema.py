@@ -28,9 +28,9 @@ from timeline.domain import Citation
 READMODEL_VERSION = 3
 
 #: Bytes of the read model mapped into memory for reading. Mapped pages a process has read
-#: count as its memory: at 1M events, 1,000 entity questions touched 540 MB of a 2 GiB map (peak
-#: RSS of the bench 1,033 MB) for no speed measurable over no map at all; 256 MiB keeps the
-#: gain on archives up to a few hundred thousand events and bounds what the map adds.
+#: count as its memory, and past this size a larger map bought no measurable speed; this keeps
+#: the gain on archives of a few hundred thousand events and bounds what the map adds to peak
+#: memory (the measurements: docs/performance.md).
 MMAP_SIZE = 256 << 20
 
 #: Bytes of the read model read ahead, in the background, when an archive is opened.
@@ -117,11 +117,10 @@ def collector_paused() -> Iterator[None]:
 
     An import keeps each chunk's events, rows and pydantic models alive until the chunk is
     written, so they reach the oldest generation, and every few chunks the collector walks
-    every object in the process to find the few cycles among them. At 1M events that was
-    ~47 s of a 179 s import (py-spy: the time sat on the lines that allocate). Reference
-    counting still frees nearly everything; ``Batch.flush`` and ``catch_up`` collect once
-    every ``COLLECT_EVERY`` events (``collect_past``), so cyclic garbage stays bounded. A
-    rebuild of 1M events: 210.6 → 179.4 s."""
+    every object in the process to find the few cycles among them: a large share of a big
+    import's time (docs/performance.md). Reference counting still frees nearly everything;
+    ``Batch.flush`` and ``catch_up`` collect once every ``COLLECT_EVERY`` events
+    (``collect_past``), so cyclic garbage stays bounded."""
     paused = gc.isenabled()
     gc.disable()
     try:
