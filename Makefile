@@ -24,10 +24,15 @@ run: setup
 test: setup
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
 	$(BIN)/ruff check timeline gui tests seeds packaging
+	$(BIN)/lint-imports
+	@# No function of grade E or F (cyclomatic complexity over 30): radon lists them.
+	@found="$$($(BIN)/radon cc -n E -s timeline gui)" || exit 1; \
+	 if [ -n "$$found" ]; then echo "too complex (split them):"; echo "$$found"; exit 1; fi
 	$(BIN)/mypy timeline
 
 lint:
 	$(BIN)/ruff check timeline gui tests seeds packaging
+	$(BIN)/lint-imports
 
 typecheck:
 	$(BIN)/mypy timeline

@@ -13,11 +13,17 @@ import sys
 import tempfile
 from pathlib import Path
 
-from timeline import __version__, paths
-from timeline.app import Archive, query_day
-from timeline.bootstrap import open_archive
-from timeline.errors import HindsightError, InvalidInput
-from timeline.store import is_postgres
+from timeline.api import (
+    Archive,
+    HindsightError,
+    InvalidInput,
+    __version__,
+    cli_main,
+    default_archive,
+    is_postgres,
+    open_archive,
+    query_day,
+)
 
 MIN_SCREENSHOT = (1280, 800)
 
@@ -69,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
     archive = open_archive(location)
     # A team archive's URL stays a string: Path() would fold its "//".
     path: Path | str = (location if location and is_postgres(location)
-                        else Path(location) if location else paths.default_archive())
+                        else Path(location) if location else default_archive())
     try:
         entity = archive.entity(args.entity)["name"] if getattr(args, "entity", None) else None
     except HindsightError:
@@ -140,8 +146,6 @@ def _screenshot(archive: Archive, path: Path, png: Path, size: tuple[int, int],
 
 def main(argv: list[str] | None = None) -> int:
     """``python -m gui.app``: the same as ``hindsight gui``."""
-    from timeline.cli import main as cli_main
-
     return cli_main(["gui", *(sys.argv[1:] if argv is None else argv)])
 
 

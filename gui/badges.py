@@ -1,9 +1,9 @@
 """Status badges: HOLDS / MAYBE / CONTESTED as colour *and* text, in light and dark palettes.
 
-The status itself always comes from the engine (``FactView.status``); this module only decides
-how it looks. Each badge is a filled rounded box with its word in a colour chosen for contrast
-with the fill, so the word stays readable whatever the palette, and the colour is never the
-only cue.
+The statuses and each fact's status always come from the engine (``timeline.api.STATUSES``,
+``FactView.status``); this module only decides how they look. Each badge is a filled rounded
+box with its word in a colour chosen for contrast with the fill, so the word stays readable
+whatever the palette, and the colour is never the only cue.
 """
 
 from __future__ import annotations
@@ -23,12 +23,13 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
-HOLDS, MAYBE, CONTESTED = "HOLDS", "MAYBE", "CONTESTED"
-STATUSES = (HOLDS, MAYBE, CONTESTED)
+from timeline.api import CONTESTED, STATUSES, Status
+
+_HOLDS, _MAYBE = Status.HOLDS.value, Status.MAYBE.value
 
 EXPLANATIONS = {
-    HOLDS: "HOLDS — certainly true on this date, by the sources",
-    MAYBE: "MAYBE — may be true on this date: its start or end date is uncertain",
+    _HOLDS: "HOLDS — certainly true on this date, by the sources",
+    _MAYBE: "MAYBE — may be true on this date: its start or end date is uncertain",
     CONTESTED: "CONTESTED — sources disagree: another live claim gives a different answer",
 }
 
@@ -42,13 +43,13 @@ class BadgeColours:
 
 # Fill and word at a contrast of at least 4.5:1 (WCAG AA), in both palettes (tested).
 _LIGHT = {
-    HOLDS: ("#1d7a3e", "#ffffff", "#1d7a3e"),
-    MAYBE: ("#f0c23b", "#000000", "#b8860b"),
+    _HOLDS: ("#1d7a3e", "#ffffff", "#1d7a3e"),
+    _MAYBE: ("#f0c23b", "#000000", "#b8860b"),
     CONTESTED: ("#c0262d", "#ffffff", "#c0262d"),
 }
 _DARK = {  # light fills with black words: they stand out on a dark window too
-    HOLDS: ("#4cc27a", "#000000", "#57c37f"),
-    MAYBE: ("#e8b931", "#000000", "#e8b931"),
+    _HOLDS: ("#4cc27a", "#000000", "#57c37f"),
+    _MAYBE: ("#e8b931", "#000000", "#e8b931"),
     CONTESTED: ("#ff7b7b", "#000000", "#ff6b70"),
 }
 _OTHER = ("#7a7a7a", "#ffffff", "#7a7a7a")

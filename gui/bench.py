@@ -107,12 +107,11 @@ def main(argv: list[str] | None = None) -> int:
     from gui.app import ensure_app
     from gui.main_window import MainWindow
     from gui.session import Session
-    from timeline import paths
-    from timeline.bootstrap import open_archive
+    from timeline.api import default_archive, open_archive
 
     ensure_app()
     archive = open_archive(args.archive)
-    path = Path(args.archive) if args.archive else paths.default_archive()
+    path = Path(args.archive) if args.archive else default_archive()
     with tempfile.TemporaryDirectory() as tmp:
         settings = QSettings(str(Path(tmp) / "bench.ini"), QSettings.Format.IniFormat)
         window = MainWindow(Session(archive, path), settings)

@@ -28,8 +28,7 @@ from gui import formatting
 from gui.badges import EXPLANATIONS, label_style
 from gui.session import Session
 from gui.source_viewer import SourceViewer, published_text
-from timeline.app import FactView, State
-from timeline.errors import NotFound
+from timeline.api import FactView, NotFound, State
 
 _QUOTE_ROLE = Qt.ItemDataRole.UserRole + 1
 

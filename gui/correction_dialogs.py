@@ -28,10 +28,7 @@ from PySide6.QtWidgets import (
 
 from gui import formatting
 from gui.date_field import DateField, DateKind
-from timeline import overview
-from timeline.app import Archive, Batch, FactView
-from timeline.domain import RANKS
-from timeline.errors import HindsightError, InvalidInput
+from timeline.api import RANKS, Archive, Batch, FactView, HindsightError, InvalidInput, entity_names
 
 _ERROR_STYLE = "color: #d0312d;"
 
@@ -62,7 +59,7 @@ def _names_box(archive: Archive, text: str = "") -> QComboBox:
     box = QComboBox()
     box.setEditable(True)
     box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-    box.addItems(overview.entity_names(archive))  # thousands, on a large archive
+    box.addItems(entity_names(archive))  # thousands, on a large archive
     completer = QCompleter(archive.all_names(), box)
     completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
     completer.setFilterMode(Qt.MatchFlag.MatchContains)

@@ -11,7 +11,7 @@ from enum import Enum
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from timeline import dates
+from timeline.api import DateError, parse_date, parse_day, parse_span
 
 
 class DateKind(Enum):
@@ -32,12 +32,12 @@ def check(kind: DateKind, text: str) -> str | None:
     """The engine's complaint about ``text`` as a ``kind`` date, or None when it is valid."""
     try:
         if kind is DateKind.DAY:
-            dates.parse_day(text)
+            parse_day(text)
         elif kind is DateKind.DATE:
-            dates.parse_date(text)
+            parse_date(text)
         else:
-            dates.parse_span(text)
-    except dates.DateError as exc:
+            parse_span(text)
+    except DateError as exc:
         return str(exc)
     return None
 

@@ -5,7 +5,7 @@ under it, drawn as a bar (square-root scale, so one lone event stays visible nex
 month). Year ticks, the "as of" day and the "as known on" day are marked on the same axis as
 the slider, whose geometry it borrows so that a bar sits exactly above its handle position.
 
-The strip is given counts per day (an SQL aggregate: ``timeline.overview.moment_counts``),
+The strip is given counts per day (an SQL aggregate: ``timeline.api.moment_counts``),
 never the claims; a column's count is a difference of running totals found by bisection, so
 the cost is per column, not per event. On a large archive the focus' own moments are drawn
 over the archive's (which are then paler), each on its own scale.
@@ -74,11 +74,6 @@ class DensityStrip(QWidget):
         self._totals = [0, *itertools.accumulate(k for _, k in counts)]
         self._pending = pending
         self._changed()
-
-    def set_days(self, days: Sequence[int]) -> None:
-        """One moment per day given (repeats count): the same as ``set_counts``."""
-        ordered = sorted(days)
-        self.set_counts([(d, len(list(g))) for d, g in itertools.groupby(ordered)])
 
     def set_focus_days(self, days: Sequence[int] | None) -> None:
         """The focus' moments (a day each), drawn over the archive's; None: no focus."""

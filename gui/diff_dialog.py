@@ -26,8 +26,7 @@ from gui.badges import BadgeDelegate
 from gui.date_field import DateField, DateKind
 from gui.models import fact_tooltip
 from gui.session import Session
-from timeline.app import Diff, FactView
-from timeline.errors import HindsightError
+from timeline.api import Diff, FactView, HindsightError
 
 BEGAN, ENDED, CHANGED = "Began", "Ended", "Changed"
 

@@ -23,9 +23,7 @@ from PySide6.QtWidgets import (
 
 from gui.models import EventModel
 from gui.session import Session
-from timeline import overview
-from timeline.app import State
-from timeline.errors import NotFound
+from timeline.api import NotFound, State, claims_by_n
 
 
 class EventList(QWidget):
@@ -76,7 +74,7 @@ class EventList(QWidget):
         session = self.session
         keys = session.moment_keys()
         archive = session.archive
-        self.model.set_moments(keys, lambda numbers: overview.claims_by_n(archive, numbers),
+        self.model.set_moments(keys, lambda numbers: claims_by_n(archive, numbers),
                                session.statement)
         self._shown_focus = session.entity if session.focused else None
         if self._shown_focus:
@@ -107,13 +105,13 @@ class EventList(QWidget):
     def _on_event_clicked(self, index: QModelIndex) -> None:
         if not index.isValid():
             return
-        moment = self.model.moment(index.row())
+        row = index.row()
         self._syncing = True
         try:
-            self.session.set_as_of(moment.day)
+            self.session.set_as_of(self.model.key(row).day)
         finally:
             self._syncing = False
-        self.session.select_claim(moment.claim.id)
+        self.session.select_claim(self.model.claim(row).id)
 
     def _on_entity_selected(self, name: str | None) -> None:
         if self.session.focused:

@@ -1,66 +1,34 @@
 """How days and facts read on screen. Pure functions: no Qt, no domain rules.
 
-The engine speaks in day numbers and ISO/EDTF text; people read "30 November 2023". Years are
-astronomical in the engine (year 0 is 1 BCE), so years up to 0 are shown as BCE.
+The engine speaks in day numbers and ISO/EDTF text (``timeline.dates``) and puts days in
+words (``timeline.datewords``: "30 November 2023", "44 BCE"); this module gives those the
+names the GUI modules call them by.
 """
 
 from __future__ import annotations
 
-import re
-from datetime import UTC, datetime
+from timeline.api import day_number, day_parts, day_to_iso, human_date, today_day, year_text
 
-from timeline import dates
+#: Days in words, as the engine writes them: '30 November 2023', '44 BCE'.
+__all__ = ["first_of_year", "human_date", "iso", "predicate_phrase", "today", "year_of",
+           "year_text"]
 
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December")
-_ISO = re.compile(r"^(-?)(\d{4,})-(\d{2})-(\d{2})$")
+iso = day_to_iso
+"""Day number -> ISO/EDTF text: '2023-11-17', '-0043-03-15'; '..' for the sentinels."""
 
-
-def iso(day: int) -> str:
-    return dates.day_to_iso(day)
-
-
-def _parts(day: int) -> tuple[int, int, int] | None:
-    match = _ISO.match(dates.day_to_iso(day))
-    if not match:
-        return None
-    sign, year, month, dom = match.groups()
-    return (-int(year) if sign else int(year)), int(month), int(dom)
-
-
-def year_text(year: int) -> str:
-    """An astronomical year as people write it: 2023, 44 BCE (year -43)."""
-    return f"{1 - year} BCE" if year <= 0 else str(year)
-
-
-def human_date(day: int, *, short: bool = False) -> str:
-    """'30 November 2023' ('30 Nov 2023' when short); '15 March 44 BCE'; the ISO text when
-    it cannot be split."""
-    parts = _parts(day)
-    if parts is None:
-        return dates.day_to_iso(day)
-    year, month, dom = parts
-    name = _MONTHS[month - 1]
-    return f"{dom} {name[:3] if short else name} {year_text(year)}"
-
-
-def short_date(day: int) -> str:
-    """'30 Nov 2023'."""
-    return human_date(day, short=True)
+today = today_day
+"""Today (UTC) as a day number."""
 
 
 def year_of(day: int) -> int:
-    parts = _parts(day)
-    return parts[0] if parts else 0
+    """The astronomical year of a day; 0 beyond four-digit years (-9999..9999) and for the
+    sentinels, so that the density strip's year axis never steps through millions of years."""
+    year = day_parts(day)[0]
+    return year if -9999 <= year <= 9999 else 0
 
 
 def first_of_year(year: int) -> int:
-    return dates.day_number(year, 1, 1)
-
-
-def today() -> int:
-    now = datetime.now(UTC).date()
-    return dates.day_number(now.year, now.month, now.day)
+    return day_number(year, 1, 1)
 
 
 def predicate_phrase(name: str, label: str) -> str:

@@ -26,7 +26,8 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QApplication, QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
-from gui.badges import CONTESTED, HOLDS, MAYBE, colours, is_dark
+from gui.badges import colours, is_dark
+from timeline.api import CONTESTED, Status
 
 _NODE_PAD_X, _NODE_PAD_Y = 12.0, 7.0
 _MAX_NODE_TEXT = 150.0
@@ -38,10 +39,11 @@ _KIND_FILL_DARK = {
     "person": "#2b3a52", "organization": "#4a3d26", "product": "#2c4430",
     "project": "#40304b", "place": "#2d4545", "event": "#4b2d2d",
 }
-_STATUS_ORDER = (HOLDS, CONTESTED, MAYBE)
+_HOLDS, _MAYBE = Status.HOLDS.value, Status.MAYBE.value
+_STATUS_ORDER = (_HOLDS, CONTESTED, _MAYBE)
 _MAX_LABEL = 190.0  # px: longer relationship texts are elided (the tooltip has them whole)
 _MAX_LINES = 5
-_LINE_ORDER = {CONTESTED: 0, HOLDS: 1, MAYBE: 2}
+_LINE_ORDER = {CONTESTED: 0, _HOLDS: 1, _MAYBE: 2}
 
 
 def _palette() -> QPalette:
@@ -333,13 +335,13 @@ class EdgeItem(QGraphicsItem):
             return
         pal = _palette()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        status = self.status() or HOLDS
+        status = self.status() or _HOLDS
         colour = colours(status, pal).line
-        if status == HOLDS:
+        if status == _HOLDS:
             colour = pal.color(QPalette.ColorRole.WindowText)
             colour.setAlpha(150)
         pen = QPen(colour, 3.0 if self.emphasised else 1.6)
-        pen.setStyle(Qt.PenStyle.DashLine if status == MAYBE else Qt.PenStyle.SolidLine)
+        pen.setStyle(Qt.PenStyle.DashLine if status == _MAYBE else Qt.PenStyle.SolidLine)
         painter.setPen(pen)
         p1, p2 = self._ends
         painter.drawLine(p1, p2)
@@ -361,7 +363,7 @@ class EdgeItem(QGraphicsItem):
         h = self._metrics.height()
         text_colour = pal.color(QPalette.ColorRole.Text)
         for text, line_status, _ in self._lines:
-            painter.setPen(text_colour if line_status == HOLDS else colours(line_status, pal).line)
+            painter.setPen(text_colour if line_status == _HOLDS else colours(line_status, pal).line)
             painter.drawText(QRectF(self._label.left() + 6, y, self._label.width() - 12, h),
                              Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)
             y += h

@@ -27,12 +27,19 @@ from PySide6.QtGui import QAction, QKeySequence, QMouseEvent, QPainter, QResizeE
 from PySide6.QtWidgets import QFrame, QGraphicsScene, QGraphicsView, QWidget
 
 from gui import formatting
-from gui.badges import CONTESTED, MAYBE
 from gui.graph_items import EdgeFact, EdgeItem, NodeItem
 from gui.layout import Point, force_layout, ring_slots, separate
 from gui.session import Session
-from timeline import overview
-from timeline.app import State
+from timeline.api import (
+    CONTESTED,
+    NotFound,
+    State,
+    Status,
+    edge_value,
+    neighbours,
+    predicate_label,
+    relationship_pairs,
+)
 
 _MIN_ZOOM, _MAX_ZOOM = 0.15, 6.0
 _MAX_FIT = 1.25  # framing never enlarges beyond this: a lone pair is not blown up
@@ -147,7 +154,7 @@ class GraphView(QGraphicsView):
         # to draw between them, and the state panel lists their facts.
         names: list[str] = []
         pairs: list[tuple[str, str]] = []
-        for subject_id, object_id in overview.relationship_pairs(archive):
+        for subject_id, object_id in relationship_pairs(archive):
             subject = self._node_name(subject_id)
             obj = self._node_name(object_id)
             if obj != subject:
@@ -179,16 +186,16 @@ class GraphView(QGraphicsView):
             return
         ids = self.session.scope_ids() or []
         others: dict[str, str] = {}  # name -> entity id
-        for entity_id, _ in overview.neighbours(archive, ids):
+        for entity_id, _ in neighbours(archive, ids):
             name = self._node_name(entity_id)
             if name != focus:
                 others.setdefault(name, entity_id)
         kinds: dict[str, tuple[str, list[str]]] = {}
         for name, entity_id in [(focus, ids[0] if ids else ""), *others.items()]:
             try:
-                entity = archive.readmodel.entity(archive.canonical(entity_id))
+                entity = archive.entity_by_id(entity_id)
                 kinds[name] = (entity["kind"], entity["aliases"])
-            except TypeError:  # pragma: no cover - an id the read model no longer has
+            except NotFound:  # pragma: no cover - an id the read model no longer has
                 kinds[name] = ("other", [])
         self._populate([focus, *others], kinds)
         self.nodes[focus].setPos(QPointF(0, 0))
@@ -260,17 +267,18 @@ class GraphView(QGraphicsView):
             if obj == subject:
                 continue
             pair = (subject, obj) if subject <= obj else (obj, subject)
-            label, single = predicates.get(claim.predicate, ("", False))
-            text = formatting.predicate_phrase(claim.predicate, label)
-            if fact.status == MAYBE:
+            text = formatting.predicate_phrase(claim.predicate,
+                                               predicate_label(claim.predicate, predicates))
+            if fact.status == Status.MAYBE:
                 text += " (maybe)"
             elif fact.status == CONTESTED:
                 text += " (contested)"
-            # The graph shows who relates to whom; a value is drawn only where it is the
-            # relationship's state (a single-valued predicate: "relationship with: close
-            # allies"). Every sentence is whole in the tooltip and the state panel.
-            if claim.value and single:
-                text += f": {claim.value}"
+            # The graph shows who relates to whom; a value is drawn only where the engine
+            # says it is the relationship's state ("relationship with: close allies"). Every
+            # sentence is whole in the tooltip and the state panel.
+            value = edge_value(claim, predicates)
+            if value:
+                text += f": {value}"
             on_edge[pair].append(EdgeFact(claim.id, pair[0] == subject, text, fact.status,
                                           fact.statement))
         # A node is shown when one of its relationships is (or when it is the selection).

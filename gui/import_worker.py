@@ -14,9 +14,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
-from timeline.app import Archive
-from timeline.errors import HindsightError
-from timeline.interchange import ImportCancelled, ImportReport, import_file
+from timeline.api import Archive, HindsightError, ImportCancelled, ImportReport, import_file
 
 
 class ImportWorker(QObject):

@@ -42,82 +42,120 @@ def force_layout(nodes: Sequence[str], edges: Iterable[tuple[str, str]],
     order = sorted(dict.fromkeys(nodes), key=lambda n: (n.casefold(), n))
     if not order:
         return {}
+    links = _links(order, edges)
+    sx, sy = math.sqrt(aspect), 1 / math.sqrt(aspect)
+    # Forces act in an unstretched space; pinned positions are taken back into it.
+    pos = [[pinned[n][0] / sx, pinned[n][1] / sy] if n in pinned else list(_spiral(k, ideal * 0.6))
+           for k, n in enumerate(order)]
+    if pinned:
+        _place_newcomers(pos, order, links, pinned, ideal, sx, sy)
+    free = [k for k, n in enumerate(order) if n not in pinned]
+    if not free:
+        return {n: pinned[n] for n in order}
+    if len(order) > FULL_LAYOUT_LIMIT:
+        rounds = min(rounds, 20)
+    _settle(pos, links, free, ideal=ideal, rounds=rounds, gravity=gravity)
+    return {n: pinned[n] if n in pinned else
+            (round(pos[k][0] * sx, 3), round(pos[k][1] * sy, 3)) for k, n in enumerate(order)}
+
+
+def _links(order: Sequence[str], edges: Iterable[tuple[str, str]]) -> dict[tuple[int, int], int]:
+    """How many edges join each pair of nodes (by their index in ``order``; loops and edges
+    to unknown nodes left out)."""
     index = {n: k for k, n in enumerate(order)}
     links: dict[tuple[int, int], int] = {}
     for a, b in edges:
         if a in index and b in index and a != b:
             pair = (min(index[a], index[b]), max(index[a], index[b]))
             links[pair] = links.get(pair, 0) + 1
-    sx, sy = math.sqrt(aspect), 1 / math.sqrt(aspect)
-    # Forces act in an unstretched space; pinned positions are taken back into it.
-    pos = [[pinned[n][0] / sx, pinned[n][1] / sy] if n in pinned else list(_spiral(k, ideal * 0.6))
-           for k, n in enumerate(order)]
-    if pinned:
-        # New nodes start beside the pinned neighbours they link to, not on the far spiral.
-        cx = sum(p[0] for p in pinned.values()) / len(pinned) / sx
-        cy = sum(p[1] for p in pinned.values()) / len(pinned) / sy
-        around: dict[int, list[int]] = {}
-        for a, b in links:
-            around.setdefault(a, []).append(b)
-            around.setdefault(b, []).append(a)
-        fresh = 0
-        for k, n in enumerate(order):
-            if n in pinned:
-                continue
-            near = [pos[j] for j in around.get(k, ()) if order[j] in pinned]
-            # Each newcomer takes the next place on a spiral (around what it links to), so
-            # that even a thousand new entities start apart from each other.
-            fresh += 1
-            ox, oy = _spiral(fresh, ideal * 0.6)
-            if near:
-                pos[k] = [sum(p[0] for p in near) / len(near) + ox,
-                          sum(p[1] for p in near) / len(near) + oy]
-            else:
-                pos[k] = [cx + ox, cy + oy]
-    free = [k for k, n in enumerate(order) if n not in pinned]
-    if not free:
-        return {n: pinned[n] for n in order}
-    count = len(order)
-    if count > FULL_LAYOUT_LIMIT:
-        rounds = min(rounds, 20)
+    return links
+
+
+def _place_newcomers(pos: list[list[float]], order: Sequence[str],
+                     links: Mapping[tuple[int, int], int], pinned: Mapping[str, Point],
+                     ideal: float, sx: float, sy: float) -> None:
+    """Start each node that is not pinned beside the pinned neighbours it links to (or near
+    the pinned nodes' centre), not on the far spiral."""
+    cx = sum(p[0] for p in pinned.values()) / len(pinned) / sx
+    cy = sum(p[1] for p in pinned.values()) / len(pinned) / sy
+    around: dict[int, list[int]] = {}
+    for a, b in links:
+        around.setdefault(a, []).append(b)
+        around.setdefault(b, []).append(a)
+    fresh = 0
+    for k, n in enumerate(order):
+        if n in pinned:
+            continue
+        near = [pos[j] for j in around.get(k, ()) if order[j] in pinned]
+        # Each newcomer takes the next place on a spiral (around what it links to), so
+        # that even a thousand new entities start apart from each other.
+        fresh += 1
+        ox, oy = _spiral(fresh, ideal * 0.6)
+        if near:
+            pos[k] = [sum(p[0] for p in near) / len(near) + ox,
+                      sum(p[1] for p in near) / len(near) + oy]
+        else:
+            pos[k] = [cx + ox, cy + oy]
+
+
+def _settle(pos: list[list[float]], links: Mapping[tuple[int, int], int], free: Sequence[int],
+            *, ideal: float, rounds: int, gravity: float) -> None:
+    """Move the ``free`` nodes for ``rounds`` rounds of repulsion, attraction along links and
+    gravity, cooling as they go (in place)."""
+    count = len(pos)
     temperature = ideal * 1.5
-    # ``gravity`` pulls every node towards the centre in proportion to its distance, so that
-    # nodes with few links settle at the rim of the picture instead of drifting away.
-    k2 = ideal * ideal
     for step in range(rounds):
-        disp = [[0.0, 0.0] for _ in order]
+        disp = [[0.0, 0.0] for _ in range(count)]
         if count <= FULL_LAYOUT_LIMIT:
-            for i in range(count):
-                xi, yi = pos[i]
-                for j in range(i + 1, count):
-                    dx, dy = xi - pos[j][0], yi - pos[j][1]
-                    d2 = max(dx * dx + dy * dy, 1.0)
-                    f = k2 / d2  # (k^2 / d) / d: the unit vector folded in
-                    disp[i][0] += dx * f
-                    disp[i][1] += dy * f
-                    disp[j][0] -= dx * f
-                    disp[j][1] -= dy * f
-        for (i, j), weight in links.items():
-            dx, dy = pos[i][0] - pos[j][0], pos[i][1] - pos[j][1]
-            d = max(math.hypot(dx, dy), 1.0)
-            # (d^2 / k) / d, with k longer for pairs with many claims: their label is tall
-            # and needs the room.
-            f = d / (ideal * min(weight, 8))
-            disp[i][0] -= dx * f
-            disp[i][1] -= dy * f
-            disp[j][0] += dx * f
-            disp[j][1] += dy * f
+            _repel(pos, disp, ideal * ideal)
+        _attract(pos, disp, links, ideal)
         limit = temperature * (1.0 - step / rounds) + 1.0
-        for k in free:
-            dx = disp[k][0] - pos[k][0] * gravity
-            dy = disp[k][1] - pos[k][1] * gravity
-            d = math.hypot(dx, dy)
-            if d > 0:
-                move = min(d, limit)
-                pos[k][0] += dx / d * move
-                pos[k][1] += dy / d * move
-    return {n: pinned[n] if n in pinned else
-            (round(pos[k][0] * sx, 3), round(pos[k][1] * sy, 3)) for k, n in enumerate(order)}
+        _move(pos, disp, free, limit, gravity)
+
+
+def _repel(pos: Sequence[list[float]], disp: Sequence[list[float]], k2: float) -> None:
+    """Every pair of nodes pushes apart (the quadratic loop: small graphs only)."""
+    count = len(pos)
+    for i in range(count):
+        xi, yi = pos[i]
+        for j in range(i + 1, count):
+            dx, dy = xi - pos[j][0], yi - pos[j][1]
+            d2 = max(dx * dx + dy * dy, 1.0)
+            f = k2 / d2  # (k^2 / d) / d: the unit vector folded in
+            disp[i][0] += dx * f
+            disp[i][1] += dy * f
+            disp[j][0] -= dx * f
+            disp[j][1] -= dy * f
+
+
+def _attract(pos: Sequence[list[float]], disp: Sequence[list[float]],
+             links: Mapping[tuple[int, int], int], ideal: float) -> None:
+    """Linked nodes pull together."""
+    for (i, j), weight in links.items():
+        dx, dy = pos[i][0] - pos[j][0], pos[i][1] - pos[j][1]
+        d = max(math.hypot(dx, dy), 1.0)
+        # (d^2 / k) / d, with k longer for pairs with many claims: their label is tall
+        # and needs the room.
+        f = d / (ideal * min(weight, 8))
+        disp[i][0] -= dx * f
+        disp[i][1] -= dy * f
+        disp[j][0] += dx * f
+        disp[j][1] += dy * f
+
+
+def _move(pos: Sequence[list[float]], disp: Sequence[list[float]], free: Sequence[int],
+          limit: float, gravity: float) -> None:
+    """Move each free node along its displacement, by at most ``limit``. ``gravity`` pulls
+    every node towards the centre in proportion to its distance, so that nodes with few
+    links settle at the rim of the picture instead of drifting away."""
+    for k in free:
+        dx = disp[k][0] - pos[k][0] * gravity
+        dy = disp[k][1] - pos[k][1] * gravity
+        d = math.hypot(dx, dy)
+        if d > 0:
+            move = min(d, limit)
+            pos[k][0] += dx / d * move
+            pos[k][1] += dy / d * move
 
 
 def separate(pos: Mapping[str, Point], sizes: Mapping[str, tuple[float, float]], *,

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from gui import formatting
-from gui.badges import CONTESTED, MAYBE, colours
+from gui.badges import colours
 from gui.citation_panel import CitationPanel
 from gui.correction_dialogs import (
     CorrectionDialog,
@@ -45,12 +45,18 @@ from gui.session import Session
 from gui.settings import default_settings, forget_archive, recent_archives, remember_archive
 from gui.state_panel import StatePanel
 from gui.time_controls import TimeControls
-from timeline import __version__
-from timeline.app import Archive, FactView
-from timeline.bootstrap import open_archive
-from timeline.errors import HindsightError
-from timeline.interchange import ImportReport
-from timeline.store import is_postgres, redact
+from timeline.api import (
+    CONTESTED,
+    Archive,
+    FactView,
+    HindsightError,
+    ImportReport,
+    Status,
+    __version__,
+    is_postgres,
+    open_archive,
+    redact,
+)
 
 #: How often the window looks for events written by others (a team archive, the command line).
 POLL_MS = 1000
@@ -230,7 +236,7 @@ class MainWindow(QMainWindow):
     def _paint_legend(self) -> None:
         pal = self.palette()
         text = pal.color(QPalette.ColorRole.WindowText).name()
-        maybe = colours(MAYBE, pal).line.name()
+        maybe = colours(Status.MAYBE, pal).line.name()
         contested = colours(CONTESTED, pal).line.name()
         self.legend.setText(
             f'<span style="color:{text}">━━</span> holds &nbsp; '

@@ -27,11 +27,7 @@ from PySide6.QtWidgets import QApplication
 
 from gui import formatting
 from gui.badges import EXPLANATIONS
-from gui.events import BEGINS, ENDS, Moment
-from timeline import overview
-from timeline.app import FactView
-from timeline.overview import MomentKey
-from timeline.readmodel import ClaimRow
+from timeline.api import BEGINS, Claim, FactView, MomentKey, is_withdrawn
 
 Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()
@@ -39,7 +35,7 @@ _ROOT = QModelIndex()
 FACT_ROLE = Qt.ItemDataRole.UserRole + 1  # the FactView of a fact row
 CLAIM_ID_ROLE = Qt.ItemDataRole.UserRole + 2  # its claim id
 GROUP_ROLE = Qt.ItemDataRole.UserRole + 3  # the group's entity name, on group rows
-MOMENT_ROLE = Qt.ItemDataRole.UserRole + 4  # the Moment of an event row
+MOMENT_ROLE = Qt.ItemDataRole.UserRole + 4  # the MomentKey of an event row
 
 # Roles as plain ints: views call data() hundreds of times per frame, and comparing Qt enum
 # members costs more than the rest of the call.
@@ -317,11 +313,11 @@ def _fact_data(fact: FactView, column: int, role: int) -> Any:
 class EventModel(QAbstractTableModel):
     """Moments (claims beginning and ending) in time order, fetched by page.
 
-    The model is given the moments' keys (day, kind, claim number: ``timeline.overview``) and
-    a function that fetches claims by number; the claims of a page of ``PAGE`` rows are
-    fetched the first time a view asks for one of its rows, and at most ``MAX_PAGES`` pages
-    are kept. So a list of a hundred thousand events costs a few megabytes and one SQL query
-    per page scrolled to, not every claim as a Python row."""
+    The model is given the moments' keys (day, kind, claim number:
+    ``timeline.api.moment_keys``) and a function that fetches claims by number; the claims of
+    a page of ``PAGE`` rows are fetched the first time a view asks for one of its rows, and at
+    most ``MAX_PAGES`` pages are kept. So a list of a hundred thousand events costs a few
+    megabytes and one SQL query per page scrolled to, not every claim as a Python row."""
 
     COLUMNS = ("When", "Event", "Known from")
     WHEN, EVENT, KNOWN = range(3)
@@ -332,16 +328,17 @@ class EventModel(QAbstractTableModel):
         super().__init__()
         self._keys: list[MomentKey] = []
         self._days: list[int] = []
-        self._fetch: Callable[[Sequence[int]], dict[int, ClaimRow]] = lambda numbers: {}
-        self._statement: Callable[[ClaimRow], str] = lambda claim: claim.id
-        self._pages: OrderedDict[int, list[tuple[Moment, str]]] = OrderedDict()
+        self._fetch: Callable[[Sequence[int]], dict[int, Claim]] = lambda numbers: {}
+        self._statement: Callable[[Claim], str] = lambda claim: claim.id
+        # A page's rows: the moment's key, its claim and the claim's sentence.
+        self._pages: OrderedDict[int, list[tuple[MomentKey, Claim, str]]] = OrderedDict()
         self.pages_fetched = 0  # SQL page fetches since the last set_moments (for tests)
         self._past = 0  # moments[:past] are on or before the current day
         self._involved: frozenset[str] = frozenset()  # entity ids shown in bold
 
     def set_moments(self, keys: Sequence[MomentKey],
-                    fetch: Callable[[Sequence[int]], dict[int, ClaimRow]],
-                    statement: Callable[[ClaimRow], str]) -> None:
+                    fetch: Callable[[Sequence[int]], dict[int, Claim]],
+                    statement: Callable[[Claim], str]) -> None:
         self.beginResetModel()
         self._keys = list(keys)
         self._days = [k.day for k in self._keys]
@@ -378,7 +375,7 @@ class EventModel(QAbstractTableModel):
     def loaded_pages(self) -> list[int]:
         return sorted(self._pages)
 
-    def _page(self, row: int) -> list[tuple[Moment, str]]:
+    def _page(self, row: int) -> list[tuple[MomentKey, Claim, str]]:
         number = row // self.PAGE
         page = self._pages.get(number)
         if page is not None:
@@ -393,18 +390,22 @@ class EventModel(QAbstractTableModel):
             claim = claims[key.n]
             if key.n not in statements:
                 statements[key.n] = self._statement(claim)
-            kind = BEGINS if key.kind == overview.BEGINS else ENDS
-            page.append((Moment(key.day, kind, claim), statements[key.n]))
+            page.append((key, claim, statements[key.n]))
         self._pages[number] = page
         while len(self._pages) > self.MAX_PAGES:
             self._pages.popitem(last=False)
         return page
 
-    def moment(self, row: int) -> Moment:
-        return self._page(row)[row % self.PAGE][0]
+    def key(self, row: int) -> MomentKey:
+        """The row's moment: its day, its kind (``BEGINS``, ``ENDS``) and claim number."""
+        return self._keys[row]
+
+    def claim(self, row: int) -> Claim:
+        """The claim beginning or ending on the row (fetched with its page)."""
+        return self._page(row)[row % self.PAGE][1]
 
     def statement(self, row: int) -> str:
-        return self._page(row)[row % self.PAGE][1]
+        return self._page(row)[row % self.PAGE][2]
 
     def rowCount(self, parent: Index = _ROOT) -> int:  # noqa: N802 - Qt API
         return 0 if parent.isValid() else len(self._keys)
@@ -425,34 +426,34 @@ class EventModel(QAbstractTableModel):
         row, column = index.row(), index.column()
         if role == _FOREGROUND and row >= self._past:
             return _grey()  # still to come: no need to fetch the claim
-        moment, statement = self._page(row)[row % self.PAGE]
-        claim = moment.claim
+        key, claim, statement = self._page(row)[row % self.PAGE]
+        withdrawn = is_withdrawn(claim)
         involved = bool(self._involved) and (claim.subject_id in self._involved
                                              or claim.object_id in self._involved)
         if role == _DISPLAY:
             if column == self.WHEN:
-                return _moment_edtf(moment)
+                return _moment_edtf(key, claim)
             if column == self.EVENT:
                 text = statement
-                if moment.kind != BEGINS:
+                if key.kind != BEGINS:
                     text = f"ends: {text}"
-                if moment.withdrawn:
+                if withdrawn:
                     text += "  (withdrawn)"
                 return text
             return claim.known_at
         if role == _TOOLTIP:
-            when = formatting.human_date(moment.day)
-            what = "Begins" if moment.kind == BEGINS else "Ends"
+            when = formatting.human_date(key.day)
+            what = "Begins" if key.kind == BEGINS else "Ends"
             tip = f"{what} {when} (valid {claim.valid})\n{statement}"
-            if moment.withdrawn:
+            if withdrawn:
                 tip += "\nWithdrawn (retracted or superseded) in the record as it stands now"
             return tip + "\nClick to go to this date"
         if role == _FOREGROUND:
-            return _grey() if moment.withdrawn else None
+            return _grey() if withdrawn else None
         if role == _FONT:
-            if moment.withdrawn or involved:
+            if withdrawn or involved:
                 font = QFont(QApplication.font())
-                font.setStrikeOut(moment.withdrawn)
+                font.setStrikeOut(withdrawn)
                 font.setBold(involved)
                 return font
             return None
@@ -461,7 +462,7 @@ class EventModel(QAbstractTableModel):
             colour.setAlpha(40)
             return QBrush(colour)
         if role == _MOMENT:
-            return moment
+            return key
         if role == _CLAIM_ID:
             return claim.id
         return None
@@ -472,10 +473,10 @@ def _grey() -> QBrush:
                                                QPalette.ColorRole.Text))
 
 
-def _moment_edtf(moment: Moment) -> str:
+def _moment_edtf(key: MomentKey, claim: Claim) -> str:
     """The EDTF of the moment's own end of the claim's valid time: '2019-07-22', '2023-10~'."""
-    valid = moment.claim.valid
+    valid = claim.valid
     if "/" not in valid:
         return valid
     start, end = valid.split("/", 1)
-    return start if moment.kind == BEGINS else end
+    return start if key.kind == BEGINS else end

@@ -70,15 +70,15 @@ class _Steps:
 
 def _use_scratch_data_dir(scratch: Path) -> Path:
     """Point the engine's default archive at ``scratch``; returns the archive path."""
-    from timeline import paths
+    from timeline.api import default_archive, use_data_dir
 
     os.environ["XDG_DATA_HOME"] = str(scratch)
-    target = paths.default_archive()
+    target = default_archive()
     if scratch not in target.parents:
         # platformdirs honours XDG_DATA_HOME on Linux only; on Windows and macOS the engine's
         # data folder is redirected in this process instead, never the user's own.
-        paths.data_dir = lambda: scratch / "hindsight"  # type: ignore[assignment]
-        target = paths.default_archive()
+        use_data_dir(scratch / "hindsight")
+        target = default_archive()
     if scratch not in target.parents:
         raise RuntimeError(f"the archive would be {target}, outside the scratch folder")
     return target
@@ -87,14 +87,14 @@ def _use_scratch_data_dir(scratch: Path) -> Path:
 def run(args: argparse.Namespace) -> int:
     started = time.monotonic()
     steps = _Steps()
-    from timeline import __version__, paths
+    from timeline.api import __version__
 
     print(f"Hindsight {__version__} self-test "
           f"({'installed bundle' if getattr(sys, 'frozen', False) else 'from source'}, "
           f"Python {sys.version.split()[0]}, {sys.platform})", flush=True)
     scratch = Path(tempfile.mkdtemp(prefix="hindsight-selftest-"))
     try:
-        _run_steps(steps, scratch, paths)
+        _run_steps(steps, scratch)
     finally:
         if args.keep:
             print(f"kept the scratch data folder {scratch}")
@@ -108,8 +108,8 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _run_steps(steps: _Steps, scratch: Path, paths: Any) -> None:
-    from timeline.bootstrap import open_default
+def _run_steps(steps: _Steps, scratch: Path) -> None:
+    from timeline.api import open_default, seed_archive
 
     state: dict[str, Any] = {}
 
@@ -121,7 +121,7 @@ def _run_steps(steps: _Steps, scratch: Path, paths: Any) -> None:
         return
 
     def seeds() -> str:
-        seed = paths.seed_archive()
+        seed = seed_archive()
         if not seed.is_file():
             raise FileNotFoundError(f"no seed archive at {seed}")
         sources = sorted((seed.parent / "sources").glob("*.txt"))
@@ -186,7 +186,7 @@ def _window(target: Path) -> str:
     from PySide6.QtWidgets import QApplication
 
     from gui.app import ensure_app
-    from timeline.bootstrap import open_archive
+    from timeline.api import open_archive
 
     ensure_app()  # the QApplication as `hindsight gui` makes it
     platform = QApplication.platformName()

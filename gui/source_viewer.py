@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QLabel, QTextEdit, QVBoxLayout, QWidget
 
 from gui import formatting
 from gui.badges import is_dark
-from timeline import dates
+from timeline.api import DateError, parse_date
 
 
 def _utf16(text: str, index: int) -> int:
@@ -23,8 +23,8 @@ def _utf16(text: str, index: int) -> int:
 def published_text(published: str) -> str:
     """'2 May 2025' for a day-precise date; the EDTF as written otherwise."""
     try:
-        span = dates.parse_date(published)
-    except dates.DateError:
+        span = parse_date(published)
+    except DateError:
         return published
     if span.hi - span.lo == 1:
         return formatting.human_date(span.lo)

@@ -41,12 +41,11 @@ from PySide6.QtWidgets import (
 )
 
 from gui import formatting
-from gui.badges import CONTESTED, HOLDS, MAYBE, BadgeDelegate, badge_size
+from gui.badges import BadgeDelegate, badge_size
 from gui.delegates import TextDelegate
 from gui.models import StateModel
 from gui.session import Session
-from timeline.app import FactView, State
-from timeline.errors import NotFound
+from timeline.api import CONTESTED, STATUSES, FactView, NotFound, State
 
 _ALL = "All entities"
 
@@ -56,8 +55,6 @@ class StatePanel(QWidget):
         super().__init__(parent)
         self.session = session
         self.model = StateModel()
-        self._text = ""
-        self._text_entity: str | None = None
         self._collapsed: set[str] = set()
         self._selecting = False
         #: Actions offered on a fact's context menu (the window adds its corrections).
@@ -170,33 +167,19 @@ class StatePanel(QWidget):
         session.archive_changed.connect(self._on_archive_changed)
         session.entity_selected.connect(self._on_entity_selected)
         session.fact_selected.connect(self._on_fact_selected)
+        session.filter_changed.connect(self._on_filter_changed)
         self._on_archive_changed()
 
     # --- what to show -----------------------------------------------------------------------
 
     def visible_facts(self, state: State) -> list[FactView]:
-        """The state's facts that pass both filters (about-entity sets come from the engine)."""
-        facts = list(state.facts)
-        entity = self.session.entity
-        if entity and self.session.focused:
-            # The focus' state is about it already; its own facts come first, then what
-            # others say of it (each group in the engine's order).
-            facts.sort(key=lambda f: f.subject != entity)
-        elif entity:
-            about = {f.claim.id for f in self.session.query([entity]).facts}
-            facts = [f for f in facts if f.claim.id in about]
-        if self._text:
-            needle = self._text.casefold()
-            named: set[str] = set()
-            if self._text_entity:
-                named = {f.claim.id for f in self.session.query([self._text_entity]).facts}
-            facts = [f for f in facts if f.claim.id in named or needle in f.statement.casefold()]
-        return facts
+        """The state's facts that pass both filters (the view state's rows)."""
+        return self.session.visible_facts(state)
 
     def _on_state_changed(self, state: State) -> None:
         facts = self.visible_facts(state)
         self.model.set_facts(facts)
-        counts = {s: sum(1 for f in facts if f.status == s) for s in (HOLDS, MAYBE, CONTESTED)}
+        counts = {s: sum(1 for f in facts if f.status == s) for s in STATUSES}
         filtered = len(facts) != len(state.facts)
         total = f"{len(facts)} of {len(state.facts)} facts" if filtered else \
             f"{len(facts)} fact{'s' if len(facts) != 1 else ''}"
@@ -226,7 +209,7 @@ class StatePanel(QWidget):
             self.focus_completer.model().setStringList(names)  # type: ignore[attr-defined]
             with QSignalBlocker(self.entity_box):
                 self.entity_box.clear()
-            self._resolve_text()
+            self._show_filter_hint()
             self._on_entity_selected(self.session.entity)
             return
         with QSignalBlocker(self.entity_box):
@@ -239,7 +222,7 @@ class StatePanel(QWidget):
                     self.entity_box.setItemData(self.entity_box.count() - 1,
                                                 f"Also known as: {aliases}",
                                                 Qt.ItemDataRole.ToolTipRole)
-        self._resolve_text()
+        self._show_filter_hint()
         self._on_entity_selected(self.session.entity)
 
     # --- filters ----------------------------------------------------------------------------
@@ -281,28 +264,25 @@ class StatePanel(QWidget):
             self.hint.setVisible(True)
             return
         self.focus_edit.setStyleSheet("")
-        self._resolve_text()
+        self._show_filter_hint()
 
     def _on_filter_text_changed(self, text: str) -> None:
-        self._text = text.strip()
-        self._resolve_text()
+        self.session.set_filter(text)
+
+    def _on_filter_changed(self, text: str) -> None:
+        self._show_filter_hint()
         self._on_state_changed(self.session.state)
 
-    def _resolve_text(self) -> None:
-        self._text_entity = None
+    def _show_filter_hint(self) -> None:
+        """Say when the filter is a name or an alias of an entity (the engine resolves it)."""
+        text, entity = self.session.filter_text, self.session.filter_entity
         message = ""
-        if self._text:
-            try:
-                entity = self.session.archive.entity(self._text)
-            except NotFound:
-                entity = None
-            if entity is not None:
-                self._text_entity = entity["name"]
-                if entity["name"].casefold() != self._text.casefold():
-                    message = f"“{self._text}” is a name of <b>{entity['name']}</b>: " \
-                              "showing every fact about them"
-                else:
-                    message = f"Showing every fact about <b>{entity['name']}</b>"
+        if entity is not None:
+            if entity.casefold() != text.casefold():
+                message = f"“{escape(text)}” is a name of <b>{escape(entity)}</b>: " \
+                          "showing every fact about them"
+            else:
+                message = f"Showing every fact about <b>{escape(entity)}</b>"
         self.hint.setText(message)
         self.hint.setVisible(bool(message))
 
@@ -334,9 +314,6 @@ class StatePanel(QWidget):
                 self.tree.selectionModel().clearSelection()
         finally:
             self._selecting = False
-
-    def selected_fact(self) -> FactView | None:
-        return self.model.fact_at(self.tree.currentIndex())
 
     # --- tree housekeeping ------------------------------------------------------------------
 

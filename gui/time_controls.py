@@ -33,8 +33,7 @@ from gui.date_field import DateField, DateKind
 from gui.density_strip import DensityStrip
 from gui.session import Session
 from gui.time_slider import TimeSlider
-from timeline import dates
-from timeline.app import State
+from timeline.api import State, parse_day
 
 #: Replay speeds: (label, days of history per second of replay).
 SPEEDS: tuple[tuple[str, float], ...] = (
@@ -323,12 +322,12 @@ class TimeControls(QWidget):
 
     def _on_date_committed(self, text: str) -> None:
         self.date_field.edit.setModified(False)
-        self.session.set_as_of(dates.parse_day(text))
+        self.session.set_as_of(parse_day(text))
         self.date_field.setText(formatting.iso(self.session.as_of))
 
     def _on_known_committed(self, text: str) -> None:
         self.known_field.edit.setModified(False)
-        self.session.set_known_as_of(dates.parse_day(text) if text else None)
+        self.session.set_known_as_of(parse_day(text) if text else None)
         r = self.session.known_as_of
         self.known_field.setText("" if r is None else formatting.iso(r))
 

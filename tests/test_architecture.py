@@ -1,4 +1,7 @@
-"""DESIGN §4: the engine (``timeline/``) is pure Python; it never imports Qt or ``gui/``."""
+"""The engine (``timeline/``) is pure Python; it never imports Qt or ``gui/``.
+
+The layers and their import contracts: docs/architecture.md.
+"""
 
 from __future__ import annotations
 
@@ -81,3 +84,71 @@ def test_importing_every_engine_module_loads_no_qt_and_no_gui() -> None:
     assert {"timeline.app", "timeline.cli", "timeline.interchange",
             "timeline.bootstrap"} <= set(report["imported"])
     assert [m for m in report["modules"] if _forbidden(m)] == []
+
+
+# --- the import contracts (pyproject.toml, [tool.importlinter]) -------------------------------
+
+
+def _lint_imports(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """``lint-imports`` as ``make test`` runs it, from ``cwd`` (which it puts on sys.path)."""
+    script = "import sys\nfrom importlinter.cli import lint_imports_command\n" \
+             "sys.exit(lint_imports_command())"
+    return subprocess.run([sys.executable, "-c", script, "--no-cache", "--no-logo", *args],
+                          capture_output=True, text=True, cwd=cwd, timeout=300)
+
+
+def test_the_import_contracts_are_kept() -> None:
+    done = _lint_imports(ROOT)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Contracts: 4 kept, 0 broken." in done.stdout
+
+
+def _contracts_config() -> str:
+    """The project's own [tool.importlinter] tables, as they stand in pyproject.toml."""
+    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    start = text.index("\n[tool.importlinter]\n") + 1
+    tables = text[start:].split("\n[")
+    kept = [tables[0]] + [t for t in tables[1:] if t.startswith(("tool.importlinter",
+                                                                  "[tool.importlinter"))]
+    return "\n[".join(kept)
+
+
+# A miniature of the two packages: every module the contracts name, and one breach of each.
+_SAMPLE = {
+    "timeline/__init__.py": "",
+    "timeline/api.py": "from timeline import store\n",
+    "timeline/store.py": "import sqlite3\n",
+    "timeline/readmodel/__init__.py": "",
+    "timeline/asof/__init__.py": "",
+    "timeline/asof/claims.py": "",
+    "timeline/asof/rules.py": "from timeline.readmodel import x\n",
+    "timeline/readmodel/x.py": "",
+    "timeline/dates.py": "import sqlite3\n",
+    "timeline/domain.py": "from timeline import dates\n",
+    "timeline/engine.py": "from PySide6 import QtCore\nimport gui.widgets\n",
+    "gui/__init__.py": "",
+    "gui/widgets.py": "from timeline.api import store\nfrom timeline import store as s2\n",
+    "gui/good.py": "from timeline.api import store\nfrom timeline import api\n",
+    "gui/view_state.py": "import gui.good\nfrom PySide6.QtCore import QObject\n",
+}
+
+
+def test_the_contracts_report_each_kind_of_breach(tmp_path: Path) -> None:
+    for name, text in _SAMPLE.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    config = tmp_path / "contracts.toml"
+    config.write_text(_contracts_config(), encoding="utf-8")
+    done = _lint_imports(tmp_path, str(config))
+    out = done.stdout
+    assert done.returncode != 0, out + done.stderr
+    assert "Contracts: 0 kept, 4 broken." in out, out + done.stderr
+    for breach in ("gui.widgets -> timeline.store",  # past the API
+                   "timeline.engine -> PySide6", "timeline.engine -> gui.widgets",  # Qt, gui
+                   "timeline.dates -> sqlite3", "timeline.asof.rules -> timeline.readmodel.x",
+                   "gui.view_state -> PySide6"):
+        assert breach in out, out
+    # Through the API is allowed (an import of timeline.api, whatever it imports itself).
+    assert "gui.good ->" not in out, out
+    # The rules are checked through what they import: domain -> dates -> sqlite3.
+    assert "timeline.domain -> timeline.dates" in out, out

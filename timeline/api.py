@@ -14,6 +14,8 @@ See docs/api.md for a longer walk through it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from timeline import __version__
@@ -30,16 +32,19 @@ from timeline.dates import (
     Span,
     Status,
     day_number,
+    day_parts,
     day_to_iso,
     parse_date,
     parse_day,
     parse_span,
+    today_day,
 )
+from timeline.datewords import human_date, year_text
 from timeline.domain import RANKS
 from timeline.errors import ArchiveError, Conflict, HindsightError, InvalidInput, NotFound
 from timeline.integrity import Report, verify
 from timeline.interchange import ImportCancelled, ImportReport, import_file
-from timeline.paths import data_dir, default_archive
+from timeline.paths import data_dir, default_archive, seed_archive
 from timeline.readmodel.overview import (
     BEGINS,
     ENDS,
@@ -57,7 +62,16 @@ from timeline.readmodel.overview import (
     relationship_pairs,
 )
 from timeline.store import ConcurrentWrite, is_postgres, redact
-from timeline.views import Diff, FactView, Selection, State, render_statement
+from timeline.views import (
+    Diff,
+    FactView,
+    Selection,
+    State,
+    edge_value,
+    is_withdrawn,
+    render_statement,
+)
+from timeline.views import label_of as predicate_label
 
 if TYPE_CHECKING:
     from timeline.formats import EXPORT_FORMATS, IMPORT_FORMATS, export_path, import_path
@@ -80,15 +94,35 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'timeline.api' has no attribute '{name}'")
 
 
+def cli_main(argv: Sequence[str] | None = None) -> int:
+    """The ``hindsight`` command line, run in this process: its exit status (``argv``: the
+    arguments after the program's name; those of this process when None)."""
+    from timeline.cli import main
+
+    return main(argv)
+
+
+def use_data_dir(folder: Path | str) -> None:
+    """Keep this process's data folder (the default archive, the first copy of the seeds) in
+    ``folder``, on every platform: for self-tests and scripts that must not touch the user's
+    own archive."""
+    from timeline import paths
+
+    target = Path(folder)
+    paths.data_dir = lambda: target  # type: ignore[assignment]
+
+
 __all__ = [
     "BEGINS", "CONTESTED", "ENDS", "EXPORT_FORMATS", "IMPORT_FORMATS", "KNOWN_NOW", "NEG_INF",
     "POS_INF", "RANKS", "STATUSES", "Archive", "ArchiveError", "Batch", "Claim", "ClaimRow",
     "ConcurrentWrite", "Conflict", "DateError", "DateRange", "Diff", "Fact", "FactView",
     "HindsightError", "ImportCancelled", "ImportReport", "InvalidInput", "MomentKey", "NotFound",
     "Report", "Selection", "Span", "State", "Status", "__version__", "busiest_entities",
-    "claim_count", "claims_by_n", "connect", "data_dir", "day_number", "day_to_iso",
-    "default_archive", "entity_names", "export_path", "import_file", "import_path",
-    "is_postgres", "latest_known_day", "moment_counts", "moment_keys", "neighbours",
-    "open_archive", "open_default", "parse_date", "parse_day", "parse_span", "query_day",
-    "readmodel_file", "redact", "relationship_pairs", "render_statement", "today", "verify",
+    "claim_count", "claims_by_n", "cli_main", "connect", "data_dir", "day_number", "day_parts",
+    "day_to_iso", "default_archive", "edge_value", "entity_names", "export_path", "human_date",
+    "import_file", "import_path", "is_postgres", "is_withdrawn", "latest_known_day",
+    "moment_counts", "moment_keys", "neighbours", "open_archive", "open_default", "parse_date",
+    "parse_day", "parse_span", "predicate_label", "query_day", "readmodel_file", "redact",
+    "relationship_pairs", "render_statement", "seed_archive", "today", "today_day", "use_data_dir",
+    "verify", "year_text",
 ]

@@ -187,3 +187,18 @@ class Selection:
                                    ) from None
             return list(state.facts)
         return archive.claim_views(self.entity, withdrawn=withdrawn)
+
+
+def is_withdrawn(claim: ClaimRow) -> bool:
+    """Retracted or superseded, as known now (the claim stays in the record)."""
+    return claim.withdrawn_day != dates.POS_INF
+
+
+def edge_value(claim: ClaimRow, predicates: Mapping[str, tuple[str, bool]]) -> str | None:
+    """What a relationship claim says of its edge beyond who relates to whom: its value when
+    that value is the relationship's state — a single-valued predicate between two entities
+    ("relationship with: close allies"), whose later answers replace it — else None (another
+    value is part of the claim's sentence only)."""
+    if not (claim.object_id and claim.value):
+        return None
+    return claim.value if predicates.get(claim.predicate, _NO_PREDICATE)[1] else None

@@ -10,7 +10,7 @@ from timeline import dates
 
 def test_events_are_listed_in_time_order(window):
     model = window.event_list.model
-    found = [model.moment(r).day for r in range(model.rowCount())]
+    found = [model.key(r).day for r in range(model.rowCount())]
     assert found == sorted(found)
     assert model.rowCount() > len(window.session.timeline())  # begins and some ends
 
@@ -21,8 +21,8 @@ def test_the_slider_selects_the_latest_event_on_or_before_its_day(window):
     table = window.event_list.table
     row = table.currentIndex().row()
     model = window.event_list.model
-    assert model.moment(row).day <= day
-    assert row == model.rowCount() - 1 or model.moment(row + 1).day > day
+    assert model.key(row).day <= day
+    assert row == model.rowCount() - 1 or model.key(row + 1).day > day
     later = model.index(row + 1, EventModel.EVENT)
     assert later.data(Qt.ItemDataRole.ForegroundRole) is not None  # still to come: greyed
 
@@ -31,22 +31,22 @@ def test_clicking_an_event_moves_the_slider_there_and_shows_its_sources(window, 
     table = window.event_list.table
     model = window.event_list.model
     row = next(r for r in range(model.rowCount())
-               if model.moment(r).claim.predicate == "works_for")
+               if model.claim(r).predicate == "works_for")
     table.scrollTo(model.index(row, 0))
     rect = table.visualRect(model.index(row, EventModel.EVENT))
     qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-    moment = model.moment(row)
-    assert window.session.as_of == moment.day
-    assert window.time_controls.slider.value() == moment.day
+    day = model.key(row).day
+    assert window.session.as_of == day
+    assert window.time_controls.slider.value() == day
     assert window.session.fact is not None
-    assert window.session.fact.claim.id == moment.claim.id
+    assert window.session.fact.claim.id == model.claim(row).id
     assert window.citations.citations.count() == 1
 
 
 def test_a_withdrawn_claim_is_marked_in_the_list(window):
     model = window.event_list.model
     row = next(r for r in range(model.rowCount())
-               if model.moment(r).claim.id == "apple-board-observer")
+               if model.claim(r).id == "apple-board-observer")
     text = model.index(row, EventModel.EVENT).data()
     assert "withdrawn" in text
     assert model.index(row, EventModel.EVENT).data(Qt.ItemDataRole.FontRole).strikeOut()

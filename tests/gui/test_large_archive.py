@@ -15,10 +15,9 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QModelIndex, QPoint, Qt
 
-from gui import events
 from gui.models import EventModel
-from timeline import dates, overview
-from timeline.app import Archive
+from timeline import dates
+from timeline.api import BEGINS, ENDS, NEG_INF, POS_INF, Archive, moment_keys
 from timeline.interchange import import_document, parse
 from timeline.synthetic import document
 
@@ -59,6 +58,18 @@ def focused(qtbot, large, large_archive_file, settings):  # type: ignore[no-unty
     window = _window(qtbot, large, large_archive_file, settings)
     yield window
     window.close()
+
+
+def _moments(rows):  # type: ignore[no-untyped-def]
+    """Brute force: every claim's moments, (day, kind, claim) in the engine's order — a
+    beginning on ``start_lo``, an end on ``end_lo`` of an interval with a known end."""
+    found = []
+    for row in rows:
+        if row.start_lo != NEG_INF:
+            found.append((row.start_lo, BEGINS, row))
+        if "/" in row.valid and row.end_lo != POS_INF:
+            found.append((row.end_lo, ENDS, row))
+    return sorted(found, key=lambda m: (m[0], m[1], m[2].n))
 
 
 def _claims_about(archive: Archive) -> Counter[str]:
@@ -179,11 +190,10 @@ def test_clicking_a_neighbour_node_moves_the_focus_there(focused, qtbot):
 def test_the_event_list_is_the_focus_events_fetched_by_page(focused, large, monkeypatch):
     model = focused.event_list.model
     ids = large.entity_ids(focused.session.entity)
-    brute = events.moments(large.readmodel.claims_about(sorted(ids)))
+    brute = _moments(c for c in large.timeline() if c.subject_id in ids or c.object_id in ids)
     assert model.rowCount() == len(brute)
     for row in (0, len(brute) // 2, len(brute) - 1):
-        assert (model.moment(row).day, model.moment(row).claim.id) == \
-            (brute[row].day, brute[row].claim.id)
+        assert (model.key(row).day, model.claim(row).id) == (brute[row][0], brute[row][2].id)
 
 
 def test_the_event_list_fetches_claims_only_for_the_pages_shown(qtbot, large,
@@ -193,7 +203,7 @@ def test_the_event_list_fetches_claims_only_for_the_pages_shown(qtbot, large,
     # Whole archive (not focused): about 1,300 moments, 27 pages of 50.
     window = _window(qtbot, large, large_archive_file, settings, focus_above=10**6)
     model = window.event_list.model
-    brute = events.moments(large.timeline())
+    brute = _moments(large.timeline())
     assert model.rowCount() == len(brute)
     pages = (len(brute) + 49) // 50
     qtbot.waitUntil(lambda: bool(model.loaded_pages()))  # the table painted its rows
@@ -202,11 +212,10 @@ def test_the_event_list_fetches_claims_only_for_the_pages_shown(qtbot, large,
     fetched = model.pages_fetched
     far = next(p for p in range(pages) if p not in shown)
     row = far * 50 + 7
-    assert (model.moment(row).day, model.moment(row).claim.id) == \
-        (brute[row].day, brute[row].claim.id)
+    assert (model.key(row).day, model.claim(row).id) == (brute[row][0], brute[row][2].id)
     assert model.pages_fetched == fetched + 1
     assert far in model.loaded_pages()
-    model.moment(row + 1)  # same page: no query
+    model.claim(row + 1)  # same page: no query
     assert model.pages_fetched == fetched + 1
     window.close()
 
@@ -214,22 +223,22 @@ def test_the_event_list_fetches_claims_only_for_the_pages_shown(qtbot, large,
 def test_the_density_strip_counts_every_moment_from_sql_aggregates(focused, large):
     strip = focused.time_controls.strip
     assert focused.session.moment_counts() == sorted(
-        Counter(m.day for m in events.moments(large.timeline())).items())
+        Counter(day for day, _, _ in _moments(large.timeline())).items())
     brute = [0] * len(strip.histogram())
-    for moment in events.moments(large.timeline()):
-        column = int(strip.x_for_day(moment.day)) // 4
+    for day, _, _ in _moments(large.timeline()):
+        column = int(strip.x_for_day(day)) // 4
         if 0 <= column < len(brute):
             brute[column] += 1
     assert strip.histogram() == brute
     # The focus' own moments, drawn over the archive's.
     ids = sorted(large.entity_ids(focused.session.entity))
-    focus_days = [k.day for k in overview.moment_keys(large, ids)]
+    focus_days = [k.day for k in moment_keys(large, ids)]
     assert sorted(strip._focus or []) == sorted(focus_days)
 
 
 def test_previous_and_next_go_through_the_focus_events(focused, large):
     ids = sorted(large.entity_ids(focused.session.entity))
-    days = sorted({k.day for k in overview.moment_keys(large, ids)})
+    days = sorted({k.day for k in moment_keys(large, ids)})
     session = focused.session
     session.set_as_of(days[3])
     focused.time_controls.next_action.trigger()
@@ -309,7 +318,7 @@ def test_opening_a_small_archive_after_a_large_one_shows_it_whole_and_back(
     assert window.state_panel.entity_box.isVisible()
     assert not window.state_panel.focus_edit.isVisible()
     assert window.graph.focus is None and not window.graph_caption.isVisible()
-    assert window.event_list.model.rowCount() == len(events.moments(session.archive.timeline()))
+    assert window.event_list.model.rowCount() == len(_moments(session.archive.timeline()))
     assert window.clear_entity_action.isEnabled() is False
     assert window.open_archive_path(large_archive_file)
     assert session.wait_for_overview()

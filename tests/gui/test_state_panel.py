@@ -7,9 +7,10 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
 
-from gui.badges import CONTESTED, HOLDS, MAYBE, STATUSES, BadgeDelegate, colours
+from gui.badges import BadgeDelegate, colours
 from gui.models import FACT_ROLE, StateModel
 from timeline import dates
+from timeline.api import STATUSES
 
 
 def _rows(model: StateModel) -> list[tuple[str, str, str]]:
@@ -32,7 +33,7 @@ def test_facts_are_grouped_by_entity_with_the_engines_status(window, archive):
     rows = _rows(window.state_panel.model)
     expected = archive.as_of(day).facts
     assert sorted(rows) == sorted((f.subject, f.status, f.statement) for f in expected)
-    assert {status for _, status, _ in rows} == {HOLDS, MAYBE, CONTESTED}
+    assert {status for _, status, _ in rows} == set(STATUSES)
     groups = [name for name, _, _ in rows]
     assert groups == sorted(groups, key=str.casefold)
 

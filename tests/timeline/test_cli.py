@@ -1,4 +1,4 @@
-"""The ``hindsight`` command line, end to end (DESIGN §5).
+"""The ``hindsight`` command line, end to end (README.md, "Using it").
 
 Every test runs the real command in a subprocess, on a scratch archive and a scratch data
 folder. To keep the suite fast, one "story" archive is built once per module and read by many
@@ -173,8 +173,8 @@ def test_record_creates_entities_on_first_mention_with_a_note(story: Story) -> N
 
 def test_a_claim_recorded_from_a_source_is_known_from_its_publication(
         story: Story, tmp_path: Path) -> None:
-    """DESIGN §1: the known time is the publication date of the source a claim comes from
-    (as an import does when a claim has no known_at)."""
+    """A claim is known from the publication date of the source it comes from (as an import
+    does when a claim has no known_at; docs/time-model.md, "Known time")."""
     cli = story.cli.copy(tmp_path / "copy")
     claim = cli.ok("record", "Microsoft", "partner_of", "--object", "OpenAI",
                    "--valid", "2019-07-22/..", "--source", "deal-2019",
@@ -386,7 +386,8 @@ def test_merge_makes_queries_about_the_other_answer_with_the_kept_entity(
 
 def test_a_relationship_with_a_value_is_recorded_and_superseded_keeping_its_object(
         story: Story, tmp_path: Path) -> None:
-    """DESIGN §3: "Nadella —relationship_with→ Altman = close allies"."""
+    """A relationship qualified with a value: "Nadella —relationship_with→ Altman = close
+    allies" (docs/time-model.md, "Slots")."""
     cli = story.cli.copy(tmp_path / "copy")
     old = cli.ok("record", "Satya Nadella", "relationship_with", "--object", "Sam Altman",
                  "--value", "close allies", "--valid", "2023-11-19/..",

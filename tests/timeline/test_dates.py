@@ -7,10 +7,10 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from timeline import dates
+from timeline import dates, datewords
 from timeline.dates import (
     NEG_INF,
     POS_INF,
@@ -19,13 +19,18 @@ from timeline.dates import (
     Span,
     Status,
     day_number,
+    day_parts,
     day_to_iso,
+    interval_sides,
     known_day,
     parse_date,
     parse_day,
     parse_span,
     status,
     status_of,
+    strip_qualifiers,
+    today_day,
+    today_iso,
 )
 
 EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
@@ -649,6 +654,10 @@ def _general(parse: Any, text: str) -> Any:
             cache.cache_clear()
 
 
+def _exact(text: str) -> DateRange:
+    return DateRange.parse(text).exact()
+
+
 def _outcome(parse: Any, text: str) -> Any:
     try:
         return parse(text)
@@ -679,5 +688,221 @@ def common_dates(draw: st.DrawFn) -> str:
     common_dates().map(lambda text: text + "/"),
 ))
 def test_the_fast_path_reads_dates_exactly_as_the_general_path(text: str) -> None:
-    for parse in (parse_span, parse_date, known_day):
+    for parse in (parse_span, parse_date, known_day, _exact):
         assert _outcome(parse, text) == _general(parse, text), (parse.__name__, text)
+
+
+# ---------------------------------------------------------------------------------------------
+# One date as a value: DateRange.parse, exact(), its parts
+
+
+# (text, exact first day, exact last day, precision, approximate, uncertain,
+#  first_parts, last_parts)
+VALUE_CASES = [
+    ("2023-11-30", "2023-11-30", "2023-11-30", "day", False, False, (2023, 11, 30), (2023, 11, 30)),
+    ("2023-11", "2023-11-01", "2023-11-30", "month", False, False, (2023, 11), (2023, 11)),
+    ("2023", "2023-01-01", "2023-12-31", "year", False, False, (2023,), (2023,)),
+    ("2023-11~", "2023-11-01", "2023-11-30", "month", True, False, (2023, 11), (2023, 11)),
+    ("2023?", "2023-01-01", "2023-12-31", "year", False, True, (2023,), (2023,)),
+    ("2023-11-17%", "2023-11-17", "2023-11-17", "day", True, True, (2023, 11, 17),
+     (2023, 11, 17)),
+    # qualifiers anywhere, and the blanks edtf lets through, qualify the whole date
+    ("2004-06~-11", "2004-06-11", "2004-06-11", "day", True, False, (2004, 6, 11), (2004, 6, 11)),
+    ("?2004", "2004-01-01", "2004-12-31", "year", False, True, (2004,), (2004,)),
+    ("2023-11-17 ~", "2023-11-17", "2023-11-17", "day", True, False, (2023, 11, 17),
+     (2023, 11, 17)),
+    # BCE: astronomical years, so -0043 is 44 BCE and 0000 is 1 BCE
+    ("-0043-03-15", "-0043-03-15", "-0043-03-15", "day", False, False, (-43, 3, 15),
+     (-43, 3, 15)),
+    ("-0043-03-15~", "-0043-03-15", "-0043-03-15", "day", True, False, (-43, 3, 15),
+     (-43, 3, 15)),
+    ("0000", "0000-01-01", "0000-12-31", "year", False, False, (0,), (0,)),
+    ("-0044~", "-0044-01-01", "-0044-12-31", "year", True, False, (-44,), (-44,)),
+    # seasons: the months they cover; a winter runs into the next year
+    ("2023-22", "2023-06-01", "2023-08-31", "season", False, False, (2023, 6), (2023, 8)),
+    ("2023-24", "2023-12-01", "2024-02-29", "season", False, False, (2023, 12), (2024, 2)),
+    ("2001-21~", "2001-03-01", "2001-05-31", "season", True, False, (2001, 3), (2001, 5)),
+    ("2001-41?", "2001-07-01", "2001-12-31", "season", False, True, (2001, 7), (2001, 12)),
+    # coarser than a year: the years they cover
+    ("201X", "2010-01-01", "2019-12-31", "decade", False, False, (2010,), (2019,)),
+    ("19XX~", "1900-01-01", "1999-12-31", "century", True, False, (1900,), (1999,)),
+    ("1985-04-XX", "1985-04-01", "1985-04-30", "month", False, False, (1985, 4), (1985, 4)),
+    ("Y-12345", "Y-12345-01-01", "Y-12345-12-31", "year", False, False, (-12345,), (-12345,)),
+    ("2023-11-17T10:00:00Z", "2023-11-17", "2023-11-17", "day", False, False, (2023, 11, 17),
+     (2023, 11, 17)),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "last", "precision", "approximate", "uncertain", "first_parts",
+     "last_parts"),
+    VALUE_CASES,
+    ids=[case[0] for case in VALUE_CASES],
+)
+def test_date_value(text: str, first: str, last: str, precision: str, approximate: bool,
+                    uncertain: bool, first_parts: tuple[int, ...], last_parts: tuple[int, ...]
+                    ) -> None:
+    date = DateRange.parse(text)
+    assert date == parse_date(text)
+    assert (date.text, date.precision, date.approximate, date.uncertain) == (
+        text.strip(), precision, approximate, uncertain)
+    assert date.qualified == (approximate or uncertain)
+    plain = date.exact()
+    assert (iso(plain.lo), iso(plain.hi - 1)) == (first, last)
+    assert (plain.text, plain.precision, plain.approximate, plain.uncertain) == (
+        date.text, precision, approximate, uncertain)
+    assert (plain.first_parts, plain.last_parts) == (first_parts, last_parts)
+    if date.qualified:  # the widening is one unit of the precision on each side
+        assert date.lo < plain.lo and plain.hi < date.hi
+    else:
+        assert plain is date
+
+
+def test_exact_is_the_unqualified_date() -> None:
+    for text in ("2023-11~", "2004-06~-11", "?2004", "2001-21~", "19XX%", "-0043-03-15?"):
+        plain, bare = DateRange.parse(text).exact(), parse_date(strip_qualifiers(text))
+        assert (plain.lo, plain.hi, plain.precision) == (bare.lo, bare.hi, bare.precision)
+
+
+def test_parts_of_the_padded_bounds() -> None:
+    date = DateRange.parse("2023-11-30~")  # a week each side
+    assert (date.first_parts, date.last_parts) == ((2023, 11, 23), (2023, 12, 7))
+
+
+@pytest.mark.parametrize("text", ["", "  ", "banana", "2023-02-30", "2023-13", "XXXX",
+                                  "2019/2020", "..2019", "{2019,2020}", "2023S0"])
+def test_date_value_refuses_what_parse_date_refuses(text: str) -> None:
+    with pytest.raises(DateError) as by_value:
+        DateRange.parse(text)
+    with pytest.raises(DateError) as by_function:
+        parse_date(text)
+    assert str(by_value.value) == str(by_function.value)
+
+
+# ---------------------------------------------------------------------------------------------
+# Helpers: day_parts, interval_sides, strip_qualifiers, today
+
+
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        (0, (1970, 1, 1)),
+        (-1, (1969, 12, 31)),
+        (19691, (2023, 11, 30)),
+        (-719162, (1, 1, 1)),
+        (-719163, (0, 12, 31)),  # 1 BCE
+        (-719528, (0, 1, 1)),
+        (-719529, (-1, 12, 31)),  # 2 BCE
+        (-735160, (-43, 3, 15)),  # the Ides of March, 44 BCE
+        (day_number(12345, 6, 7), (12345, 6, 7)),
+        (day_number(-12344, 2, 29), (-12344, 2, 29)),  # a leap year BCE
+    ],
+    ids=str,
+)
+def test_day_parts_known_values(day: int, expected: tuple[int, int, int]) -> None:
+    assert day_parts(day) == expected
+
+
+@settings(max_examples=500)
+@given(st.one_of(st.integers(NEG_INF, POS_INF), st.integers(-(10**6), 10**6)))
+@example(NEG_INF)
+@example(POS_INF)
+@example(-719529)  # 31 December 2 BCE
+@example(-719528)  # 1 January 1 BCE
+def test_day_parts_round_trips_through_day_number(day: int) -> None:
+    year, month, dom = day_parts(day)
+    assert day_number(year, month, dom) == day  # raises if the parts are no real date
+
+
+@given(civil_dates(-3_000_000, 3_000_000))
+def test_day_number_round_trips_through_day_parts(ymd: tuple[int, int, int]) -> None:
+    assert day_parts(day_number(*ymd)) == ymd
+
+
+@pytest.mark.parametrize(
+    ("valid", "expected"),
+    [
+        ("2019-07/..", ("2019-07", "..")),
+        ("2019-07..", ("2019-07", "..")),
+        ("../2019", ("..", "2019")),
+        ("..2019", ("..", "2019")),
+        ("/2024", ("", "2024")),
+        ("2019/", ("2019", "")),
+        ("../..", ("..", "..")),
+        (" 2018-06 / 2018-08~ ", ("2018-06", "2018-08~")),
+        ("2018-22/2019-24?", ("2018-22", "2019-24?")),
+        ("-0043-03-15/-0043-03-17", ("-0043-03-15", "-0043-03-17")),
+        ("2019-XX/2020", ("2019-XX", "2020")),
+        ("2023-11-17", ("2023-11-17", "2023-11-17")),
+        (" 2023-24~ ", ("2023-24~", "2023-24~")),
+        ("-0044", ("-0044", "-0044")),
+    ],
+    ids=lambda value: repr(value),
+)
+def test_interval_sides(valid: str, expected: tuple[str, str]) -> None:
+    assert interval_sides(valid) == expected
+
+
+@pytest.mark.parametrize(("valid", "fragment"), [
+    ("", "empty date"), ("/", "has no bounds"), ("../", "has no bounds"), ("..", "has no bounds"),
+    ("2020/2019", "ends before it starts"), ("2019/banana", "not a valid EDTF date"),
+])
+def test_interval_sides_refuses_what_parse_span_refuses(valid: str, fragment: str) -> None:
+    with pytest.raises(DateError, match=fragment):
+        interval_sides(valid)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("2023-11", "2023-11"),
+    ("2023-11~", "2023-11"),
+    ("?2004", "2004"),
+    ("2004-06~-11", "2004-06-11"),
+    ("2023-11-17 %", "2023-11-17"),
+    ("-0043?", "-0043"),
+    ("2001-21~", "2001-21"),
+    ("201X?", "201X"),
+])
+def test_strip_qualifiers(text: str, expected: str) -> None:
+    assert strip_qualifiers(text) == expected
+
+
+def test_today_is_utc() -> None:
+    before = dt.datetime.now(dt.UTC).date()
+    day, text = today_day(), today_iso()
+    after = dt.datetime.now(dt.UTC).date()
+    assert day in {d.toordinal() - EPOCH_ORDINAL for d in (before, after)}
+    assert text in {before.isoformat(), after.isoformat()}
+    assert parse_day("today") in {day, day + 1}
+
+
+# ---------------------------------------------------------------------------------------------
+# Days in words (timeline.datewords)
+
+
+@pytest.mark.parametrize(("day", "long", "short"), [
+    (d("2023-11-30"), "30 November 2023", "30 Nov 2023"),
+    (d("2024-02-29"), "29 February 2024", "29 Feb 2024"),
+    (d("0001-01-01"), "1 January 1", "1 Jan 1"),
+    (d("0000-12-31"), "31 December 1 BCE", "31 Dec 1 BCE"),
+    (d("-0043-03-15"), "15 March 44 BCE", "15 Mar 44 BCE"),
+    (day_number(12345, 5, 2), "2 May 12345", "2 May 12345"),
+    (day_number(-170000, 9, 1), "1 September 170001 BCE", "1 Sep 170001 BCE"),
+    (NEG_INF, "..", ".."),
+    (POS_INF, "..", ".."),
+], ids=str)
+def test_human_date(day: int, long: str, short: str) -> None:
+    assert datewords.human_date(day) == long
+    assert datewords.human_date(day, short=True) == short
+
+
+@pytest.mark.parametrize(("year", "expected"), [
+    (2023, "2023"), (1, "1"), (0, "1 BCE"), (-1, "2 BCE"), (-43, "44 BCE"), (-12344, "12345 BCE"),
+])
+def test_year_text(year: int, expected: str) -> None:
+    assert datewords.year_text(year) == expected
+
+
+def test_month_text() -> None:
+    assert [datewords.month_text(m, short=True) for m in (1, 5, 9, 12)] == [
+        "Jan", "May", "Sep", "Dec"]
+    assert datewords.month_text(11) == "November"

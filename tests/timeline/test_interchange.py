@@ -1,4 +1,4 @@
-"""Hindsight JSON (DESIGN §6, docs/format.md): import, export, errors by place, idempotency."""
+"""Hindsight JSON (docs/format.md): import, export, errors by place, idempotency."""
 
 from __future__ import annotations
 
