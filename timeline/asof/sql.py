@@ -77,11 +77,17 @@ def next_answer(c: str, v: str, r: str, column: str) -> str:
 
 # --- the statements -----------------------------------------------------------------------------
 
-#: Inertia's successors of given open claims (``o``): ?1 is the day, ?2 the known day.
-_SUCCESSORS = (
-    "WITH o(k, subject_id, predicate, slot_object, start_lo, answer) AS (VALUES {values}) "
-    f"SELECT o.k, {SLOT_COLUMNS} FROM o CROSS JOIN claims c "
-    f"ON c.n = ({next_answer('o', '?1', '?2', 'n')})")
+def _successors_statement() -> str:
+    """Inertia's successors of given open claims (``o``): ?1 is the day, ?2 the known day;
+    ``{values}`` stands for the claims (``_successors_sql``)."""
+    return ("WITH o(k, subject_id, predicate, slot_object, start_lo, answer) AS (VALUES {values}) "
+            f"SELECT o.k, {SLOT_COLUMNS} FROM o CROSS JOIN claims c "
+            f"ON c.n = ({next_answer('o', '?1', '?2', 'n')})")
+
+
+#: The statements built from the fragments once, at import (a test that changes a fragment
+#: rebuilds them, and clears the caches of ``_successors_sql`` and ``_entities_sql``).
+_SUCCESSORS = _successors_statement()
 
 #: The world's claims that may hold on :v and are believed on :r, from the R*Tree.
 _WORLD = (f"SELECT {CLAIM_COLUMNS} FROM claim_index i JOIN claims c ON c.n = i.n "
