@@ -11,6 +11,7 @@ from enum import Enum
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
+from gui import formatting
 from timeline.api import DateError, parse_date, parse_day, parse_span
 
 
@@ -61,6 +62,7 @@ class DateField(QWidget):
         self.edit.setClearButtonEnabled(allow_empty)
         self.error_label = QLabel()
         self.error_label.setObjectName("dateError")
+        self.error_label.setTextFormat(Qt.TextFormat.PlainText)  # it quotes what was typed
         self.error_label.setWordWrap(error_below)
         self.error_label.setStyleSheet("QLabel#dateError { color: #d0312d; }")
         self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -123,7 +125,7 @@ class DateField(QWidget):
         self.error_label.setText(shown or "")
         self.error_label.setVisible(bool(shown))
         self.edit.setStyleSheet("QLineEdit { border: 1px solid #d0312d; }" if shown else "")
-        self.edit.setToolTip(shown or _HINTS[self.kind])
+        self.edit.setToolTip(formatting.tooltip(shown) if shown else _HINTS[self.kind])
         if valid != self._valid:
             self._valid = valid
             self.validity_changed.emit(valid)

@@ -7,11 +7,21 @@ names the GUI modules call them by.
 
 from __future__ import annotations
 
-from timeline.api import day_number, day_parts, day_to_iso, human_date, today_day, year_text
+import html
+
+from timeline.api import (
+    day_number,
+    day_parts,
+    day_to_iso,
+    human_date,
+    is_template,
+    today_day,
+    year_text,
+)
 
 #: Days in words, as the engine writes them: '30 November 2023', '44 BCE'.
-__all__ = ["first_of_year", "human_date", "iso", "predicate_phrase", "today", "year_of",
-           "year_text"]
+__all__ = ["first_of_year", "human_date", "iso", "predicate_phrase", "rich", "today",
+           "tooltip", "year_of", "year_text"]
 
 iso = day_to_iso
 """Day number -> ISO/EDTF text: '2023-11-17', '-0043-03-15'; '..' for the sentinels."""
@@ -32,7 +42,28 @@ def first_of_year(year: int) -> int:
 
 
 def predicate_phrase(name: str, label: str) -> str:
-    """A short phrase for a relationship edge: the label, unless it is a sentence template."""
-    if label and "{" not in label:
+    """A short phrase for a relationship edge: the label, unless it is a sentence template
+    (as the engine decides: ``is_template``; a label with other braces is plain text)."""
+    if label and not is_template(label):
         return label
     return name.replace("_", " ")
+
+
+# --- archive text in rich text ----------------------------------------------------------------
+# Qt shows a QLabel's text, and any tooltip, as HTML whenever it merely looks like HTML (a tag
+# on its first line, or "&lt;"), so a name such as "<img src=x>" or "&lt;b&gt;" would be drawn
+# as markup. The rule: a widget that shows archive text alone is set to Qt.PlainText; where
+# archive text is part of rich text (bold parts, tooltips) it goes through rich() here.
+
+
+def rich(text: object) -> str:
+    """Text from the archive (a name, a sentence, a quote, a note, a message quoting them) as
+    rich text that shows exactly that text: ``&`` first, then ``<``, ``>`` and quotes escaped;
+    its lines kept."""
+    return html.escape(str(text)).replace("\n", "<br>")
+
+
+def tooltip(text: str) -> str:
+    """A tooltip of plain text (lines kept) that Qt cannot take for HTML: given as escaped
+    rich text, always."""
+    return f"<qt>{rich(text)}</qt>"

@@ -3,8 +3,8 @@ citation rests on highlighted and scrolled into the middle of the view."""
 
 from __future__ import annotations
 
-from html import escape
 from typing import Any
+from urllib.parse import urlsplit
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor, QTextFormat
@@ -38,10 +38,12 @@ class SourceViewer(QWidget):
         self.quote: str | None = None
         self.title = QLabel()
         self.title.setObjectName("sourceTitle")
+        self.title.setTextFormat(Qt.TextFormat.RichText)  # archive text in it: formatting.rich
         self.title.setWordWrap(True)
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.meta = QLabel()
         self.meta.setObjectName("sourceMeta")
+        self.meta.setTextFormat(Qt.TextFormat.RichText)  # archive text in it: formatting.rich
         self.meta.setWordWrap(True)
         self.meta.setOpenExternalLinks(True)
         self.text = QTextEdit()
@@ -66,11 +68,14 @@ class SourceViewer(QWidget):
 
     def show_source(self, source: dict[str, Any], quote: str | None = None) -> None:
         self.source, self.quote = source, quote
-        self.title.setText(f"<b>{escape(source['title'])}</b>")
-        meta = f"Published {published_text(source['published'])} · {escape(source['id'])}"
+        self.title.setText(f"<b>{formatting.rich(source['title'])}</b>")
+        meta = formatting.rich(f"Published {published_text(source['published'])} · "
+                               f"{source['id']}")
         if source.get("url"):
-            url = escape(source["url"])
-            meta += f' · <a href="{url}">{url}</a>'
+            url = formatting.rich(source["url"])
+            # Only a web address is a link: a click never opens a file or runs a program.
+            web = urlsplit(source["url"]).scheme.lower() in ("http", "https")
+            meta += f' · <a href="{url}">{url}</a>' if web else f" · {url}"
         self.meta.setText(meta)
         self.meta.show()
         text = source["text"]
