@@ -8,8 +8,6 @@ the quote highlighted.
 
 from __future__ import annotations
 
-from html import escape
-
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
@@ -43,6 +41,8 @@ class CitationPanel(QWidget):
         self.heading = QLabel("<b>Sources</b>")
         self.statement = QLabel()
         self.statement.setObjectName("factStatement")
+        # Archive text is shown as the text it is, never as markup (gui/formatting.py).
+        self.statement.setTextFormat(Qt.TextFormat.PlainText)
         self.statement.setWordWrap(True)
         self.statement.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         font = self.statement.font()
@@ -52,6 +52,7 @@ class CitationPanel(QWidget):
         self.badge.setObjectName("factBadge")
         self.details = QLabel()
         self.details.setObjectName("factDetails")
+        self.details.setTextFormat(Qt.TextFormat.PlainText)
         self.details.setWordWrap(True)
         self.notes = QLabel()
         self.notes.setObjectName("factNotes")
@@ -175,16 +176,17 @@ class CitationPanel(QWidget):
         lines = []
         for rival_id in fact.fact.contested_with:
             # Around a focus, a rival about another entity is not in the state shown.
-            lines.append(f"Contested by: {escape(self._statement_of(rival_id))}")
+            lines.append(f"Contested by: {formatting.rich(self._statement_of(rival_id))}")
         if fact.fact.ended_by:
             text = self._statement_of(fact.fact.ended_by)
-            lines.append(f"Ends where this begins: {escape(text)}")
+            lines.append(f"Ends where this begins: {formatting.rich(text)}")
         for fix in self.session.archive.corrections(fact.claim.id):
             what = fix["kind"] + (f" to {fix['rank']}" if fix.get("rank") else "")
-            reason = f": {escape(fix['reason'])}" if fix.get("reason") else ""
-            lines.append(f"{what.capitalize()} as known from {fix['known_at']}{reason}")
+            reason = f": {fix['reason']}" if fix.get("reason") else ""
+            lines.append(formatting.rich(f"{what.capitalize()} as known from "
+                                         f"{fix['known_at']}{reason}"))
         if fact.claim.note:
-            lines.append(f"Note: {escape(fact.claim.note)}")
+            lines.append(f"Note: {formatting.rich(fact.claim.note)}")
         return "<br>".join(lines)
 
     def _statement_of(self, claim_id: str) -> str:
@@ -206,7 +208,7 @@ class CitationPanel(QWidget):
         item = QListWidgetItem(f"{head}\n“{quote}”")
         item.setData(Qt.ItemDataRole.UserRole, source_id)
         item.setData(_QUOTE_ROLE, quote)
-        item.setToolTip(f"{source_id}\n“{quote}”")
+        item.setToolTip(formatting.tooltip(f"{source_id}\n“{quote}”"))
         self.citations.addItem(item)
 
     def _on_citation_changed(self, row: int) -> None:

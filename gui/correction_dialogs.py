@@ -40,6 +40,7 @@ class _Checked(QWidget):
         super().__init__()
         self.field = field
         self.error = QLabel()
+        self.error.setTextFormat(Qt.TextFormat.PlainText)  # messages quote what was typed
         self.error.setStyleSheet(_ERROR_STYLE)
         self.error.setWordWrap(True)
         self.error.hide()
@@ -84,9 +85,11 @@ class CorrectionDialog(QDialog):
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
         self.note = QLabel()
+        self.note.setTextFormat(Qt.TextFormat.PlainText)  # it names the entities made
         self.note.setWordWrap(True)
         self.note.hide()
         self.error = QLabel()
+        self.error.setTextFormat(Qt.TextFormat.PlainText)  # messages quote what was typed
         self.error.setObjectName("dialogError")
         self.error.setStyleSheet(_ERROR_STYLE)
         self.error.setWordWrap(True)
@@ -227,7 +230,7 @@ class RecordClaimDialog(CorrectionDialog):
         for name, (label, single) in sorted(archive.predicates.items()):
             self.predicate.addItem(name)
             tip = (label or name) + ("  (single-valued)" if single else "")
-            self.predicate.setItemData(self.predicate.count() - 1, tip,
+            self.predicate.setItemData(self.predicate.count() - 1, formatting.tooltip(tip),
                                        Qt.ItemDataRole.ToolTipRole)
         self.predicate.setEditText("")
         self.object = _names_box(archive)
@@ -308,8 +311,9 @@ class _ClaimDialog(CorrectionDialog):
     def __init__(self, archive: Archive, fact: FactView, parent: QWidget | None = None) -> None:
         super().__init__(archive, parent)
         self.fact = fact
-        statement = QLabel(f"<b>{fact.statement}</b><br>valid {fact.claim.valid} · "
-                           f"known from {fact.claim.known_at} · id {fact.claim.id}")
+        statement = QLabel(f"<b>{formatting.rich(fact.statement)}</b><br>" + formatting.rich(
+            f"valid {fact.claim.valid} · known from {fact.claim.known_at} · id {fact.claim.id}"))
+        statement.setTextFormat(Qt.TextFormat.RichText)
         statement.setWordWrap(True)
         statement.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.form.addRow("Claim", statement)

@@ -50,7 +50,9 @@ class DiffDialog(QDialog):
         self.known_label = QLabel(about + (
             "As known now (everything recorded)" if known is None else
             f"As known on {formatting.human_date(known)} (the window's “as known on” date)"))
+        self.known_label.setTextFormat(Qt.TextFormat.PlainText)  # it names the focus
         self.summary = QLabel()
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)  # messages quote what was typed
         self.summary.setObjectName("diffSummary")
         self.tree = QTreeWidget()
         self.tree.setColumnCount(3)

@@ -9,9 +9,7 @@ other views. Either way its model holds only the moments' keys and fetches claim
 
 from __future__ import annotations
 
-from html import escape
-
-from PySide6.QtCore import QItemSelectionModel, QModelIndex
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -21,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gui import formatting
 from gui.models import EventModel
 from gui.session import Session
 from timeline.api import NotFound, State, claims_by_n
@@ -34,6 +33,7 @@ class EventList(QWidget):
         self._syncing = False
         self._shown_focus: str | None = None
         self.title = QLabel("<b>Events</b>")
+        self.title.setTextFormat(Qt.TextFormat.RichText)  # a name in it: formatting.rich
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -78,7 +78,8 @@ class EventList(QWidget):
                                session.statement)
         self._shown_focus = session.entity if session.focused else None
         if self._shown_focus:
-            self.title.setText(f"<b>Events of {escape(self._shown_focus)}</b>  ({len(keys)})")
+            self.title.setText(f"<b>Events of {formatting.rich(self._shown_focus)}</b>  "
+                               f"({len(keys)})")
         else:
             self.title.setText(f"<b>Events</b>  ({len(keys)})")
         self._on_state_changed(session.state)

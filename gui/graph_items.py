@@ -26,6 +26,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QApplication, QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
+from gui import formatting
 from gui.badges import colours, is_dark
 from timeline.api import CONTESTED, Status
 
@@ -281,8 +282,9 @@ class EdgeItem(QGraphicsItem):
             more = len(full) - _MAX_LINES + 1
             shown[-1] = (f"… and {more} more", full[_MAX_LINES - 1][1],
                          full[_MAX_LINES - 1][2])
-        tooltip = ("\n".join(f"{f.status}: {f.statement or f.text}" for f in self.facts)
-                   + "\nClick a line to see its sources")
+        tooltip = formatting.tooltip(
+            "\n".join(f"{f.status}: {f.statement or f.text}" for f in self.facts)
+            + "\nClick a line to see its sources")
         width = max((self._metrics.horizontalAdvance(t) for t, _, _ in shown), default=0)
         height = self._metrics.height() * len(shown)
         return shown, (width + 12, height + 6), tooltip

@@ -221,7 +221,7 @@ class GraphView(QGraphicsView):
                 tip += f"\nAlso known as: {', '.join(aliases)}"
             action = "Click to focus on this entity" if self.session.focused else \
                 "Click to select this entity everywhere"
-            node = NodeItem(name, kind, f"{tip}\n{action}")
+            node = NodeItem(name, kind, formatting.tooltip(f"{tip}\n{action}"))
             node.setVisible(False)
             scene.addItem(node)
             self.nodes[name] = node

@@ -7,7 +7,6 @@ dialogs and the import worker, and remembers recent archives and its geometry in
 
 from __future__ import annotations
 
-from html import escape
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QThread, QTimer
@@ -126,6 +125,7 @@ class MainWindow(QMainWindow):
 
         # Others may write the same archive (a colleague on a team archive, the command line):
         # look for their events every second and show them without a restart.
+        self._unshown = 0  # new events a failed reload has not shown yet
         self.poll_timer = QTimer(self)
         self.poll_timer.setInterval(POLL_MS)
         self.poll_timer.timeout.connect(self._on_poll_timer)
@@ -134,12 +134,19 @@ class MainWindow(QMainWindow):
         if self.import_running():
             return  # the import's own finish reloads
         try:
-            new = self.session.archive.poll()
+            # A moment's error while another process writes (a lock, a page caught mid-write)
+            # is retried quietly by poll(), which raises only when it lasts.
+            new = self.session.archive.poll() + self._unshown
         except HindsightError as exc:
             self.statusBar().showMessage(f"Cannot reach the archive: {exc}", 5000)
             return
         if new:
-            self.session.reload()
+            self._unshown = new
+            try:
+                self.session.reload()
+            except HindsightError:
+                return  # shown on the next tick
+            self._unshown = 0
             self.statusBar().showMessage(
                 f"{new} new event{'s' if new != 1 else ''} from another writer", 8000)
 
@@ -199,6 +206,7 @@ class MainWindow(QMainWindow):
         # with the slider: it must not resize (and so relayout) the panel.
         self.graph_caption = QLabel()
         self.graph_caption.setObjectName("graphCaption")
+        self.graph_caption.setTextFormat(Qt.TextFormat.PlainText)  # it names the focus
         self.graph_caption.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.graph.caption_changed.connect(self._on_graph_caption_changed)
         self.legend = QLabel()
@@ -385,7 +393,7 @@ class MainWindow(QMainWindow):
             f"{stats['claims']:,} claims · {stats['entities']:,} entities · "
             f"{stats['sources']:,} sources · {stats['events']:,} events"
             + (" · one entity at a time" if self.session.focused else ""))
-        self.stats_label.setToolTip(self._location_label())
+        self.stats_label.setToolTip(formatting.tooltip(self._location_label()))
         writable = self.import_worker is None
         self.import_action.setEnabled(writable and self.session.path is not None)
         self.record_action.setEnabled(writable)
@@ -499,6 +507,7 @@ class MainWindow(QMainWindow):
         box = QMessageBox(QMessageBox.Icon.Warning, "Import failed",
                           f"Nothing was written.\n\n{message}", QMessageBox.StandardButton.Ok,
                           self)
+        box.setTextFormat(Qt.TextFormat.PlainText)  # the message quotes the file
         box.open()
         self.dialog = box
 
@@ -604,8 +613,8 @@ class MainWindow(QMainWindow):
         self.session.select_entity(None)
 
     def _on_shortcuts_triggered(self) -> None:
-        rows = "".join(f"<tr><td><b>{escape(k)}</b>&nbsp;&nbsp;</td><td>{escape(v)}</td></tr>"
-                       for k, v in SHORTCUTS)
+        rows = "".join(f"<tr><td><b>{formatting.rich(k)}</b>&nbsp;&nbsp;</td>"
+                       f"<td>{formatting.rich(v)}</td></tr>" for k, v in SHORTCUTS)
         box = QMessageBox(QMessageBox.Icon.NoIcon, "Keyboard Shortcuts",
                           f"<table>{rows}</table>", QMessageBox.StandardButton.Close, self)
         box.setTextFormat(Qt.TextFormat.RichText)
@@ -617,11 +626,11 @@ class MainWindow(QMainWindow):
         span = self.session.archive.span()
         when = (f"{formatting.human_date(span[0])} – {formatting.human_date(span[1])}"
                 if span else "empty")
-        path = escape(self._location_label())
+        path = formatting.rich(self._location_label())
         from PySide6 import __version__ as pyside_version
 
         return (
-            f"<h3>Hindsight {escape(__version__)}</h3>"
+            f"<h3>Hindsight {formatting.rich(__version__)}</h3>"
             "<p>Replay history to a point in time: what held as of a date, as known on "
             "another.</p>"
             f"<p><b>Archive:</b> {path}<br>"

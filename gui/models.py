@@ -67,7 +67,7 @@ def fact_tooltip(fact: FactView) -> str:
         lines.append(f"Contested by {len(fact.fact.contested_with)} other claim(s)")
     if fact.fact.ended_by:
         lines.append("Ends where a later claim of the same kind begins")
-    return "\n".join(lines)
+    return formatting.tooltip("\n".join(lines))
 
 
 def sync_rows(model: QAbstractItemModel, parent: Index, old: list[Any], new: Sequence[Any],
@@ -447,7 +447,7 @@ class EventModel(QAbstractTableModel):
             tip = f"{what} {when} (valid {claim.valid})\n{statement}"
             if withdrawn:
                 tip += "\nWithdrawn (retracted or superseded) in the record as it stands now"
-            return tip + "\nClick to go to this date"
+            return formatting.tooltip(tip + "\nClick to go to this date")
         if role == _FOREGROUND:
             return _grey() if withdrawn else None
         if role == _FONT:

@@ -14,8 +14,6 @@ is the focus' facts — those whose subject or object it is.
 
 from __future__ import annotations
 
-from html import escape
-
 from PySide6.QtCore import (
     QItemSelectionModel,
     QModelIndex,
@@ -84,6 +82,7 @@ class StatePanel(QWidget):
         self.filter_edit.setCompleter(self.completer)
         self.hint = QLabel()
         self.hint.setObjectName("aliasHint")
+        self.hint.setTextFormat(Qt.TextFormat.RichText)  # names in it: formatting.rich
         self.hint.hide()
         self.focus_edit = QLineEdit()
         self.focus_edit.setObjectName("focusEdit")
@@ -99,6 +98,7 @@ class StatePanel(QWidget):
         self.focus_edit.hide()
         self.focus_note = QLabel()
         self.focus_note.setObjectName("focusNote")
+        self.focus_note.setTextFormat(Qt.TextFormat.RichText)  # names in it: formatting.rich
         self.focus_note.setWordWrap(True)
         self.focus_note.hide()
 
@@ -129,6 +129,7 @@ class StatePanel(QWidget):
             "2019-22/2025-05-02") + 16)
 
         self.empty = QLabel()
+        self.empty.setTextFormat(Qt.TextFormat.PlainText)  # it may name the entity shown
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setWordWrap(True)
         self.empty.setObjectName("stateEmpty")
@@ -220,7 +221,7 @@ class StatePanel(QWidget):
                 aliases = ", ".join(entity["aliases"])
                 if aliases:
                     self.entity_box.setItemData(self.entity_box.count() - 1,
-                                                f"Also known as: {aliases}",
+                                                formatting.tooltip(f"Also known as: {aliases}"),
                                                 Qt.ItemDataRole.ToolTipRole)
         self._show_filter_hint()
         self._on_entity_selected(self.session.entity)
@@ -236,7 +237,7 @@ class StatePanel(QWidget):
             self.focus_edit.setStyleSheet("")
             stats = self.session.archive.statistics()
             self.focus_note.setText(
-                f"Showing <b>{escape(name or 'no entity')}</b>: its facts here, its "
+                f"Showing <b>{formatting.rich(name or 'no entity')}</b>: its facts here, its "
                 "relationships in the graph, its events below. This archive is large "
                 f"({stats['claims']:,} claims about {stats['entities']:,} entities), so it "
                 "is shown one entity at a time: type a name above or click a node to move "
@@ -260,7 +261,7 @@ class StatePanel(QWidget):
             self.session.select_entity(text)
         except NotFound as exc:
             self.focus_edit.setStyleSheet("QLineEdit#focusEdit { color: #c0392b; }")
-            self.hint.setText(escape(str(exc)))
+            self.hint.setText(formatting.rich(exc))
             self.hint.setVisible(True)
             return
         self.focus_edit.setStyleSheet("")
@@ -279,10 +280,11 @@ class StatePanel(QWidget):
         message = ""
         if entity is not None:
             if entity.casefold() != text.casefold():
-                message = f"“{escape(text)}” is a name of <b>{escape(entity)}</b>: " \
+                message = f"“{formatting.rich(text)}” is a name of " \
+                          f"<b>{formatting.rich(entity)}</b>: " \
                           "showing every fact about them"
             else:
-                message = f"Showing every fact about <b>{escape(entity)}</b>"
+                message = f"Showing every fact about <b>{formatting.rich(entity)}</b>"
         self.hint.setText(message)
         self.hint.setVisible(bool(message))
 

@@ -68,6 +68,7 @@ from timeline.views import (
     Selection,
     State,
     edge_value,
+    is_template,
     is_withdrawn,
     render_statement,
 )
@@ -120,7 +121,7 @@ __all__ = [
     "Report", "Selection", "Span", "State", "Status", "__version__", "busiest_entities",
     "claim_count", "claims_by_n", "cli_main", "connect", "data_dir", "day_number", "day_parts",
     "day_to_iso", "default_archive", "edge_value", "entity_names", "export_path", "human_date",
-    "import_file", "import_path", "is_postgres", "is_withdrawn", "latest_known_day",
+    "import_file", "import_path", "is_postgres", "is_template", "is_withdrawn", "latest_known_day",
     "moment_counts", "moment_keys", "neighbours", "open_archive", "open_default", "parse_date",
     "parse_day", "parse_span", "predicate_label", "query_day", "readmodel_file", "redact",
     "relationship_pairs", "render_statement", "seed_archive", "today", "today_day", "use_data_dir",

@@ -10,6 +10,9 @@ through ``timeline.commands``.
 from __future__ import annotations
 
 import difflib
+import os
+import sqlite3
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -21,9 +24,17 @@ from timeline.asof.rules import KNOWN_NOW, Fact
 from timeline.asof.sql import rank_on
 from timeline.commands import Batch, Commands, today
 from timeline.dates import POS_INF, DateError
-from timeline.errors import InvalidInput, NotFound
+from timeline.errors import ArchiveError, InvalidInput, NotFound
 from timeline.readmodel import ReadModel, readmodel_path
-from timeline.store import MEMORY, EventStore, is_postgres, redact
+from timeline.store import (
+    MEMORY,
+    STORAGE_ERRORS,
+    EventStore,
+    is_postgres,
+    is_transient,
+    may_write,
+    redact,
+)
 from timeline.views import Diff, FactView, State, fact_view, fact_views, statement
 
 __all__ = ["KNOWN_NOW", "Archive", "Batch", "Diff", "FactView", "State", "query_day", "today"]
@@ -42,6 +53,32 @@ def query_day(text: str | int, field_name: str) -> int:
 # --- the archive ------------------------------------------------------------------------------
 
 
+def _readmodel(store: EventStore) -> ReadModel:
+    """The read model of an opened store: in memory for the in-memory store; in the user's
+    cache for a PostgreSQL archive; beside an archive file — or, where this process may not
+    write there (a read-only archive, folder or read model), in the user's cache; in memory
+    when no file can be written at all. Wherever it is, it is checked on open to follow the
+    archive's own log."""
+    if store.is_memory:
+        return ReadModel(None)
+    if is_postgres(store.location):
+        places = [paths.remote_readmodel(redact(store.location))]
+    else:
+        assert store.path is not None
+        beside = readmodel_path(store.path)
+        if not store.read_only and (not beside.exists() or may_write(beside)):
+            return ReadModel(beside)
+        places = [beside, paths.local_readmodel(store.path)]
+    for place in places:
+        try:
+            place.parent.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            continue
+        if os.access(place.parent, os.W_OK) and (not place.exists() or may_write(place)):
+            return ReadModel(place)
+    return ReadModel(None)
+
+
 def _copy_entity(entity: dict[str, Any]) -> dict[str, Any]:
     """A caller's own copy of a cached entity."""
     return {**entity, "aliases": list(entity["aliases"])}
@@ -50,7 +87,15 @@ def _copy_entity(entity: dict[str, Any]) -> dict[str, Any]:
 class Archive(Commands):
     """An archive: its event store and its read model, kept in step."""
 
-    def __init__(self, store: EventStore, readmodel: ReadModel) -> None:
+    #: ``poll`` tries a refresh this often, pausing POLL_PAUSE (doubling) between tries,
+    #: before a transient error (another process's write) counts as one failed poll; only
+    #: POLL_PATIENCE failed polls in a row are reported.
+    POLL_ATTEMPTS = 3
+    POLL_PAUSE = 0.05
+    POLL_PATIENCE = 10
+
+    def __init__(self, store: EventStore, readmodel: ReadModel, *,
+                 catch_up: bool = True) -> None:
         self.store = store
         self.readmodel = readmodel
         self._names: dict[str, str] | None = None
@@ -61,28 +106,38 @@ class Archive(Commands):
         self._entities: dict[str, tuple[dict[str, Any], tuple[str, ...]]] = {}
         self._seen = -1  # the read model's data_version when the caches were last checked
         self._position = -1  # of the read model when the caches above were filled
-        self.refresh()
+        self._poll_failures = 0  # polls in a row that met a transient error
+        if catch_up:
+            self.refresh()
 
     @classmethod
-    def open(cls, location: str | Path) -> Archive:
+    def open(cls, location: str | Path, *, create: bool = True,
+             catch_up: bool = True) -> Archive:
+        """Open the archive at ``location``: a file path, a PostgreSQL URL or ``:memory:``.
+
+        Without ``create`` (the read commands) a missing archive is refused, ``no archive at
+        PATH``, never created. An archive this process may not write is opened read-only: it
+        answers, and writes are refused saying so; its read model is kept beside it when that
+        can be written, else in the user's cache folder, else in memory. Without ``catch_up``
+        the read model is not brought up to date (``rebuild`` starts it over).
+        """
         location = str(location)
-        store = EventStore(location)
-        if store.is_memory:
-            path = None
-        elif is_postgres(location):
-            path = paths.remote_readmodel(redact(location))
-            path.parent.mkdir(parents=True, exist_ok=True)
-        else:
-            path = readmodel_path(Path(location))
-        return cls(store, ReadModel(path))
+        store = EventStore(location, create=create)
+        try:
+            return cls(store, _readmodel(store), catch_up=catch_up)
+        except BaseException:
+            store.close()
+            raise
 
     @classmethod
     def in_memory(cls) -> Archive:
         return cls.open(MEMORY)
 
     def close(self) -> None:
-        self.readmodel.close()
-        self.store.close()
+        try:
+            self.readmodel.close()
+        finally:
+            self.store.close()
 
     def __enter__(self) -> Archive:
         return self
@@ -102,14 +157,47 @@ class Archive(Commands):
 
     def poll(self) -> int:
         """Catch up, and say how many events are new to this object since it last looked —
-        whoever applied them to the shared read model (another process, another window)."""
+        whoever applied them to the shared read model (another process, another window).
+
+        Made to be called every second (the desktop app): an error another process's write
+        causes for a moment (a lock, a page caught mid-write) is tried again quietly, and
+        reported (``ArchiveError``) only when polls keep meeting it (``POLL_PATIENCE``).
+        Any other failure is an ``ArchiveError`` at once."""
         before = self._position
-        self.refresh()
+        for attempt in range(self.POLL_ATTEMPTS):
+            try:
+                self.refresh()
+                break
+            except Exception as exc:
+                if not is_transient(exc):
+                    if isinstance(exc, STORAGE_ERRORS):
+                        raise ArchiveError(f"{redact(self.store.location)}: cannot read the "
+                                           f"archive ({exc})") from None
+                    raise
+                failure = exc
+                if attempt + 1 < self.POLL_ATTEMPTS:
+                    time.sleep(self.POLL_PAUSE * 2 ** attempt)
+        else:
+            self._poll_failures += 1
+            if self._poll_failures < self.POLL_PATIENCE:
+                return 0  # the next poll tries again
+            self._poll_failures = 0
+            raise ArchiveError(f"{redact(self.store.location)}: cannot read the archive "
+                               f"({failure})") from None
+        self._poll_failures = 0
         return max(0, self._position - before)
 
     def rebuild(self) -> int:
-        """Recompute the read model from every event; returns the number of events."""
-        self.readmodel.reset()
+        """Recompute the read model from the events alone; returns the number of events.
+        A read model too damaged to be emptied is moved aside and built anew."""
+        try:
+            self.readmodel.reset()
+        except sqlite3.DatabaseError as exc:
+            if type(exc) is not sqlite3.DatabaseError:  # locked, full, read-only: not damage
+                raise ArchiveError(f"{self.readmodel.where}: the read model cannot be "
+                                   f"rebuilt ({exc})") from None
+            self.readmodel.discard()
+        self._forget()
         return self.refresh()
 
     # --- names ------------------------------------------------------------------------------
@@ -258,14 +346,15 @@ class Archive(Commands):
         """Every claim about an entity, in valid-time order, with its corrections."""
         entity = self.entity(name)
         rows = self.readmodel.claims_about(self.readmodel.merged_ids(entity["id"]))
+        authors = self.readmodel.recorded_by([row.id for row in rows])
         out = []
         for row in rows:
             out.append({
                 "id": row.id, "valid": row.valid, "statement": self.statement(row),
                 "known_at": row.known_at, "certainty": row.certainty, "rank": row.rank,
                 "withdrawn": row.withdrawn_day != POS_INF,
-                "corrections": self.corrections(row.id),
-                "sources": row.sources,
+                "corrections": self.readmodel.corrections(row.id, recorded_by=True),
+                "sources": row.sources, "recorded_by": authors.get(row.id),
             })
         return out
 

@@ -17,24 +17,43 @@ from timeline.interchange import import_file
 from timeline.readmodel import readmodel_path
 
 
-def open_archive(location: str | Path | None = None) -> Archive:
+def open_archive(location: str | Path | None = None, *, create: bool = True,
+                 catch_up: bool = True) -> Archive:
+    """Open an archive by path or URL, or the user's default archive (seeded on first use,
+    whatever the command). Without ``create`` a missing archive is refused, not created."""
     if location is None:
-        return open_default()
-    return Archive.open(location)
+        return open_default(catch_up=catch_up)
+    return Archive.open(location, create=create, catch_up=catch_up)
 
 
-def open_default() -> Archive:
+def open_default(*, catch_up: bool = True) -> Archive:
     target = paths.default_archive()
-    if not target.exists():
+    try:
+        missing = not target.exists()
+    except OSError as exc:
+        raise _no_data_folder(target, exc) from None
+    if missing:
         create_seeded(target)
-    return Archive.open(target)
+    return Archive.open(target, catch_up=catch_up)
+
+
+def _no_data_folder(target: Path, exc: OSError) -> ArchiveError:
+    where = "XDG_DATA_HOME" if os.environ.get("XDG_DATA_HOME") else "your data folder"
+    blocked = next((p for p in reversed(target.parents) if p.is_file()), None)
+    why = f"{blocked} is a file, not a folder" if blocked else (exc.strerror or str(exc))
+    return ArchiveError(f"{target}: the default archive cannot be kept there ({why}; "
+                        f"{where} is {paths.data_dir().parent}); give --archive PATH or set "
+                        "XDG_DATA_HOME to a folder")
 
 
 def create_seeded(target: Path) -> None:
     seed = paths.seed_archive()
     if not seed.exists():
         raise ArchiveError(f"the seed archive is missing ({seed}); reinstall Hindsight")
-    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise _no_data_folder(target, exc) from None
     building = target.with_name(f"{target.name}.{os.getpid()}.new")
     for leftover in (building, readmodel_path(building)):
         leftover.unlink(missing_ok=True)

@@ -21,6 +21,8 @@ from timeline import __version__, dates
 from timeline.api import Archive, FactView, HindsightError, InvalidInput, State
 from timeline.bootstrap import open_archive
 from timeline.domain import RANKS
+from timeline.files import read_text_file
+from timeline.store import STORAGE_ERRORS, is_transient
 
 Handler = Callable[[argparse.Namespace, Archive], int]
 
@@ -79,11 +81,20 @@ def cmd_history(args: argparse.Namespace, archive: Archive) -> int:
         return 0
     rows = []
     for item in items:
-        fixes = "; ".join(f"{c['kind']} {c['known_at']}" for c in item["corrections"])
+        fixes = "; ".join(f"{c['kind']} {c['known_at']}" + _by(c.get("recorded_by"), " by ")
+                          for c in item["corrections"])
         note = f"  [{fixes}]" if fixes else ""
-        rows.append((item["valid"], item["known_at"], item["id"], item["statement"] + note))
-    print(_table(rows, ("VALID", "KNOWN", "CLAIM", "STATEMENT")))
+        rows.append((item["valid"], item["known_at"], item["id"],
+                     _by(item.get("recorded_by")) or "-", item["statement"] + note))
+    print(_table(rows, ("VALID", "KNOWN", "CLAIM", "BY", "STATEMENT")))
     return 0
+
+
+def _by(author: str | None, before: str = "") -> str:
+    """Who wrote an event, fit for a table: printable, or nothing when not recorded."""
+    if not author:
+        return ""
+    return before + "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in author)
 
 
 def cmd_diff(args: argparse.Namespace, archive: Archive) -> int:
@@ -113,11 +124,14 @@ def cmd_source(args: argparse.Namespace, archive: Archive) -> int:
     if args.action == "add":
         if not (args.id and args.title and args.published and args.file):
             raise InvalidInput("source add needs ID --title T --published DATE --file PATH")
-        try:
-            text = Path(args.file).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InvalidInput(f"--file: cannot read {args.file}: {exc}") from None
-        archive.add_source(args.id, args.title, args.published, text, args.url or "")
+        # A regular file of at most files.MAX_FILE_BYTES, read without blocking on a FIFO.
+        text = read_text_file(args.file, "file")
+        with archive.batch() as batch:
+            if batch.source(args.id, args.title, args.published, text, args.url or ""):
+                # Validated and about to be written: the last moment to think again.
+                print(f"hindsight: warning: the text of '{args.file}' ({len(text):,} "
+                      "characters) becomes part of the archive's permanent record and can "
+                      "never be removed", file=sys.stderr)
         print(args.id)
     elif args.action == "show":
         if not args.id:
@@ -126,6 +140,16 @@ def cmd_source(args: argparse.Namespace, archive: Archive) -> int:
     else:
         for s in archive.sources():
             print(f"{s['id']}\t{s['published']}\t{s['title']}")
+    return 0
+
+
+def run_team_setup(args: argparse.Namespace) -> int:
+    from timeline import team
+
+    writers = team.role_names(args.writers, "--writers")
+    readers = team.role_names(args.readers, "--readers")
+    for line in team.setup(args.url, writers, readers).lines():
+        print(line)
     return 0
 
 
@@ -145,24 +169,40 @@ def run_bench(args: argparse.Namespace) -> int:
 
 def cmd_watch(args: argparse.Namespace, archive: Archive) -> int:
     """Print events as other processes write them, by following the notification log."""
+    import math
     import time
 
+    if not (math.isfinite(args.interval) and 0 < args.interval <= 3600):
+        raise InvalidInput(f"'{args.interval:g}' is not a number of seconds between 0 and "
+                           "3600", "interval")
+    if args.limit is not None and args.limit < 1:
+        raise InvalidInput(f"'{args.limit}' is not a number of events (1 or more)", "limit")
     position = 0 if args.from_start else archive.store.max_position()
-    shown = 0
+    shown = failures = 0
     while args.limit is None or shown < args.limit:
-        page = archive.store.notifications(position, 500)
+        try:
+            page = archive.store.notifications(position, 500)
+            failures = 0
+        except Exception as exc:
+            failures += 1  # a moment of another writer is waited out; a lasting fault is not
+            if not is_transient(exc) or failures > 20:
+                raise
+            time.sleep(args.interval)
+            continue
         for note in page:
             event = note.event
             fields = event.model_dump(mode="json", exclude={"originator_version"})
             line = {"position": note.position, "event": type(event).__name__,
-                    "stream": fields.pop("originator_id"), **fields}
+                    "stream": fields.pop("originator_id"), **fields,
+                    "recorded_by": note.recorded_by}
             if args.format == "json":
                 print(json.dumps(line, ensure_ascii=False), flush=True)
             else:
                 detail = ", ".join(f"{k}={v}" for k, v in fields.items()
                                    if k not in ("timestamp", "schema_version", "citations"))
-                print(f"{note.position:>8}  {line['timestamp'][:19]}  {line['event']:<18} "
-                      f"{detail}", flush=True)
+                by = _by(note.recorded_by) or "-"
+                print(f"{note.position:>8}  {line['timestamp'][:19]}  {by:<12} "
+                      f"{line['event']:<18} {detail}", flush=True)
             shown += 1
             if args.limit is not None and shown >= args.limit:
                 break
@@ -174,9 +214,47 @@ def cmd_watch(args: argparse.Namespace, archive: Archive) -> int:
 
 
 def cmd_rebuild(args: argparse.Namespace, archive: Archive) -> int:
+    # Opened without catching up (``catch_up=False``): the read model may be damaged, and
+    # the events alone are needed.
     events = archive.rebuild()
+    aside = archive.readmodel.moved_aside
+    if aside is not None:
+        print(f"note: the damaged read model was moved to {aside}", file=sys.stderr)
     print(f"rebuilt the read model from {events} events", file=sys.stderr)
     return 0
+
+
+def cmd_salvage(args: argparse.Namespace, archive: Archive) -> int:
+    """``export --to json --salvage FILE``: every event that can be read, as Hindsight JSON;
+    each one that cannot on stderr (position and reason); exit 0 when none was lost, else
+    ``integrity.SALVAGE_INCOMPLETE``. The archive was opened without its read model caught
+    up, which an unreadable event would stop."""
+    from timeline.formats import export_path
+    from timeline.formats.base import archive_files, check_target
+    from timeline.integrity import SALVAGE_INCOMPLETE, salvage
+
+    if args.to != "json":
+        raise InvalidInput(f"--salvage writes Hindsight JSON, not '{args.to}': give --to json")
+    if args.as_of or args.entity:
+        raise InvalidInput("--salvage writes every event that can be read: not with --as-of "
+                           "or --entity")
+    if args.file == "-":
+        raise InvalidInput("--salvage writes a file: give a file name, not -")
+    target = Path(args.file)
+    check_target(target, archive_files(archive))  # never over the archive's own files
+    found = salvage(archive.store)
+    with found.archive as salvaged:
+        written = export_path(salvaged, "json", target)
+    for line in found.lost:
+        print(f"hindsight: warning: {line}", file=sys.stderr)
+    if found.complete:
+        print(f"salvaged all {found.events:,} events to {args.file} ({written})",
+              file=sys.stderr)
+        return 0
+    print(f"hindsight: error: salvaged {found.salvaged:,} of {found.events:,} events to "
+          f"{args.file} ({written}); {len(found.lost):,} could not be (listed above)",
+          file=sys.stderr)
+    return SALVAGE_INCOMPLETE
 
 
 def cmd_verify(args: argparse.Namespace, archive: Archive) -> int:
@@ -209,7 +287,26 @@ def _citations(args: argparse.Namespace) -> list[tuple[str, str]]:
 
 
 _POSITIONAL = {"date": "DATE", "date1": "DATE1", "date2": "DATE2", "subject": "SUBJECT",
-               "predicate": "PREDICATE", "name": "NAME", "aliases": "ALIAS"}
+               "predicate": "PREDICATE", "name": "NAME", "aliases": "ALIAS", "alias": "ALIAS",
+               "other": "OTHER", "id": "ID", "claim_id": "CLAIM_ID"}
+
+#: Arguments that are paths: any name the system allows (they are never looked up or stored).
+_PATH_ARGUMENTS = frozenset({"archive", "file", "dir"})
+
+
+def _check_text_arguments(args: argparse.Namespace) -> None:
+    """Names, ids, dates and texts given on the command line must be valid Unicode: bytes that
+    are not UTF-8 arrive as halves of surrogate pairs, which no name can hold nor be looked up
+    by (the names rule itself is ``timeline.domain.clean_name``)."""
+    for dest, value in vars(args).items():
+        if dest in _PATH_ARGUMENTS:
+            continue
+        for item in value if isinstance(value, list) else (value,):
+            if isinstance(item, str):
+                try:
+                    item.encode()
+                except UnicodeEncodeError:
+                    raise InvalidInput(f"{item!r} is not valid UTF-8 text", dest) from None
 
 
 def _cli_field(exc: InvalidInput) -> InvalidInput:
@@ -222,13 +319,19 @@ def _cli_field(exc: InvalidInput) -> InvalidInput:
 
 
 def cmd_record(args: argparse.Namespace, archive: Archive) -> int:
-    with archive.batch() as batch:
-        claim_id = batch.record(
+    staged: list[Any] = []
+
+    def stage(batch: Any) -> str:
+        staged.append(batch)
+        return batch.record(
             args.subject, args.predicate, valid=args.valid, value=args.value,
             object=args.object, sources=_citations(args), known_at=args.known_at,
             certainty=args.certainty, rank=args.rank, note=args.note or "")
+
+    # Written as Archive.record is: tried again when another writer got in first.
+    claim_id = archive._idempotent(stage)
     # Only once the claim is stored: a failed commit created nothing.
-    for name in batch.created:
+    for name in staged[-1].created:
         near = [n for n in archive.suggest(name) if n != name]
         hint = f" (did you mean {', '.join(repr(n) for n in near)}?)" if near else ""
         print(f"note: created entity '{name}'{hint}", file=sys.stderr)
@@ -285,8 +388,27 @@ def cmd_import(args: argparse.Namespace, archive: Archive) -> int:
 def cmd_export(args: argparse.Namespace, archive: Archive) -> int:
     from timeline.formats import Selection, export_path
 
-    written = export_path(archive, args.to, Path(args.file), Selection(args.as_of, args.entity))
-    print(f"exported {written} to {args.file}", file=sys.stderr)
+    if args.salvage:
+        return cmd_salvage(args, archive)
+    selection = Selection(args.as_of, args.entity)
+    if args.file != "-":
+        # Never over the archive's own files, a device, a pipe or a folder: the exporters
+        # check the target against the open archive's files (formats.base.check_target).
+        written = export_path(archive, args.to, Path(args.file), selection)
+        print(f"exported {written} to {args.file}", file=sys.stderr)
+        return 0
+    if args.to == "sqlite":
+        raise InvalidInput("an SQLite database cannot be written to standard output (-); "
+                           "give a file name")
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="hindsight-export-") as folder:
+        done = Path(folder) / "export"
+        written = export_path(archive, args.to, done, selection)
+        with done.open("rb") as exported:
+            shutil.copyfileobj(exported, sys.stdout.buffer)
+        sys.stdout.buffer.flush()
+    print(f"exported {written} to standard output", file=sys.stderr)
     return 0
 
 
@@ -420,13 +542,18 @@ def build_parser(plugins: Sequence[Plugin] = ()) -> argparse.ArgumentParser:
 
     p = command("export", cmd_export, "export the archive (see docs/formats.md)")
     p.add_argument("--to", required=True, metavar="FORMAT", help=", ".join(EXPORT_FORMATS))
-    p.add_argument("file", metavar="FILE")
+    p.add_argument("file", metavar="FILE",
+                   help="the file to write (replaced whole), or - for standard output")
     p.add_argument("--as-of", metavar="DATE",
                    help="only the facts of the state on DATE (not with json)")
     p.add_argument("--entity", metavar="NAME",
                    help="only claims about NAME or one of its aliases (not with json)")
+    p.add_argument("--salvage", action="store_true",
+                   help="with --to json: every event that can still be read, even when some "
+                        "cannot; those are listed on stderr and the exit code is 6")
 
-    command("rebuild", cmd_rebuild, "recompute the read model from the events")
+    p = command("rebuild", cmd_rebuild, "recompute the read model from the events")
+    p.set_defaults(catch_up=False)
 
     p = command("watch", cmd_watch,
                 "print each new event as it is written (by this or any other process)")
@@ -440,6 +567,21 @@ def build_parser(plugins: Sequence[Plugin] = ()) -> argparse.ArgumentParser:
     p = command("verify", cmd_verify, "prove the archive intact: event log, read model, quotes")
     p.add_argument("--anchor", action="append", metavar="POSITION:DIGEST",
                    help="a chain head noted down earlier (as verify prints it)")
+
+    p = sub.add_parser(
+        "team-setup", help="make a team archive on PostgreSQL, its roles and their grants",
+        description="Make (or bring up to date) a team archive on PostgreSQL as its owner: the "
+                    "schema, the event store's tables, the group roles SCHEMA_writers and "
+                    "SCHEMA_readers, the members not yet there, and the grants (writers add "
+                    "events, readers read, nobody but the owner edits or deletes). Safe to run "
+                    "again, to add members. See docs/team-archive.md.")
+    p.add_argument("url", metavar="URL",
+                   help="postgresql://OWNER@HOST[:PORT]/DATABASE?schema=NAME (as the owner)")
+    p.add_argument("--writers", metavar="ROLE[,ROLE…]",
+                   help="roles that record and correct (made LOGIN roles if missing)")
+    p.add_argument("--readers", metavar="ROLE[,ROLE…]",
+                   help="roles that only read (made LOGIN roles if missing)")
+    p.set_defaults(run=run_team_setup)
 
     p = sub.add_parser("bench", help="measure speed on a synthetic archive of N events",
                        description="Build a synthetic archive of N events through the real "
@@ -488,13 +630,19 @@ def main(argv: Sequence[str] | None = None, plugins: Sequence[Plugin] | None = N
         except HindsightError as exc:
             print(f"hindsight: error: {exc}", file=sys.stderr)
             return exc.exit_code
+        except BrokenPipeError:
+            return 0
+        except STORAGE_ERRORS as exc:
+            return _storage_failure(args, exc)
     if not getattr(args, "handler", None):
         parser.print_help()
         return 0
     if getattr(args, "certainty", 0) is None and args.command == "record":
         args.certainty = 1.0
     try:
-        with open_archive(args.archive) as archive:
+        _check_text_arguments(args)
+        catch_up = getattr(args, "catch_up", True) and not getattr(args, "salvage", False)
+        with open_archive(args.archive, create=_creates(args), catch_up=catch_up) as archive:
             return int(args.handler(args, archive))
     except InvalidInput as exc:
         print(f"hindsight: error: {_cli_field(exc)}", file=sys.stderr)
@@ -508,6 +656,34 @@ def main(argv: Sequence[str] | None = None, plugins: Sequence[Plugin] | None = N
         return 130
     except BrokenPipeError:
         return 0
+    except STORAGE_ERRORS as exc:
+        return _storage_failure(args, exc)
+
+
+#: The commands that may create a missing archive: those that can succeed on an empty one.
+#: Every other command (the read commands, and corrections, which need a claim) refuses a
+#: path where there is no archive — ``no archive at PATH`` — and never creates one.
+_CREATING = frozenset({"record", "import", "predicate"})
+
+
+def _creates(args: argparse.Namespace) -> bool:
+    return args.command in _CREATING or (args.command == "source" and args.action == "add")
+
+
+def _storage_failure(args: argparse.Namespace, exc: BaseException) -> int:
+    """The last resort for an error of the storage (the operating system, SQLite, the event
+    store's library) that no more specific message caught: one line naming the archive and
+    the command, never a traceback. Exit code 5, as for an archive that cannot be used."""
+    from timeline.errors import ArchiveError
+    from timeline.paths import default_archive
+    from timeline.store import redact
+
+    where = redact(str(args.archive)) if getattr(args, "archive", None) else \
+        f"{default_archive()}"
+    reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    error = ArchiveError(f"{where}: {args.command or 'hindsight'} failed: {reason}")
+    print(f"hindsight: error: {error}", file=sys.stderr)
+    return error.exit_code
 
 
 if __name__ == "__main__":

@@ -1,93 +1,35 @@
-"""The write side: commands that validate, then emit events.
+"""The write side: the archive's commands, each validated by a ``Batch`` and then appended.
 
-A ``Batch`` stages validated events and appends them together in one transaction (or none),
-so a single correction and a whole import file follow the same rules. ``Commands`` gives the
-archive its one-event commands (record, retract, supersede, rerank, alias, merge, add a
-source, define a predicate), each a batch of its own, retried when another writer got in
-first and the write means the same whatever it wrote.
+``Commands`` gives the archive its one-event commands (record, retract, supersede, rerank,
+alias, merge, add a source, define a predicate), each a batch of its own (``timeline.batch``),
+retried when another writer got in first and the write means the same whatever it wrote; and
+``bulk_batch`` for an import of any size.
 """
 
 from __future__ import annotations
 
-import re
-from collections import Counter
+import random
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TypeVar, cast
-from uuid import UUID
 
-from timeline import dates
-from timeline.asof.claims import ClaimRow
-from timeline.dates import DateError
-from timeline.domain import (
-    RANKS,
-    AliasAdded,
-    Citation,
-    ClaimHistory,
-    ClaimRecorded,
-    ClaimReranked,
-    ClaimRetracted,
-    ClaimSuperseded,
-    Correction,
-    DomainEvent,
-    EntitiesMerged,
-    EntityCreated,
-    PredicateDefined,
-    SourceRegistered,
-    claim_stream,
-    derive_claim_id,
-    entity_stream,
-    normalise_name,
-    predicate_stream,
-    source_stream,
-)
-from timeline.errors import Conflict, InvalidInput, NotFound
-from timeline.readmodel import ReadModel, collect_past, collector_paused
-from timeline.store import ConcurrentWrite, EventStore
+from timeline.batch import Batch, today
+from timeline.errors import Conflict
+from timeline.readmodel import ReadModel, collector_paused
+from timeline.readmodel.projection import ReadModelBehind
+from timeline.store import ConcurrentWrite, EventStore, StoreBusy
 
 if TYPE_CHECKING:
     from timeline.app import Archive
 
-_PREDICATE = re.compile(r"^[A-Za-z][A-Za-z0-9_\-]*$")
-#: Unicode's control characters (category Cc): C0, DEL and C1.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-
-def today() -> str:
-    return datetime.now(UTC).date().isoformat()
-
-
-def _date_field(text: str, field_name: str) -> dates.DateRange:
-    try:
-        return dates.parse_date(text)
-    except DateError as exc:
-        raise InvalidInput(str(exc), field_name) from None
-
-
-def _span_field(text: str, field_name: str) -> dates.Span:
-    try:
-        return dates.parse_span(text)
-    except DateError as exc:
-        raise InvalidInput(str(exc), field_name) from None
-
-
-def _known_at(known_at: str | None) -> str:
-    """A write's known time: as given, or today (the moment it is recorded); validated."""
-    known_at = (known_at or today()).strip()
-    _date_field(known_at, "known_at")
-    return known_at
-
-
-def _rank(rank: str) -> str:
-    if rank not in RANKS:
-        raise InvalidInput(f"rank '{rank}' is not one of {', '.join(RANKS)}", "rank")
-    return rank
-
+__all__ = ["WRITE_ATTEMPTS", "WRITE_PAUSE", "Batch", "Commands", "today"]
 
 
 #: How often an idempotent write is re-validated and retried after losing a race.
-WRITE_ATTEMPTS = 5
+WRITE_ATTEMPTS = 8
+#: The pause (seconds) before the first retry of an idempotent write; it doubles each time.
+WRITE_PAUSE = 0.02
 
 T = TypeVar("T")
 
@@ -136,18 +78,30 @@ class Commands:
 
     def _idempotent(self, stage: Callable[[Batch], T]) -> T:
         """Write what ``stage`` validates; when another writer got in first (say, creating the
-        same entity), validate again against what it wrote and retry. Only for writes that mean
-        the same whatever was written meanwhile: recording a claim, adding a source."""
+        same entity) or held the archive (SQLite's "database is locked"), wait a moment
+        (doubling, with jitter), validate again against what it wrote and retry, up to
+        ``WRITE_ATTEMPTS`` times. Only for writes that mean the same whatever was written
+        meanwhile: recording a claim, adding a source.
+
+        When the write was stored but the read model could not apply it (a full disk), the
+        error says both: what was written, and that the read model catches up later."""
         for attempt in range(1, WRITE_ATTEMPTS + 1):
             batch = self.batch()
             result = stage(batch)
             try:
                 batch.commit()
-            except ConcurrentWrite:
+            except (ConcurrentWrite, StoreBusy):
                 if attempt == WRITE_ATTEMPTS:
                     raise
+                time.sleep(WRITE_PAUSE * 2 ** (attempt - 1) * (0.5 + random.random()))
                 self.refresh()
                 continue
+            except ReadModelBehind as exc:
+                what = f"claim '{result}'" if isinstance(result, str) else "the write"
+                raise ReadModelBehind(exc.where, exc.reason, (
+                    f"{what} was stored in the archive, but its read model ({exc.where}) could "
+                    f"not be updated ({exc.reason}); it catches up from the archive on the "
+                    "next open")) from None
             return result
         raise AssertionError("unreachable")
 
@@ -202,384 +156,4 @@ class Commands:
         with self.batch() as batch:
             batch.predicate(name, label, single, redefine=True)
 
-
-@dataclass
-class Batch:
-    """Validated events waiting to be appended together.
-
-    Everything is checked against the archive *and* the batch itself (an import may define an
-    entity and use it three lines later). Nothing reaches the store until ``commit``; leaving
-    the ``with`` block by an exception writes nothing.
-    """
-
-    archive: Archive
-    events: list[DomainEvent] = field(default_factory=list)
-    _versions: dict[UUID, int] = field(default_factory=dict)
-    _names: dict[str, UUID] = field(default_factory=dict)  # normalised name -> stream
-    _entity_names: dict[UUID, str] = field(default_factory=dict)
-    _sources: dict[str, str] = field(default_factory=dict)  # id -> text
-    _source_dates: dict[str, str] = field(default_factory=dict)  # id -> published
-    _claims: dict[str, ClaimRecorded] = field(default_factory=dict)
-    _histories: dict[str, ClaimHistory] = field(default_factory=dict)  # claim id -> its stream
-    _absent: set[str] = field(default_factory=set)  # claim ids the read model lacks (``absent``)
-    _predicates: set[str] = field(default_factory=set)
-    created: list[str] = field(default_factory=list)  # names of entities made on first mention
-    chunk: int = 0  # a bulk batch writes every ``chunk`` staged events (Archive.bulk_batch)
-    written: int = 0  # events a bulk batch has already written
-    _counts: Counter[str] = field(default_factory=Counter)  # staged events by kind
-
-    def __enter__(self) -> Batch:
-        return self
-
-    def __exit__(self, exc_type: object, *_: object) -> None:
-        if exc_type is None:
-            self.commit()
-
-    def commit(self) -> int:
-        """Append everything staged in one transaction and bring the read model up to date —
-        from memory when nobody else wrote in between, from the log otherwise."""
-        positions = self.archive.store.append(self.events)
-        self.archive.readmodel.apply_own(self.events, positions)
-        self.archive.refresh()
-        self.written += len(self.events)
-        self.events = []
-        return self.written
-
-    @property
-    def counts(self) -> dict[str, int]:
-        """Claims, sources and entities this batch has staged (written or not)."""
-        return {"claims": self._counts["ClaimRecorded"], "sources": self._counts[
-            "SourceRegistered"], "entities": self._counts["EntityCreated"]}
-
-    def staged(self) -> None:
-        """Called after each whole record of an import: in a bulk batch, writes the staged
-        events once there are ``chunk`` of them."""
-        if self.chunk and len(self.events) >= self.chunk:
-            self.flush()
-
-    def flush(self) -> None:
-        """Bulk batches only: write what is staged into the open transactions and forget it.
-        Later checks find it in the read model (the same connection sees its own writes) and
-        stream versions in the store (``EventStore.version`` reads through the transaction)."""
-        if not self.events:
-            return
-        before = self.written
-        self.commit()
-        self._claims.clear()
-        self._histories.clear()
-        self._versions.clear()
-        collect_past(before, self.written)  # the collector is paused during a bulk import
-
-    @property
-    def readmodel(self) -> ReadModel:
-        return self.archive.readmodel
-
-    def _emit(self, cls: type[DomainEvent], stream: UUID, *, new: bool = False,
-              **fields: Any) -> None:
-        """Queue an event at the stream's next version. ``new`` streams start at 1 without a
-        look-up: if another writer created the stream meanwhile, the store refuses the batch."""
-        version = self._versions.get(stream)
-        if version is None:
-            version = 0 if new else self.archive.store.version(stream)
-        version += 1
-        self._versions[stream] = version
-        self.events.append(cls(originator_id=stream, originator_version=version, **fields))
-        self._counts[cls.__name__] += 1
-
-    def _read(self, stream: UUID) -> list[DomainEvent]:
-        """A stream's events as stored, and the version this batch then expects of it:
-        whatever another writer appends to it later makes the store refuse this batch
-        instead of applying both."""
-        events = self.archive.store.stream(stream)
-        self._versions.setdefault(stream, events[-1].originator_version if events else 0)
-        return events
-
-    # --- predicates and entities ------------------------------------------------------------
-
-    def predicate(self, name: str, label: str = "", single: bool = False, *,
-                  redefine: bool = False, field_name: str = "predicate") -> None:
-        if not _PREDICATE.match(name):
-            raise InvalidInput(
-                f"'{name}' is not a predicate name (letters, digits, _ and -, "
-                "starting with a letter)", field_name)
-        known = self.archive.predicates.get(name)
-        if known is None and name not in self._predicates:
-            # Another writer may have defined it since our read model last caught up: do not
-            # redefine it with an empty label.
-            defined = self._read(predicate_stream(name))
-            if defined:
-                last = defined[-1]
-                assert isinstance(last, PredicateDefined)
-                known = (last.label, last.single)
-        if name in self._predicates or (known and not redefine):
-            return
-        if known == (label, single):
-            return
-        self._predicates.add(name)
-        self._emit(PredicateDefined, predicate_stream(name), name=name, label=label,
-                   single=single)
-
-    def resolve(self, name: str) -> UUID | None:
-        pending = self._names.get(normalise_name(name))
-        if pending:
-            return pending
-        found = self.readmodel.resolve(name)
-        return UUID(found) if found else None
-
-    def entity(self, name: str, kind: str = "other", description: str = "") -> UUID:
-        """The entity a name stands for, created on first mention."""
-        name = name.strip()
-        if not name:
-            raise InvalidInput("an entity name cannot be empty", "name")
-        found = self.resolve(name)
-        if found:
-            return found
-        stream = entity_stream(name)
-        if self.archive.store.version(stream):
-            # Created by another writer since our read model last caught up.
-            self.archive.refresh()
-            return self.resolve(name) or stream
-        self._emit(EntityCreated, stream, new=True, name=name, kind=kind,
-                   description=description)
-        self._names[normalise_name(name)] = stream
-        self._entity_names[stream] = name
-        self.created.append(name)
-        return stream
-
-    def _role(self, name: str, role: str) -> UUID:
-        """The entity playing a role in a claim; errors name the role, not the entity."""
-        try:
-            return self.entity(name)
-        except InvalidInput as exc:
-            raise InvalidInput(exc.message, role) from None
-
-    def alias(self, name: str, alias: str) -> None:
-        entity = self.resolve(name)
-        if entity is None:
-            raise NotFound(f"unknown entity '{name}'")
-        alias = alias.strip()
-        if not alias:
-            raise InvalidInput("an alias cannot be empty", "aliases")
-        holder = self.resolve(alias)
-        if holder == entity:
-            return
-        if holder is not None:
-            other = self._entity_names.get(holder) or self.archive.names.get(str(holder), alias)
-            raise Conflict(f"alias '{alias}' already names another entity ('{other}')")
-        self._emit(AliasAdded, entity, alias=alias)
-        self._names[normalise_name(alias)] = entity
-
-    def merge(self, name: str, other: str) -> None:
-        keep = self.archive.entity(name)
-        gone = self.archive.entity(other)
-        if keep["id"] == gone["id"]:
-            raise InvalidInput(f"'{name}' and '{other}' are already the same entity")
-        self._emit(EntitiesMerged, UUID(gone["id"]), into=UUID(keep["id"]),
-                   into_name=keep["name"])
-
-    # --- sources ----------------------------------------------------------------------------
-
-    def source_text(self, source_id: str) -> str | None:
-        if source_id in self._sources:
-            return self._sources[source_id]
-        found = self.readmodel.source(source_id)
-        return found["text"] if found else None
-
-    def source(self, source_id: str, title: str, published: str, text: str,
-               url: str = "") -> bool:
-        """Register a source; False when it is already there with the same text."""
-        source_id = source_id.strip()
-        if not source_id:
-            raise InvalidInput("a source id cannot be empty", "id")
-        if not title.strip():
-            raise InvalidInput("a source needs a title", "title")
-        _date_field(published, "published")
-        existing = self.source_text(source_id)
-        if existing is not None:
-            if existing != text:
-                raise Conflict(
-                    f"source '{source_id}' is already registered with a different text")
-            return False
-        self._emit(SourceRegistered, source_stream(source_id), source_id=source_id,
-                   title=title.strip(), published=published.strip(), text=text, url=url)
-        self._sources[source_id] = text
-        self._source_dates[source_id] = published.strip()
-        return True
-
-    # --- claims -----------------------------------------------------------------------------
-
-    def _citations(self, sources: Sequence[tuple[str, str]]) -> tuple[Citation, ...]:
-        citations = []
-        for k, (source_id, quote) in enumerate(sources):
-            text = self.source_text(source_id)
-            if text is None:
-                raise InvalidInput(f"unknown source '{source_id}'", f"sources[{k}].source")
-            if not quote.strip():
-                raise InvalidInput("a citation needs a quote", f"sources[{k}].quote")
-            if quote not in text:
-                short = quote if len(quote) <= 60 else quote[:57] + "..."
-                raise InvalidInput(f"quote '{short}' is not verbatim in source '{source_id}'",
-                                   f"sources[{k}].quote")
-            citations.append(Citation(source=source_id, quote=quote))
-        return tuple(citations)
-
-    def known_claim(self, claim_id: str) -> ClaimRecorded | ClaimRow | None:
-        found = self._claims.get(claim_id)
-        if found is not None or claim_id in self._absent:
-            return found
-        return self.readmodel.claim(claim_id)
-
-    def absent(self, claim_ids: Sequence[str]) -> None:
-        """Look up many claim ids at once before they are recorded (an import): those the
-        read model does not hold are remembered as new, so recording them needs no look-up
-        each. Only for a batch that holds the write lock (a bulk import): another writer could
-        otherwise add one of them meanwhile (the store would then refuse the batch)."""
-        self._absent.update(self.readmodel.absent_claims(claim_ids))
-
-    def record(self, subject: str, predicate: str, *, valid: str, value: str | None = None,
-               object: str | None = None, sources: Sequence[tuple[str, str]] = (),
-               known_at: str | None = None, certainty: float = 1.0, rank: str = "normal",
-               note: str = "", claim_id: str | None = None) -> str:
-        """Record a claim; returns its id (the existing one when it is already recorded)."""
-        if value is None and object is None:
-            raise InvalidInput("a claim needs a value or an object", "value")
-        if value is not None and not value.strip():
-            raise InvalidInput("a value cannot be empty", "value")
-        _span_field(valid, "valid")
-        if claim_id is not None:
-            if not claim_id.strip():
-                raise InvalidInput("a claim id cannot be empty", "id")
-            if claim_id != claim_id.strip() or _CONTROL.search(claim_id):
-                # Stored ids are stripped; an id that strips differently would name two streams.
-                raise InvalidInput(f"claim id {claim_id!r} has control characters or "
-                                   "surrounding spaces", "id")
-        given_known_at = known_at
-        # A claim is known from its source's publication; typed in without a
-        # source, from the day it is recorded.
-        settled_known_at = known_at or self._published(sources)
-        known_at = _known_at(settled_known_at)
-        if not 0.0 <= certainty <= 1.0:
-            raise InvalidInput(f"certainty {certainty} is not between 0 and 1", "certainty")
-        _rank(rank)
-        citations = self._citations(sources)
-        self.predicate(predicate)
-        subject_id = self._role(subject, "subject")
-        object_id = self._role(object, "object") if object is not None else None
-        if claim_id is None:
-            # Derived from the claim as given, so a file without known_at imports the same
-            # ids on any day.
-            claim_id = derive_claim_id(subject_id, predicate, object_id, value, valid,
-                                       given_known_at or "", citations)
-        existing = self.known_claim(claim_id)
-        if existing is not None:
-            stored = self._content(existing)
-            # A known_at that only defaulted to today says nothing about identity.
-            given = (str(subject_id), predicate, str(object_id) if object_id else None, value,
-                     valid.strip(), known_at if settled_known_at else stored[5], citations)
-            if stored != given:
-                raise Conflict(f"claim id '{claim_id}' is already used by a different claim")
-            return claim_id
-        stream = claim_stream(claim_id)
-        self._emit(ClaimRecorded, stream, new=True, claim_id=claim_id, subject=subject_id,
-                   predicate=predicate, object=object_id, value=value, valid=valid.strip(),
-                   certainty=certainty, rank=rank, citations=citations, known_at=known_at,
-                   note=note)
-        self._claims[claim_id] = self.events[-1]  # type: ignore[assignment]
-        self._histories[claim_id] = ClaimHistory.fold(self.events[-1:])
-        self._absent.discard(claim_id)
-        return claim_id
-
-    def _published(self, sources: Sequence[tuple[str, str]]) -> str | None:
-        """The publication date of the first cited source, if it is registered."""
-        if not sources:
-            return None
-        source_id = sources[0][0]
-        if source_id in self._source_dates:
-            return self._source_dates[source_id]
-        found = self.readmodel.source(source_id)
-        return found["published"] if found else None
-
-    def _parts(self, claim: ClaimRecorded | ClaimRow
-               ) -> tuple[str, str | None, tuple[Citation, ...]]:
-        """Subject id, object id (after merges) and citations of a pending or stored claim."""
-        if isinstance(claim, ClaimRow):
-            canonical = self.readmodel.canonical
-            return (canonical(claim.subject_id),
-                    canonical(claim.object_id) if claim.object_id else None,
-                    tuple(Citation(**c) for c in claim.sources))
-        return (str(claim.subject), str(claim.object) if claim.object else None,
-                claim.citations)
-
-    def _content(self, claim: ClaimRecorded | ClaimRow) -> tuple[Any, ...]:
-        """What makes a claim the same claim: compared when an id is recorded again."""
-        subject, obj, cites = self._parts(claim)
-        return (subject, claim.predicate, obj, claim.value, claim.valid, claim.known_at, cites)
-
-    def _live_claim(self, claim_id: str) -> ClaimRecorded | ClaimRow:
-        found = self.known_claim(claim_id)
-        if found is None:
-            raise NotFound(f"unknown claim id '{claim_id}'")
-        return found
-
-    def history(self, claim_id: str) -> ClaimHistory:
-        """The claim as its own stream tells it, staged events included; NotFound when no
-        claim has this id."""
-        found = self._histories.get(claim_id)
-        if found is None:
-            found = ClaimHistory.fold(self._read(claim_stream(claim_id)))
-            if not found.recorded:
-                raise NotFound(f"unknown claim id '{claim_id}'")
-            self._histories[claim_id] = found
-        return found
-
-    def _correct(self, cls: type[Correction], claim_id: str, **fields: Any) -> None:
-        self._emit(cls, claim_stream(claim_id), **fields)
-        self.history(claim_id).add(self.events[-1])
-
-    def _withdrawal(self, claim_id: str, known_at: str | None) -> tuple[str, str]:
-        if self.history(claim_id).withdrawn:
-            raise Conflict(f"claim '{claim_id}' is already retracted or superseded")
-        return claim_id, _known_at(known_at)
-
-    def retract(self, claim_id: str, known_at: str | None = None, reason: str = "") -> None:
-        claim_id, known_at = self._withdrawal(claim_id, known_at)
-        self._correct(ClaimRetracted, claim_id, known_at=known_at, reason=reason)
-
-    def supersede(self, claim_id: str, *, known_at: str | None = None, reason: str = "",
-                  by: str | None = None, **replacement: Any) -> str:
-        """Withdraw a claim in favour of a replacement: ``by`` an existing claim id, or a new
-        claim made of the old one's fields overridden by ``replacement``."""
-        old = self._live_claim(claim_id)
-        known = (known_at or today()).strip()
-        if by is None:
-            fields = self._claim_fields(old)
-            fields.update({k: v for k, v in replacement.items() if v is not None})
-            fields["known_at"] = known
-            by = self.record(**fields)
-        elif self.known_claim(by) is None:
-            raise NotFound(f"unknown claim id '{by}'")
-        if by == claim_id:
-            raise InvalidInput("the replacement is the same claim", "by")
-        claim_id, known = self._withdrawal(claim_id, known)
-        self._correct(ClaimSuperseded, claim_id, by=by, known_at=known, reason=reason)
-        return by
-
-    def _claim_fields(self, claim: ClaimRecorded | ClaimRow) -> dict[str, Any]:
-        names = self.archive.names
-        subject, obj, citations = self._parts(claim)
-        cites = [(c.source, c.quote) for c in citations]
-
-        def name_of(entity_id: str) -> str:
-            return names.get(entity_id) or self._entity_names[UUID(entity_id)]
-
-        return {"subject": name_of(subject), "predicate": claim.predicate,
-                "object": name_of(obj) if obj else None, "value": claim.value,
-                "valid": claim.valid, "sources": cites, "certainty": claim.certainty,
-                "rank": claim.rank if isinstance(claim, ClaimRecorded) else "normal"}
-
-    def rerank(self, claim_id: str, rank: str, known_at: str | None = None,
-               reason: str = "") -> None:
-        self.history(claim_id)
-        self._correct(ClaimReranked, claim_id, rank=_rank(rank), known_at=_known_at(known_at),
-                      reason=reason)
 

@@ -1,34 +1,12 @@
-"""Uncertain historical dates as ranges of whole days.
+"""Uncertain historical dates as ranges of whole days: EDTF in, day numbers out.
 
-Time model
-----------
-Every date is a half-open range ``[lo, hi)`` of *day numbers*: integers counting days on the
-proleptic Gregorian calendar, day 0 = 1970-01-01. Plain ints rather than ``datetime`` objects
-because historians need dates before year 1. EDTF numbers years astronomically: ``0000`` is
-1 BCE (a leap year), ``-0044`` is 45 BCE, so Caesar's death (15 March 44 BCE) is ``-0043-03-15``.
-Unbounded ends use the sentinels :data:`NEG_INF` and :data:`POS_INF`; long years beyond the
-range of about 5.8 million years either side are clamped into them.
-
-Dates are written in EDTF. The ``edtf`` package is used only to *validate* the syntax; the
-bounds come from this module's own rules, because edtf's fuzzy bounds are far too wide for us
-(``2023-11~`` spans two years, an unknown start is padded by ten years). An approximate or
-uncertain date is widened on each side by one unit of its own precision, a day by a week
-(the table ``_FUZZ``).
-
-A claim's valid time is a :class:`Span` with four bounds, from the start date A and end date B:
-
-* ``start_lo`` / ``start_hi``: earliest / latest possible first day the claim held
-  (``A.lo`` and ``A.hi - 1``);
-* ``end_lo`` / ``end_hi``: earliest / latest possible first day it no longer held
-  (``B.lo + 1`` and ``B.hi``), so the end date's days are included.
-
-As of day V the claim HOLDS if ``start_hi <= V < end_lo`` (it certainly held), is a MAYBE if
-``start_lo <= V < end_hi`` otherwise, and is NOT outside that.
-
-A single date X is the span ``X/X``. Open ends (``..``) mean "from forever" / "still holds";
-unknown ends (empty) mean "unknown". ``../..`` is accepted and means "always holds";
-``/``, ``../`` and ``/..`` have no bounds at all and are rejected (docs/time-model.md gives
-these rules with examples).
+Every date is a half-open range ``[lo, hi)`` of day numbers (proleptic Gregorian, day 0 =
+1970-01-01, years before 1 allowed; EDTF numbers years astronomically, so 44 BCE is ``-0043``).
+``edtf`` only validates the syntax; the bounds come from this module's own table (``_FUZZ``),
+because edtf's fuzzy bounds are far too wide. A claim's valid time is a :class:`Span` of four
+bounds; an open end (``..``) and an unknown end are the sentinels :data:`NEG_INF` and
+:data:`POS_INF`, and a year beyond :data:`MIN_YEAR`..:data:`MAX_YEAR` is refused, never clamped.
+docs/time-model.md states every rule with worked examples.
 
 One date is a :class:`DateRange` value (``DateRange.parse("2023-11~")``). Modules that need a
 day's year, month and day, an interval's sides as written or today use :func:`day_parts`,
@@ -41,11 +19,12 @@ from __future__ import annotations
 import contextlib
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from enum import StrEnum
 from functools import lru_cache
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 import edtf
 
@@ -60,15 +39,10 @@ POS_INF: int = 2**31 - 1
 # qualifiers widen alike and never stack. Coarser-than-year precisions (201X~, 19XX~) still
 # widen by one year only: the unspecified digits already make them wide.
 _FUZZ: dict[str, tuple[str, int]] = {
-    "day": ("days", 7),
-    "month": ("months", 1),
-    "season": ("months", 1),
-    "year": ("years", 1),
-    "decade": ("years", 1),
-    "century": ("years", 1),
-    "millennium": ("years", 1),
+    "day": ("days", 7), "month": ("months", 1), "season": ("months", 1), "year": ("years", 1),
+    "decade": ("years", 1), "century": ("years", 1), "millennium": ("years", 1),
     "millennia": ("years", 1),
-}
+}  # fmt: skip
 
 # EDTF "seasons" (level 1: 21-24; level 2: 25-41) as (first month, number of months).
 # Northern meteorological seasons; a winter/last part runs into the next year.
@@ -193,6 +167,13 @@ def _shift(day: int, unit: str, n: int) -> int:
 def _clamp(lo: int, hi: int) -> tuple[int, int]:
     """Clamp a range into the sentinels, keeping it at least one day long."""
     return max(NEG_INF, min(lo, POS_INF - 1)), max(NEG_INF + 1, min(hi, POS_INF))
+
+
+#: The years a date may name: those whose days, widened by a qualifier, stay clear of the
+#: sentinels. A year beyond is refused: clamped, it would read as an open or unknown end, and
+#: it could not be exported.
+MIN_YEAR: int = day_parts(NEG_INF)[0] + 2  # -5877639
+MAX_YEAR: int = day_parts(POS_INF)[0] - 2  # 5881578
 
 
 # ---------------------------------------------------------------------------------------------
@@ -359,10 +340,13 @@ def _parse_long_year(quote: str, m: re.Match[str]) -> tuple[int, int, str]:
         else:
             digits = str(int(digits) * 10 ** int(exp))
     digits = digits.lstrip("0") or "0"
-    if len(digits) > _MAX_YEAR_DIGITS:  # far outside the day range: clamped anyway
+    if len(digits) > _MAX_YEAR_DIGITS:  # far outside the day range: refused below
         digits = "1" + "0" * _MAX_YEAR_DIGITS
     unknown = _insignificant(quote, digits, sig)
     first, stop = _year_block(sign, digits, unknown)
+    if first < MIN_YEAR or stop > MAX_YEAR + 1:
+        raise _unsupported(quote, f"year out of range (years run from Y{MIN_YEAR} to "
+                                  f"Y{MAX_YEAR})")
     return *_years(first, stop), _precision(unknown)
 
 
@@ -587,6 +571,23 @@ def _fast_bounds(side: str) -> tuple[int, int] | None:
         return None
     padded = _pad(side, raw)
     return padded.lo, padded.hi
+
+
+_T = TypeVar("_T")
+
+
+def stored(parse: Callable[[str], _T], text: str) -> _T:
+    """``parse`` of a date already in the archive. Older versions accepted years beyond the
+    range and clamped them into an open end; such a year now reads as the first or last year
+    there is, so an archive that holds one still opens and rebuilds (new input is refused)."""
+    try:
+        return parse(text)
+    except DateError:
+        clamped = _LONG_YEAR_RE.sub(lambda m: f"Y{MIN_YEAR}" if m["sign"] else f"Y{MAX_YEAR}",
+                                    text)
+        if clamped == text:
+            raise
+        return parse(clamped)
 
 
 @lru_cache(maxsize=_CACHE)

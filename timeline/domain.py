@@ -28,6 +28,8 @@ from uuid import UUID, SafeUUID
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from timeline.errors import InvalidInput
+
 #: Version of the stored event schema. Bump it with an upcaster in ``timeline.store``.
 SCHEMA_VERSION = 1
 
@@ -56,6 +58,152 @@ def normalise_name(name: str) -> str:
     (Remembered: an import looks up the same few thousand names over and over.)"""
     folded = unicodedata.normalize("NFKC", name).casefold()
     return _SPACES.sub(" ", folded).strip()
+
+
+# --- names as stored: normalise, check, store what was checked ---------------------------------
+
+#: The longest name, alias, id, predicate label or source title the archive stores, in
+#: characters (after normalising).
+NAME_MAX = 500
+#: The longest source title (an early modern title page runs to a paragraph).
+TITLE_MAX = 5000
+
+#: What a name, id, label or title may not hold, by Unicode category. Private use (Co) is
+#: allowed: editions of medieval texts write their special letters there (MUFI).
+_REFUSED_IN_NAMES = {
+    "Cc": "a control character",
+    "Cf": "an invisible formatting character",
+    "Cs": "an unpaired surrogate (text that is not valid Unicode)",
+    "Cn": "an unassigned code point",
+    "Zl": "a line separator",
+    "Zp": "a paragraph separator",
+}
+#: Free text (a claim's value, a note, a description) keeps its lines and tabs, and its
+#: left-to-right and right-to-left marks and joiners (Persian writes with U+200C); it may not
+#: hold other control characters, unpaired surrogates, or the bidirectional embeddings,
+#: overrides and isolates that reorder the text shown around them.
+_TEXT_CONTROLS_ALLOWED = frozenset("\t\n\r")
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def _char_name(char: str) -> str:
+    return f"U+{ord(char):04X}" + (f" {unicodedata.name(char)}" if unicodedata.name(
+        char, "") else "")
+
+
+def _shown(text: str) -> str:
+    """A text as a message shows it: quoted, with every character that does not print
+    escaped (``'small\\u200b one'``), so that the message shows what it is about."""
+    return repr(text)
+
+
+def _refused_in_name(text: str) -> tuple[int, str, str] | None:
+    """The first character a name may not hold: (position, character, why)."""
+    if text.isprintable():  # no Cc, Cf, Cs, Co, Cn, Zl, Zp, and no space but U+0020
+        return None
+    for k, char in enumerate(text):
+        why = _REFUSED_IN_NAMES.get(unicodedata.category(char))
+        if why:
+            return k, char, why
+    return None
+
+
+def clean_name(text: str, field: str, what: str = "a name", *, empty: bool = False,
+               limit: int = NAME_MAX) -> str:
+    """The one rule for every name, alias, predicate label and source title the archive
+    stores: the text in Unicode NFC, without surrounding whitespace; then it may not be empty
+    (unless ``empty``), longer than ``limit`` characters, or hold a control character, an
+    invisible formatting character (zero-width spaces and joiners, bidirectional controls,
+    U+FEFF...), an unpaired surrogate, an unassigned code point or a line or paragraph
+    separator. Returns the text to store: exactly what was checked. ``InvalidInput`` names
+    ``field``."""
+    if not isinstance(text, str):
+        raise InvalidInput(f"{what} must be text, not {type(text).__name__}", field)
+    cleaned = unicodedata.normalize("NFC", text).strip()
+    if not cleaned:
+        if empty:
+            return ""
+        raise InvalidInput(f"{what} cannot be empty", field)
+    _check(cleaned, field, what, limit)
+    return cleaned
+
+
+def clean_id(text: str, field: str, what: str = "an id", *, trim: bool = False,
+             limit: int = NAME_MAX) -> str:
+    """An identifier (a claim or source id) is looked up exactly as given, so it is never
+    changed into another: it must already be in Unicode NFC and, unless ``trim`` (a source id,
+    documented as trimmed), without surrounding whitespace; then the rules of ``clean_name``.
+    Returns the id to store."""
+    if not isinstance(text, str):
+        raise InvalidInput(f"{what} must be text, not {type(text).__name__}", field)
+    cleaned = text.strip() if trim else text
+    if not cleaned.strip():
+        raise InvalidInput(f"{what} cannot be empty", field)
+    if cleaned != cleaned.strip():
+        raise InvalidInput(f"{what} {_shown(cleaned)} has surrounding whitespace", field)
+    _check(cleaned, field, what, limit)
+    if not unicodedata.is_normalized("NFC", cleaned):
+        # Both forms look alike: shown with every non-ASCII character as its code point.
+        raise InvalidInput(
+            f"{what} {ascii(cleaned)} is not in Unicode NFC form: write it composed, "
+            f"{ascii(unicodedata.normalize('NFC', cleaned))} (an accent typed as a separate "
+            "mark)", field)
+    return cleaned
+
+
+def _check(text: str, field: str, what: str, limit: int) -> None:
+    if len(text) > limit:
+        raise InvalidInput(f"{what} is {len(text):,} characters long (at most {limit:,})",
+                           field)
+    bad = _refused_in_name(text)
+    if bad:
+        k, char, why = bad
+        raise InvalidInput(f"{what} {_shown(text)} has {why} ({_char_name(char)}) at "
+                           f"position {k + 1}", field)
+
+
+#: A predicate name: ASCII letters, digits, ``_`` and ``-``, starting with a letter; matched
+#: against the whole name as given (``fullmatch``: no trailing newline slips through ``$``).
+PREDICATE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_\-]*")
+
+
+def check_predicate_name(name: str, field: str = "predicate") -> str:
+    """A predicate name is stored exactly as given: it must match ``PREDICATE_NAME`` as it
+    is, with nothing stripped (``'ceo_of\\n'`` is not ``ceo_of``), and be at most ``NAME_MAX``
+    characters. Returns the name."""
+    if not isinstance(name, str) or not PREDICATE_NAME.fullmatch(name):
+        shown = _shown(name) if isinstance(name, str) else type(name).__name__
+        raise InvalidInput(f"{shown} is not a predicate name (letters, digits, _ and -, "
+                           "starting with a letter, nothing else)", field)
+    if len(name) > NAME_MAX:
+        raise InvalidInput(f"a predicate name is {len(name):,} characters long (at most "
+                           f"{NAME_MAX:,})", field)
+    return name
+
+
+def clean_text(text: str, field: str, what: str = "a text") -> str:
+    """Free text (a claim's value or note, a description) is stored exactly as given: no
+    normalising, no trimming (a value is part of a claim's derived id). It may hold lines and
+    tabs, but no other control character (NUL, escape sequences), no unpaired surrogate and no
+    bidirectional embedding, override or isolate (U+202A..U+202E, U+2066..U+2069)."""
+    if not isinstance(text, str):
+        raise InvalidInput(f"{what} must be text, not {type(text).__name__}", field)
+    if text.isprintable():
+        return text
+    for k, char in enumerate(text):
+        category = unicodedata.category(char)
+        if category == "Cc" and char not in _TEXT_CONTROLS_ALLOWED:
+            why = "a control character"
+        elif category == "Cs":
+            why = _REFUSED_IN_NAMES["Cs"]
+        elif char in _BIDI_CONTROLS:
+            why = "a bidirectional control character"
+        else:
+            continue
+        shown = _shown(text if len(text) <= 60 else text[max(0, k - 20):k + 20])
+        raise InvalidInput(f"{what} {shown} has {why} ({_char_name(char)}) at position "
+                           f"{k + 1}", field)
+    return text
 
 
 _NAMESPACE_BYTES = _NAMESPACE.bytes

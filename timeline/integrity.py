@@ -8,7 +8,7 @@
    deleted one leaves a digest without an event. The chain's head (position and digest), noted
    down elsewhere, is an anchor: ``--anchor N:DIGEST`` later proves the first N events
    unchanged, which the chain alone cannot do against someone who rewrites it whole or cuts
-   its tail. Only SQLite archives keep a chain (not the in-memory one, nor PostgreSQL yet).
+   its tail. SQLite and PostgreSQL (team) archives keep a chain; the in-memory one does not.
 2. **The read model.** It is rebuilt from the events into memory and compared, table by table
    and row by row, with the one on disk.
 3. **The quotes.** Every citation's quote must still be verbatim in its source's text.
@@ -28,9 +28,17 @@ from pathlib import Path
 from typing import Any
 
 from timeline.app import Archive
+from timeline.chain import GENESIS, chain_link
+from timeline.domain import (
+    AliasAdded,
+    ClaimRecorded,
+    ClaimSuperseded,
+    DomainEvent,
+    EntitiesMerged,
+)
 from timeline.errors import ArchiveError, InvalidInput
 from timeline.readmodel import ReadModel
-from timeline.store import GENESIS, chain_link
+from timeline.store import EventStore, archive_uri, is_postgres
 
 #: Problems listed per read-model table before the rest are counted.
 _SHOWN_PER_TABLE = 10
@@ -71,7 +79,7 @@ class Report:
         return not self.problems
 
     def summary(self) -> str:
-        chain = "chain intact" if self.chained else "no hash chain (SQLite archives only)"
+        chain = "chain intact" if self.chained else "no hash chain (an archive in memory)"
         quotes = f"{self.quotes:,} quote{'' if self.quotes == 1 else 's'}"
         return (f"ok: {self.events:,} events, {chain}; read model matches a rebuild; "
                 f"{quotes} verbatim")
@@ -84,11 +92,14 @@ def verify(archive: Archive, anchors: Sequence[Anchor] = ()) -> Report:
     if path is not None:
         report.chained = True
         check_chain(path, report, anchors)
+    elif is_postgres(archive.store.location):
+        report.chained = True
+        check_team_chain(archive.store.recorder, report, anchors)
     else:
         report.events = archive.store.max_position()
         if anchors:
-            report.problems.append("anchors need the hash chain, which only SQLite archives "
-                                   "keep")
+            report.problems.append("anchors need the hash chain, which an archive in memory "
+                                   "does not keep")
     try:
         rebuilt = rebuild(archive)
     except ArchiveError as exc:
@@ -125,7 +136,7 @@ def _state(raw: Any) -> bytes:
 
 def check_chain(path: Path, report: Report, anchors: Sequence[Anchor] = ()) -> None:
     """Recompute every event's digest from the stored bytes and compare with the chain."""
-    con = sqlite3.connect(path, timeout=30, isolation_level=None)
+    con = sqlite3.connect(archive_uri(path), uri=True, timeout=30, isolation_level=None)
     try:
         con.execute("BEGIN")  # one snapshot for events and chain, whoever writes meanwhile
         tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master")}
@@ -192,6 +203,73 @@ def check_chain(path: Path, report: Report, anchors: Sequence[Anchor] = ()) -> N
         report.problems.append(f"{path}: the event log cannot be read ({exc})")
     finally:
         con.close()
+
+
+def check_team_chain(recorder: Any, report: Report, anchors: Sequence[Anchor] = ()) -> None:
+    """The same check on a team archive (PostgreSQL, ``timeline.team.TeamRecorder``): every
+    event and every digest, matched by position in one snapshot. Positions there may skip
+    numbers (a refused write uses up its sequence numbers), so each digest chains on from the
+    one before it, whatever its position."""
+    from eventsourcing.persistence import PersistenceError
+
+    if not recorder.has_chain():
+        report.problems.append("the hash chain (hindsight_chain) is missing: an older "
+                               "Hindsight set this archive up; its owner runs `hindsight "
+                               "team-setup` once to build it")
+        report.events = recorder.max_notification_id() or 0
+        return
+    labels: dict[str, str] = {}
+    found: list[tuple[int, str, int, str, str]] = []  # position, stream, version, topic, what
+    previous, last = GENESIS, 0
+    try:
+        for row in recorder.chain_rows():
+            position, digest = row["position"], row["digest"]
+            last = position
+            if not row["stored"]:
+                found.append((position, "", 0, "", "missing — its digest is in the chain, the "
+                                                   "stored event was deleted"))
+                previous = digest
+                continue
+            stream, version, topic = row["originator_id"], row["originator_version"], row["topic"]
+            state = row["state"]
+            if version == 1:
+                try:
+                    label = _label(topic, json.loads(state))
+                except ValueError:
+                    label = None
+                if label:
+                    labels.setdefault(stream, label)
+            expected = chain_link(previous, position, stream, version, topic, state)
+            if digest is None:
+                found.append((position, stream, version, topic,
+                              "has no digest — it was written outside Hindsight"))
+                previous = expected
+            else:
+                if digest != expected:
+                    found.append((position, stream, version, topic,
+                                  "digest mismatch — the stored event was altered"))
+                previous = digest
+            report.events += 1
+        report.head = Anchor(last, previous) if last else None
+        for position, stream, version, topic, what in found:
+            about = (f" ({labels.get(stream, f'stream {stream}')}, version {version}, "
+                     f"{topic.rpartition(':')[2]})") if stream else ""
+            report.problems.append(f"event {position}{about}: {what}")
+        for anchor in anchors:
+            noted = recorder.chain_digest(anchor.position)
+            if noted is None:
+                report.problems.append(f"anchor {anchor.position}: the archive has no event "
+                                       f"{anchor.position} any more — it was cut short")
+            elif noted != anchor.digest:
+                report.problems.append(f"anchor {anchor.position}: the chain there is {noted}, "
+                                       "not the digest noted down — the events up to "
+                                       f"{anchor.position} were rewritten")
+    except PersistenceError as exc:
+        report.problems.append(f"the event log cannot be read ({_first_line(exc)})")
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
 
 
 # --- 2. the read model ------------------------------------------------------------------------
@@ -295,3 +373,156 @@ def check_quotes(readmodel: ReadModel, problems: list[str]) -> int:
             else:
                 verbatim += 1
     return verbatim
+
+
+# --- 4. salvage -------------------------------------------------------------------------------
+
+#: The exit code of ``hindsight export --to json --salvage FILE`` when some events could not be
+#: salvaged (each is named on stderr); 0 when every event was.
+SALVAGE_INCOMPLETE = 6
+
+#: Events read per page when salvaging.
+_SALVAGE_PAGE = 1000
+
+
+@dataclass
+class Salvage:
+    """What ``salvage`` recovered: an in-memory archive of every event that could be read and
+    applied, and one line per event that could not (its position and why)."""
+
+    archive: Archive
+    events: int = 0  # events found in the log, readable or not
+    salvaged: int = 0
+    lost: list[str] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        return not self.lost
+
+
+def _label_row(row: Any) -> str:
+    kind = str(row.topic).rpartition(":")[2] or "?"
+    return f"{kind} of stream {_stored(row.originator_id)} v{row.originator_version}"
+
+
+def _stored(originator_id: Any) -> str:
+    return originator_id.hex if hasattr(originator_id, "hex") else str(originator_id)
+
+
+def _read_log(store: EventStore, report: Salvage) -> list[tuple[int, DomainEvent]]:
+    """Every event of the log that can be read, in order; the others named in ``report``. A
+    page that cannot be read is read one event at a time, and an event that cannot be read
+    is skipped."""
+    try:
+        last = store.max_position()
+    except Exception as exc:  # noqa: BLE001 - anything the storage raises: nothing to read
+        report.lost.append(f"the event log cannot be read at all ({_one(exc)})")
+        return []
+    found: list[tuple[int, DomainEvent]] = []
+    position = 0
+    while position < last:
+        try:
+            rows = store.stored_rows(position, _SALVAGE_PAGE)
+        except Exception:  # noqa: BLE001 - a damaged page: one event at a time
+            rows = None
+        if rows is None:
+            try:
+                rows = store.stored_rows(position, 1, only=True)
+            except Exception as exc:  # noqa: BLE001
+                report.events += 1
+                report.lost.append(f"event {position + 1}: cannot be read ({_one(exc)})")
+                position += 1
+                continue
+            if not rows:
+                position += 1  # no event at this position (a gap in the log)
+                continue
+        if not rows:
+            break
+        for row in rows:
+            report.events += 1
+            try:
+                found.append((row.id, store.decode(row)))
+            except Exception as exc:  # noqa: BLE001 - ArchiveError naming it, or worse
+                report.lost.append(f"event {row.id} ({_label_row(row)}): {_reason(exc)}")
+        position = rows[-1].id
+    return found
+
+
+def _one(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+
+
+def _reason(exc: BaseException) -> str:
+    """Why an event cannot be read, without the event's own name the store puts first."""
+    text = _one(exc)
+    head, sep, rest = text.partition(": ")
+    return rest if sep and head.startswith("event ") else text
+
+
+def _depends(readmodel: ReadModel, event: DomainEvent) -> str | None:
+    """What an event needs that the salvaged events lack (an entity, a source, a claim)."""
+    def missing(table: str, key: str) -> bool:
+        return readmodel.db.execute(f"SELECT 1 FROM {table} WHERE id = ?", [key]).fetchone() \
+            is None
+
+    if isinstance(event, ClaimRecorded):
+        for entity in (event.subject, event.object):
+            if entity is not None and missing("entities", str(entity)):
+                return f"its entity {entity} is not among the events salvaged"
+        for citation in event.citations:
+            if missing("sources", citation.source):
+                return f"it cites source '{citation.source}', which is not salvaged"
+    elif isinstance(event, ClaimSuperseded):
+        if missing("claims", event.by):
+            return f"its replacement claim '{event.by}' is not among the events salvaged"
+    elif isinstance(event, (EntitiesMerged, AliasAdded)):
+        for entity in (event.originator_id, getattr(event, "into", None)):
+            if entity is not None and missing("entities", str(entity)):
+                return f"its entity {entity} is not among the events salvaged"
+    return None
+
+
+def salvage(store: EventStore) -> Salvage:
+    """Recover what can be recovered of an archive some of whose events cannot be read: every
+    readable event that does not depend on an unreadable one (a claim about an entity whose
+    creation cannot be read, a correction of a claim that cannot) is applied, in log order, to
+    an archive in memory, which can then be exported; every other event is named, with why.
+    Reads the store only (never its read model), and writes nothing to it."""
+    report = Salvage(Archive.in_memory())
+    readable = _read_log(store, report)
+    # Pass 1: which events apply, each in a savepoint of a scratch read model.
+    scratch = ReadModel(None)
+    kept: list[DomainEvent] = []
+    try:
+        conn = scratch.db.conn
+        for position, event in readable:
+            conn.execute("SAVEPOINT salvage")
+            try:
+                need = _depends(scratch, event)
+                if need is not None:
+                    raise LookupError(need)
+                scratch.apply_recorded([event], [position])
+                conn.execute("RELEASE salvage")
+                kept.append(event)
+            except Exception as exc:  # noqa: BLE001 - an event that does not apply is lost
+                conn.execute("ROLLBACK TO salvage")
+                conn.execute("RELEASE salvage")
+                why = str(exc) if isinstance(exc, LookupError) else \
+                    "it corrects or names something not among the events salvaged"
+                report.lost.append(f"event {position} ({type(event).__name__} of stream "
+                                   f"{event.originator_id} v{event.originator_version}): "
+                                   f"not salvaged — {why}")
+    finally:
+        scratch.close()
+    # Pass 2: the same events, in order, into the archive in memory.
+    for event in kept:
+        report.archive.store.append([event])
+    report.archive.refresh()
+    report.salvaged = len(kept)
+    report.lost.sort(key=_position_of)
+    return report
+
+
+def _position_of(line: str) -> int:
+    found = re.match(r"event (\d+)", line)
+    return int(found[1]) if found else 0

@@ -14,6 +14,7 @@ and sources are matched by name and id.
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 import tempfile
@@ -34,6 +35,8 @@ from timeline.domain import (
     Rank,
 )
 from timeline.errors import HindsightError, InvalidInput
+from timeline.files import open_input, read_named_file
+from timeline.jsonstream import KeyCheck, Repeated
 
 FORMAT = "hindsight/1"
 SCHEMA_PATH = Path(__file__).with_name("schema") / "hindsight-1.schema.json"
@@ -152,18 +155,20 @@ def _explain(error: dict[str, Any]) -> str:
 
 def read_file(path: Path) -> tuple[HindsightFile, Path]:
     """Parse and type-check a file; errors name the place (``claims[2].valid: …``)."""
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InvalidInput(f"{path}: cannot read ({exc.strerror})") from None
+    with open_input(path) as handle:  # a regular file: never a FIFO or /dev/zero
+        try:
+            raw = handle.read()
+        except OSError as exc:
+            raise InvalidInput(f"{path}: cannot read ({exc.strerror})") from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InvalidInput(
             f"{path}: not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start})"
         ) from None
+    keys = KeyCheck()
     try:
-        data = json.loads(text)
+        data = json.loads(text, object_pairs_hook=keys)
     except json.JSONDecodeError as exc:
         raise InvalidInput(
             f"{path}: not valid JSON: line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
@@ -174,9 +179,35 @@ def read_file(path: Path) -> tuple[HindsightFile, Path]:
         where = _line_column(text, re.search(r"\d{4301,}", text))
         raise InvalidInput(f"{path}: not a Hindsight file: {where}a number too long to "
                            "read") from None
+    if keys.found and isinstance(data, dict):  # else: not a Hindsight file at all
+        _refuse_repeated_keys(data, (), path)
     if _ESCAPED_SURROGATE.search(text):
         _refuse_unpaired_surrogates(data)
     return parse(data, str(path)), path.parent
+
+
+def _refuse_repeated_keys(data: Any, loc: tuple[int | str, ...], path: Path) -> None:
+    """Name the first object (in file order) that gives a key twice: JSON would keep the last
+    value silently, so which one was meant is ambiguous. The one rule for both readers: the
+    file read whole and the stream (``timeline.jsonstream.KeyCheck`` marks such objects)."""
+    stack: list[tuple[tuple[int | str, ...], Any]] = [(loc, data)]
+    while stack:
+        loc, value = stack.pop()
+        if isinstance(value, Repeated):
+            raise _repeated_key(loc, value.key, path)
+        if isinstance(value, dict):
+            stack.extend(((*loc, key), item) for key, item in reversed(value.items()))
+        elif isinstance(value, list):
+            stack.extend(((*loc, k), item) for k, item in reversed(list(enumerate(value))))
+
+
+def _repeated_key(loc: tuple[int | str, ...], key: str, path: Path) -> InvalidInput:
+    """``claims[3]: duplicate key "valid"; …`` (the file's path for the top-level object)."""
+    shown = json.dumps(key, ensure_ascii=False)
+    if len(key) > 60:  # a 5 MB key stays one short line
+        shown = json.dumps(key[:50], ensure_ascii=False)[:-1] + f"…\" ({len(key):,} characters)"
+    return InvalidInput(f"{_place(loc) if loc else path}: duplicate key {shown}; a key may "
+                        "appear once in an object")
 
 
 #: Only a \uD800-\uDFFF escape can put a surrogate in decoded JSON (UTF-8 cannot).
@@ -237,11 +268,8 @@ def _source_text(record: SourceRecord, base: Path | None) -> str:
         return record.text
     if record.file is None:
         raise InvalidInput("a source needs its text: give \"text\" or \"file\"", "text")
-    path = (base or Path.cwd()) / record.file
-    try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
-        raise InvalidInput(f"cannot read '{record.file}': {exc}", "file") from None
+    # Confined to the import file's folder, a regular file, bounded (timeline/files.py).
+    return read_named_file(base, record.file, "file")
 
 
 class ImportCancelled(HindsightError):
@@ -303,6 +331,8 @@ def _stage_part(batch: Batch, part: str, records: Iterable[tuple[int, Any]],
     """Stage records of one part; errors name the record (``claims[2].valid: …``)."""
     action = _PARTS[part][1]
     group: list[tuple[int, Any]] = []
+    if part == "supersessions":
+        records = _chain_order(records)
     reading = iter(records)
     while True:
         try:
@@ -319,6 +349,37 @@ def _stage_part(batch: Batch, part: str, records: Iterable[tuple[int, Any]],
             _stage_group(batch, part, action, group, base, tick)
             group = []
     _stage_group(batch, part, action, group, base, tick)
+
+
+def _chain_order(records: Iterable[tuple[int, SupersessionRecord]]
+                 ) -> list[tuple[int, SupersessionRecord]]:
+    """Supersessions in the order their chains were made: ``A by B`` before ``B by C``,
+    whatever their order in the file (an export lists them claim by claim). A replacement
+    must be in force when it replaces (``Batch.supersede``), and in that order it is. Otherwise
+    the file's order is kept; of a cycle (``A by B``, ``B by A``) one is refused."""
+    items = list(records)
+    replacing: dict[str, list[int]] = {}  # claim id -> supersessions made in its favour
+    for at, (_, record) in enumerate(items):
+        replacing.setdefault(record.by, []).append(at)
+    ordered: list[tuple[int, SupersessionRecord]] = []
+    done = [False] * len(items)
+    opened = [False] * len(items)
+    for first in range(len(items)):
+        stack = [first]
+        while stack:  # depth first, without recursion: a chain may be very long
+            at = stack[-1]
+            if done[at]:
+                stack.pop()
+                continue
+            if not opened[at]:
+                opened[at] = True
+                before = [b for b in replacing.get(items[at][1].claim, ()) if not opened[b]]
+                stack.extend(reversed(before))
+                continue
+            stack.pop()
+            done[at] = True
+            ordered.append(items[at])
+    return ordered
 
 
 def _stage_group(batch: Batch, part: str, action: Callable[[Batch, Any, Path | None], Any],
@@ -386,11 +447,9 @@ STREAM_FROM = 8 * 1024 * 1024
 
 def import_file(archive: Archive, path: Path, progress: Progress | None = None
                 ) -> ImportReport:
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise InvalidInput(f"{path}: cannot read ({exc.strerror})") from None
-    if size < STREAM_FROM or not path.is_file():
+    with open_input(path) as handle:  # a regular file, or refused here
+        size = os.fstat(handle.fileno()).st_size
+    if size < STREAM_FROM:
         doc, base = read_file(path)
         return import_document(archive, doc, base, progress)
     return _import_stream(archive, path, size, progress)
@@ -447,17 +506,29 @@ def _import_stream(archive: Archive, path: Path, size: int, progress: Progress |
                 staged.add(part)
                 _stage_part(batch, part, enumerate(parts.get(part, ())), base, tick)
 
+    def repeated_keys(value: Any, loc: tuple[int | str, ...]) -> None:
+        if reader.keys.found:  # the value just read repeats a key somewhere
+            reader.keys.found = False
+            _refuse_repeated_keys(value, loc, path)
+
     def claim(k: int, item: Any) -> Any:
+        repeated_keys(item, ("claims", k))
         if reader.escaped_surrogates:
             _refuse_unpaired_surrogates(item, ("claims", k))
         return _validated(_CLAIM, item, ("claims", k))
 
-    with path.open("rb") as handle, archive.bulk_batch() as batch, \
+    with open_input(path) as handle, archive.bulk_batch() as batch, \
             tempfile.TemporaryFile("w+", encoding="utf-8") as spill:
         reader = jsonstream.Reader(path, handle)
         spilled = 0
+        keys: set[str] = set()
         try:
             for key, value in jsonstream.members(reader, frozenset({"claims"})):
+                if key in keys:
+                    raise _repeated_key((), key, path)
+                keys.add(key)
+                if not isinstance(value, jsonstream.Stream):
+                    repeated_keys(value, (key,))
                 if key == "format":
                     _validated(_FORMAT, value, ("format",))
                     format_seen = True
@@ -531,10 +602,12 @@ def export_document(archive: Archive) -> dict[str, Any]:
 
 
 def export_file(archive: Archive, path: Path) -> int:
+    """Write the whole archive as Hindsight JSON, as every export is written (never over the
+    archive's own files, a device or a pipe; no partial file: ``formats.base``)."""
+    from timeline.formats.base import write_json  # formats import this module
+
     doc = export_document(archive)
-    tmp = path.with_name(path.name + ".part")
-    tmp.write_text(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    tmp.replace(path)
+    write_json(path, doc, archive)
     return len(doc["claims"])
 
 

@@ -7,7 +7,9 @@ except the arrays the caller asks to stream, which come one element at a time. O
 element being read, and the chunk of text around it, are in memory.
 
 Errors are the ones ``json.loads`` gives, with the line and column in the whole file, and a
-byte that is not UTF-8 is named with its offset in the file.
+byte that is not UTF-8 is named with its offset in the file. Objects are built by
+``KeyCheck``, as they are for a file read whole, so a key repeated in an object is caught (and
+refused by the caller, at its place) the same way in both.
 """
 
 from __future__ import annotations
@@ -25,8 +27,39 @@ from timeline.errors import InvalidInput
 CHUNK = 1 << 20
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
-_DECODER = json.JSONDecoder()
 _ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+class Repeated(dict[str, Any]):
+    """An object that named a key more than once (``key``, the first repeated): the standard
+    decoder would keep the last value silently."""
+
+    __slots__ = ("key",)
+    key: str
+
+
+class KeyCheck:
+    """The ``object_pairs_hook`` both readers decode with (the file read whole, and this
+    module's stream): it builds each object as ``json`` does, but one that repeats a key is
+    a ``Repeated`` and ``found`` is set, for the caller to name the place
+    (``timeline.interchange``). Costs a call per object, no walk unless one is found."""
+
+    def __init__(self) -> None:
+        self.found = False
+
+    def __call__(self, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        made = dict(pairs)
+        if len(made) == len(pairs):
+            return made
+        self.found = True
+        repeated = Repeated(made)
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                repeated.key = key
+                break
+            seen.add(key)
+        return repeated
 
 
 class Stream:
@@ -75,6 +108,9 @@ class Reader:
         self.eof = False
         #: A \uD800-\uDFFF escape was seen: decoded strings may hold half a surrogate pair.
         self.escaped_surrogates = False
+        #: ``keys.found``: a value read since the caller last reset it repeats a key.
+        self.keys = KeyCheck()
+        self._json = json.JSONDecoder(object_pairs_hook=self.keys)
 
     # --- the window -----------------------------------------------------------------------
 
@@ -145,7 +181,7 @@ class Reader:
         self.skip_space()
         while True:
             try:
-                found, end = _DECODER.raw_decode(self.buf, self.pos)
+                found, end = self._json.raw_decode(self.buf, self.pos)
             except json.JSONDecodeError as exc:
                 if self._fill():
                     continue

@@ -41,3 +41,11 @@ def remote_readmodel(location: str) -> Path:
     cache folder, one file per archive (the URL without its password names it)."""
     key = hashlib.sha256(location.encode()).hexdigest()[:20]
     return Path(user_cache_dir("hindsight", appauthor=False)) / "readmodels" / f"{key}.index"
+
+
+def local_readmodel(archive: Path) -> Path:
+    """Where this machine keeps the read model of an archive file it may not write (a
+    read-only file or folder): in the user's cache folder, one file per archive path. Whose
+    log it follows is checked on open, like any read model's."""
+    key = hashlib.sha256(os.fsencode(archive.absolute())).hexdigest()[:20]
+    return Path(user_cache_dir("hindsight", appauthor=False)) / "readmodels" / f"{key}.index"

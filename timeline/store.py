@@ -10,22 +10,22 @@ Backends are siblings behind one interface, chosen by the archive location:
 Events are stored as JSON produced by pydantic, each carrying ``schema_version``; events of an
 older schema are upcast on read, events of a newer schema are refused rather than misread.
 
-Every SQLite archive also keeps a hash chain over its events (``hindsight_chain``), written in
-the same transaction as the events themselves, so that ``hindsight verify`` can prove the
-stored events were not altered since they were written (see ``timeline.integrity``).
+Every archive also keeps a hash chain over its events and who wrote each (``timeline.chain``).
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
+import os
+import re
+import shutil
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
-from urllib.parse import parse_qs, unquote, urlsplit, urlunsplit
+from urllib.parse import parse_qs, quote, unquote, urlsplit, urlunsplit
 from uuid import UUID
 
 from eventsourcing.application import Application
@@ -37,10 +37,16 @@ from eventsourcing.persistence import (
     StoredEvent,
     Transcoder,
 )
-from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
 from eventsourcing.utils import get_topic
 from pydantic_core import PydanticSerializationError
 
+from timeline.chain import (
+    ChainedRecorder,
+    _build_chain,
+    _stored_id,
+    event_digest,
+    local_author,
+)
 from timeline.domain import EVENT_TYPES, SCHEMA_VERSION, DomainEvent
 from timeline.errors import ArchiveError, Conflict, InvalidInput
 
@@ -80,80 +86,28 @@ class ConcurrentWrite(Conflict):
     """The store refused a batch: another writer appended to one of its streams first."""
 
 
-# --- the hash chain ---------------------------------------------------------------------------
-
-#: The digest before the first event.
-GENESIS = "0" * 64
-
-_CHAIN_TABLE = ("CREATE TABLE IF NOT EXISTS hindsight_chain "
-                "(position INTEGER PRIMARY KEY, digest TEXT NOT NULL)")
+class StoreBusy(ArchiveError):
+    """The store refused a batch because another writer held the archive (SQLite's "database
+    is locked"): nothing was written, and the same write may simply be tried again."""
 
 
-def chain_link(previous: str, position: int, originator_id: str, version: int, topic: str,
-               state: bytes) -> str:
-    """The digest of the event stored at ``position``, chained to the one before it."""
-    digest = hashlib.sha256(f"{previous}\n{position}\n{originator_id}\n{version}\n{topic}\n"
-                            .encode())
-    digest.update(state)
-    return digest.hexdigest()
+#: What a storage layer raises: the operating system, SQLite, the event-sourcing library.
+STORAGE_ERRORS: tuple[type[BaseException], ...] = (OSError, sqlite3.Error, PersistenceError)
+
+#: Words of the storage errors that pass when tried again a moment later: another writer holds
+#: the lock, or a reader caught a file in the middle of another process's write.
+_TRANSIENT = ("database is locked", "database table is locked", "busy",
+              "database schema has changed", "disk image is malformed")
 
 
-def _stored_id(originator_id: UUID | str) -> str:
-    """An originator id as the SQLite recorder stores it."""
-    return originator_id.hex if isinstance(originator_id, UUID) else originator_id
-
-
-class ChainedRecorder(SQLiteApplicationRecorder):
-    """The library's SQLite recorder, also writing each event's chain digest.
-
-    The digests are inserted inside the library's write transaction, after the events: the
-    events' inserts have taken SQLite's write lock by then (the transaction's BEGIN is deferred,
-    and in WAL mode a write lock is only granted on the newest snapshot), so the previous
-    digest read here is the last one committed and no other writer can append in between.
-    """
-
-    def construct_create_table_statements(self) -> list[str]:
-        return [*super().construct_create_table_statements(), _CHAIN_TABLE]
-
-    def _insert_events(self, c: SQLiteCursor, stored_events: Sequence[StoredEvent],
-                       **kwargs: Any) -> Sequence[int] | None:
-        if not stored_events:
-            return []
-        # One executemany instead of the library's row-by-row inserts (it wants each row id):
-        # under the write lock the new rows take the next row ids in order, so the last row
-        # id gives them all. Events are never deleted, so no row id is ever reused.
-        c.executemany(self.insert_events_statement, [
-            (_stored_id(s.originator_id), s.originator_version, s.topic, s.state)
-            for s in stored_events])
-        c.execute(f"SELECT max(rowid) FROM {self.events_table_name}")
-        last = c.fetchone()[0]
-        positions = list(range(last - len(stored_events) + 1, last + 1))
-        c.execute("SELECT digest FROM hindsight_chain WHERE position < ? "
-                  "ORDER BY position DESC LIMIT 1", (positions[0],))
-        row = c.fetchone()
-        previous = row["digest"] if row else GENESIS
-        links = []
-        for position, s in zip(positions, stored_events, strict=True):
-            previous = chain_link(previous, position, _stored_id(s.originator_id),
-                                  s.originator_version, s.topic, s.state)
-            links.append((position, previous))
-        c.executemany("INSERT INTO hindsight_chain VALUES (?, ?)", links)
-        return positions
-
-
-def _build_chain(con: sqlite3.Connection, tables: set[str]) -> None:
-    """Give a layout-1 archive its chain (inside the caller's write transaction)."""
-    con.execute(_CHAIN_TABLE)
-    con.execute("DELETE FROM hindsight_chain")
-    if "stored_events" in tables:
-        previous = GENESIS
-        rows = con.execute("SELECT rowid, originator_id, originator_version, topic, state "
-                           "FROM stored_events ORDER BY rowid")
-        links = []
-        for position, originator_id, version, topic, state in rows:
-            previous = chain_link(previous, position, originator_id, version, topic, state)
-            links.append((position, previous))
-        con.executemany("INSERT INTO hindsight_chain VALUES (?, ?)", links)
+def is_transient(exc: BaseException) -> bool:
+    """True for a storage error that another process's write causes for a moment."""
+    if isinstance(exc, StoreBusy):
+        return True
+    if not isinstance(exc, (sqlite3.Error, PersistenceError, ArchiveError)):
+        return False
+    text = str(exc).lower()
+    return any(word in text for word in _TRANSIENT)
 
 
 class _UnusedTranscoder(Transcoder):
@@ -245,6 +199,26 @@ class _Application(Application[UUID]):
 class Notification:
     position: int
     event: DomainEvent
+    #: ``event_digest`` of the event as stored, given for the first and last of a page (what
+    #: a read model records of the log it follows), None for the others.
+    digest: str | None = None
+    #: Who wrote the event (``EventStore.recorded_by`` of its writer), None when not recorded.
+    recorded_by: str | None = None
+
+
+_MAPPER = PydanticMapper()
+
+
+def _row_digest(row: StoredEvent) -> str:
+    return event_digest(row.originator_id, row.originator_version, row.topic, row.state)
+
+
+def own_digest(event: DomainEvent) -> str:
+    """``event_digest`` of an event this process has just stored (the same bytes as the store
+    wrote: the same mapper encodes them)."""
+    stored = _MAPPER.to_stored_event(event)
+    return event_digest(stored.originator_id, stored.originator_version, stored.topic,
+                        stored.state)
 
 
 def is_postgres(location: str) -> bool:
@@ -252,13 +226,18 @@ def is_postgres(location: str) -> bool:
 
 
 def redact(location: str) -> str:
-    """A location fit for messages: a PostgreSQL URL without its password."""
+    """A location fit for messages: a PostgreSQL URL without its password (even a URL too
+    malformed to parse)."""
     if not is_postgres(location):
         return location
-    parts = urlsplit(location)
-    if parts.password is None:
+    try:
+        parts = urlsplit(location)
+        password = parts.password
+    except ValueError:
+        return re.sub(r"(://[^/@:]*:)[^/]*@", r"\1***@", location)
+    if password is None:
         return location
-    netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
+    netloc = parts.netloc.replace(f":{password}@", ":***@")
     return urlunsplit(parts._replace(netloc=netloc))
 
 
@@ -266,34 +245,89 @@ def _first_line(exc: BaseException) -> str:
     return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
 
 
-def _postgres_env(url: str) -> dict[str, str]:
-    """The library's settings for ``postgresql://user:password@host:port/db?schema=s``."""
-    parts = urlsplit(url)
-    query = parse_qs(parts.query)
+#: A schema an archive may live in: a plain identifier (the library does not quote it).
+_SCHEMA_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
+#: Schemas PostgreSQL keeps for itself (``pg_`` is reserved): an archive never goes there.
+_SYSTEM_SCHEMA = re.compile(r"^(pg_.*|information_schema)$", re.IGNORECASE)
+
+
+def _postgres_env(url: str, *, create: bool = True) -> dict[str, str]:
+    """The library's settings for ``postgresql://user:password@host:port/db?schema=s``, the
+    URL checked first: a malformed one is refused in one line naming what is wrong in it."""
+    where = redact(url)
+
+    def bad(what: str) -> InvalidInput:
+        return InvalidInput(f"{where}: {what}", "archive")
+
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as exc:
+        netloc = re.split(r"[/?#]", url.split("://", 1)[-1], maxsplit=1)[0]
+        host = netloc.rpartition("@")[2]
+        text = host.rpartition("]")[2] if "[" in host else host
+        text = text.rpartition(":")[2] if ":" in text and ("[" not in host or "]" in host) \
+            else ""
+        if text:
+            raise bad(f"port '{text}' is not a port number (1-65535)") from None
+        raise bad(f"not a PostgreSQL URL ({exc})") from None
+    if port == 0:
+        raise bad("port '0' is not a port number (1-65535)")
+    try:
+        query = parse_qs(parts.query, keep_blank_values=True, strict_parsing=True) \
+            if parts.query else {}
+    except ValueError:
+        raise bad(f"options '{parts.query}' are not name=value pairs joined by &") from None
     unknown = set(query) - {"schema", "connect_timeout"}
     if unknown:
-        raise ArchiveError(f"{redact(url)}: unknown option {sorted(unknown)[0]!r} "
+        raise ArchiveError(f"{where}: unknown option {sorted(unknown)[0]!r} "
                            "(known: schema, connect_timeout)")
+    for name, values in query.items():
+        if len(values) > 1:
+            raise bad(f"option '{name}' is given {len(values)} times")
+    schema = query.get("schema", [""])[0]
+    if schema and not _SCHEMA_NAME.match(schema):
+        raise bad(f"schema '{schema}' is not a plain schema name (letters, digits and _, "
+                  "not starting with a digit)")
+    if _SYSTEM_SCHEMA.match(schema):
+        raise bad(f"schema '{schema}' is PostgreSQL's own; give the archive a schema of "
+                  "its own")
+    timeout = query.get("connect_timeout", ["5"])[0]
+    if not (timeout.isascii() and timeout.isdigit() and 1 <= int(timeout) <= 3600):
+        raise bad(f"connect_timeout '{timeout}' is not a number of seconds (1-3600)")
     return {
         "PERSISTENCE_MODULE": "eventsourcing.postgres",
         "POSTGRES_DBNAME": unquote(parts.path.lstrip("/")) or "postgres",
         "POSTGRES_HOST": parts.hostname or "localhost",
-        "POSTGRES_PORT": str(parts.port or 5432),
+        "POSTGRES_PORT": str(port or 5432),
         "POSTGRES_USER": unquote(parts.username or "postgres"),
         "POSTGRES_PASSWORD": unquote(parts.password or ""),
-        "POSTGRES_SCHEMA": query.get("schema", [""])[0],
-        "POSTGRES_CONNECT_TIMEOUT": query.get("connect_timeout", ["5"])[0],
-        # A reader without CREATE rights opens an archive that a writer set up.
-        "CREATE_TABLE": "y",
+        "POSTGRES_SCHEMA": schema,
+        "POSTGRES_CONNECT_TIMEOUT": str(int(timeout)),
+        # A reader without CREATE rights opens an archive that a writer set up; a command
+        # that only reads creates no tables at all.
+        "CREATE_TABLE": "y" if create else "n",
+        # The team archive's recorder (timeline.team): its "create table" sets up an empty
+        # schema once and never touches one already set up, so members need no CREATE right.
+        "APPLICATION_RECORDER_TOPIC": "timeline.team:TeamRecorder",
     }
 
 
-def _sqlite_env(path: Path) -> dict[str, str]:
+def sqlite_uri(path: Path, *, read_only: bool = False, immutable: bool = False) -> str:
+    """The URI SQLite opens an archive file by: the path taken literally (a name holding
+    ``?``, ``#``, ``%`` or ``:memory:`` is a file name), read-only when asked; a URI never
+    creates a missing file (``mode=rw``), so only ``_create_sqlite`` makes new archives."""
+    uri = f"file:{quote(os.fsencode(path.absolute()))}?mode={'ro' if read_only else 'rw'}"
+    return f"{uri}&immutable=1" if immutable else uri
+
+
+def _sqlite_env(uri: str, *, read_only: bool = False) -> dict[str, str]:
     return {
         "PERSISTENCE_MODULE": "eventsourcing.sqlite",
-        "SQLITE_DBNAME": str(path),
+        "SQLITE_DBNAME": uri,
         "SQLITE_LOCK_TIMEOUT": "30",
         "APPLICATION_RECORDER_TOPIC": get_topic(ChainedRecorder),
+        "CREATE_TABLE": "n" if read_only else "y",
     }
 
 
@@ -313,16 +347,85 @@ def _archive_format(con: sqlite3.Connection, path: Path) -> tuple[int | None, se
     return None, tables
 
 
-def _check_sqlite_archive(path: Path) -> None:
-    """Refuse files that are not Hindsight archives, or of a newer layout; mark new ones and
-    bring older layouts up to date (under the write lock, so two openers do it once)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+def _not_a_folder(path: Path) -> Path | None:
+    """The first folder on an archive's path that exists but is not a folder."""
+    for parent in reversed(path.parents):
+        try:
+            if parent.exists() and not parent.is_dir():
+                return parent
+        except OSError:
+            return parent
+    return None
+
+
+def full_disk_note(path: Path) -> str:
+    """``; the disk is full`` when the archive's disk has no room left (SQLite then says only
+    "disk I/O error" or "unable to open database file"), else nothing."""
     try:
-        con = sqlite3.connect(path, timeout=30, isolation_level=None)
+        return "; the disk is full" if shutil.disk_usage(path.parent).free < 64 * 1024 else ""
+    except OSError:
+        return ""
+
+
+def _reason(exc: OSError) -> str:
+    return exc.strerror or _first_line(exc)
+
+
+def _create_sqlite(path: Path) -> None:
+    """Make the folder of a new archive and its empty file (a write command's first use)."""
+    blocked = _not_a_folder(path)
+    if blocked is not None:
+        raise ArchiveError(f"{path}: cannot create an archive there: {blocked} is a file, "
+                           "not a folder")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "ab"):
+            pass
+    except OSError as exc:
+        raise ArchiveError(f"{path}: cannot create an archive there ({_reason(exc)})") from None
+
+
+def may_write(path: Path) -> bool:
+    """Whether this process may write an archive: the file, its folder (SQLite keeps its
+    write-ahead log beside it) and the log files already there."""
+    if not os.access(path.parent, os.W_OK):
+        return False
+    return all(os.access(p, os.W_OK) for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm"))
+               if p.exists())
+
+
+def _read_only_uri(path: Path) -> str:
+    """How to open an archive this process may not write. Where a writer may come (the folder
+    is writable, or SQLite's shared-memory file is there), SQLite's locks are kept; in a
+    read-only folder with no write-ahead log nobody can write, so the file is read as it is."""
+    wal, shm = Path(f"{path}-wal"), Path(f"{path}-shm")
+    if os.access(path.parent, os.W_OK) or shm.exists():
+        return sqlite_uri(path, read_only=True)
+    if wal.exists() and wal.stat().st_size > 0:
+        raise ArchiveError(f"{path}: the archive is read-only and holds writes not yet "
+                           f"folded into it ({wal.name}); open it once where it can be "
+                           "written")
+    return sqlite_uri(path, read_only=True, immutable=True)
+
+
+def archive_uri(path: Path) -> str:
+    """The URI to open an existing archive file by: read-only when this process may not
+    write it (``may_write``)."""
+    return sqlite_uri(path) if may_write(path) else _read_only_uri(path)
+
+
+def _check_sqlite_archive(path: Path, uri: str, read_only: bool) -> None:
+    """Refuse files that are not Hindsight archives, or of a newer layout; mark new ones and
+    bring older layouts up to date (under the write lock, so two openers do it once). A
+    read-only archive is only checked: an older layout is read as it is."""
+    try:
+        con = sqlite3.connect(uri, uri=True, timeout=30, isolation_level=None)
         try:
             found, _ = _archive_format(con, path)
-            if found == ARCHIVE_FORMAT:
+            if found == ARCHIVE_FORMAT or (read_only and found is not None):
                 return
+            if read_only:
+                raise ArchiveError(f"{path}: is read-only and empty, not yet an archive")
             con.execute("BEGIN IMMEDIATE")
             try:
                 found, tables = _archive_format(con, path)
@@ -339,35 +442,73 @@ def _check_sqlite_archive(path: Path) -> None:
         finally:
             con.close()
     except sqlite3.DatabaseError as exc:
+        if isinstance(exc, sqlite3.OperationalError):  # cannot open, locked, I/O: not damage
+            raise ArchiveError(f"{path}: cannot open archive ({exc}{full_disk_note(path)})"
+                               ) from None
         raise ArchiveError(f"{path}: not a Hindsight archive ({exc})") from None
 
 
 class EventStore:
     """Append-only storage of domain events with a global, ordered notification log."""
 
-    def __init__(self, location: str) -> None:
+    def __init__(self, location: str, *, create: bool = True) -> None:
+        """Open the archive at ``location``. Only with ``create`` (the write commands) is a
+        missing archive created; otherwise it is refused: ``no archive at PATH``. An SQLite
+        archive this process may not write is opened read-only (``read_only``): it answers,
+        and every write is refused saying so."""
         self.location = location
         #: The SQLite file, None for the in-memory store (which keeps no hash chain).
         self.path: Path | None = None
+        #: True for an archive this process may only read: every write is refused.
+        self.read_only = False
         self._bulk: Any = None  # the cursor of bulk()'s open transaction
         if location == MEMORY:
             env = {"PERSISTENCE_MODULE": "eventsourcing.popo"}
         elif is_postgres(location):
-            env = _postgres_env(location)
+            env = _postgres_env(location, create=create)
         else:
             self.path = path = Path(location)
-            _check_sqlite_archive(path)
-            env = _sqlite_env(path)
+            env = self._sqlite(path, create)
         try:
             self._app = self._open(env)
+            if not create and is_postgres(location):
+                self._app.recorder.max_notification_id()  # its tables are there
         except (PersistenceError, sqlite3.DatabaseError) as exc:
-            raise ArchiveError(f"{redact(location)}: cannot open archive "
-                               f"({_first_line(exc)})") from None
+            raise self._cannot_open(exc) from None
         except Exception as exc:  # psycopg's errors: no server, bad password, no permission
             if not is_postgres(location):
                 raise
-            raise ArchiveError(f"{redact(location)}: cannot open archive "
-                               f"({_first_line(exc)})") from None
+            raise self._cannot_open(exc) from None
+
+    def _cannot_open(self, exc: BaseException) -> ArchiveError:
+        where = redact(self.location)
+        if is_postgres(self.location) and "does not exist" in str(exc) and \
+                "_events" in str(exc):  # the team archive's table: hindsight_events
+            return ArchiveError(f"no archive at {where}")
+        why = _first_line(exc) + (full_disk_note(self.path) if self.path else "")
+        if self.read_only:
+            return ArchiveError(f"{where}: cannot open the read-only archive ({why})")
+        return ArchiveError(f"{where}: cannot open archive ({why})")
+
+    def _sqlite(self, path: Path, create: bool) -> dict[str, str]:
+        """Check an SQLite archive's path and layout; the library's settings to open it."""
+        try:
+            exists = path.exists()
+            if exists and path.is_dir():
+                raise ArchiveError(f"{path}: is a folder, not an archive")
+            if exists and not path.is_file():  # a device, a pipe, a socket: never opened
+                raise ArchiveError(f"{path}: is not a regular file, not an archive")
+        except (OSError, ValueError) as exc:
+            reason = _reason(exc) if isinstance(exc, OSError) else str(exc)
+            raise ArchiveError(f"{path!r}: not a usable archive path ({reason})") from None
+        if not exists:
+            if not create:
+                raise ArchiveError(f"no archive at {path}")
+            _create_sqlite(path)
+        self.read_only = not may_write(path)
+        uri = _read_only_uri(path) if self.read_only else sqlite_uri(path)
+        _check_sqlite_archive(path, uri, self.read_only)
+        return _sqlite_env(uri, read_only=self.read_only)
 
     def _open(self, env: dict[str, str]) -> _Application:
         try:
@@ -378,9 +519,30 @@ class EventStore:
         # A role without CREATE rights (a reader) opens an archive a writer has set up.
         return _Application(env={**env, "CREATE_TABLE": "n"})
 
+    def _refuse_read_only(self) -> None:
+        if self.read_only:
+            raise ArchiveError(f"{self.location}: the archive is read-only (this user may not "
+                               "write the file or its folder); nothing was written")
+
     @property
     def is_memory(self) -> bool:
         return self.location == MEMORY
+
+    @property
+    def recorder(self) -> Any:
+        """The library's recorder (on PostgreSQL, ``timeline.team.TeamRecorder``)."""
+        return self._app.recorder
+
+    @property
+    def recorded_by(self) -> str | None:
+        """Who this store's writes are recorded as written by: on PostgreSQL the database
+        role (``current_user``, which the server itself fills in); in an SQLite file
+        ``HINDSIGHT_AUTHOR``, else the operating-system user (``local_author``); nobody in
+        memory."""
+        recorder = self._app.recorder
+        if isinstance(recorder, ChainedRecorder):
+            return local_author()
+        return getattr(recorder, "current_user", None) or None
 
     def append(self, events: Sequence[DomainEvent]) -> Sequence[int] | None:
         """Store all events in one transaction, or none of them; returns their positions in
@@ -392,9 +554,12 @@ class EventStore:
         """
         if not events:
             return []
+        self._refuse_read_only()
+        recorder = self._app.recorder
+        if isinstance(recorder, ChainedRecorder):
+            recorder.recorded_by = self.recorded_by  # HINDSIGHT_AUTHOR checked, first
         to_stored = self._app.mapper.to_stored_event
         stored = [to_stored(event) for event in events]
-        recorder = self._app.recorder
         try:
             if self._bulk is not None:
                 return recorder._insert_events(self._bulk, stored)  # type: ignore[attr-defined]
@@ -405,8 +570,9 @@ class EventStore:
                 "please try again"
             ) from None
         except (OperationalError, PersistenceError, sqlite3.DatabaseError) as exc:
-            raise ArchiveError(f"{redact(self.location)}: nothing was written "
-                               f"({_first_line(exc)})") from None
+            error = StoreBusy if is_transient(exc) and self._bulk is None else ArchiveError
+            raise error(f"{redact(self.location)}: nothing was written "
+                        f"({_first_line(exc)})") from None
 
     @contextmanager
     def bulk(self) -> Iterator[bool]:
@@ -420,6 +586,7 @@ class EventStore:
         if self.path is None or self._bulk is not None:
             yield False
             return
+        self._refuse_read_only()
         pool = self._app.recorder.datastore.pool  # type: ignore[attr-defined]
         conn = pool.get_connection(is_writer=True)
         try:
@@ -479,7 +646,46 @@ class EventStore:
             start=after, limit=limit, inclusive_of_start=False
         )
         to_event = self._app.mapper.to_domain_event
-        return [Notification(row.id, cast(DomainEvent, to_event(row))) for row in rows]
+        authors = self.recorded_by_between(after, rows[-1].id) if rows else {}
+        ends = {rows[0].id, rows[-1].id} if rows else set()
+        return [Notification(row.id, cast(DomainEvent, to_event(row)),
+                             digest=_row_digest(row) if row.id in ends else None,
+                             recorded_by=authors.get(row.id)) for row in rows]
+
+    def stored_rows(self, after: int, limit: int = 1000, *, only: bool = False) -> list[Any]:
+        """The stored events after a log position as stored, not decoded (each row has ``id``,
+        ``originator_id``, ``originator_version``, ``topic`` and ``state``); with ``only``, the
+        event at position ``after + 1`` alone. For salvaging a log not all of which can be
+        read (``timeline.integrity.salvage``); ``decode`` reads one."""
+        stop = after + 1 if only else None
+        return list(self._app.recorder.select_notifications(
+            start=after, limit=limit, stop=stop, inclusive_of_start=False))
+
+    def decode(self, row: StoredEvent) -> DomainEvent:
+        """One stored event read as an event (``ArchiveError`` naming it when it cannot be)."""
+        return cast(DomainEvent, self._app.mapper.to_domain_event(row))
+
+    def digest_at(self, position: int | None = None) -> tuple[int, str] | None:
+        """The position and ``event_digest`` of the event stored at ``position`` (None when
+        there is none), or of the log's first event when no position is given: what a read
+        model checks to know it was built from this log. Reads the stored bytes only."""
+        if self._bulk is not None and position is not None:
+            self._bulk.execute("SELECT rowid, originator_id, originator_version, topic, state "
+                               "FROM stored_events WHERE rowid = ?", (position,))
+            found = self._bulk.fetchone()
+            return (found[0], event_digest(found[1], found[2], found[3], bytes(found[4]))) \
+                if found else None
+        rows = self._app.recorder.select_notifications(
+            start=position or 0, limit=1, inclusive_of_start=position is not None)
+        if not rows or (position is not None and rows[0].id != position):
+            return None
+        return rows[0].id, _row_digest(rows[0])
+
+    def recorded_by_between(self, after: int, last: int) -> dict[int, str]:
+        """Who wrote each event at a position in (after, last], for the events whose author
+        was recorded (``recorded_by``)."""
+        between = getattr(self._app.recorder, "recorded_by_between", None)
+        return between(after, last) if between else {}
 
     def all_notifications(self, batch: int = 2000) -> Iterable[Notification]:
         position = 0

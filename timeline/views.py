@@ -5,8 +5,10 @@ two days, and a claim's sentence.
 from __future__ import annotations
 
 import operator
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from timeline import dates
@@ -94,10 +96,40 @@ class Diff:
         }
 
 
+#: The only placeholders a predicate label may hold; every other brace is a brace.
+_PLACEHOLDER = re.compile(r"\{(subject|object|value)\}")
+
+
+_FIELD = {"subject": 0, "object": 1, "value": 2}
+
+
+@lru_cache(maxsize=1024)
+def _template(label: str) -> tuple[str | int, ...] | None:
+    """A label as literal texts and placeholders (0 subject, 1 object, 2 value), in order (a
+    label has few distinct values: split once); None when it has no placeholder."""
+    if "{" not in label:
+        return None
+    parts = _PLACEHOLDER.split(label)
+    if len(parts) == 1:
+        return None
+    return tuple(_FIELD[part] if k % 2 else part for k, part in enumerate(parts) if part)
+
+
+def is_template(label: str) -> bool:
+    """Whether a predicate label is a sentence template: it holds ``{subject}``, ``{object}``
+    or ``{value}``. Any other brace is literal text (``render_statement``)."""
+    return _template(label) is not None
+
+
 def render_statement(subject: str, label: str, obj: str | None, value: str | None) -> str:
-    """A plain sentence: a label may be a template with {subject}, {object} and {value}."""
-    if "{" in label:
-        return label.format(subject=subject, object=obj or "", value=value or "").strip()
+    """A plain sentence. A label is data: when it is a template, its exact placeholders
+    ``{subject}``, ``{object}`` and ``{value}`` are replaced (once, in one pass: a name holding
+    ``{value}`` stays as it is), and everything else is kept literally — no format specs,
+    fields or attribute access; otherwise the sentence is "subject label object: value"."""
+    parts = _template(label)
+    if parts is not None:
+        fill = (subject, obj or "", value or "")
+        return "".join([fill[p] if isinstance(p, int) else p for p in parts]).strip()
     sentence = f"{subject} {label}"
     if obj:
         sentence += f" {obj}"

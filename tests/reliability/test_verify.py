@@ -18,10 +18,10 @@ from uuid import UUID
 import pytest
 
 from timeline.app import Archive
+from timeline.chain import GENESIS, chain_link
 from timeline.domain import Citation, ClaimRecorded, claim_stream
 from timeline.integrity import verify
 from timeline.readmodel import readmodel_path
-from timeline.store import GENESIS, chain_link
 
 ERROR = "hindsight: error: "
 
@@ -225,5 +225,5 @@ def test_the_in_memory_archive_has_no_chain_but_is_still_checked() -> None:
                        sources=[("s", "It rained")])
         report = verify(archive)
     assert report.ok
-    assert report.summary() == ("ok: 4 events, no hash chain (SQLite archives only); read model "
+    assert report.summary() == ("ok: 4 events, no hash chain (an archive in memory); read model "
                                 "matches a rebuild; 1 quote verbatim")

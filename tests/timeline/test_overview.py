@@ -9,11 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from timeline.readmodel import overview
 from timeline.app import Archive
 from timeline.dates import NEG_INF, POS_INF
 from timeline.interchange import import_document, parse
-from timeline.readmodel import ClaimRow
+from timeline.readmodel import ClaimRow, overview
 from timeline.synthetic import document
 
 

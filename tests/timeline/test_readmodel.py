@@ -9,7 +9,7 @@ import pytest
 
 from timeline import synthetic
 from timeline.app import Archive
-from timeline.dates import POS_INF, day_number
+from timeline.dates import NEG_INF, POS_INF, day_number
 from timeline.interchange import parse, stage
 from timeline.readmodel import MMAP_SIZE, READMODEL_VERSION, ReadModel, readmodel_path
 
@@ -255,13 +255,15 @@ def test_claims_ended_by_inertia_are_dropped_in_sql_with_the_same_facts(built):
                 # The successors found with the rows are those of ``successors``.
                 opens = [row for row in kept if row.end_hi == POS_INF
                          and row.predicate in singles]
-                found = sql.successors(rm.conn, [(x.subject_id, x.predicate, x.slot_object, x.start_lo,
-                                        x.answer) for x in opens], v, known)
+                found = sql.successors(rm.conn, [(x.subject_id, x.predicate, x.slot_object,
+                                                  x.start_lo, x.answer) for x in opens],
+                                       v, known)
                 pairs_found = zip(opens, found, strict=True)
                 assert successors == {x.n: s for x, s in pairs_found if s is not None}
                 cut += len(successors)
-                candidates = [Candidate(row, sql.rank_on(rm.conn, row, known), row.predicate in singles,
-                                        successors.get(row.n)) for row in kept]
+                candidates = [Candidate(row, sql.rank_on(rm.conn, row, known),
+                                        row.predicate in singles, successors.get(row.n))
+                              for row in kept]
                 assert settle(candidates, v) == settle(
                     world_candidates(rm, every, v, known, singles), v)
         assert dropped > 50
@@ -307,3 +309,27 @@ def test_the_read_ahead_stops_at_its_limit(built, monkeypatch):
 def test_an_in_memory_read_model_has_nothing_to_read_ahead():
     model = ReadModel(None)
     assert model.prewarmed.is_set() and model.prewarm_read == 0
+
+
+def test_an_archive_holding_a_year_now_out_of_range_still_rebuilds(tmp_path: Path) -> None:
+    """Older versions accepted years beyond the range (clamped into an open end); new input is
+    refused, but an archive that holds one must still open and rebuild."""
+    from uuid import uuid4
+
+    from timeline.domain import ClaimRecorded, claim_stream
+    from timeline.errors import InvalidInput
+
+    with Archive.open(tmp_path / "a.sqlite") as archive:
+        archive.record("Earth", "formed", value="yes", valid="2000")
+        with pytest.raises(InvalidInput, match="year out of range"):
+            archive.record("Earth", "cools", value="yes", valid="Y-6000000")
+        subject = archive.readmodel.resolve("Earth")
+        old = ClaimRecorded(originator_id=claim_stream("old"), originator_version=1,
+                            claim_id="old", subject=subject or uuid4(), predicate="cools",
+                            value="yes", valid="Y-6000000", known_at="Y17E7")
+        archive.store.append([old])
+        archive.refresh()
+        assert archive.rebuild() >= 2
+        row = archive.claim("old")
+        assert row.start_lo > NEG_INF and row.end_hi < POS_INF  # the first year there is
+        assert "old" in [f.claim.id for f in archive.as_of(row.start_lo).facts]

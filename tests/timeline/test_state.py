@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from timeline.asof.rules import Candidate, settle
 from timeline.dates import POS_INF, parse_day, parse_span
 from timeline.readmodel import ClaimRow
-from timeline.asof.rules import Candidate, settle
 
 
 def row(claim_id: str, valid: str, answer: str = "a", *, subject: str = "S",

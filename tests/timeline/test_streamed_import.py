@@ -212,7 +212,8 @@ def test_a_bulk_import_collects_cyclic_garbage_itself_every_so_many_events(
 
     collected: list[int] = []
     monkeypatch.setattr(timeline.readmodel.schema, "COLLECT_EVERY", 100)
-    monkeypatch.setattr(timeline.readmodel.schema.gc, "collect", lambda *a: collected.append(1) or 0)
+    monkeypatch.setattr(timeline.readmodel.schema.gc, "collect",
+                        lambda *a: collected.append(1) or 0)
     path = tmp_path / "doc.json"
     synthetic.write(path, 450, seed=6)
     with Archive.open(tmp_path / "a.sqlite") as archive:

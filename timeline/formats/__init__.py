@@ -27,7 +27,7 @@ def _export_json(archive: Archive, path: Path, selection: Selection) -> int:
         raise InvalidInput("Hindsight JSON holds the whole archive; --as-of and --entity go "
                            "with the other formats", "to")
     doc = export_document(archive)
-    write_json(path, doc)
+    write_json(path, doc, archive)
     return len(doc["claims"])
 
 

@@ -54,5 +54,5 @@ def items(archive: Archive, selection: Selection) -> list[dict[str, Any]]:
 
 def export_csljson(archive: Archive, path: Path, selection: Selection) -> int:
     found = items(archive, selection)
-    write_json(path, found)
+    write_json(path, found, archive)
     return len(found)

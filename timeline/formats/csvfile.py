@@ -5,6 +5,11 @@ code into one batch, so the rules and the all-or-nothing import are those of Hin
 only the place an error is reported at differs: ``line 41, column valid: …``. Line numbers are
 the file's physical lines (the header is line 1); a row that spans lines (a quote with a line
 break) is reported at its first line.
+
+A cell that a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``, tab, carriage
+return) is exported with an apostrophe before it, and the import takes one leading apostrophe
+off every cell (:func:`escape_cell`, :func:`unescape_cell`): an export always reads back as
+it was, a BCE date such as ``-0044-03-15`` included.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from timeline.api import Archive, FactView, HindsightError, InvalidInput, Selection
+from timeline.files import open_input
 from timeline.formats.base import write_atomically
 from timeline.interchange import (
     ClaimRecord,
@@ -42,6 +48,32 @@ _NUMBERED = re.compile(r"(source|quote)_([2-9]|[1-9][0-9]+)")
 # Free text is kept exactly as written (a quote must match its source); other cells are trimmed.
 _VERBATIM = {"value", "note", "quote"}
 
+#: A spreadsheet runs a cell that starts with one of these as a formula (a tab or a carriage
+#: return may hide one). Such a cell is written with an apostrophe before it, as is a cell that
+#: starts with an apostrophe itself or holds nothing but blanks; the import takes one leading
+#: apostrophe off every cell, so what comes back is exactly what was exported.
+_FORMULA_START = frozenset("=+-@\t\r")
+_ESCAPE = "'"
+
+#: The longest cell the import reads (Python's csv module stops at 131,072 characters by
+#: default): as long as the longest text the archive stores, which has no limit of its own,
+#: so that every export reads back.
+FIELD_LIMIT = 2**31 - 1
+csv.field_size_limit(max(csv.field_size_limit(), FIELD_LIMIT))
+
+
+def escape_cell(text: str) -> str:
+    """A cell as the export writes it: never one a spreadsheet would run as a formula, and
+    never one that would read back as blank (see :func:`unescape_cell`)."""
+    if text and (text[0] in _FORMULA_START or text[0] == _ESCAPE or not text.strip()):
+        return _ESCAPE + text
+    return text
+
+
+def unescape_cell(text: str) -> str:
+    """A cell as it was before :func:`escape_cell`: one leading apostrophe taken off."""
+    return text[1:] if text.startswith(_ESCAPE) else text
+
 
 @dataclass(frozen=True)
 class _Header:
@@ -54,10 +86,11 @@ class _Header:
 
 
 def _text(path: Path) -> str:
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InvalidInput(f"{path}: cannot read ({exc.strerror})") from None
+    with open_input(path) as handle:  # a regular file: never a FIFO or /dev/zero
+        try:
+            raw = handle.read()
+        except OSError as exc:
+            raise InvalidInput(f"{path}: cannot read ({exc.strerror})") from None
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -168,7 +201,7 @@ def _rows(text: str) -> Iterator[_Row]:
         if len(cells) != len(header.columns):
             raise InvalidInput(f"line {line}: {len(cells)} fields, but the header (line "
                                f"{header.line}) names {len(header.columns)} columns")
-        given = {name: cell if name in _VERBATIM else cell.strip()
+        given = {name: unescape_cell(cell if name in _VERBATIM else cell.strip())
                  for name, cell in zip(header.columns, cells, strict=True) if cell.strip()}
         used = tuple(s for s in header.citations if any(c + s in given for c in _CITATION))
         fields: dict[str, Any] = {k: v for k, v in given.items() if k in _FIELDS}
@@ -202,7 +235,7 @@ def _cells(view: FactView, pairs: int) -> list[str]:
              claim.valid, claim.known_at, str(claim.certainty), view.fact.rank, claim.note]
     for cite in claim.sources:
         cells += [cite["source"], cite["quote"]]
-    return cells + [""] * 2 * (pairs - len(claim.sources))
+    return [escape_cell(c) for c in cells] + [""] * 2 * (pairs - len(claim.sources))
 
 
 def export_csv(archive: Archive, path: Path, selection: Selection) -> int:
@@ -217,5 +250,5 @@ def export_csv(archive: Archive, path: Path, selection: Selection) -> int:
             writer.writerow(header)
             writer.writerows(_cells(v, pairs) for v in views)
 
-    write_atomically(path, write)
+    write_atomically(path, write, archive)
     return len(views)

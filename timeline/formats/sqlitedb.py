@@ -117,5 +117,5 @@ def export_sqlite(archive: Archive, path: Path, selection: Selection) -> int:
         finally:
             db.close()
 
-    write_atomically(path, write)
+    write_atomically(path, write, archive)
     return count

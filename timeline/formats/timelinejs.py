@@ -4,6 +4,11 @@ One event a claim: its start and end as year, month and day cut to the EDTF date
 precision, the EDTF text as the date shown (so "about", "uncertain" and seasons are not lost),
 the statement as headline, the sources quoted in the text, and the subject as the group (one
 row of the timeline per entity).
+
+TimelineJS puts every text it shows into the page as HTML (headlines, texts, groups, the date
+shown), so each is escaped here, ``&`` first: an entity name such as ``&lt;img …&gt;`` or
+``<script>`` is shown as the text it is and never becomes an element. The claim id
+(``unique_id``) is an identifier TimelineJS does not show.
 """
 
 from __future__ import annotations
@@ -57,9 +62,9 @@ def document(archive: Archive, selection: Selection) -> dict[str, Any]:
             continue
         event: dict[str, Any] = {
             "start_date": start,
-            "display_date": view.claim.valid,
+            "display_date": escape(view.claim.valid),
             "text": {"headline": escape(view.statement), "text": _text(view, sources)},
-            "group": view.subject,
+            "group": escape(view.subject),
             "unique_id": view.claim.id,
         }
         if end is not None:
@@ -75,5 +80,5 @@ def document(archive: Archive, selection: Selection) -> dict[str, Any]:
 
 def export_timelinejs(archive: Archive, path: Path, selection: Selection) -> int:
     doc = document(archive, selection)
-    write_json(path, doc)
+    write_json(path, doc, archive)
     return len(doc["events"])

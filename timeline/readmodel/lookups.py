@@ -112,12 +112,22 @@ class Lookups:
     def claim_ids(self) -> list[str]:
         return [r[0] for r in self.db.execute("SELECT id FROM claims ORDER BY n")]
 
-    def corrections(self, claim_id: str) -> list[dict[str, Any]]:
-        cols = ("kind", "known_at", "rank", "by_claim", "reason", "recorded_at")
+    def corrections(self, claim_id: str, *, recorded_by: bool = False) -> list[dict[str, Any]]:
+        """A claim's corrections in the order they were written; with ``recorded_by``, who
+        wrote each (None when not recorded)."""
+        cols: tuple[str, ...] = ("kind", "known_at", "rank", "by_claim", "reason",
+                                 "recorded_at")
+        if recorded_by:
+            cols += ("recorded_by",)
         rows = self.db.execute(
             f"SELECT {', '.join(cols)} FROM corrections WHERE claim_id = ? ORDER BY position",
             [claim_id])
         return [dict(zip(cols, r, strict=True)) for r in rows]
+
+    def recorded_by(self, claim_ids: Sequence[str]) -> dict[str, str | None]:
+        """Who wrote each of these claims (None when not recorded)."""
+        return {claim_id: author for claim_id, author in self._rows_for(
+            "SELECT id, recorded_by FROM claims WHERE id IN ({})", list(claim_ids))}
 
     def counts(self) -> dict[str, int]:
         return {t: int(self.db.execute(f"SELECT count(*) FROM {t}").fetchone()[0])

@@ -19,8 +19,10 @@ own layout version and is rebuilt, never migrated, when that changes.
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
 import threading
+import time
 from collections.abc import Sequence
 from functools import singledispatchmethod
 from pathlib import Path
@@ -43,6 +45,7 @@ from timeline.domain import (
     SourceRegistered,
     normalise_name,
 )
+from timeline.errors import ArchiveError
 from timeline.readmodel.lookups import Lookups
 from timeline.readmodel.schema import (
     CITATIONS,
@@ -50,29 +53,81 @@ from timeline.readmodel.schema import (
     PREWARM_BYTES,
     READMODEL_VERSION,
     SCHEMA,
+    SCHEMA_STATEMENTS,
     TABLES,
     collect_past,
     collector_paused,
 )
-from timeline.store import BULK_CACHE_KIB, DEFAULT_CACHE_KIB, EventStore, Notification
+from timeline.store import (
+    BULK_CACHE_KIB,
+    DEFAULT_CACHE_KIB,
+    EventStore,
+    Notification,
+    full_disk_note,
+    own_digest,
+)
+
+
+class ReadModelBehind(ArchiveError):
+    """The read model could not apply events that are in the archive (a full disk, a lock held
+    too long): they stay in the archive, and the read model catches up from it next time."""
+
+    def __init__(self, where: str, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.where = where
+        self.reason = reason
+
+
+#: Tries (and the pause before the first retry, doubling) to open a read model that a moment
+#: of another process's write made unreadable, before it is deemed damaged.
+OPEN_ATTEMPTS = 3
+OPEN_PAUSE = 0.1
+
+
+def _known_day(text: str) -> int:
+    return dates.stored(dates.known_day, text)
+
+
+def _span(text: str) -> dates.Span:
+    return dates.stored(dates.parse_span, text)
 
 
 class ReadModel(Lookups):
     """The projection: the read model kept from the event log, and its lookups (``Lookups``)."""
 
     def __init__(self, path: Path | None) -> None:
+        """Open (or create) the read model at ``path``, in memory when None.
+
+        A file that is not a database, or stays malformed when tried again, is damaged: it is
+        moved aside (``ARCHIVE.index.damaged``) and a new read model is built from the log —
+        it holds nothing the events do not. One that cannot be opened for another reason (a
+        folder, no permission, a full disk) raises ``ArchiveError``.
+        """
         self.path = path
         #: Set once the background read of ``_prewarm`` has finished (at once without a file).
         self.prewarmed = threading.Event()
-        conn = sqlite3.connect(str(path) if path else ":memory:", timeout=30,
-                               check_same_thread=False)
-        self.db = sqlite_utils.Database(conn)
-        if path:
-            self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=NORMAL")
-        self._create()
-        if self._meta("version") != str(READMODEL_VERSION):
-            self.reset()
+        #: Where a damaged read model file was moved, when one was.
+        self.moved_aside: Path | None = None
+        #: Why the read model was last recomputed from scratch by ``catch_up``, if it was.
+        self.reset_reason: str | None = None
+        self._checked = False  # catch_up has checked that it follows the store's log
+        for attempt in range(OPEN_ATTEMPTS):
+            try:
+                self._connect()
+                break
+            except sqlite3.DatabaseError as exc:
+                if path is None:
+                    raise
+                # Not a database, or malformed: damage (SQLite's other errors are
+                # OperationalError: cannot open, read-only, full, locked).
+                if type(exc) is not sqlite3.DatabaseError:
+                    raise ArchiveError(f"{path}: the read model cannot be opened ({exc}"
+                                       f"{full_disk_note(path)})") from None
+                if attempt + 1 == OPEN_ATTEMPTS or "not a database" in str(exc):
+                    self._move_aside()
+                    self._connect()
+                    break
+                time.sleep(OPEN_PAUSE * 2 ** attempt)
         if path:
             self._map()
             self._prewarm()
@@ -118,6 +173,49 @@ class ReadModel(Lookups):
 
     # --- bookkeeping ------------------------------------------------------------------------
 
+    def _connect(self) -> None:
+        """Connect, create the tables a new read model lacks, and start over when its layout
+        is of another version. Raises sqlite3's error when the file cannot be read."""
+        conn = sqlite3.connect(str(self.path) if self.path else ":memory:", timeout=30,
+                               check_same_thread=False)
+        try:
+            self.db = sqlite_utils.Database(conn)
+            if self.path:
+                self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self._create()
+            if self._meta("version") != str(READMODEL_VERSION):
+                self.reset()
+        except BaseException:
+            conn.close()
+            raise
+
+    def _move_aside(self) -> None:
+        """Move a damaged read model file (and SQLite's files beside it) to
+        ``ARCHIVE.index.damaged``, replacing an earlier one: nothing in it is lost that the
+        events do not hold, and it is there to look at."""
+        assert self.path is not None
+        aside = self.path.with_name(self.path.name + ".damaged")
+        try:
+            for suffix in ("", "-wal", "-shm"):
+                source, target = Path(f"{self.path}{suffix}"), Path(f"{aside}{suffix}")
+                if source.exists():
+                    os.replace(source, target)
+                else:
+                    target.unlink(missing_ok=True)
+        except OSError as exc:
+            raise ArchiveError(f"{self.path}: the read model is damaged and cannot be moved "
+                               f"aside ({exc.strerror or exc})") from None
+        self.moved_aside = aside
+
+    def discard(self) -> None:
+        """Replace a damaged read model by an empty one (``hindsight rebuild``)."""
+        self.db.conn.close()
+        if self.path is not None:
+            self._move_aside()
+        self._connect()
+        self._checked = True
+
     def _create(self) -> None:
         self.db.conn.executescript(SCHEMA)
 
@@ -130,17 +228,96 @@ class ReadModel(Lookups):
 
     @property
     def position(self) -> int:
-        return int(self._meta("position") or 0)
+        try:
+            return int(self._meta("position") or 0)
+        except ValueError:
+            return 0  # not a checkpoint: ``catch_up`` starts over
+
+    def _checkpoint(self, events: Sequence[DomainEvent], last: int,
+                    digests: tuple[str | None, str | None]) -> None:
+        """Move the checkpoint to ``last`` and record which log it follows: the digest of the
+        log's first event (``log``, when these are the first events applied) and of the event
+        at the checkpoint (``head``). Digests not given are those of events this process has
+        just stored (``own_digest``)."""
+        first, head = digests
+        if self.position == 0:
+            self._set_meta("log", first or own_digest(events[0]))
+        self._set_meta("head", head or own_digest(events[-1]))
+        self._set_meta("position", str(last))
 
     def reset(self) -> None:
-        """Forget everything: the next catch-up replays the whole log."""
-        with self.db.conn:
-            for table in TABLES:
-                self.db.execute(f"DROP TABLE IF EXISTS {table}")
-        self._create()
-        with self.db.conn:
-            self._set_meta("version", str(READMODEL_VERSION))
-            self._set_meta("position", "0")
+        """Forget everything: the next catch-up replays the whole log. One transaction, so a
+        process sharing the read model never finds it without its tables."""
+        conn = self.db.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            self._recreate()
+            conn.commit()
+        except BaseException:
+            conn.rollback()
+            raise
+
+    def _recreate(self) -> None:
+        """Drop every table and create them empty (inside the caller's transaction)."""
+        for table in TABLES:
+            self.db.execute(f"DROP TABLE IF EXISTS {table}")
+        for statement in SCHEMA_STATEMENTS:
+            self.db.execute(statement)
+        self._set_meta("version", str(READMODEL_VERSION))
+        self._set_meta("position", "0")
+
+    def _foreign(self, store: EventStore) -> str | None:
+        """Why this read model was not built from ``store``'s log (None when it was): another
+        archive's log, a checkpoint that is not an event of this log, or rows past it."""
+        meta = dict(self.db.execute("SELECT key, value FROM meta").fetchall())
+        try:
+            position = int(meta.get("position") or 0)
+        except ValueError:
+            return f"its checkpoint {meta.get('position')!r} is not a log position"
+        if position <= 0:
+            has_rows = self.db.execute(
+                "SELECT EXISTS (SELECT 1 FROM claims) OR EXISTS (SELECT 1 FROM entities) OR "
+                "EXISTS (SELECT 1 FROM sources) OR EXISTS (SELECT 1 FROM predicates) OR "
+                "EXISTS (SELECT 1 FROM corrections)").fetchone()[0]
+            return "it holds rows but has applied no event" if has_rows else None
+        if not meta.get("log") or not meta.get("head"):
+            return "it does not record which log it was built from"
+        first = store.digest_at()
+        if first is None or first[1] != meta["log"]:
+            return "it was built from another archive's log"
+        at = store.digest_at(position)
+        if at is None or at[1] != meta["head"]:
+            return f"its checkpoint ({position}) is not where this archive's log is"
+        # Rows are applied in log order: the last claim and correction hold the last position.
+        past = self.db.execute(
+            "SELECT max(p) FROM (SELECT * FROM (SELECT position AS p FROM claims "
+            "ORDER BY n DESC LIMIT 1) UNION ALL SELECT * FROM (SELECT position AS p FROM "
+            "corrections ORDER BY rowid DESC LIMIT 1))").fetchone()[0]
+        if past is not None and past > position:
+            return f"it holds rows of events after its checkpoint ({past} > {position})"
+        return None
+
+    def _follow(self, store: EventStore) -> None:
+        """Start over, from an empty read model, when this one was not built from ``store``'s
+        log (``_foreign``): decided again under the write lock, so that a process sharing it
+        and mending it first is not undone."""
+        if self._foreign(store) is None:
+            return
+        conn = self.db.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            reason = self._foreign(store)
+            if reason is not None:
+                self._recreate()
+                self.reset_reason = reason
+            conn.commit()
+        except BaseException:
+            conn.rollback()
+            raise
+
+    @property
+    def where(self) -> str:
+        return str(self.path) if self.path else "the read model in memory"
 
     def catch_up(self, store: EventStore, batch: int = 5000) -> int:
         """Apply every event after the checkpoint; returns how many were applied.
@@ -148,18 +325,44 @@ class ReadModel(Lookups):
         Several processes may share this read model (it lives beside the archive): each page
         is applied under SQLite's write lock with the checkpoint re-read inside, so no event is
         applied twice and none is skipped.
+
+        The first time (on open), and whenever the log looks shorter than the checkpoint, it
+        checks that it was built from this store's log (``_follow``) and starts over when
+        not. A failure to write (a full disk) raises ``ReadModelBehind``: the events stay in
+        the archive, and the next catch-up applies them.
         """
         if self.in_bulk:
             # Inside this process's own bulk import: it holds the archive's write lock, so
             # nobody else can append, and what it appended is applied as it goes.
             return 0
+        try:
+            return self._catch_up(store, batch)
+        except sqlite3.IntegrityError:
+            # A row already there: the checkpoint is behind what was applied. Start over.
+            self.reset()
+            self.reset_reason = "it held rows of events after its checkpoint"
+            try:
+                return self._catch_up(store, batch)
+            except sqlite3.DatabaseError as exc:
+                raise self._behind(exc) from None
+        except sqlite3.DatabaseError as exc:
+            raise self._behind(exc) from None
+
+    def _behind(self, exc: sqlite3.DatabaseError) -> ReadModelBehind:
+        reason = str(exc)
+        return ReadModelBehind(self.where, reason, (
+            f"{self.where}: the read model could not catch up with the archive ({reason}); "
+            "what was written is in the archive, and the read model catches up from it when "
+            "it can"))
+
+    def _catch_up(self, store: EventStore, batch: int) -> int:
         # The checkpoint first: read after the store's position, it could be ahead of it
         # (another process appending and catching up in between) and look like another archive.
         checkpoint = self.position
         latest = store.max_position()
-        if latest < checkpoint:
-            # The archive is not the one this read model was built from.
-            self.reset()
+        if not self._checked or latest < checkpoint:
+            self._follow(store)
+            self._checked = True
         applied = 0
         conn = self.db.conn
         # A long catch-up (a rebuild) touches every page: unmapped, as in a bulk import.
@@ -192,49 +395,70 @@ class ReadModel(Lookups):
 
     def apply_all(self, notifications: Sequence[Notification]) -> None:
         """Apply a page of events and move the checkpoint (inside the caller's transaction)."""
-        self.apply_recorded([n.event for n in notifications], [n.position for n in notifications])
+        self.apply_recorded([n.event for n in notifications], [n.position for n in notifications],
+                            [n.recorded_by for n in notifications],
+                            digests=(notifications[0].digest, notifications[-1].digest))
 
-    def apply_recorded(self, events: Sequence[DomainEvent], positions: Sequence[int]) -> None:
-        """Apply events stored at ``positions`` and move the checkpoint (inside the caller's
-        transaction). Runs of new claims — nearly all of an import — go in with one
-        ``executemany`` per table; everything else one event at a time."""
-        run: list[tuple[int, ClaimRecorded]] = []
-        for position, event in zip(positions, events, strict=True):
+    def apply_recorded(self, events: Sequence[DomainEvent], positions: Sequence[int],
+                       authors: Sequence[str | None] | None = None, *,
+                       digests: tuple[str | None, str | None] = (None, None)) -> None:
+        """Apply events stored at ``positions`` (written by ``authors``, when known) and move
+        the checkpoint (inside the caller's transaction). Runs of new claims — nearly all of
+        an import — go in with one ``executemany`` per table; everything else one event at a
+        time."""
+        run: list[tuple[int, ClaimRecorded, str | None]] = []
+        for position, event, author in zip(positions, events, authors or [None] * len(events),
+                                           strict=True):
             if type(event) is ClaimRecorded:
-                run.append((position, event))
+                run.append((position, event, author))
                 continue
             if run:
                 self._record_claims(run)
                 run = []
             self._position = position
+            self._recorded_by = author
             self.apply(event)
         if run:
             self._record_claims(run)
-        self._set_meta("position", str(positions[-1]))
+        self._checkpoint(events, positions[-1], digests)
 
-    def apply_own(self, events: Sequence[DomainEvent], positions: Sequence[int] | None) -> bool:
-        """Apply events this process has just appended, from memory rather than reading them
-        back from the log — when they directly follow the checkpoint (nobody else's events
-        came between, or came first). False when they do not: the caller catches up instead.
-        Inside a bulk import they always do (it holds the archive's write lock)."""
+    def apply_own(self, events: Sequence[DomainEvent], positions: Sequence[int] | None,
+                  recorded_by: str | None = None) -> bool:
+        """Apply events this process has just appended (as ``recorded_by``), from memory
+        rather than reading them back from the log — when they directly follow the checkpoint
+        (nobody else's events came between, or came first). False when they do not: the
+        caller catches up instead. Inside a bulk import they always do (it holds the
+        archive's write lock)."""
+        authors = [recorded_by] * len(events)
         if self.in_bulk and events:
             assert positions is not None, "a bulk import is SQLite's, which gives positions"
-            self.apply_recorded(events, positions)
+            self.apply_recorded(events, positions, authors)
             return True
         if not events or not positions or list(positions) != list(
                 range(positions[0], positions[0] + len(events))):
             return False
         conn = self.db.conn
-        conn.execute("BEGIN IMMEDIATE")
         try:
-            if self.position != positions[0] - 1:
-                conn.rollback()
-                return False
-            self.apply_recorded(events, positions)
-            conn.commit()
-        except BaseException:
-            conn.rollback()
-            raise
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                if self.position != positions[0] - 1:
+                    conn.rollback()
+                    return False
+                self.apply_recorded(events, positions, authors)
+                conn.commit()
+            except BaseException:
+                with contextlib.suppress(sqlite3.Error):
+                    conn.rollback()
+                raise
+        except sqlite3.IntegrityError:
+            return False  # rows already there: the caller's catch-up starts the read model over
+        except sqlite3.DatabaseError as exc:
+            # The events are stored; only the read model is behind (a full disk, a lock).
+            reason = str(exc)
+            raise ReadModelBehind(self.where, reason, (
+                f"{self.where}: the write was stored in the archive, but the read model could "
+                f"not apply it ({reason}); it catches up from the archive on the next open"
+            )) from None
         return True
 
     #: True between ``begin_bulk`` and ``end_bulk``: this process holds the archive's write
@@ -257,7 +481,16 @@ class ReadModel(Lookups):
             return
         self.in_bulk = False
         if commit:
-            self.db.conn.commit()
+            try:
+                self.db.conn.commit()
+            except sqlite3.DatabaseError as exc:
+                with contextlib.suppress(sqlite3.Error):
+                    self.db.conn.rollback()
+                reason = str(exc)
+                raise ReadModelBehind(self.where, reason, (
+                    f"{self.where}: the import was stored in the archive, but the read model "
+                    f"could not apply it ({reason}); it catches up from the archive on the "
+                    "next open")) from None
         else:
             self.db.conn.rollback()
         self.db.conn.execute(f"PRAGMA cache_size = -{DEFAULT_CACHE_KIB}")
@@ -276,6 +509,8 @@ class ReadModel(Lookups):
     # --- the projection: one handler per event type ----------------------------------------
 
     _position = 0
+    #: Who wrote the event being applied (None: not recorded).
+    _recorded_by: str | None = None
 
     @singledispatchmethod
     def apply(self, event: DomainEvent) -> None:  # pragma: no cover - every type is handled
@@ -330,28 +565,28 @@ class ReadModel(Lookups):
         self.db.execute(
             "INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?, ?)",
             [event.source_id, event.title, event.published,
-             dates.known_day(event.published), event.url, event.text],
+             _known_day(event.published), event.url, event.text],
         )
 
     @apply.register
     def _(self, event: ClaimRecorded) -> None:
-        self._record_claims([(self._position, event)])
+        self._record_claims([(self._position, event, self._recorded_by)])
 
-    def _record_claims(self, run: Sequence[tuple[int, ClaimRecorded]]) -> None:
-        """New claims, with their log positions: one executemany per table."""
+    def _record_claims(self, run: Sequence[tuple[int, ClaimRecorded, str | None]]) -> None:
+        """New claims, with their log positions and authors: one executemany per table."""
         first = int(self.db.execute("SELECT coalesce(max(n), 0) FROM claims").fetchone()[0]) + 1
-        merged = self._merged({str(e) for _, event in run
+        merged = self._merged({str(e) for _, event, _ in run
                                for e in (event.subject, event.object) if e is not None})
         claims, streams, index = [], [], []
-        for n, (position, event) in enumerate(run, start=first):
-            span = dates.parse_span(event.valid)
+        for n, (position, event, author) in enumerate(run, start=first):
+            span = _span(event.valid)
             subject = str(event.subject)
             subject = merged.get(subject, subject)
             obj = str(event.object) if event.object else None
             if obj is not None:
                 obj = merged.get(obj, obj)
             value = event.value
-            known = dates.known_day(event.known_at)
+            known = _known_day(event.known_at)
             claims.append((
                 n, event.claim_id, subject, event.predicate, obj, value,
                 obj if (obj and value is not None) else "",
@@ -359,28 +594,28 @@ class ReadModel(Lookups):
                 event.valid, span.start_lo, span.start_hi, span.end_lo, span.end_hi,
                 event.certainty, event.rank, event.known_at, known, POS_INF,
                 CITATIONS.dump_json(event.citations).decode(),
-                event.note, event.timestamp.isoformat(), position))
+                event.note, event.timestamp.isoformat(), position, author))
             streams.append((str(event.originator_id), event.claim_id))
             index.append((n, span.start_lo, span.end_hi - 1, known, POS_INF))
         conn = self.db.conn
         conn.executemany(
             "INSERT INTO claims (n, id, subject_id, predicate, object_id, value, slot_object, "
             "answer, valid, start_lo, start_hi, end_lo, end_hi, certainty, rank, known_at, "
-            "known_day, withdrawn_day, citations, note, recorded_at, position) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", claims)
+            "known_day, withdrawn_day, citations, note, recorded_at, position, recorded_by) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", claims)
         conn.executemany("INSERT INTO claim_streams VALUES (?, ?)", streams)
         conn.executemany("INSERT INTO claim_index VALUES (?, ?, ?, ?, ?)", index)
 
     @apply.register
     def _(self, event: ClaimRetracted) -> None:
         claim_id = self._claim_id(event)
-        self._withdraw(claim_id, dates.known_day(event.known_at))
+        self._withdraw(claim_id, _known_day(event.known_at))
         self._correction(event, claim_id, "retracted")
 
     @apply.register
     def _(self, event: ClaimSuperseded) -> None:
         claim_id = self._claim_id(event)
-        self._withdraw(claim_id, dates.known_day(event.known_at))
+        self._withdraw(claim_id, _known_day(event.known_at))
         self._correction(event, claim_id, "superseded", by_claim=event.by)
 
     @apply.register
@@ -393,7 +628,7 @@ class ReadModel(Lookups):
         self.db.execute("INSERT INTO ranks SELECT n, known_day, position, rank FROM claims "
                         "WHERE n = ? AND NOT reranked", [n])
         self.db.execute("INSERT INTO ranks VALUES (?, ?, ?, ?)",
-                        [n, dates.known_day(event.known_at), self._position, event.rank])
+                        [n, _known_day(event.known_at), self._position, event.rank])
         self.db.execute("UPDATE claims SET reranked = 1 WHERE n = ?", [n])
         self._correction(event, claim_id, "reranked", rank=event.rank)
 
@@ -422,8 +657,8 @@ class ReadModel(Lookups):
     def _correction(self, event: Any, claim_id: str, kind: str, *, rank: str | None = None,
                     by_claim: str | None = None) -> None:
         self.db.execute(
-            "INSERT INTO corrections VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [claim_id, kind, event.known_at, dates.known_day(event.known_at), rank, by_claim,
-             event.reason, event.timestamp.isoformat(), self._position],
+            "INSERT INTO corrections VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [claim_id, kind, event.known_at, _known_day(event.known_at), rank, by_claim,
+             event.reason, event.timestamp.isoformat(), self._position, self._recorded_by],
         )
 

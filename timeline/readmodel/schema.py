@@ -25,7 +25,7 @@ from timeline.asof.claims import ClaimRow, SlotStart
 from timeline.domain import Citation
 
 #: Bump when the tables below change: an older read model is then rebuilt from the events.
-READMODEL_VERSION = 3
+READMODEL_VERSION = 4  # 4: who wrote each claim and correction (recorded_by)
 
 #: Bytes of the read model mapped into memory for reading. Mapped pages a process has read
 #: count as its memory, and past this size a larger map bought no measurable speed; this keeps
@@ -57,7 +57,7 @@ CREATE TABLE IF NOT EXISTS claims (
     start_lo INTEGER, start_hi INTEGER, end_lo INTEGER, end_hi INTEGER,
     certainty REAL, rank TEXT, reranked INTEGER DEFAULT 0,
     known_at TEXT, known_day INTEGER, withdrawn_day INTEGER,
-    citations TEXT, note TEXT, recorded_at TEXT, position INTEGER);
+    citations TEXT, note TEXT, recorded_at TEXT, position INTEGER, recorded_by TEXT);
 -- The per-entity indexes carry what a per-entity as-of query filters on (valid and known
 -- bounds) and the slot inertia looks in (subject, predicate, slot object, answer), so only
 -- the claims that pass and that inertia leaves are read from the table; claims_slot also
@@ -78,9 +78,19 @@ CREATE TABLE IF NOT EXISTS ranks (
 CREATE INDEX IF NOT EXISTS ranks_claim ON ranks(claim_n, known_day, position);
 CREATE TABLE IF NOT EXISTS corrections (
     claim_id TEXT, kind TEXT, known_at TEXT, known_day INTEGER, rank TEXT, by_claim TEXT,
-    reason TEXT, recorded_at TEXT, position INTEGER);
+    reason TEXT, recorded_at TEXT, position INTEGER, recorded_by TEXT);
 CREATE INDEX IF NOT EXISTS corrections_claim ON corrections(claim_id);
 """
+
+#: SCHEMA one statement at a time, to create the tables inside a transaction of the caller's
+#: (``executescript`` would commit first).
+SCHEMA_STATEMENTS = tuple(s.strip() for s in SCHEMA.split(";\n") if s.strip())
+
+#: The read model's bookkeeping (``meta``): its layout version, the log position it has
+#: applied up to, and which log that is — the ``event_digest`` of the log's first event
+#: (``log``) and of the event at ``position`` (``head``). A read model whose ``log`` or ``head``
+#: is not the archive's was built from another archive's log and is rebuilt from scratch.
+META_KEYS = ("version", "position", "log", "head")
 
 #: A claim's citations as the read model keeps them: compact JSON, non-ASCII kept as is.
 CITATIONS: TypeAdapter[tuple[Citation, ...]] = TypeAdapter(tuple[Citation, ...])

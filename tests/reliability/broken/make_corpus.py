@@ -260,6 +260,26 @@ CASES: dict[str, tuple[Callable[[], bytes], str, str]] = {
     "nul-in-source-file-name.json": (edited(lambda d: (d["sources"][0].pop("text"),
                                                        d["sources"][0].update(file="a\0b"))),
                                      "sources[0].file: ", "null byte"),
+    # --- a source's file outside the import's folder (timeline/files.py) ------------------
+    "source-file-absolute.json": (edited(lambda d: (d["sources"][0].pop("text"),
+                                                    d["sources"][0].update(file="/etc/passwd"))),
+                                  "sources[0].file: ", "'/etc/passwd' is an absolute path"),
+    "source-file-outside.json": (edited(lambda d: (d["sources"][0].pop("text"),
+                                                   d["sources"][0].update(file="../good.json"))),
+                                 "sources[0].file: ", "'../good.json' leads outside"),
+    # --- a key given twice: refused, not last-wins (the same whole or streamed) -----------
+    "repeated-key-top-level.json": (
+        raw(good_text().replace('"format": "hindsight/1",',
+                                '"format": "hindsight/1", "format": "hindsight/1",', 1)),
+        "{file}: ", 'duplicate key "format"'),
+    "repeated-key-in-claim.json": (
+        raw(good_text().replace('"valid": "1848-03-15/1849-01",',
+                                '"valid": "1848-03-15/1849-01", "valid": "1849",', 1)),
+        "claims[2]: ", 'duplicate key "valid"'),
+    "repeated-key-in-citation.json": (
+        raw(good_text().replace('"source": "memoir-1880",',
+                                '"source": "memoir-1880", "source": "gazette-1849",', 1)),
+        "claims[0].sources[0]: ", 'duplicate key "source"'),
 }
 
 

@@ -1,0 +1,599 @@
+"""A batch of validated events, appended together in one transaction or not at all.
+
+Everything is checked against the archive *and* the batch itself (an import may define an
+entity and use it three lines later); a correction is decided on the claim's own stream
+(``ClaimHistory``). ``timeline.commands`` makes each of the archive's one-event commands a
+batch of its own; an import is one large batch (``Commands.bulk_batch``).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+from timeline import dates
+from timeline.asof.claims import ClaimRow
+from timeline.dates import DateError
+from timeline.domain import (
+    ENTITY_KINDS,
+    RANKS,
+    TITLE_MAX,
+    AliasAdded,
+    Citation,
+    ClaimHistory,
+    ClaimRecorded,
+    ClaimReranked,
+    ClaimRetracted,
+    ClaimSuperseded,
+    Correction,
+    DomainEvent,
+    EntitiesMerged,
+    EntityCreated,
+    PredicateDefined,
+    SourceRegistered,
+    check_predicate_name,
+    claim_stream,
+    clean_id,
+    clean_name,
+    clean_text,
+    derive_claim_id,
+    entity_stream,
+    normalise_name,
+    predicate_stream,
+    source_stream,
+)
+from timeline.errors import Conflict, InvalidInput, NotFound
+from timeline.readmodel import ReadModel, collect_past
+
+if TYPE_CHECKING:
+    from timeline.app import Archive
+
+
+def today() -> str:
+    return datetime.now(UTC).date().isoformat()
+
+
+def _lookupable(text: object) -> bool:
+    """Whether a name or id can be looked up as it is given: not blank, and valid Unicode
+    (the read model cannot be asked about half a surrogate pair)."""
+    if not isinstance(text, str) or not text.strip():
+        return False
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _date_field(text: str, field_name: str) -> dates.DateRange:
+    try:
+        return dates.parse_date(text)
+    except DateError as exc:
+        raise InvalidInput(str(exc), field_name) from None
+
+
+def _span_field(text: str, field_name: str) -> dates.Span:
+    try:
+        return dates.parse_span(text)
+    except DateError as exc:
+        raise InvalidInput(str(exc), field_name) from None
+
+
+def _valid_field(text: str) -> str:
+    """A claim's valid time as it is stored and hashed into a derived claim id, validated:
+    without surrounding blanks, and an interval as ``A/B`` with its sides stripped (``A..`` is
+    ``A/..``, ``..B`` is ``../B``), so that two spellings of one valid time are one claim.
+    A text already in this form is kept as it is (ids derived before the rule stay)."""
+    span = _span_field(text, "valid")
+    lower, upper = dates.interval_sides(span.text)
+    if lower == upper == span.text:  # a single date
+        return span.text
+    return f"{lower}/{upper}"
+
+
+def _known_at(known_at: str | None) -> str:
+    """A write's known time: as given, or today (the moment it is recorded); validated."""
+    known_at = (known_at or today()).strip()
+    _date_field(known_at, "known_at")
+    return known_at
+
+
+def _rank(rank: str) -> str:
+    if rank not in RANKS:
+        raise InvalidInput(f"rank '{rank}' is not one of {', '.join(RANKS)}", "rank")
+    return rank
+
+
+
+
+@dataclass
+class Batch:
+    """Validated events waiting to be appended together.
+
+    Everything is checked against the archive *and* the batch itself (an import may define an
+    entity and use it three lines later). Nothing reaches the store until ``commit``; leaving
+    the ``with`` block by an exception writes nothing.
+    """
+
+    archive: Archive
+    events: list[DomainEvent] = field(default_factory=list)
+    _versions: dict[UUID, int] = field(default_factory=dict)
+    _names: dict[str, UUID] = field(default_factory=dict)  # normalised name -> stream
+    _entity_names: dict[UUID, str] = field(default_factory=dict)
+    _sources: dict[str, str] = field(default_factory=dict)  # id -> text
+    _source_dates: dict[str, str] = field(default_factory=dict)  # id -> published
+    _claims: dict[str, ClaimRecorded] = field(default_factory=dict)
+    _histories: dict[str, ClaimHistory] = field(default_factory=dict)  # claim id -> its stream
+    _absent: set[str] = field(default_factory=set)  # claim ids the read model lacks (``absent``)
+    _predicates: set[str] = field(default_factory=set)
+    created: list[str] = field(default_factory=list)  # names of entities made on first mention
+    chunk: int = 0  # a bulk batch writes every ``chunk`` staged events (Archive.bulk_batch)
+    written: int = 0  # events a bulk batch has already written
+    _counts: Counter[str] = field(default_factory=Counter)  # staged events by kind
+
+    def __enter__(self) -> Batch:
+        return self
+
+    def __exit__(self, exc_type: object, *_: object) -> None:
+        if exc_type is None:
+            self.commit()
+
+    def commit(self) -> int:
+        """Append everything staged in one transaction and bring the read model up to date —
+        from memory when nobody else wrote in between, from the log otherwise."""
+        positions = self.archive.store.append(self.events)
+        author = self.archive.store.recorded_by if self.events else None  # as append wrote
+        self.archive.readmodel.apply_own(self.events, positions, author)
+        self.archive.refresh()
+        self.written += len(self.events)
+        self.events = []
+        return self.written
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """Claims, sources and entities this batch has staged (written or not)."""
+        return {"claims": self._counts["ClaimRecorded"], "sources": self._counts[
+            "SourceRegistered"], "entities": self._counts["EntityCreated"]}
+
+    def staged(self) -> None:
+        """Called after each whole record of an import: in a bulk batch, writes the staged
+        events once there are ``chunk`` of them."""
+        if self.chunk and len(self.events) >= self.chunk:
+            self.flush()
+
+    def flush(self) -> None:
+        """Bulk batches only: write what is staged into the open transactions and forget it.
+        Later checks find it in the read model (the same connection sees its own writes) and
+        stream versions in the store (``EventStore.version`` reads through the transaction)."""
+        if not self.events:
+            return
+        before = self.written
+        self.commit()
+        self._claims.clear()
+        self._histories.clear()
+        self._versions.clear()
+        collect_past(before, self.written)  # the collector is paused during a bulk import
+
+    @property
+    def readmodel(self) -> ReadModel:
+        return self.archive.readmodel
+
+    def _emit(self, cls: type[DomainEvent], stream: UUID, *, new: bool = False,
+              **fields: Any) -> None:
+        """Queue an event at the stream's next version. ``new`` streams start at 1 without a
+        look-up: if another writer created the stream meanwhile, the store refuses the batch."""
+        version = self._versions.get(stream)
+        if version is None:
+            version = 0 if new else self.archive.store.version(stream)
+        version += 1
+        self._versions[stream] = version
+        self.events.append(cls(originator_id=stream, originator_version=version, **fields))
+        self._counts[cls.__name__] += 1
+
+    def _read(self, stream: UUID) -> list[DomainEvent]:
+        """A stream's events as stored, and the version this batch then expects of it:
+        whatever another writer appends to it later makes the store refuse this batch
+        instead of applying both."""
+        events = self.archive.store.stream(stream)
+        self._versions.setdefault(stream, events[-1].originator_version if events else 0)
+        return events
+
+    # --- predicates and entities ------------------------------------------------------------
+
+    def predicate(self, name: str, label: str = "", single: bool = False, *,
+                  redefine: bool = False, field_name: str = "predicate") -> None:
+        check_predicate_name(name, field_name)
+        # A label is data, shown literally but for its {subject}, {object} and {value}
+        # (views.render_statement); stored as checked.
+        label = clean_name(label, "label", "a predicate label", empty=True)
+        known = self.archive.predicates.get(name)
+        if known is None and name not in self._predicates:
+            # Another writer may have defined it since our read model last caught up: do not
+            # redefine it with an empty label.
+            defined = self._read(predicate_stream(name))
+            if defined:
+                last = defined[-1]
+                assert isinstance(last, PredicateDefined)
+                known = (last.label, last.single)
+        if name in self._predicates or (known and not redefine):
+            return
+        if known == (label, single):
+            return
+        self._predicates.add(name)
+        self._emit(PredicateDefined, predicate_stream(name), name=name, label=label,
+                   single=single)
+
+    def resolve(self, name: str) -> UUID | None:
+        pending = self._names.get(normalise_name(name))
+        if pending:
+            return pending
+        found = self.readmodel.resolve(name)
+        return UUID(found) if found else None
+
+    def entity(self, name: str, kind: str = "other", description: str = "") -> UUID:
+        """The entity a name stands for, created on first mention. A name the archive already
+        holds is looked up as it is (names stored before the rule are not checked again); a new
+        name is checked and stored as checked (``clean_name``)."""
+        if _lookupable(name):
+            found = self.resolve(name)
+            if found:
+                return found
+        name = clean_name(name, "name", "an entity name")
+        if kind not in ENTITY_KINDS:
+            raise InvalidInput(f"kind {kind!r} is not one of {', '.join(ENTITY_KINDS)}", "kind")
+        description = clean_text(description, "description", "a description")
+        stream = entity_stream(name)  # the same key as the name given: normalise_name agrees
+        if self.archive.store.version(stream):
+            # Created by another writer since our read model last caught up.
+            self.archive.refresh()
+            return self.resolve(name) or stream
+        self._emit(EntityCreated, stream, new=True, name=name, kind=kind,
+                   description=description)
+        self._names[normalise_name(name)] = stream
+        self._entity_names[stream] = name
+        self.created.append(name)
+        return stream
+
+    def _role(self, name: str, role: str) -> UUID:
+        """The entity playing a role in a claim; errors name the role, not the entity."""
+        try:
+            return self.entity(name)
+        except InvalidInput as exc:
+            raise InvalidInput(exc.message, role) from None
+
+    def alias(self, name: str, alias: str) -> None:
+        entity = self.resolve(name)
+        if entity is None:
+            raise NotFound(f"unknown entity '{name}'")
+        # An alias already held is looked up as it is; a new one is stored as checked.
+        holder = self.resolve(alias) if _lookupable(alias) else None
+        if holder is None:
+            alias = clean_name(alias, "aliases", "an alias")
+        if holder == entity:
+            return
+        if holder is not None:
+            alias = alias.strip()
+            other = self._entity_names.get(holder) or self.archive.names.get(str(holder), alias)
+            raise Conflict(f"alias '{alias}' already names another entity ('{other}')")
+        self._emit(AliasAdded, entity, alias=alias)
+        self._names[normalise_name(alias)] = entity
+
+    def merge(self, name: str, other: str) -> None:
+        keep = self.archive.entity(name)
+        gone = self.archive.entity(other)
+        if keep["id"] == gone["id"]:
+            raise InvalidInput(f"'{name}' and '{other}' are already the same entity")
+        self._emit(EntitiesMerged, UUID(gone["id"]), into=UUID(keep["id"]),
+                   into_name=keep["name"])
+
+    # --- sources ----------------------------------------------------------------------------
+
+    def source_text(self, source_id: str) -> str | None:
+        if source_id in self._sources:
+            return self._sources[source_id]
+        found = self.readmodel.source(source_id)
+        return found["text"] if found else None
+
+    def source(self, source_id: str, title: str, published: str, text: str,
+               url: str = "") -> bool:
+        """Register a source; False when it is already there with the same text."""
+        # A source the archive already holds is looked up by its id as it is (ids stored
+        # before the rule are not checked again); a new one is checked and stored as checked.
+        existing = self.source_text(source_id.strip()) if _lookupable(source_id) else None
+        if existing is None:
+            source_id = clean_id(source_id, "id", "a source id", trim=True)
+            title = clean_name(title, "title", "a source title", limit=TITLE_MAX)
+            url = clean_name(url, "url", "a source url", empty=True)
+        else:
+            source_id = source_id.strip()
+        _date_field(published, "published")
+        if existing is not None:
+            if existing != text:
+                raise Conflict(
+                    f"source '{source_id}' is already registered with a different text")
+            return False
+        self._emit(SourceRegistered, source_stream(source_id), source_id=source_id,
+                   title=title, published=published.strip(), text=text, url=url)
+        self._sources[source_id] = text
+        self._source_dates[source_id] = published.strip()
+        return True
+
+    # --- claims -----------------------------------------------------------------------------
+
+    def _citations(self, sources: Sequence[tuple[str, str]]) -> tuple[Citation, ...]:
+        citations = []
+        for k, (source_id, quote) in enumerate(sources):
+            text = self.source_text(source_id)
+            if text is None:
+                raise InvalidInput(f"unknown source '{source_id}'", f"sources[{k}].source")
+            if not quote.strip():
+                raise InvalidInput("a citation needs a quote", f"sources[{k}].quote")
+            if quote not in text:
+                short = quote if len(quote) <= 60 else quote[:57] + "..."
+                raise InvalidInput(f"quote '{short}' is not verbatim in source '{source_id}'",
+                                   f"sources[{k}].quote")
+            citations.append(Citation(source=source_id, quote=quote))
+        return tuple(citations)
+
+    def known_claim(self, claim_id: str) -> ClaimRecorded | ClaimRow | None:
+        found = self._claims.get(claim_id)
+        if found is not None or claim_id in self._absent:
+            return found
+        return self.readmodel.claim(claim_id)
+
+    def absent(self, claim_ids: Sequence[str]) -> None:
+        """Look up many claim ids at once before they are recorded (an import): those the
+        read model does not hold are remembered as new, so recording them needs no look-up
+        each. Only for a batch that holds the write lock (a bulk import): another writer could
+        otherwise add one of them meanwhile (the store would then refuse the batch)."""
+        self._absent.update(self.readmodel.absent_claims(claim_ids))
+
+    def record(self, subject: str, predicate: str, *, valid: str, value: str | None = None,
+               object: str | None = None, sources: Sequence[tuple[str, str]] = (),
+               known_at: str | None = None, certainty: float = 1.0, rank: str = "normal",
+               note: str = "", claim_id: str | None = None) -> str:
+        """Record a claim; returns its id (the existing one when it is already recorded)."""
+        if value is None and object is None:
+            raise InvalidInput("a claim needs a value or an object", "value")
+        if value is not None and not value.strip():
+            raise InvalidInput("a value cannot be empty", "value")
+        # Normalised before anything is derived from it, and stored exactly so.
+        given_valid, valid = valid, _valid_field(valid)
+        if claim_id is not None:
+            # An id is never changed into another (it names a stream): one that is not already
+            # in its stored form is refused, unless the archive holds it from before the rule.
+            try:
+                claim_id = clean_id(claim_id, "id", "a claim id")
+            except InvalidInput:
+                if not (_lookupable(claim_id) and self.known_claim(claim_id) is not None):
+                    raise
+        if value is not None:
+            value = clean_text(value, "value", "a value")
+        note = clean_text(note, "note", "a note")
+        given_known_at = known_at
+        # A claim is known from its source's publication; typed in without a
+        # source, from the day it is recorded.
+        settled_known_at = known_at or self._published(sources)
+        known_at = _known_at(settled_known_at)
+        if not 0.0 <= certainty <= 1.0:
+            raise InvalidInput(f"certainty {certainty} is not between 0 and 1", "certainty")
+        _rank(rank)
+        citations = self._citations(sources)
+        self.predicate(predicate)
+        subject_id = self._role(subject, "subject")
+        object_id = self._role(object, "object") if object is not None else None
+        if claim_id is None:
+            # Derived from the claim as normalised (and stored), without a known_at that only
+            # defaulted, so a file without known_at imports the same ids on any day.
+            derived_known_at = known_at if given_known_at else ""
+            claim_id = derive_claim_id(subject_id, predicate, object_id, value, valid,
+                                       derived_known_at, citations)
+            if (given_valid, given_known_at or "") != (valid, derived_known_at) and \
+                    self.known_claim(claim_id) is None:
+                # Before dates were normalised an id was derived from them as typed: a claim
+                # recorded so is found under its id, not recorded a second time.
+                legacy = derive_claim_id(subject_id, predicate, object_id, value, given_valid,
+                                         given_known_at or "", citations)
+                if self.known_claim(legacy) is not None:
+                    claim_id = legacy
+        existing = self.known_claim(claim_id)
+        if existing is not None:
+            stored = self._content(existing)
+            # A known_at that only defaulted to today says nothing about identity.
+            given = self._identity(str(subject_id), predicate,
+                                   str(object_id) if object_id else None, value, valid,
+                                   known_at if settled_known_at else stored[5], citations)
+            self._same_claim(claim_id, existing, stored, given, certainty, note)
+            return claim_id
+        stream = claim_stream(claim_id)
+        self._emit(ClaimRecorded, stream, new=True, claim_id=claim_id, subject=subject_id,
+                   predicate=predicate, object=object_id, value=value, valid=valid,
+                   certainty=certainty, rank=rank, citations=citations, known_at=known_at,
+                   note=note)
+        self._claims[claim_id] = self.events[-1]  # type: ignore[assignment]
+        self._histories[claim_id] = ClaimHistory.fold(self.events[-1:])
+        self._absent.discard(claim_id)
+        return claim_id
+
+    def _published(self, sources: Sequence[tuple[str, str]]) -> str | None:
+        """The publication date of the first cited source, if it is registered."""
+        if not sources:
+            return None
+        source_id = sources[0][0]
+        if source_id in self._source_dates:
+            return self._source_dates[source_id]
+        found = self.readmodel.source(source_id)
+        return found["published"] if found else None
+
+    def _parts(self, claim: ClaimRecorded | ClaimRow
+               ) -> tuple[str, str | None, tuple[Citation, ...]]:
+        """Subject id, object id (after merges) and citations of a pending or stored claim."""
+        if isinstance(claim, ClaimRow):
+            canonical = self.readmodel.canonical
+            return (canonical(claim.subject_id),
+                    canonical(claim.object_id) if claim.object_id else None,
+                    tuple(Citation(**c) for c in claim.sources))
+        return (str(claim.subject), str(claim.object) if claim.object else None,
+                claim.citations)
+
+    def _content(self, claim: ClaimRecorded | ClaimRow) -> tuple[Any, ...]:
+        """What makes a claim the same claim: compared when an id is recorded again."""
+        subject, obj, cites = self._parts(claim)
+        try:
+            valid = _valid_field(claim.valid)  # stored before dates were normalised
+        except InvalidInput:
+            valid = claim.valid
+        return self._identity(subject, claim.predicate, obj, claim.value, valid,
+                              claim.known_at, cites)
+
+    @staticmethod
+    def _identity(subject: str, predicate: str, obj: str | None, value: str | None,
+                  valid: str, known_at: str, cites: Sequence[Citation]) -> tuple[Any, ...]:
+        """A claim's identity, as ``derive_claim_id`` hashes it: its citations in any order."""
+        return (subject, predicate, obj, value, valid, known_at,
+                tuple(sorted((c.source, c.quote) for c in cites)))
+
+    _IDENTITY = ("subject", "predicate", "object", "value", "valid", "known_at", "sources")
+
+    def _same_claim(self, claim_id: str, existing: ClaimRecorded | ClaimRow,
+                    stored: tuple[Any, ...], given: tuple[Any, ...], certainty: float,
+                    note: str) -> None:
+        """Recording a claim again is a no-op only when it is the very same claim: a different
+        claim under its id, or the same claim with another certainty or note (which a recorded
+        claim never changes), is refused, saying what differs."""
+        differs = [k for k in range(len(stored)) if stored[k] != given[k]]
+        if differs:
+            k = differs[0]
+            name = self._IDENTITY[k]
+            if name in ("subject", "object"):
+                shown = [self._entity_name(s[k]) for s in (given, stored)]
+            elif name == "sources":
+                shown = [f"{len(s[k])} citation(s)" for s in (given, stored)]
+            else:
+                shown = [repr(s[k]) for s in (given, stored)]
+            raise Conflict(f"claim id '{claim_id}' is already used by a different claim (its "
+                           f"{name} is {shown[1]}, not {shown[0]}); give this claim another id")
+        changed = []
+        if existing.certainty != certainty:
+            changed.append(f"certainty {existing.certainty:g}, not {certainty:g}")
+        if existing.note != note:
+            changed.append("a different note")
+        if changed:
+            raise Conflict(f"claim '{claim_id}' is already recorded with "
+                           f"{' and '.join(changed)}; a recorded claim is never changed: to "
+                           "correct it, supersede it with a new claim")
+
+    def _entity_name(self, entity_id: str | None) -> str:
+        if entity_id is None:
+            return "none"
+        return repr(self.archive.names.get(entity_id)
+                    or self._entity_names.get(UUID(entity_id), entity_id))
+
+    def _live_claim(self, claim_id: str) -> ClaimRecorded | ClaimRow:
+        found = self.known_claim(claim_id)
+        if found is None:
+            raise NotFound(f"unknown claim id '{claim_id}'")
+        return found
+
+    def history(self, claim_id: str) -> ClaimHistory:
+        """The claim as its own stream tells it, staged events included; NotFound when no
+        claim has this id."""
+        found = self._histories.get(claim_id)
+        if found is None:
+            found = ClaimHistory.fold(self._read(claim_stream(claim_id)))
+            if not found.recorded:
+                raise NotFound(f"unknown claim id '{claim_id}'")
+            self._histories[claim_id] = found
+        return found
+
+    def _correct(self, cls: type[Correction], claim_id: str, **fields: Any) -> None:
+        self._emit(cls, claim_stream(claim_id), **fields)
+        self.history(claim_id).add(self.events[-1])
+
+    def _withdrawal(self, claim_id: str, known_at: str | None) -> tuple[str, str]:
+        if self.history(claim_id).withdrawn:
+            raise Conflict(f"claim '{claim_id}' is already retracted or superseded")
+        return claim_id, _known_at(known_at)
+
+    def retract(self, claim_id: str, known_at: str | None = None, reason: str = "") -> None:
+        claim_id, known_at = self._withdrawal(claim_id, known_at)
+        self._correct(ClaimRetracted, claim_id, known_at=known_at, reason=reason)
+
+    def supersede(self, claim_id: str, *, known_at: str | None = None, reason: str = "",
+                  by: str | None = None, **replacement: Any) -> str:
+        """Withdraw a claim in favour of a replacement: ``by`` an existing claim id, or a new
+        claim made of the old one's fields overridden by ``replacement``."""
+        old = self._live_claim(claim_id)
+        claim_id, known = self._withdrawal(claim_id, known_at)
+        if by is None:
+            fields = self._claim_fields(old)
+            changes = {k: v for k, v in replacement.items() if v is not None}
+            if not self._changes(old, fields, changes):
+                raise InvalidInput(
+                    f"nothing to change: the replacement would be claim '{claim_id}' again; "
+                    "give what differs (valid, value, object, subject, predicate, sources, "
+                    "certainty, note)")
+            fields.update(changes)
+            fields["known_at"] = known
+            by = self.record(**fields)
+        elif self.known_claim(by) is None:
+            raise NotFound(f"unknown claim id '{by}'")
+        if by == claim_id:
+            raise InvalidInput("the replacement is the same claim", "by")
+        # The replacement must be live: a claim superseded by a withdrawn one would vanish
+        # from every answer. A live claim supersedes nothing in turn, so this also keeps
+        # supersessions from making a cycle (A by B, then B by A).
+        if self.history(by).withdrawn:
+            raise Conflict(f"the replacement '{by}' is itself retracted or superseded: "
+                           f"'{claim_id}' would vanish; supersede it by a claim in force")
+        self._correct(ClaimSuperseded, claim_id, by=by, known_at=known, reason=reason)
+        return by
+
+    def _changes(self, old: ClaimRecorded | ClaimRow, fields: dict[str, Any],
+                 changes: dict[str, Any]) -> bool:
+        """Whether a supersession's replacement fields differ from the claim's own, compared
+        as recording would store them (a name by its entity, a date normalised, citations in
+        any order). A field that does not validate counts as a change: recording refuses it."""
+        for key, value in changes.items():
+            was: Any = fields.get(key, old.note if key == "note" else None)
+            if key == "known_at":
+                continue
+            try:
+                if key in ("subject", "object"):
+                    same = value is not None and was is not None and _lookupable(value) and \
+                        self.resolve(value) == self.resolve(was)
+                elif key == "valid":
+                    same = _valid_field(value) == _valid_field(was)
+                elif key == "sources":
+                    same = sorted((s.strip(), q.strip()) for s, q in value) == sorted(was)
+                else:
+                    same = value == was
+            except (InvalidInput, TypeError, ValueError, AttributeError):
+                same = False
+            if not same:
+                return True
+        return False
+
+    def _claim_fields(self, claim: ClaimRecorded | ClaimRow) -> dict[str, Any]:
+        names = self.archive.names
+        subject, obj, citations = self._parts(claim)
+        cites = [(c.source, c.quote) for c in citations]
+
+        def name_of(entity_id: str) -> str:
+            return names.get(entity_id) or self._entity_names[UUID(entity_id)]
+
+        return {"subject": name_of(subject), "predicate": claim.predicate,
+                "object": name_of(obj) if obj else None, "value": claim.value,
+                "valid": claim.valid, "sources": cites, "certainty": claim.certainty,
+                "rank": claim.rank if isinstance(claim, ClaimRecorded) else "normal"}
+
+    def rerank(self, claim_id: str, rank: str, known_at: str | None = None,
+               reason: str = "") -> None:
+        self.history(claim_id)
+        self._correct(ClaimReranked, claim_id, rank=_rank(rank), known_at=_known_at(known_at),
+                      reason=reason)
+
