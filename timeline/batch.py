@@ -415,7 +415,6 @@ class Batch:
                    certainty=certainty, rank=rank, citations=citations, known_at=known_at,
                    note=note)
         self._claims[claim_id] = self.events[-1]  # type: ignore[assignment]
-        self._histories[claim_id] = ClaimHistory.fold(self.events[-1:])
         self._absent.discard(claim_id)
         return claim_id
 
@@ -504,7 +503,10 @@ class Batch:
         claim has this id."""
         found = self._histories.get(claim_id)
         if found is None:
-            found = ClaimHistory.fold(self._read(claim_stream(claim_id)))
+            staged = self._claims.get(claim_id)
+            # A claim staged by this batch is not in the store yet: its stream is its record.
+            found = ClaimHistory.fold([staged] if staged is not None
+                                      else self._read(claim_stream(claim_id)))
             if not found.recorded:
                 raise NotFound(f"unknown claim id '{claim_id}'")
             self._histories[claim_id] = found
