@@ -8,6 +8,7 @@ batch of its own; an import is one large batch (``Commands.bulk_batch``).
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -76,20 +77,24 @@ def _date_field(text: str, field_name: str) -> dates.DateRange:
         raise InvalidInput(str(exc), field_name) from None
 
 
-def _span_field(text: str, field_name: str) -> dates.Span:
-    try:
-        return dates.parse_span(text)
-    except DateError as exc:
-        raise InvalidInput(str(exc), field_name) from None
-
-
 def _valid_field(text: str) -> str:
     """A claim's valid time as it is stored and hashed into a derived claim id, validated:
     without surrounding blanks, and an interval as ``A/B`` with its sides stripped (``A..`` is
     ``A/..``, ``..B`` is ``../B``), so that two spellings of one valid time are one claim.
     A text already in this form is kept as it is (ids derived before the rule stay)."""
-    span = _span_field(text, "valid")
-    lower, upper = dates.interval_sides(span.text)
+    try:
+        return _normal_valid(text)
+    except DateError as exc:
+        raise InvalidInput(str(exc), "valid") from None
+
+
+@functools.lru_cache(maxsize=1 << 15)
+def _normal_valid(text: str) -> str:
+    span = dates.parse_span(text)
+    t = span.text
+    if t == text and len(t.split()) == 1 and ("/" in t or ".." not in t):
+        return t  # already normal: no blanks, and no ``A..`` or ``..B`` to rewrite
+    lower, upper = dates.interval_sides(t)
     if lower == upper == span.text:  # a single date
         return span.text
     return f"{lower}/{upper}"
@@ -206,6 +211,8 @@ class Batch:
 
     def predicate(self, name: str, label: str = "", single: bool = False, *,
                   redefine: bool = False, field_name: str = "predicate") -> None:
+        if not redefine and (name in self._predicates or name in self.archive.predicates):
+            return  # already defined: every claim of an import names its predicate
         check_predicate_name(name, field_name)
         # A label is data, shown literally but for its {subject}, {object} and {value}
         # (views.render_statement); stored as checked.

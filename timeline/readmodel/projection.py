@@ -85,11 +85,17 @@ OPEN_PAUSE = 0.1
 
 
 def _known_day(text: str) -> int:
-    return dates.stored(dates.known_day, text)
+    try:
+        return dates.known_day(text)
+    except dates.DateError:  # a year out of range, stored by an older version
+        return dates.stored(dates.known_day, text)
 
 
 def _span(text: str) -> dates.Span:
-    return dates.stored(dates.parse_span, text)
+    try:
+        return dates.parse_span(text)
+    except dates.DateError:
+        return dates.stored(dates.parse_span, text)
 
 
 class ReadModel(Lookups):
