@@ -130,6 +130,19 @@ def _label(topic: str, state: Any) -> str | None:
     return f"{key[0]} {state[key[1]]}"
 
 
+def _remember_label(labels: dict[str, str], stream: str, version: int, topic: str,
+                    state: bytes) -> None:
+    """Name a stream after its first event (``claim 'x'``), for the problems verify reports."""
+    if version != 1:
+        return
+    try:
+        label = _label(topic, json.loads(state))
+    except ValueError:
+        label = None
+    if label:
+        labels.setdefault(stream, label)
+
+
 def _state(raw: Any) -> bytes:
     return raw if isinstance(raw, bytes) else str(raw).encode()
 
@@ -152,13 +165,7 @@ def check_chain(path: Path, report: Report, anchors: Sequence[Anchor] = ()) -> N
         previous, last = GENESIS, 0
         for position, stream, version, topic, raw in events:
             state = _state(raw)
-            if version == 1:
-                try:
-                    label = _label(topic, json.loads(state))
-                except ValueError:
-                    label = None
-                if label:
-                    labels.setdefault(stream, label)
+            _remember_label(labels, stream, version, topic, state)
             if position - 1 != last and position - 1 in chain:
                 # Events deleted just before this one: chain on from the last deleted digest
                 # (the deleted ones are reported below, their digests left over).
@@ -232,13 +239,7 @@ def check_team_chain(recorder: Any, report: Report, anchors: Sequence[Anchor] = 
                 continue
             stream, version, topic = row["originator_id"], row["originator_version"], row["topic"]
             state = row["state"]
-            if version == 1:
-                try:
-                    label = _label(topic, json.loads(state))
-                except ValueError:
-                    label = None
-                if label:
-                    labels.setdefault(stream, label)
+            _remember_label(labels, stream, version, topic, state)
             expected = chain_link(previous, position, stream, version, topic, state)
             if digest is None:
                 found.append((position, stream, version, topic,

@@ -11,12 +11,12 @@ import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.reliability.support import Result, namespaced
 from timeline import synthetic
 from timeline.app import Archive
 from timeline.interchange import import_document, parse
@@ -28,17 +28,6 @@ ROOT = Path(__file__).resolve().parents[2]
 #: archive's answers when checking that something left it unchanged.
 PROBE_DAYS = ("1848-03-15", "1900-06-30", "1950", "2000-01-01", "2019-12-31")
 PROBE_KNOWN = (None, "1900", "2030")
-
-
-@dataclass(frozen=True)
-class Result:
-    code: int
-    out: str
-    err: str
-
-    @property
-    def err_lines(self) -> list[str]:
-        return self.err.splitlines()
 
 
 def scratch_env(data_home: Path) -> dict[str, str]:
@@ -116,23 +105,6 @@ def answers() -> Callable[[Path], dict[str, Any]]:
 def stored_events() -> Callable[[Path], int]:
     """``stored_events(path)``: the events in an archive, counted in the file."""
     return _stored_events
-
-
-def namespaced(doc: dict[str, Any], prefix: str) -> dict[str, Any]:
-    """A synthetic document whose names and ids cannot collide with another seed's."""
-    doc = json.loads(json.dumps(doc))  # no citations shared between claims
-    for source in doc["sources"]:
-        source["id"] = f"{prefix}-{source['id']}"
-    for entity in doc["entities"]:
-        entity["name"] = f"{prefix} {entity['name']}"
-        entity["aliases"] = [f"{prefix} {a}" for a in entity.get("aliases", [])]
-    for claim in doc["claims"]:
-        claim["subject"] = f"{prefix} {claim['subject']}"
-        if "object" in claim:
-            claim["object"] = f"{prefix} {claim['object']}"
-        for citation in claim["sources"]:
-            citation["source"] = f"{prefix}-{citation['source']}"
-    return doc
 
 
 @pytest.fixture(scope="session")

@@ -30,7 +30,6 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +38,7 @@ from eventsourcing.persistence import OperationalError as LibraryOperationalErro
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from tests.reliability.support import Result, namespaced
 from timeline import cli, synthetic
 from timeline.app import Archive
 from timeline.errors import ArchiveError, HindsightError, InvalidInput
@@ -56,34 +56,6 @@ from timeline.store import (
 ERROR = "hindsight: error: "
 IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@dataclass(frozen=True)
-class Result:
-    code: int
-    out: str
-    err: str
-
-    @property
-    def err_lines(self) -> list[str]:
-        return self.err.splitlines()
-
-
-def namespaced(doc: dict[str, Any], prefix: str) -> dict[str, Any]:
-    """A synthetic document whose names and ids cannot collide with another's."""
-    doc = json.loads(json.dumps(doc))
-    for source in doc["sources"]:
-        source["id"] = f"{prefix}-{source['id']}"
-    for entity in doc["entities"]:
-        entity["name"] = f"{prefix} {entity['name']}"
-        entity["aliases"] = [f"{prefix} {a}" for a in entity.get("aliases", [])]
-    for claim in doc["claims"]:
-        claim["subject"] = f"{prefix} {claim['subject']}"
-        if "object" in claim:
-            claim["object"] = f"{prefix} {claim['object']}"
-        for citation in claim["sources"]:
-            citation["source"] = f"{prefix}-{citation['source']}"
-    return doc
 
 
 # --- helpers ----------------------------------------------------------------------------------

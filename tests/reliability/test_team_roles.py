@@ -37,6 +37,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from tests.reliability.support import Result
 from timeline.app import Archive
 from timeline.chain import AUTHOR_MAX, author_name
 from timeline.errors import InvalidInput
@@ -48,19 +49,8 @@ SERVER = "127.0.0.1:5432/test"
 ERROR = "hindsight: error: "
 
 
-@dataclass(frozen=True)
-class Ran:
-    code: int
-    out: str
-    err: str
-
-    @property
-    def err_lines(self) -> list[str]:
-        return self.err.splitlines()
-
-
 def hindsight(*args: str, cache: Path, env: dict[str, str] | None = None,
-              archive: str | Path | None = None) -> Ran:
+              archive: str | Path | None = None) -> Result:
     """The real command line, with its own read-model cache (one per member's machine)."""
     full = {k: v for k, v in os.environ.items() if k != "HINDSIGHT_AUTHOR"}
     full.update(XDG_CACHE_HOME=str(cache), PYTHONIOENCODING="utf-8", COLUMNS="250",
@@ -68,11 +58,11 @@ def hindsight(*args: str, cache: Path, env: dict[str, str] | None = None,
     head = ["--archive", str(archive)] if archive is not None else []
     done = subprocess.run([sys.executable, "-m", "timeline", *head, *args], cwd=ROOT,
                           capture_output=True, env=full, timeout=120, check=False)
-    return Ran(done.returncode, done.stdout.decode("utf-8", "replace"),
+    return Result(done.returncode, done.stdout.decode("utf-8", "replace"),
                done.stderr.decode("utf-8", "replace"))
 
 
-def refused_in_one_line(done: Ran, code: int, *words: str) -> None:
+def refused_in_one_line(done: Result, code: int, *words: str) -> None:
     assert "Traceback" not in done.err, done.err
     assert done.code == code, (done.code, done.err)
     assert len(done.err_lines) == 1 and done.err.startswith(ERROR), done.err
@@ -95,7 +85,7 @@ class Team:
     def url(self, role: str) -> str:
         return f"postgresql://{role}@{SERVER}?schema={self.schema}"
 
-    def run(self, role: str, *args: str) -> Ran:
+    def run(self, role: str, *args: str) -> Result:
         return hindsight(*args, archive=self.url(role), cache=self.tmp / f"cache-{role}")
 
     def connect(self, role: str) -> psycopg.Connection[Any]:
@@ -113,7 +103,7 @@ class Team:
                 f"{self.table('hindsight_chain')} c ON c.position = e.notification_id "
                 "ORDER BY 1").fetchall()
 
-    def setup(self, *args: str) -> Ran:
+    def setup(self, *args: str) -> Result:
         return hindsight("team-setup", self.url(self.owner), *args, cache=self.tmp / "setup")
 
 
