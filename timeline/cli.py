@@ -489,7 +489,6 @@ def build_parser(plugins: Sequence[Plugin] = ()) -> argparse.ArgumentParser:
     claim_fields(p, required=True)
     p.add_argument("--rank", choices=RANKS, default="normal")
     p.add_argument("--note")
-    p.set_defaults(certainty_default=1.0)
 
     p = command("retract", cmd_retract, "withdraw a claim (it stays in the record)")
     p.add_argument("claim_id", metavar="CLAIM_ID")

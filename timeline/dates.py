@@ -535,11 +535,6 @@ class Span:
     end_lo: int  # earliest possible first day it no longer held (exclusive end)
     end_hi: int  # latest possible first day it no longer held
 
-    @property
-    def open_end(self) -> bool:
-        """True if the end is '..': the claim still holds."""
-        return self.end_lo >= POS_INF
-
 
 def _side(whole: str, side: str) -> tuple[int, int]:
     """The padded bounds of one end of an interval already validated by edtf as a whole."""

@@ -675,7 +675,7 @@ def test_every_year_in_range_is_exact_and_clear_of_the_sentinels(year: int) -> N
         assert dates.NEG_INF < found.lo < found.hi < dates.POS_INF
         assert dates.day_parts(found.exact().lo)[0] == year
     span = dates.parse_span(text)
-    assert not span.open_end and span.start_lo > dates.NEG_INF
+    assert span.end_lo < dates.POS_INF and span.start_lo > dates.NEG_INF
 
 
 def test_refused_years_write_nothing(tmp_path: Path) -> None:
