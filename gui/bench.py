@@ -8,7 +8,7 @@ With ``paint=True`` it also times the event-loop pass that follows (layout and r
 what changed, until it reaches the screen), which depends on the display and is reported
 apart, as is the sum of both per move.
 
-On a large archive (more than ``gui.session.FOCUS_ABOVE_CLAIMS`` claims) the window shows
+On a large archive (more than ``gui.view_state.FOCUS_ABOVE_CLAIMS`` claims) the window shows
 one entity at a time, and "the views updated" means what the user then sees: the state panel
 showing the focus' facts on the new day (one ``archive.as_of(day, known, [focus])``), the
 graph showing the focus and its neighbours related on that day, with labels placed, the
