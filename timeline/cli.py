@@ -673,14 +673,14 @@ def _storage_failure(args: argparse.Namespace, exc: BaseException) -> int:
     """The last resort for an error of the storage (the operating system, SQLite, the event
     store's library) that no more specific message caught: one line naming the archive and
     the command, never a traceback. Exit code 5, as for an archive that cannot be used."""
-    from timeline.errors import ArchiveError
+    from timeline.errors import ArchiveError, first_line
     from timeline.paths import default_archive
     from timeline.store import redact
 
     where = redact(str(args.archive)) if getattr(args, "archive", None) else \
         f"{default_archive()}"
-    reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-    error = ArchiveError(f"{where}: {args.command or 'hindsight'} failed: {reason}")
+    error = ArchiveError(f"{where}: {args.command or 'hindsight'} failed: "
+                         f"{first_line(exc)}")
     print(f"hindsight: error: {error}", file=sys.stderr)
     return error.exit_code
 

@@ -21,6 +21,12 @@ def _shorten(match: re.Match[str]) -> str:
     return f"'{value[:_QUOTED_MAX - 20]}…' ({len(value):,} characters)"
 
 
+def first_line(exc: BaseException) -> str:
+    """The first line of an exception's message (its class name when it has none): what a
+    one-line error quotes of a library's failure."""
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+
+
 def one_line(message: str) -> str:
     """A message safe to print as one line: long quoted values shortened, control characters
     and unpaired surrogates escaped."""

@@ -36,7 +36,7 @@ from timeline.domain import (
     DomainEvent,
     EntitiesMerged,
 )
-from timeline.errors import ArchiveError, InvalidInput
+from timeline.errors import ArchiveError, InvalidInput, first_line
 from timeline.readmodel import ReadModel
 from timeline.store import EventStore, archive_uri, is_postgres
 
@@ -266,11 +266,7 @@ def check_team_chain(recorder: Any, report: Report, anchors: Sequence[Anchor] = 
                                        "not the digest noted down — the events up to "
                                        f"{anchor.position} were rewritten")
     except PersistenceError as exc:
-        report.problems.append(f"the event log cannot be read ({_first_line(exc)})")
-
-
-def _first_line(exc: BaseException) -> str:
-    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        report.problems.append(f"the event log cannot be read ({first_line(exc)})")
 
 
 # --- 2. the read model ------------------------------------------------------------------------
@@ -417,7 +413,7 @@ def _read_log(store: EventStore, report: Salvage) -> list[tuple[int, DomainEvent
     try:
         last = store.max_position()
     except Exception as exc:  # noqa: BLE001 - anything the storage raises: nothing to read
-        report.lost.append(f"the event log cannot be read at all ({_one(exc)})")
+        report.lost.append(f"the event log cannot be read at all ({first_line(exc)})")
         return []
     found: list[tuple[int, DomainEvent]] = []
     position = 0
@@ -431,7 +427,7 @@ def _read_log(store: EventStore, report: Salvage) -> list[tuple[int, DomainEvent
                 rows = store.stored_rows(position, 1, only=True)
             except Exception as exc:  # noqa: BLE001
                 report.events += 1
-                report.lost.append(f"event {position + 1}: cannot be read ({_one(exc)})")
+                report.lost.append(f"event {position + 1}: cannot be read ({first_line(exc)})")
                 position += 1
                 continue
             if not rows:
@@ -449,13 +445,9 @@ def _read_log(store: EventStore, report: Salvage) -> list[tuple[int, DomainEvent
     return found
 
 
-def _one(exc: BaseException) -> str:
-    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-
-
 def _reason(exc: BaseException) -> str:
     """Why an event cannot be read, without the event's own name the store puts first."""
-    text = _one(exc)
+    text = first_line(exc)
     head, sep, rest = text.partition(": ")
     return rest if sep and head.startswith("event ") else text
 

@@ -48,7 +48,7 @@ from timeline.chain import (
     local_author,
 )
 from timeline.domain import EVENT_TYPES, SCHEMA_VERSION, DomainEvent
-from timeline.errors import ArchiveError, Conflict, InvalidInput
+from timeline.errors import ArchiveError, Conflict, InvalidInput, first_line
 
 MEMORY = ":memory:"
 
@@ -241,10 +241,6 @@ def redact(location: str) -> str:
     return urlunsplit(parts._replace(netloc=netloc))
 
 
-def _first_line(exc: BaseException) -> str:
-    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-
-
 #: A schema an archive may live in: a plain identifier (the library does not quote it).
 _SCHEMA_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
 #: Schemas PostgreSQL keeps for itself (``pg_`` is reserved): an archive never goes there.
@@ -368,7 +364,7 @@ def full_disk_note(path: Path) -> str:
 
 
 def _reason(exc: OSError) -> str:
-    return exc.strerror or _first_line(exc)
+    return exc.strerror or first_line(exc)
 
 
 def _create_sqlite(path: Path) -> None:
@@ -485,7 +481,7 @@ class EventStore:
         if is_postgres(self.location) and "does not exist" in str(exc) and \
                 "_events" in str(exc):  # the team archive's table: hindsight_events
             return ArchiveError(f"no archive at {where}")
-        why = _first_line(exc) + (full_disk_note(self.path) if self.path else "")
+        why = first_line(exc) + (full_disk_note(self.path) if self.path else "")
         if self.read_only:
             return ArchiveError(f"{where}: cannot open the read-only archive ({why})")
         return ArchiveError(f"{where}: cannot open archive ({why})")
@@ -572,7 +568,7 @@ class EventStore:
         except (OperationalError, PersistenceError, sqlite3.DatabaseError) as exc:
             error = StoreBusy if is_transient(exc) and self._bulk is None else ArchiveError
             raise error(f"{redact(self.location)}: nothing was written "
-                        f"({_first_line(exc)})") from None
+                        f"({first_line(exc)})") from None
 
     @contextmanager
     def bulk(self) -> Iterator[bool]:
@@ -596,7 +592,7 @@ class EventStore:
                 cursor.execute("BEGIN IMMEDIATE")
             except sqlite3.OperationalError as exc:
                 raise ArchiveError(f"{self.location}: nothing was written "
-                                   f"({_first_line(exc)})") from None
+                                   f"({first_line(exc)})") from None
             self._bulk = cursor
             try:
                 yield True
@@ -608,7 +604,7 @@ class EventStore:
             except sqlite3.DatabaseError as exc:
                 conn.rollback()
                 raise ArchiveError(f"{self.location}: nothing was written "
-                                   f"({_first_line(exc)})") from None
+                                   f"({first_line(exc)})") from None
         finally:
             self._bulk = None
             conn.cursor().execute(f"PRAGMA cache_size = -{DEFAULT_CACHE_KIB}")

@@ -43,7 +43,7 @@ from psycopg.rows import DictRow
 from psycopg.sql import SQL, Composable, Composed, Identifier, Literal
 
 from timeline.chain import GENESIS, _stored_id, chain_link
-from timeline.errors import ArchiveError, InvalidInput
+from timeline.errors import ArchiveError, InvalidInput, first_line
 from timeline.store import redact
 
 #: Version of the layout in the schema (``hindsight_archive``).
@@ -231,7 +231,7 @@ class TeamRecorder(PostgresApplicationRecorder):
             if "permission denied" not in str(exc):
                 raise
             raise ProgrammingError(
-                f"role {self.current_user} may only read this archive ({_first(exc)}); its "
+                f"role {self.current_user} may only read this archive ({first_line(exc)}); its "
                 f"owner {self.owner} lets it write with `hindsight team-setup URL --writers "
                 f"{self.current_user}`") from None
 
@@ -305,12 +305,8 @@ def _value(con: psycopg.Connection[Any], query: str, *params: Any) -> Any:
 
 
 def _may_not_read(role: str, exc: BaseException) -> PersistenceError:
-    return PersistenceError(f"role {role} may not read this archive ({_first(exc)}): its owner "
+    return PersistenceError(f"role {role} may not read this archive ({first_line(exc)}): its owner "
                             f"lets it read with `hindsight team-setup URL --readers {role}`")
-
-
-def _first(exc: BaseException) -> str:
-    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
 
 
 def _quoted(name: str) -> str:
@@ -431,7 +427,7 @@ def _connect(url: str) -> psycopg.Connection[Any]:
             password=env["POSTGRES_PASSWORD"] or None,
             connect_timeout=int(env["POSTGRES_CONNECT_TIMEOUT"] or 5), autocommit=True)
     except psycopg.Error as exc:
-        raise ArchiveError(f"{redact(url)}: cannot connect ({_first(exc)})") from None
+        raise ArchiveError(f"{redact(url)}: cannot connect ({first_line(exc)})") from None
 
 
 def setup(url: str, writers: Sequence[str] = (), readers: Sequence[str] = ()) -> Setup:
@@ -448,7 +444,7 @@ def setup(url: str, writers: Sequence[str] = (), readers: Sequence[str] = ()) ->
                 con.execute(SQL("CREATE SCHEMA IF NOT EXISTS {0}").format(Identifier(schema)))
             except psycopg.Error as exc:
                 raise ArchiveError(f"{redact(url)}: cannot create schema {schema} "
-                                   f"({_first(exc)})") from None
+                                   f"({first_line(exc)})") from None
     # The layout, made (or brought up to date) by the recorder exactly as an opener would.
     store = EventStore(url)
     try:
@@ -470,7 +466,7 @@ def setup(url: str, writers: Sequence[str] = (), readers: Sequence[str] = ()) ->
                 _roles_and_grants(con, done)
         except psycopg.Error as exc:
             raise ArchiveError(f"{redact(url)}: nothing was changed in the roles and grants "
-                               f"({_first(exc)})") from None
+                               f"({first_line(exc)})") from None
     return done
 
 

@@ -16,8 +16,9 @@ import pytest
 from PySide6.QtCore import QModelIndex, QPoint, Qt
 
 from gui.models import EventModel
+from tests.gui.support import moments
 from timeline import dates
-from timeline.api import BEGINS, ENDS, NEG_INF, POS_INF, Archive, moment_keys
+from timeline.api import Archive, moment_keys
 from timeline.interchange import import_document, parse
 from timeline.synthetic import document
 
@@ -58,18 +59,6 @@ def focused(qtbot, large, large_archive_file, settings):  # type: ignore[no-unty
     window = _window(qtbot, large, large_archive_file, settings)
     yield window
     window.close()
-
-
-def _moments(rows):  # type: ignore[no-untyped-def]
-    """Brute force: every claim's moments, (day, kind, claim) in the engine's order — a
-    beginning on ``start_lo``, an end on ``end_lo`` of an interval with a known end."""
-    found = []
-    for row in rows:
-        if row.start_lo != NEG_INF:
-            found.append((row.start_lo, BEGINS, row))
-        if "/" in row.valid and row.end_lo != POS_INF:
-            found.append((row.end_lo, ENDS, row))
-    return sorted(found, key=lambda m: (m[0], m[1], m[2].n))
 
 
 def _claims_about(archive: Archive) -> Counter[str]:
@@ -190,7 +179,7 @@ def test_clicking_a_neighbour_node_moves_the_focus_there(focused, qtbot):
 def test_the_event_list_is_the_focus_events_fetched_by_page(focused, large, monkeypatch):
     model = focused.event_list.model
     ids = large.entity_ids(focused.session.entity)
-    brute = _moments(c for c in large.timeline() if c.subject_id in ids or c.object_id in ids)
+    brute = moments(c for c in large.timeline() if c.subject_id in ids or c.object_id in ids)
     assert model.rowCount() == len(brute)
     for row in (0, len(brute) // 2, len(brute) - 1):
         assert (model.key(row).day, model.claim(row).id) == (brute[row][0], brute[row][2].id)
@@ -203,7 +192,7 @@ def test_the_event_list_fetches_claims_only_for_the_pages_shown(qtbot, large,
     # Whole archive (not focused): about 1,300 moments, 27 pages of 50.
     window = _window(qtbot, large, large_archive_file, settings, focus_above=10**6)
     model = window.event_list.model
-    brute = _moments(large.timeline())
+    brute = moments(large.timeline())
     assert model.rowCount() == len(brute)
     pages = (len(brute) + 49) // 50
     qtbot.waitUntil(lambda: bool(model.loaded_pages()))  # the table painted its rows
@@ -223,9 +212,9 @@ def test_the_event_list_fetches_claims_only_for_the_pages_shown(qtbot, large,
 def test_the_density_strip_counts_every_moment_from_sql_aggregates(focused, large):
     strip = focused.time_controls.strip
     assert focused.session.moment_counts() == sorted(
-        Counter(day for day, _, _ in _moments(large.timeline())).items())
+        Counter(day for day, _, _ in moments(large.timeline())).items())
     brute = [0] * len(strip.histogram())
-    for day, _, _ in _moments(large.timeline()):
+    for day, _, _ in moments(large.timeline()):
         column = int(strip.x_for_day(day)) // 4
         if 0 <= column < len(brute):
             brute[column] += 1
@@ -318,7 +307,7 @@ def test_opening_a_small_archive_after_a_large_one_shows_it_whole_and_back(
     assert window.state_panel.entity_box.isVisible()
     assert not window.state_panel.focus_edit.isVisible()
     assert window.graph.focus is None and not window.graph_caption.isVisible()
-    assert window.event_list.model.rowCount() == len(_moments(session.archive.timeline()))
+    assert window.event_list.model.rowCount() == len(moments(session.archive.timeline()))
     assert window.clear_entity_action.isEnabled() is False
     assert window.open_archive_path(large_archive_file)
     assert session.wait_for_overview()

@@ -6,20 +6,8 @@ from __future__ import annotations
 from PySide6.QtCore import QPoint, Qt
 
 from gui import formatting
+from tests.gui.support import moments
 from timeline import dates
-from timeline.api import BEGINS, ENDS, NEG_INF, POS_INF
-
-
-def _moments(rows):  # type: ignore[no-untyped-def]
-    """Brute force: every claim's moments, (day, kind, claim) in the engine's order — a
-    beginning on ``start_lo``, an end on ``end_lo`` of an interval with a known end."""
-    found = []
-    for row in rows:
-        if row.start_lo != NEG_INF:
-            found.append((row.start_lo, BEGINS, row))
-        if "/" in row.valid and row.end_lo != POS_INF:
-            found.append((row.end_lo, ENDS, row))
-    return sorted(found, key=lambda m: (m[0], m[1], m[2].n))
 
 
 def _ids(state):  # type: ignore[no-untyped-def]
@@ -52,7 +40,7 @@ def test_slider_move_updates_the_state_panel_and_graph_like_the_engine(window, a
 def test_density_strip_counts_the_archive_moments_and_a_click_goes_there(window, archive,
                                                                           qtbot):
     strip = window.time_controls.strip
-    found = _moments(archive.timeline())
+    found = moments(archive.timeline())
     # The strip is given counts per day by SQL; a column must hold what counting every
     # moment of every claim under it gives.
     brute = [0] * len(strip.histogram())
@@ -88,10 +76,10 @@ def test_date_field_takes_edtf_and_plain_dates_and_shows_errors_beside_it(window
     assert "2023-13" in field.error_label.text()
 
 
-def test_previous_and_next_event_buttons_and_keys_step_through_the_moments(window,
+def test_previous_and_next_event_buttons_and_keys_step_through_themoments(window,
                                                                             archive, qtbot):
     controls = window.time_controls
-    days = sorted({day for day, _, _ in _moments(archive.timeline())})
+    days = sorted({day for day, _, _ in moments(archive.timeline())})
     window.session.set_as_of(days[3])
     controls.next_action.trigger()
     assert window.session.as_of == days[4]
