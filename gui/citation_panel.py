@@ -182,10 +182,10 @@ class CitationPanel(QWidget):
             lines.append(f"Ends where this begins: {formatting.rich(text)}")
         for fix in self.session.archive.corrections(fact.claim.id):
             what = fix["kind"] + (f" to {fix['rank']}" if fix.get("rank") else "")
-            reason = f": {fix['reason']}" if fix.get("reason") else ""
+            reason = f": {fix['reason']}" if (fix.get("reason") or "").strip() else ""
             lines.append(formatting.rich(f"{what.capitalize()} as known from "
                                          f"{fix['known_at']}{reason}"))
-        if fact.claim.note:
+        if fact.claim.note.strip():  # a label with nothing after it is not shown
             lines.append(f"Note: {formatting.rich(fact.claim.note)}")
         return "<br>".join(lines)
 

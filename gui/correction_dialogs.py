@@ -13,6 +13,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QCompleter,
     QDialog,
@@ -28,7 +29,16 @@ from PySide6.QtWidgets import (
 
 from gui import formatting
 from gui.date_field import DateField, DateKind
-from timeline.api import RANKS, Archive, Batch, FactView, HindsightError, InvalidInput, entity_names
+from timeline.api import (
+    RANKS,
+    Archive,
+    Batch,
+    FactView,
+    HindsightError,
+    InvalidInput,
+    NearNames,
+    entity_names,
+)
 
 _ERROR_STYLE = "color: #d0312d;"
 
@@ -223,6 +233,16 @@ class RecordClaimDialog(CorrectionDialog):
                  parent: QWidget | None = None) -> None:
         super().__init__(archive, parent)
         self._known_touched = False
+        # A new name close to one the archive holds is refused until this is ticked; shown
+        # with the refusal, under it.
+        self.new_entity = QCheckBox("Create a new entity")
+        self.new_entity.setToolTip("Record the claim about a new entity, although its name is "
+                                   "close to one the archive holds")
+        self.new_entity.hide()
+        self._near = False
+        box = self.layout()
+        assert isinstance(box, QVBoxLayout)
+        box.insertWidget(box.indexOf(self.error) + 1, self.new_entity)
         self.subject = _names_box(archive, subject)
         self.predicate = QComboBox()
         self.predicate.setEditable(True)
@@ -270,7 +290,14 @@ class RecordClaimDialog(CorrectionDialog):
         self._row("Note", self.note_edit)
         self.source.currentIndexChanged.connect(self._on_source_chosen)
         self.known_at.edit.textEdited.connect(self._on_known_at_edited)
+        self.new_entity.toggled.connect(self._on_input_changed)
         self.validate()
+
+    def validate(self) -> bool:
+        self._near = False
+        valid = super().validate()
+        self.new_entity.setVisible(self._near or self.new_entity.isChecked())
+        return valid
 
     def _on_known_at_edited(self, text: str) -> None:
         self._known_touched = bool(text)
@@ -296,13 +323,18 @@ class RecordClaimDialog(CorrectionDialog):
 
     def stage(self, batch: Batch) -> str | None:
         source_id = self.source.currentData()
-        return batch.record(
-            self.subject.currentText().strip(), self.predicate.currentText().strip(),
-            valid=self.valid.text(), value=self.value.text().strip() or None,
-            object=self.object.currentText().strip() or None,
-            sources=[(source_id, self.quote.text())] if source_id else [],
-            known_at=self.known_at.text() or None, certainty=self.certainty.value(),
-            rank=self.rank.currentText(), note=self.note_edit.text().strip())
+        try:
+            return batch.record(
+                self.subject.currentText().strip(), self.predicate.currentText().strip(),
+                valid=self.valid.text(), value=self.value.text().strip() or None,
+                object=self.object.currentText().strip() or None,
+                sources=[(source_id, self.quote.text())] if source_id else [],
+                known_at=self.known_at.text() or None, certainty=self.certainty.value(),
+                rank=self.rank.currentText(), note=self.note_edit.text().strip(),
+                new_entity=self.new_entity.isChecked())
+        except NearNames as exc:
+            self._near = True
+            raise exc.confirm_with("Tick “Create a new entity” to create it.") from None
 
 
 class _ClaimDialog(CorrectionDialog):

@@ -5,6 +5,9 @@ paint; a slider drag repaints the state panel many times a second, so this one a
 text alone and keeps the laid-out text (a QStaticText) per text, width and font. Wrapped
 rows are sized to their text at the column's current width (QTreeView alone measures text on
 one line).
+
+A delegate given a ``note_role`` draws that role's text, when a row has one, as an italic line
+under the cell's text (the state panel's "via Stargate" under a fact that comes through a part).
 """
 
 from __future__ import annotations
@@ -25,10 +28,12 @@ _PAD_X, _PAD_Y = 4, 3
 
 
 class TextDelegate(QStyledItemDelegate):
-    def __init__(self, view: QAbstractItemView, *, wrap: bool = False) -> None:
+    def __init__(self, view: QAbstractItemView, *, wrap: bool = False,
+                 note_role: int | None = None) -> None:
         super().__init__(view)
         self.view = view
         self.wrap = wrap
+        self.note_role = note_role
         self._texts: dict[tuple[str, int, str], QStaticText] = {}
         self._heights: dict[tuple[str, int, str], int] = {}
 
@@ -71,7 +76,18 @@ class TextDelegate(QStyledItemDelegate):
             if len(self._heights) > _CACHE_LIMIT:
                 self._heights.clear()
             self._heights[key] = height
+        if self._note(index):
+            height += option.fontMetrics.height()
         return QSize(width, height)
+
+    def _note(self, index: QModelIndex | QPersistentModelIndex) -> str:
+        return str(index.data(self.note_role) or "") if self.note_role is not None else ""
+
+    @staticmethod
+    def _italic(font: QFont) -> QFont:
+        italic = QFont(font)
+        italic.setItalic(True)
+        return italic
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem,
               index: QModelIndex | QPersistentModelIndex) -> None:
@@ -89,6 +105,18 @@ class TextDelegate(QStyledItemDelegate):
         painter.setFont(font)
         painter.setPen(option.palette.color(
             QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text))
+        note = self._note(index)
+        if note:
+            # The note's line at the bottom, italic; the text is centred in what is left.
+            below = painter.fontMetrics().height()
+            painter.save()
+            painter.setFont(self._italic(font))
+            painter.drawText(rect.adjusted(0, rect.height() - below, 0, 0),
+                             int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+                             painter.fontMetrics().elidedText(note, Qt.TextElideMode.ElideRight,
+                                                              rect.width()))
+            painter.restore()
+            rect = rect.adjusted(0, 0, 0, -below)
         if self.wrap:
             static = self._static(str(text), rect.width(), font)
             top = rect.y() + max(0.0, (rect.height() - static.size().height()) / 2)

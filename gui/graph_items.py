@@ -2,8 +2,9 @@
 
 One edge item stands for every relationship between a pair of entities, in either direction;
 its label lists them, one line each, with an arrow pointing the way the relationship reads on
-screen ("→ invested in: $1 billion"). Items stay in the scene for the whole session and only
-change their text or visibility as the slider moves: no item is created per frame.
+screen ("→ invested in: $1 billion"); an edge that joins a part to its whole (``part_of``) is
+dotted. Items stay in the scene for the whole session and only change their text or visibility
+as the slider moves: no item is created per frame.
 """
 
 from __future__ import annotations
@@ -143,6 +144,7 @@ class EdgeFact(NamedTuple):
     text: str  # "invested in", "relationship with: close allies"
     status: str
     statement: str = ""  # the engine's whole sentence, for the tooltip
+    part: bool = False  # a "part of" relationship: the subject is a part of the object
 
 
 def _clip(line: QLineF, rect: QRectF) -> QPointF:
@@ -218,6 +220,11 @@ class EdgeItem(QGraphicsItem):
         """The strongest status among the edge's relationships (for its line style)."""
         present = {f.status for f in self.facts}
         return next((s for s in _STATUS_ORDER if s in present), None)
+
+    def is_part(self) -> bool:
+        """Whether the edge joins a part to its whole (drawn dotted; its label lists every
+        relationship on it, "part of" among them)."""
+        return any(f.part for f in self.facts)
 
     def claim_at(self, scene_pos: QPointF) -> str | None:
         """The claim whose label line is under ``scene_pos``, if any."""
@@ -343,7 +350,10 @@ class EdgeItem(QGraphicsItem):
             colour = pal.color(QPalette.ColorRole.WindowText)
             colour.setAlpha(150)
         pen = QPen(colour, 3.0 if self.emphasised else 1.6)
-        pen.setStyle(Qt.PenStyle.DashLine if status == _MAYBE else Qt.PenStyle.SolidLine)
+        # Dotted: a part and its whole (whatever the status; the colour tells it), dashed:
+        # a relationship that only may hold.
+        pen.setStyle(Qt.PenStyle.DotLine if self.is_part() else
+                     Qt.PenStyle.DashLine if status == _MAYBE else Qt.PenStyle.SolidLine)
         painter.setPen(pen)
         p1, p2 = self._ends
         painter.drawLine(p1, p2)

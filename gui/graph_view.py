@@ -32,6 +32,7 @@ from gui.layout import Point, force_layout, ring_slots, separate
 from gui.session import Session
 from timeline.api import (
     CONTESTED,
+    PART_OF,
     NotFound,
     State,
     Status,
@@ -267,6 +268,10 @@ class GraphView(QGraphicsView):
             if obj == subject:
                 continue
             pair = (subject, obj) if subject <= obj else (obj, subject)
+            if pair not in self.edges:
+                # Around a focus, a fact about one of its parts (``via``) that relates the
+                # part to an entity outside the scene: the state panel lists it.
+                continue
             text = formatting.predicate_phrase(claim.predicate,
                                                predicate_label(claim.predicate, predicates))
             if fact.status == Status.MAYBE:
@@ -280,7 +285,7 @@ class GraphView(QGraphicsView):
             if value:
                 text += f": {value}"
             on_edge[pair].append(EdgeFact(claim.id, pair[0] == subject, text, fact.status,
-                                          fact.statement))
+                                          fact.statement, claim.predicate == PART_OF))
         # A node is shown when one of its relationships is (or when it is the selection).
         linked = {n for pair in on_edge for n in pair}
         if self.focus is not None:

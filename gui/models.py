@@ -27,7 +27,7 @@ from PySide6.QtWidgets import QApplication
 
 from gui import formatting
 from gui.badges import EXPLANATIONS
-from timeline.api import BEGINS, Claim, FactView, MomentKey, is_withdrawn
+from timeline.api import BEGINS, Claim, FactView, MomentKey, is_withdrawn, via_text
 
 Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()
@@ -36,6 +36,7 @@ FACT_ROLE = Qt.ItemDataRole.UserRole + 1  # the FactView of a fact row
 CLAIM_ID_ROLE = Qt.ItemDataRole.UserRole + 2  # its claim id
 GROUP_ROLE = Qt.ItemDataRole.UserRole + 3  # the group's entity name, on group rows
 MOMENT_ROLE = Qt.ItemDataRole.UserRole + 4  # the MomentKey of an event row
+NOTE_ROLE = Qt.ItemDataRole.UserRole + 5  # a note under a fact's sentence: "via Stargate"
 
 # Roles as plain ints: views call data() hundreds of times per frame, and comparing Qt enum
 # members costs more than the rest of the call.
@@ -44,9 +45,10 @@ _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole.value)
 _FONT = int(Qt.ItemDataRole.FontRole.value)
 _FOREGROUND = int(Qt.ItemDataRole.ForegroundRole.value)
 _BACKGROUND = int(Qt.ItemDataRole.BackgroundRole.value)
-_FACT, _CLAIM_ID, _GROUP, _MOMENT = (int(r.value) if hasattr(r, "value") else int(r) for r in (
-    FACT_ROLE, CLAIM_ID_ROLE, GROUP_ROLE, MOMENT_ROLE))
-_STATE_ROLES = frozenset({_DISPLAY, _TOOLTIP, _FONT, _FACT, _CLAIM_ID, _GROUP})
+_FACT, _CLAIM_ID, _GROUP, _MOMENT, _NOTE = (
+    int(r.value) if hasattr(r, "value") else int(r)
+    for r in (FACT_ROLE, CLAIM_ID_ROLE, GROUP_ROLE, MOMENT_ROLE, NOTE_ROLE))
+_STATE_ROLES = frozenset({_DISPLAY, _TOOLTIP, _FONT, _FACT, _CLAIM_ID, _GROUP, _NOTE})
 _EVENT_ROLES = frozenset({_DISPLAY, _TOOLTIP, _FONT, _FOREGROUND, _BACKGROUND, _MOMENT,
                           _CLAIM_ID})
 _FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
@@ -67,6 +69,9 @@ def fact_tooltip(fact: FactView) -> str:
         lines.append(f"Contested by {len(fact.fact.contested_with)} other claim(s)")
     if fact.fact.ended_by:
         lines.append("Ends where a later claim of the same kind begins")
+    via = via_text(fact)
+    if via:
+        lines.append(f"{via[0].upper()}{via[1:]}: about a part of the entity shown, on this day")
     return formatting.tooltip("\n".join(lines))
 
 
@@ -288,7 +293,8 @@ def _claim_key(fact: FactView) -> Hashable:
 
 def _shown(fact: FactView) -> tuple[Any, ...]:
     return (fact.status, fact.statement, fact.claim.valid, fact.claim.citations,
-            fact.fact.rank, fact.fact.contested_with, fact.fact.ended_by)
+            fact.fact.rank, fact.fact.contested_with, fact.fact.ended_by, fact.via,
+            fact.via_status)
 
 
 def _fact_data(fact: FactView, column: int, role: int) -> Any:
@@ -307,6 +313,8 @@ def _fact_data(fact: FactView, column: int, role: int) -> Any:
         return fact
     elif role == _CLAIM_ID:
         return fact.claim.id
+    elif role == _NOTE and column == StateModel.FACT:
+        return via_text(fact) or None
     return None
 
 

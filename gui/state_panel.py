@@ -10,6 +10,10 @@ On a large archive (``Session.focused``) the panel shows one entity at a time, t
 entity box gives way to a *focus box* (type a name or alias, with completion over every
 name; Enter moves the focus), a line says what is shown and how to change it, and the state
 is the focus' facts — those whose subject or object it is.
+
+An entity's facts include those about its parts on the day (``part_of``): each such fact
+says so in an italic note under its sentence, "via Stargate" ("maybe via Stargate" when the
+part is one only maybe).
 """
 
 from __future__ import annotations
@@ -41,7 +45,7 @@ from PySide6.QtWidgets import (
 from gui import formatting
 from gui.badges import BadgeDelegate, badge_size
 from gui.delegates import TextDelegate
-from gui.models import StateModel
+from gui.models import NOTE_ROLE, StateModel
 from gui.session import Session
 from timeline.api import CONTESTED, STATUSES, FactView, NotFound, State
 
@@ -105,7 +109,9 @@ class StatePanel(QWidget):
         self.tree = QTreeView()
         self.tree.setModel(self.model)
         self.tree.setItemDelegateForColumn(StateModel.STATUS, BadgeDelegate(self.tree))
-        self.tree.setItemDelegateForColumn(StateModel.FACT, TextDelegate(self.tree, wrap=True))
+        # A fact that comes through a part of the entity shown says so under its sentence.
+        self.tree.setItemDelegateForColumn(StateModel.FACT, TextDelegate(
+            self.tree, wrap=True, note_role=int(NOTE_ROLE)))
         self.tree.setItemDelegateForColumn(StateModel.VALID, TextDelegate(self.tree))
         self.tree.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

@@ -23,6 +23,7 @@ from __future__ import annotations
 import enum
 from collections import OrderedDict
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from gui import formatting
@@ -77,6 +78,14 @@ def count_apart(path: Path) -> Counts:
         return moment_counts(conn), latest_known_day(conn)
     finally:
         conn.close()
+
+
+def _with_via(fact: FactView, answer: FactView) -> FactView:
+    """A fact of the whole archive's state, marked with the part of the selected entity it
+    comes through in that entity's answer (``answer``), if it does."""
+    if answer.via is None:
+        return fact
+    return replace(fact, via=answer.via, via_status=answer.via_status)
 
 
 class ViewState:
@@ -367,8 +376,9 @@ class ViewState:
             # others say of it (each group in the engine's order).
             facts.sort(key=lambda f: f.subject != entity)
         elif entity:
-            about = {f.claim.id for f in self.query([entity]).facts}
-            facts = [f for f in facts if f.claim.id in about]
+            # The entity's facts, and its parts' (each keeps the part it comes through).
+            about = {f.claim.id: f for f in self.query([entity]).facts}
+            facts = [_with_via(f, about[f.claim.id]) for f in facts if f.claim.id in about]
         if self.filter_text:
             needle = self.filter_text.casefold()
             named: set[str] = set()

@@ -41,9 +41,17 @@ from timeline.dates import (
 )
 from timeline.datewords import human_date, year_text
 from timeline.domain import RANKS
-from timeline.errors import ArchiveError, Conflict, HindsightError, InvalidInput, NotFound
+from timeline.errors import (
+    ArchiveError,
+    Conflict,
+    HindsightError,
+    InvalidInput,
+    NearNames,
+    NotFound,
+)
 from timeline.integrity import Report, verify
 from timeline.interchange import ImportCancelled, ImportReport, import_file
+from timeline.parts import PART_OF, via_text
 from timeline.paths import data_dir, default_archive, seed_archive
 from timeline.readmodel.overview import (
     BEGINS,
@@ -62,11 +70,13 @@ from timeline.readmodel.overview import (
     relationship_pairs,
 )
 from timeline.store import ConcurrentWrite, is_postgres, redact
+from timeline.transitions import MAX_DAYS as MAX_TRANSITION_DAYS
 from timeline.views import (
     Diff,
     FactView,
     Selection,
     State,
+    Transition,
     edge_value,
     is_template,
     is_withdrawn,
@@ -114,16 +124,18 @@ def use_data_dir(folder: Path | str) -> None:
 
 
 __all__ = [
-    "BEGINS", "CONTESTED", "ENDS", "EXPORT_FORMATS", "IMPORT_FORMATS", "KNOWN_NOW", "NEG_INF",
-    "POS_INF", "RANKS", "STATUSES", "Archive", "ArchiveError", "Batch", "Claim", "ClaimRow",
-    "ConcurrentWrite", "Conflict", "DateError", "DateRange", "Diff", "Fact", "FactView",
-    "HindsightError", "ImportCancelled", "ImportReport", "InvalidInput", "MomentKey", "NotFound",
-    "Report", "Selection", "Span", "State", "Status", "__version__", "busiest_entities",
-    "claim_count", "claims_by_n", "cli_main", "connect", "data_dir", "day_number", "day_parts",
-    "day_to_iso", "default_archive", "edge_value", "entity_names", "export_path", "human_date",
-    "import_file", "import_path", "is_postgres", "is_template", "is_withdrawn", "latest_known_day",
-    "moment_counts", "moment_keys", "neighbours", "open_archive", "open_default", "parse_date",
-    "parse_day", "parse_span", "predicate_label", "query_day", "readmodel_file", "redact",
-    "relationship_pairs", "render_statement", "seed_archive", "today", "today_day", "use_data_dir",
-    "verify", "year_text",
+    "BEGINS", "CONTESTED", "ENDS", "EXPORT_FORMATS", "IMPORT_FORMATS", "KNOWN_NOW",
+    "MAX_TRANSITION_DAYS", "NEG_INF", "POS_INF", "RANKS", "STATUSES", "Archive", "ArchiveError",
+    "Batch", "Claim", "ClaimRow", "ConcurrentWrite", "Conflict", "DateError", "DateRange", "Diff",
+    "Fact", "FactView", "HindsightError", "ImportCancelled", "ImportReport", "InvalidInput",
+    "MomentKey", "NearNames", "NotFound", "Report", "Selection", "Span", "State", "Status",
+    "Transition", "__version__", "busiest_entities", "claim_count", "claims_by_n", "cli_main",
+    "connect", "data_dir", "day_number", "day_parts", "day_to_iso", "default_archive", "edge_value",
+    "entity_names", "export_path", "human_date", "import_file", "import_path", "is_postgres",
+    "is_template", "is_withdrawn", "latest_known_day", "moment_counts", "moment_keys",
+    "neighbours", "open_archive", "open_default", "parse_date", "parse_day", "parse_span",
+    "predicate_label", "query_day", "readmodel_file", "redact", "relationship_pairs",
+    "render_statement", "seed_archive", "today", "today_day", "use_data_dir", "verify",
+    "year_text",
+    "PART_OF", "via_text",
 ]

@@ -13,19 +13,20 @@ import difflib
 import os
 import sqlite3
 import time
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import Any
 
-from timeline import dates, paths
+from timeline import dates, parts, paths
 from timeline.asof.claims import ClaimRow
-from timeline.asof.query import facts_as_of
+from timeline.asof.query import Sides, facts_as_of
 from timeline.asof.rules import KNOWN_NOW, Fact
 from timeline.asof.sql import rank_on
 from timeline.commands import Batch, Commands, today
 from timeline.dates import POS_INF, DateError
 from timeline.errors import ArchiveError, InvalidInput, NotFound
-from timeline.readmodel import ReadModel, readmodel_path
+from timeline.readmodel import ReadModel, overview, readmodel_path
+from timeline.sourcenames import account_of, claim_sources, source_names
 from timeline.store import (
     MEMORY,
     STORAGE_ERRORS,
@@ -35,7 +36,17 @@ from timeline.store import (
     may_write,
     redact,
 )
-from timeline.views import Diff, FactView, State, fact_view, fact_views, statement
+from timeline.transitions import MAX_DAYS, between, day_by_day
+from timeline.views import (
+    Diff,
+    FactView,
+    State,
+    Transition,
+    fact_key,
+    fact_view,
+    fact_views,
+    statement,
+)
 
 __all__ = ["KNOWN_NOW", "Archive", "Batch", "Diff", "FactView", "State", "query_day", "today"]
 
@@ -99,9 +110,8 @@ class Archive(Commands):
         self.store = store
         self.readmodel = readmodel
         self._names: dict[str, str] | None = None
-        self._predicates: dict[str, tuple[str, bool]] | None = None
-        self._single_names: tuple[dict[str, tuple[str, bool]],
-                                  tuple[tuple[str, ...], frozenset[str]]] | None = None
+        self._predicates: dict[str, tuple[str, str]] | None = None
+        self._single_names: tuple[dict[str, tuple[str, str]], Sides] | None = None
         # name as asked -> (entity, its id and the ids merged into it)
         self._entities: dict[str, tuple[dict[str, Any], tuple[str, ...]]] = {}
         self._seen = -1  # the read model's data_version when the caches were last checked
@@ -239,17 +249,18 @@ class Archive(Commands):
         return self._names
 
     @property
-    def predicates(self) -> dict[str, tuple[str, bool]]:
+    def predicates(self) -> dict[str, tuple[str, str]]:
+        """Each predicate's label and single side ("subject", "object", "both"; "" when it
+        is multi-valued)."""
         if self._predicates is None:
             self._predicates = self.readmodel.predicates()
         return self._predicates
 
-    def _singles(self) -> tuple[tuple[str, ...], frozenset[str]]:
-        """The single-valued predicates (those inertia applies to): sorted, and as a set."""
+    def _singles(self) -> Sides:
+        """The single side of each single-valued predicate (those inertia applies to)."""
         predicates = self.predicates
         if self._single_names is None or self._single_names[0] is not predicates:
-            names = tuple(sorted(name for name, (_, single) in predicates.items() if single))
-            self._single_names = (predicates, (names, frozenset(names)))
+            self._single_names = (predicates, Sides.from_predicates(predicates))
         return self._single_names[1]
 
     def suggest(self, name: str) -> list[str]:
@@ -315,38 +326,125 @@ class Archive(Commands):
               entities: Sequence[str] = ()) -> State:
         """The state on ``day`` by everything known now, or as known on ``known_as_of``.
 
-        With one entity: every fact whose subject or object it is. With two or more: the
-        facts that link them (subject one of them, object another).
+        With one entity: every fact whose subject or object it is, then every fact about its
+        parts on ``day`` (``part_of``, transitively), each marked ``via`` its part. With two
+        or more: the facts that link them (subject one of them, object another); no parts.
         """
         v = query_day(day, "date")
         r = query_day(known_as_of, "known_as_of") if known_as_of is not None else None
         self._current()
         looked = [self._lookup(name) for name in entities]
         groups = [frozenset(ids) for _, ids in looked] if looked else None
-        facts = facts_as_of(self.readmodel.conn, v, KNOWN_NOW if r is None else r,
-                            self._singles(), groups)
-        return State(v, r, tuple(_copy_entity(entity) for entity, _ in looked),
-                     tuple(fact_views(facts, self.names, self.predicates)))
+        known = KNOWN_NOW if r is None else r
+        facts = facts_as_of(self.readmodel.conn, v, known, self._singles(), groups)
+        views = fact_views(facts, self.names, self.predicates)
+        if groups is not None and len(groups) == 1:  # one entity: its parts too, not a pair's
+            views += self._through_parts(v, known, groups[0], facts)
+        return State(v, r, tuple(_copy_entity(entity) for entity, _ in looked), tuple(views))
+
+    def _through_parts(self, v: int, known: int, whole: frozenset[str],
+                       own: list[Fact]) -> list[FactView]:
+        """The facts about the parts of an entity on ``v`` (``timeline.parts``), each marked
+        with the part it comes through."""
+        conn, singles = self.readmodel.conn, self._singles()
+        found = parts.part_facts(own, whole,
+                                 lambda ids: facts_as_of(conn, v, known, singles, [ids]),
+                                 self._part_ids)
+        return parts.through_parts(found, self.names, self.predicates) if found else []
+
+    def _part_ids(self, entity_id: str) -> tuple[str, frozenset[str]]:
+        """An entity id's canonical id and every id merged into that entity."""
+        canonical = self.readmodel.canonical(entity_id)
+        return canonical, frozenset(self.readmodel.merged_ids(canonical))
 
     def diff(self, day1: str | int, day2: str | int, known_as_of: str | int | None = None,
-             entities: Sequence[str] = ()) -> Diff:
+             entities: Sequence[str] = (), *, with_transitions: bool = True) -> Diff:
+        """The states on ``day1`` and ``day2``, what differs between them, and — when
+        ``day1`` is the earlier and ``with_transitions`` — every transition on the days
+        between (``transitions``; refused, InvalidInput, on too many days)."""
         before = self.as_of(query_day(day1, "date1"), known_as_of, entities)
         after = self.as_of(query_day(day2, "date2"), known_as_of, entities)
-        old = {f.claim.id: f for f in before.facts}
-        new = {f.claim.id: f for f in after.facts}
+        old = {fact_key(f): f for f in before.facts}
+        new = {fact_key(f): f for f in after.facts}
         return Diff(
             before, after,
             began=tuple(f for i, f in new.items() if i not in old),
             ended=tuple(f for i, f in old.items() if i not in new),
             changed=tuple((old[i], f) for i, f in new.items()
                           if i in old and old[i].status != f.status),
+            transitions=(between(self, before, after, entities)
+                         if with_transitions and before.as_of < after.as_of else ()),
         )
 
+    def transitions(self, day1: str | int, day2: str | int,
+                    known_as_of: str | int | None = None, entities: Sequence[str] = (),
+                    *, limit: int = MAX_DAYS) -> tuple[Transition, ...]:
+        """Every fact that began, ended, changed status or became contested after ``day1``
+        and up to ``day2``, each with its day, in day order (``timeline.transitions``).
+        Refused (InvalidInput) when the state may change on more than ``limit`` days."""
+        return day_by_day(self, day1, day2, known_as_of, entities, limit=limit)
+
+    def change_days(self, after: int, through: int, known_as_of: int | None = None,
+                    entities: Sequence[str] = ()) -> list[int]:
+        """The days in (``after``, ``through``] on which the state as known on
+        ``known_as_of`` (None: now) about ``entities`` may change: the claims' bounds there,
+        found by the read model (``overview.change_days``). One entity's state holds the
+        facts about its parts too: their claims count, for every entity that may be one of
+        its parts (transitively) on a day of the range."""
+        self._current()
+        known = KNOWN_NOW if known_as_of is None else known_as_of
+        ids = [i for name in entities for i in self._lookup(name)[1]] if entities else None
+        if ids is not None and len(entities) == 1:
+            ids = self._with_parts(ids, after, through, known)
+        singles = sorted(name for name, (_, single) in self.predicates.items() if single)
+        return overview.change_days(self.readmodel.conn, after, through, known, ids, singles)
+
+    def change_points(self, after: int, through: int, known_as_of: int | None = None
+                      ) -> dict[int, set[str]]:
+        """For the whole archive: ``change_days``, each with the ids of the entities of the
+        claims that have a bound on it (``overview.change_points``)."""
+        known = KNOWN_NOW if known_as_of is None else known_as_of
+        return overview.change_points(self.readmodel.conn, after, through, known)
+
+    def facts_touching(self, day: int, known_as_of: int | None,
+                       entity_ids: Collection[str]) -> list[FactView]:
+        """The facts of the whole archive's state on ``day`` (as known on ``known_as_of``)
+        that a one-entity selection of ``entity_ids`` takes — without parts — each with its
+        status in the whole archive (a selection never changes a fact's status)."""
+        self._current()
+        known = KNOWN_NOW if known_as_of is None else known_as_of
+        ids, conn, singles = sorted(entity_ids), self.readmodel.conn, self._singles()
+        facts = [fact for first in range(0, len(ids), 500)
+                 for fact in facts_as_of(conn, day, known, singles,
+                                         [frozenset(ids[first:first + 500])])]
+        return fact_views(facts, self.names, self.predicates)
+
+    def _with_parts(self, ids: list[str], after: int, through: int, known: int) -> list[str]:
+        """``ids`` and the ids of every entity that may be a part of them, transitively, on
+        some day of (``after``, ``through``] as known on ``known`` (merged ids included)."""
+        rm = self.readmodel
+        found, frontier = list(ids), list(ids)
+        seen = set(ids)
+        while frontier:
+            parts_found: set[str] = set()
+            for first in range(0, len(frontier), 500):
+                parts_found |= overview.part_subjects(rm.conn, frontier[first:first + 500],
+                                                      parts.PART_OF, after, through, known)
+            frontier = list(dict.fromkeys(i for part in sorted(parts_found - seen)
+                                          for i in rm.merged_ids(rm.canonical(part))
+                                          if i not in seen))
+            seen.update(frontier)
+            found += frontier
+        return found
+
     def history(self, name: str) -> list[dict[str, Any]]:
-        """Every claim about an entity, in valid-time order, with its corrections."""
+        """Every claim about an entity, in valid-time order, with its corrections, its
+        certainty, its citations (each with its source's short name, ``name``, unique within
+        the history) and the claim it gives another account of (``account_of``, or None)."""
         entity = self.entity(name)
         rows = self.readmodel.claims_about(self.readmodel.merged_ids(entity["id"]))
         authors = self.readmodel.recorded_by([row.id for row in rows])
+        names = source_names(self, (s for row in rows for s in claim_sources(row)))
         out = []
         for row in rows:
             out.append({
@@ -354,7 +452,8 @@ class Archive(Commands):
                 "known_at": row.known_at, "certainty": row.certainty, "rank": row.rank,
                 "withdrawn": row.withdrawn_day != POS_INF,
                 "corrections": self.readmodel.corrections(row.id, recorded_by=True),
-                "sources": row.sources, "recorded_by": authors.get(row.id),
+                "sources": [{**c, "name": names[c["source"]]} for c in row.sources],
+                "account_of": account_of(row), "recorded_by": authors.get(row.id),
             })
         return out
 

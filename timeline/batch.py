@@ -21,6 +21,7 @@ from timeline.asof.claims import ClaimRow
 from timeline.dates import DateError
 from timeline.domain import (
     ENTITY_KINDS,
+    GENERIC_KINDS,
     RANKS,
     TITLE_MAX,
     AliasAdded,
@@ -43,11 +44,13 @@ from timeline.domain import (
     clean_text,
     derive_claim_id,
     entity_stream,
+    merged_kind,
     normalise_name,
     predicate_stream,
+    single_side,
     source_stream,
 )
-from timeline.errors import Conflict, InvalidInput, NotFound
+from timeline.errors import Conflict, InvalidInput, NearNames, NotFound
 from timeline.readmodel import ReadModel, collect_past
 
 if TYPE_CHECKING:
@@ -209,11 +212,12 @@ class Batch:
 
     # --- predicates and entities ------------------------------------------------------------
 
-    def predicate(self, name: str, label: str = "", single: bool = False, *,
+    def predicate(self, name: str, label: str = "", single: bool | str = False, *,
                   redefine: bool = False, field_name: str = "predicate") -> None:
         if not redefine and (name in self._predicates or name in self.archive.predicates):
             return  # already defined: every claim of an import names its predicate
         check_predicate_name(name, field_name)
+        side = single_side(single)
         # A label is data, shown literally but for its {subject}, {object} and {value}
         # (views.render_statement); stored as checked.
         label = clean_name(label, "label", "a predicate label", empty=True)
@@ -225,14 +229,15 @@ class Batch:
             if defined:
                 last = defined[-1]
                 assert isinstance(last, PredicateDefined)
-                known = (last.label, last.single)
+                known = (last.label, single_side(last.single))
         if name in self._predicates or (known and not redefine):
             return
-        if known == (label, single):
+        if known == (label, side):
             return
         self._predicates.add(name)
+        # "subject" is stored as ``true``, as before sides existed: older readers read it.
         self._emit(PredicateDefined, predicate_stream(name), name=name, label=label,
-                   single=single)
+                   single=True if side == "subject" else (side or False))
 
     def resolve(self, name: str) -> UUID | None:
         pending = self._names.get(normalise_name(name))
@@ -265,12 +270,33 @@ class Batch:
         self.created.append(name)
         return stream
 
-    def _role(self, name: str, role: str) -> UUID:
-        """The entity playing a role in a claim; errors name the role, not the entity."""
+    def _role(self, name: str, role: str, kind: str | None = None,
+              new_entity: bool | None = None) -> UUID:
+        """The entity playing a role in a claim, created of ``kind`` when the name is new;
+        errors name the role, not the entity. With ``new_entity=False`` a new name close to
+        names the archive holds is refused (``NearNames``) instead of made an entity."""
         try:
-            return self.entity(name)
+            if new_entity is False and not (_lookupable(name) and self.resolve(name)):
+                name = clean_name(name, "name", "an entity name")  # its own errors first
+                near = self.readmodel.near_names(name)
+                if near:
+                    raise NearNames(name, near, role)
+            return self.entity(name, kind or "other")
+        except NearNames:
+            raise
         except InvalidInput as exc:
             raise InvalidInput(exc.message, role) from None
+
+    def _kind_of(self, kind: str, entities: Sequence[UUID | None]) -> None:
+        """``kind`` given for a claim that made no new entity: one of its entities must
+        already be of that kind (an entity's kind is set when it is created)."""
+        known = [found for e in dict.fromkeys(entities) if e is not None
+                 and (found := self.readmodel.entity(str(e))) is not None]
+        if known and all(e["kind"] != kind for e in known):
+            held = " and ".join(f"'{e['name']}' ({e['kind']})" for e in known)
+            raise InvalidInput(f"{held} {'is' if len(known) == 1 else 'are'} already in the "
+                               f"archive: kind {kind!r} is for a new entity (an entity's kind "
+                               "is set when it is created)", "kind")
 
     def alias(self, name: str, alias: str) -> None:
         entity = self.resolve(name)
@@ -289,13 +315,21 @@ class Batch:
         self._emit(AliasAdded, entity, alias=alias)
         self._names[normalise_name(alias)] = entity
 
-    def merge(self, name: str, other: str) -> None:
+    def merge(self, name: str, other: str) -> str:
+        """Merge ``other`` into ``name``; the kept entity takes the more specific kind
+        (``merged_kind``). Returns what became of the kinds, when they differed ("")."""
         keep = self.archive.entity(name)
         gone = self.archive.entity(other)
         if keep["id"] == gone["id"]:
             raise InvalidInput(f"'{name}' and '{other}' are already the same entity")
         self._emit(EntitiesMerged, UUID(gone["id"]), into=UUID(keep["id"]),
                    into_name=keep["name"])
+        kind = merged_kind(keep["kind"], gone["kind"])
+        if kind != keep["kind"]:
+            return f"'{keep['name']}' takes the kind of '{gone['name']}': {kind}"
+        if gone["kind"] in GENERIC_KINDS or gone["kind"] == kind:
+            return ""
+        return f"'{keep['name']}' keeps its kind, {kind} ('{gone['name']}' was {gone['kind']})"
 
     # --- sources ----------------------------------------------------------------------------
 
@@ -362,8 +396,14 @@ class Batch:
     def record(self, subject: str, predicate: str, *, valid: str, value: str | None = None,
                object: str | None = None, sources: Sequence[tuple[str, str]] = (),
                known_at: str | None = None, certainty: float = 1.0, rank: str = "normal",
-               note: str = "", claim_id: str | None = None) -> str:
-        """Record a claim; returns its id (the existing one when it is already recorded)."""
+               note: str = "", claim_id: str | None = None, kind: str | None = None,
+               new_entity: bool | None = None, account_of: str | None = None) -> str:
+        """Record a claim; returns its id (the existing one when it is already recorded).
+        A subject or object the archive does not hold becomes an entity (of ``kind``, given:
+        else "other"); ``kind`` for a claim that makes none must be the kind of its subject
+        or object. ``new_entity=False`` refuses a new name close to names the archive holds
+        (``NearNames``: "did you mean...?"), ``True`` confirms it; None (scripts, imports)
+        does not ask."""
         if value is None and object is None:
             raise InvalidInput("a claim needs a value or an object", "value")
         if value is not None and not value.strip():
@@ -389,10 +429,19 @@ class Batch:
         if not 0.0 <= certainty <= 1.0:
             raise InvalidInput(f"certainty {certainty} is not between 0 and 1", "certainty")
         _rank(rank)
+        if account_of is not None:
+            # Another account of the fact that claim gives, worded differently.
+            account_of = self._account_target(account_of)
         citations = self._citations(sources)
         self.predicate(predicate)
-        subject_id = self._role(subject, "subject")
-        object_id = self._role(object, "object") if object is not None else None
+        if kind is not None and kind not in ENTITY_KINDS:
+            raise InvalidInput(f"kind {kind!r} is not one of {', '.join(ENTITY_KINDS)}", "kind")
+        made = len(self.created)
+        subject_id = self._role(subject, "subject", kind, new_entity)
+        object_id = self._role(object, "object", kind, new_entity) if object is not None \
+            else None
+        if kind is not None and len(self.created) == made:
+            self._kind_of(kind, (subject_id, object_id))
         if claim_id is None:
             # Derived from the claim as normalised (and stored), without a known_at that only
             # defaulted, so a file without known_at imports the same ids on any day.
@@ -420,10 +469,17 @@ class Batch:
         self._emit(ClaimRecorded, stream, new=True, claim_id=claim_id, subject=subject_id,
                    predicate=predicate, object=object_id, value=value, valid=valid,
                    certainty=certainty, rank=rank, citations=citations, known_at=known_at,
-                   note=note)
+                   note=note, account_of=account_of)
         self._claims[claim_id] = self.events[-1]  # type: ignore[assignment]
         self._absent.discard(claim_id)
         return claim_id
+
+    def _account_target(self, claim_id: str) -> str:
+        """The claim an account is tied to, checked: it must be recorded (or staged)."""
+        target = claim_id.strip()
+        if not target or self.known_claim(target) is None:
+            raise InvalidInput(f"no claim {claim_id!r} to be an account of", "account_of")
+        return target
 
     def _published(self, sources: Sequence[tuple[str, str]]) -> str | None:
         """The publication date of the first cited source, if it is registered."""

@@ -12,16 +12,18 @@ import argparse
 import json
 import shutil
 import sys
-import textwrap
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from timeline import __version__, dates
-from timeline.api import Archive, FactView, HindsightError, InvalidInput, State
+from timeline import __version__
+from timeline.api import Archive, HindsightError, InvalidInput, NearNames
 from timeline.bootstrap import open_archive
-from timeline.domain import RANKS
+from timeline.cli_diff import diff_text
+from timeline.cli_tables import by_author, describe_state, facts_table, history_table, table
+from timeline.domain import ENTITY_KINDS, RANKS
 from timeline.files import read_text_file
+from timeline.sourcenames import fact_sources, source_names
 from timeline.store import STORAGE_ERRORS, is_transient
 
 Handler = Callable[[argparse.Namespace, Archive], int]
@@ -29,35 +31,6 @@ Handler = Callable[[argparse.Namespace, Archive], int]
 
 def _print_json(data: Any) -> None:
     print(json.dumps(data, ensure_ascii=False, indent=2))
-
-
-def _width() -> int:
-    return max(60, shutil.get_terminal_size((110, 24)).columns)
-
-
-def _table(rows: Sequence[Sequence[str]], header: Sequence[str]) -> str:
-    """A plain text table whose last column wraps to the terminal's width."""
-    widths = [max(len(str(r[k])) for r in [header, *rows]) for k in range(len(header) - 1)]
-    last = max(20, _width() - sum(widths) - 2 * len(widths))
-    lines = []
-    for row in [header, *rows]:
-        head = "  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=False))
-        wrapped = textwrap.wrap(str(row[-1]), last) or [""]
-        lines.append(f"{head}  {wrapped[0]}".rstrip())
-        lines.extend(" " * (len(head) + 2) + more for more in wrapped[1:])
-    return "\n".join(lines)
-
-
-def _facts_table(facts: Sequence[FactView]) -> str:
-    rows = [(f.status, f.claim.valid, f"{len(f.claim.sources)}", f.statement) for f in facts]
-    return _table(rows, ("STATUS", "VALID", "SRC", "STATEMENT"))
-
-
-def _describe_state(state: State) -> str:
-    known = (f", as known on {dates.day_to_iso(state.known_as_of)}"
-             if state.known_as_of is not None else ", by everything known now")
-    about = (" — " + " & ".join(e["name"] for e in state.entities)) if state.entities else ""
-    return f"As of {dates.day_to_iso(state.as_of)}{known}{about}: {len(state.facts)} facts"
 
 
 # --- read commands ----------------------------------------------------------------------------
@@ -68,9 +41,10 @@ def cmd_as_of(args: argparse.Namespace, archive: Archive) -> int:
     if args.format == "json":
         _print_json(state.to_json())
     else:
-        print(_describe_state(state))
+        print(describe_state(state))
         if state.facts:
-            print(_facts_table(state.facts))
+            names = source_names(archive, (s for f in state.facts for s in fact_sources(f)))
+            print(facts_table(state.facts, names))
     return 0
 
 
@@ -78,23 +52,9 @@ def cmd_history(args: argparse.Namespace, archive: Archive) -> int:
     items = archive.history(args.name)
     if args.format == "json":
         _print_json({"entity": archive.entity(args.name), "claims": items})
-        return 0
-    rows = []
-    for item in items:
-        fixes = "; ".join(f"{c['kind']} {c['known_at']}" + _by(c.get("recorded_by"), " by ")
-                          for c in item["corrections"])
-        note = f"  [{fixes}]" if fixes else ""
-        rows.append((item["valid"], item["known_at"], item["id"],
-                     _by(item.get("recorded_by")) or "-", item["statement"] + note))
-    print(_table(rows, ("VALID", "KNOWN", "CLAIM", "BY", "STATEMENT")))
+    else:
+        print(history_table(items))
     return 0
-
-
-def _by(author: str | None, before: str = "") -> str:
-    """Who wrote an event, fit for a table: printable, or nothing when not recorded."""
-    if not author:
-        return ""
-    return before + "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in author)
 
 
 def cmd_diff(args: argparse.Namespace, archive: Archive) -> int:
@@ -102,11 +62,7 @@ def cmd_diff(args: argparse.Namespace, archive: Archive) -> int:
     if args.format == "json":
         _print_json(diff.to_json())
         return 0
-    print(f"From {dates.day_to_iso(diff.before.as_of)} to {dates.day_to_iso(diff.after.as_of)}:")
-    rows = [("began", f.status, f.statement) for f in diff.began]
-    rows += [("ended", f.status, f.statement) for f in diff.ended]
-    rows += [("changed", f"{a.status}→{b.status}", b.statement) for a, b in diff.changed]
-    print(_table(rows, ("CHANGE", "STATUS", "STATEMENT")) if rows else "no change")
+    print(diff_text(diff, table))
     return 0
 
 
@@ -115,7 +71,7 @@ def cmd_entities(args: argparse.Namespace, archive: Archive) -> int:
     if args.format == "json":
         _print_json(entities)
     else:
-        print(_table([(e["kind"], e["name"], ", ".join(e["aliases"])) for e in entities],
+        print(table([(e["kind"], e["name"], ", ".join(e["aliases"])) for e in entities],
                      ("KIND", "NAME", "ALIASES")))
     return 0
 
@@ -200,7 +156,7 @@ def cmd_watch(args: argparse.Namespace, archive: Archive) -> int:
             else:
                 detail = ", ".join(f"{k}={v}" for k, v in fields.items()
                                    if k not in ("timestamp", "schema_version", "citations"))
-                by = _by(note.recorded_by) or "-"
+                by = by_author(note.recorded_by) or "-"
                 print(f"{note.position:>8}  {line['timestamp'][:19]}  {by:<12} "
                       f"{line['event']:<18} {detail}", flush=True)
             shown += 1
@@ -326,10 +282,14 @@ def cmd_record(args: argparse.Namespace, archive: Archive) -> int:
         return batch.record(
             args.subject, args.predicate, valid=args.valid, value=args.value,
             object=args.object, sources=_citations(args), known_at=args.known_at,
-            certainty=args.certainty, rank=args.rank, note=args.note or "")
+            certainty=args.certainty, rank=args.rank, note=args.note or "", kind=args.kind,
+            new_entity=args.new_entity, account_of=args.account_of)
 
     # Written as Archive.record is: tried again when another writer got in first.
-    claim_id = archive._idempotent(stage)
+    try:
+        claim_id = archive._idempotent(stage)
+    except NearNames as exc:
+        raise exc.confirm_with("Give --new-entity to create it.") from None
     # Only once the claim is stored: a failed commit created nothing.
     for name in staged[-1].created:
         near = [n for n in archive.suggest(name) if n != name]
@@ -367,7 +327,9 @@ def cmd_alias(args: argparse.Namespace, archive: Archive) -> int:
 
 
 def cmd_merge(args: argparse.Namespace, archive: Archive) -> int:
-    archive.merge(args.name, args.other)
+    kinds = archive.merge(args.name, args.other)
+    if kinds:
+        print(f"note: {kinds}", file=sys.stderr)
     return 0
 
 
@@ -447,7 +409,8 @@ def build_parser(plugins: Sequence[Plugin] = ()) -> argparse.ArgumentParser:
 
     def filters(p: argparse.ArgumentParser) -> None:
         p.add_argument("--entity", action="append", metavar="NAME",
-                       help="only facts about this entity; twice: the relationship of two")
+                       help="only facts about this entity and its parts (part_of); twice: the "
+                            "relationship of two")
         p.add_argument("--known-as-of", metavar="DATE",
                        help="as the record stood on this date (default: everything known now)")
 
@@ -461,7 +424,8 @@ def build_parser(plugins: Sequence[Plugin] = ()) -> argparse.ArgumentParser:
     p.add_argument("name", metavar="NAME")
     output(p)
 
-    p = command("diff", cmd_diff, "what began, ended or changed between two dates")
+    p = command("diff", cmd_diff, "what began, ended or changed between two dates, and "
+                                  "every change on the days between")
     p.add_argument("date1", metavar="DATE1")
     p.add_argument("date2", metavar="DATE2")
     filters(p)
@@ -489,6 +453,13 @@ def build_parser(plugins: Sequence[Plugin] = ()) -> argparse.ArgumentParser:
     claim_fields(p, required=True)
     p.add_argument("--rank", choices=RANKS, default="normal")
     p.add_argument("--note")
+    p.add_argument("--kind", choices=ENTITY_KINDS,
+                   help="the kind of an entity this claim creates (default: other)")
+    p.add_argument("--new-entity", action="store_true",
+                   help="create SUBJECT or --object as a new entity even when its name is "
+                        "close to one the archive holds")
+    p.add_argument("--account-of", metavar="CLAIM_ID",
+                   help="another account of the fact that claim gives, worded differently")
 
     p = command("retract", cmd_retract, "withdraw a claim (it stays in the record)")
     p.add_argument("claim_id", metavar="CLAIM_ID")
@@ -520,8 +491,11 @@ def build_parser(plugins: Sequence[Plugin] = ()) -> argparse.ArgumentParser:
     p = command("predicate", cmd_predicate, "declare a predicate's label and cardinality")
     p.add_argument("name", metavar="NAME")
     p.add_argument("--label")
-    p.add_argument("--single", action="store_true",
-                   help="single-valued: disagreeing claims are CONTESTED")
+    p.add_argument("--single", nargs="?", const="subject", default=False,
+                   choices=("subject", "object", "both"),
+                   help="single-valued: one answer at a time per subject (the default), per "
+                        "object (an office: one holder at a time) or both; disagreeing "
+                        "claims are CONTESTED")
 
     p = command("source", cmd_source, "add, list or show sources")
     p.add_argument("action", choices=("add", "list", "show"))

@@ -122,10 +122,15 @@ class Commands:
     def record(self, subject: str, predicate: str, *, valid: str, value: str | None = None,
                object: str | None = None, sources: Sequence[tuple[str, str]] = (),
                known_at: str | None = None, certainty: float = 1.0, rank: str = "normal",
-               note: str = "") -> str:
+               note: str = "", kind: str | None = None, new_entity: bool | None = None,
+               account_of: str | None = None) -> str:
+        """Record a claim (``Batch.record``: ``kind`` of a new entity; ``new_entity=False``
+        refuses a new name close to names the archive holds, ``True`` confirms it;
+        ``account_of`` ties it to a claim it is another account of)."""
         return self._idempotent(lambda batch: batch.record(
             subject, predicate, valid=valid, value=value, object=object, sources=sources,
-            known_at=known_at, certainty=certainty, rank=rank, note=note))
+            known_at=known_at, certainty=certainty, rank=rank, note=note, kind=kind,
+            new_entity=new_entity, account_of=account_of))
 
     def retract(self, claim_id: str, known_at: str | None = None, reason: str = "") -> None:
         self._correction(claim_id, lambda batch: batch.retract(claim_id, known_at, reason))
@@ -143,16 +148,21 @@ class Commands:
         with self.batch() as batch:
             batch.alias(self.entity(name)["name"], alias)
 
-    def merge(self, name: str, other: str) -> None:
+    def merge(self, name: str, other: str) -> str:
+        """Merge ``other`` into ``name``; returns what became of their kinds, when they
+        differed (the more specific is kept), else ""."""
         with self.batch() as batch:
-            batch.merge(name, other)
+            return batch.merge(name, other)
 
     def add_source(self, source_id: str, title: str, published: str, text: str,
                    url: str = "") -> bool:
         return self._idempotent(lambda batch: batch.source(source_id, title, published, text,
                                                            url))
 
-    def define_predicate(self, name: str, label: str = "", single: bool = False) -> None:
+    def define_predicate(self, name: str, label: str = "", single: bool | str = False) -> None:
+        """Define or redefine a predicate. ``single``: False (multi-valued), True or
+        "subject" (one answer per subject), "object" (one holder per object: an office) or
+        "both"."""
         with self.batch() as batch:
             batch.predicate(name, label, single, redefine=True)
 

@@ -42,6 +42,25 @@ EntityKind = Literal[
 ]
 ENTITY_KINDS: tuple[str, ...] = EntityKind.__args__  # type: ignore[attr-defined]
 
+#: Which side of a single-valued predicate has one answer at a time: "subject" (one CEO per
+#: person... the default for ``single: true``), "object" (one leader per company: an office)
+#: or "both"; "" for a multi-valued predicate.
+SingleSide = Literal["subject", "object", "both"]
+SINGLE_SIDES: tuple[str, ...] = SingleSide.__args__  # type: ignore[attr-defined]
+
+
+def single_side(single: bool | str | None) -> str:
+    """A predicate's single side as stored: ``True`` (the older form) is "subject", ``False``
+    or None is "" (multi-valued)."""
+    if single is True:
+        return "subject"
+    if not single:
+        return ""
+    if single not in SINGLE_SIDES:
+        raise InvalidInput(f"single must be true, false, {', '.join(SINGLE_SIDES)}: "
+                           f"not {single!r}", "single")
+    return str(single)
+
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
 
@@ -51,13 +70,86 @@ def now() -> datetime:
 
 _SPACES = re.compile(r"\s+")
 
+#: Apostrophes and quotation marks typed another way, looked up as the straight ones: curly,
+#: low and reversed quotes, primes, the modifier letters written for an apostrophe (ʼ ʻ ʹ ʺ),
+#: a grave or acute accent typed for one, and guillemets.
+_QUOTES = str.maketrans(
+    dict.fromkeys("\u2018\u2019\u201a\u201b\u2032\u2035\u02bc\u02bb\u02b9`\u00b4\u2039\u203a",
+                  "'")
+    | dict.fromkeys("\u201c\u201d\u201e\u201f\u2033\u2036\u02ba\u00ab\u00bb\u301d\u301e\u301f",
+                    '"'))
+
 
 @lru_cache(maxsize=1 << 16)
 def normalise_name(name: str) -> str:
-    """The key under which a name or alias is looked up: case- and spacing-insensitive.
+    """The key under which a name or alias is looked up, the one rule of name matching: in
+    Unicode NFKC, case-folded, every apostrophe and quotation mark straight (``’`` is ``'``,
+    ``“`` is ``"``, and two apostrophes are ``"``, as NFKC makes a double prime two primes),
+    every run of whitespace (a non-breaking space too) one space, trimmed.
     (Remembered: an import looks up the same few thousand names over and over.)"""
-    folded = unicodedata.normalize("NFKC", name).casefold()
-    return _SPACES.sub(" ", folded).strip()
+    # Before NFKC, which makes an acute accent a space and a combining mark; after, for the
+    # marks NFKC makes.
+    folded = unicodedata.normalize("NFKC", name.translate(_QUOTES)).casefold()
+    return _SPACES.sub(" ", folded.translate(_QUOTES)).strip().replace("''", '"')
+
+
+# --- names close to each other: a new entity's name that may be an existing one ---------------
+
+#: Words two names may share without being close: articles, particles, company forms.
+COMMON_NAME_WORDS = frozenset({
+    "the", "and", "for", "von", "van", "der", "den", "del", "della", "des", "das", "les", "los",
+    "las", "inc", "ltd", "llc", "plc", "corp", "company", "group", "saint"})
+_WORDS = re.compile(r"\w+")
+
+
+def name_tokens(key: str) -> frozenset[str]:
+    """The words of a name's key (``normalise_name``) that make two names close when they
+    share one: at least three characters, not only digits, not in ``COMMON_NAME_WORDS``."""
+    return frozenset(w for w in _WORDS.findall(key)
+                     if len(w) >= 3 and not w.isdigit() and w not in COMMON_NAME_WORDS)
+
+
+def typo_limit(length: int) -> int:
+    """How many edits (Levenshtein) make a name of ``length`` characters close to another:
+    two from five characters on, one for four, none below."""
+    return 2 if length >= 5 else 1 if length == 4 else 0
+
+
+def edit_distance(a: str, b: str, limit: int) -> int:
+    """The Levenshtein distance of ``a`` and ``b``, or ``limit + 1`` when it is larger."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous = list(range(len(b) + 1))
+    for i, char in enumerate(a, start=1):
+        current = [i]
+        for j, other in enumerate(b, start=1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1,
+                               previous[j - 1] + (char != other)))
+        if min(current) > limit:
+            return limit + 1
+        previous = current
+    return min(previous[-1], limit + 1)
+
+
+def near_name(key: str, other: str) -> bool:
+    """Whether two different names' keys (``normalise_name``) are close: they share a word
+    (``name_tokens``), or one is a few edits from the other (``typo_limit`` of the
+    shorter). 'mira murati' is close to 'mira', 'myra' and 'mira muratti'."""
+    if name_tokens(key) & name_tokens(other):
+        return True
+    limit = typo_limit(min(len(key), len(other)))
+    return limit > 0 and edit_distance(key, other, limit) <= limit
+
+
+#: The kinds that say nothing of what an entity is: any other kind is more specific.
+GENERIC_KINDS = frozenset({"", "other", "unknown", "entity"})
+
+
+def merged_kind(kept: str, absorbed: str) -> str:
+    """The kind of an entity after another is merged into it: the more specific of the two
+    (a kind is more specific than a generic one, ``GENERIC_KINDS``); the kept entity's own
+    when both are specific."""
+    return absorbed if kept in GENERIC_KINDS and absorbed not in GENERIC_KINDS else kept
 
 
 # --- names as stored: normalise, check, store what was checked ---------------------------------
@@ -291,7 +383,7 @@ class DomainEvent(BaseModel):
 class PredicateDefined(DomainEvent):
     name: Text
     label: str = ""
-    single: bool = False
+    single: bool | SingleSide = False  # True: "subject" (written before sides existed)
 
 
 # --- entities ---------------------------------------------------------------------------------
@@ -340,6 +432,7 @@ class ClaimRecorded(DomainEvent):
     citations: tuple[Citation, ...] = ()
     known_at: Text  # EDTF date: when the archive could have known it
     note: str = ""
+    account_of: str | None = None  # another account of the fact this claim id gives
 
 
 class ClaimRetracted(DomainEvent):

@@ -78,6 +78,25 @@ class InvalidInput(HindsightError):
         return InvalidInput(f"{where}: {self.message}")
 
 
+class NearNames(InvalidInput):
+    """A name the archive does not hold, close to names it does (``timeline.domain.near_name``):
+    a new entity is not made of it until that is confirmed (``record --new-entity``).
+    ``candidates``: each close name as ``(name, kind, the entity's name)``."""
+
+    def __init__(self, name: str, candidates: list[tuple[str, str, str]],
+                 field: str | None = None, confirm: str = "") -> None:
+        shown = [f"'{near}' ({kind}{'' if near == entity else f', alias of {entity!r}'})"
+                 for near, kind, entity in candidates]
+        listed = ", ".join(shown[:-1]) + " or " + shown[-1] if len(shown) > 1 else shown[0]
+        super().__init__(f'"{name}" is not in the archive; did you mean {listed}?'
+                         + (f" {confirm}" if confirm else ""), field)
+        self.name, self.candidates = name, candidates
+
+    def confirm_with(self, how: str) -> NearNames:
+        """The same refusal, saying how to confirm the new entity (``how``)."""
+        return NearNames(self.name, self.candidates, self.field, how)
+
+
 class ArchiveError(HindsightError):
     """An archive that cannot be opened: missing, corrupt, or of an unknown version."""
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
 
 from timeline.app import Archive, Batch
 from timeline.domain import (
@@ -51,7 +51,18 @@ class PredicateRecord(_Record):
     name: str
     label: str = Field("", description="How the predicate reads in a sentence, or a template "
                                        "with {subject}, {object} and {value}.")
-    single: bool = Field(False, description="Single-valued: disagreeing claims are CONTESTED.")
+    single: bool | Literal["subject", "object", "both"] = Field(
+        False, description="Single-valued: one answer at a time per subject (true or "
+                           "\"subject\"), per object (\"object\": an office, one holder at a "
+                           "time) or \"both\"; disagreeing claims are CONTESTED.")
+
+    @field_validator("single", mode="before")
+    @classmethod
+    def _one_of_the_sides(cls, value: Any) -> Any:
+        # One message for every wrong value, not one per member of the union.
+        if value is True or value is False or value in ("subject", "object", "both"):
+            return value
+        raise ValueError('single must be true, false, "subject", "object" or "both"')
 
 
 class SourceRecord(_Record):
@@ -89,6 +100,9 @@ class ClaimRecord(_Record):
                           "cited source's publication date).")
     sources: list[CitationRecord] = []
     note: str = ""
+    account_of: str | None = Field(
+        None, description="Id of a claim (in this file or the archive) this claim is another "
+                          "account of: the same fact, worded differently.")
 
 
 class RetractionRecord(_Record):
@@ -413,7 +427,8 @@ def stage_claim(batch: Batch, c: ClaimRecord) -> str:
     (``valid``, ``sources[1].quote``)."""
     return batch.record(c.subject, c.predicate, valid=c.valid, value=c.value, object=c.object,
                         sources=[(s.source, s.quote) for s in c.sources], known_at=c.known_at,
-                        certainty=c.certainty, rank=c.rank, note=c.note, claim_id=c.id)
+                        certainty=c.certainty, rank=c.rank, note=c.note, claim_id=c.id,
+                        account_of=c.account_of)
 
 
 def _supersede(batch: Batch, s: SupersessionRecord) -> None:
@@ -573,7 +588,9 @@ def export_document(archive: Archive) -> dict[str, Any]:
     rm = archive.readmodel
     names = archive.names
     doc: dict[str, Any] = {"format": FORMAT}
-    doc["predicates"] = [{"name": n, "label": label, "single": single}
+    # A predicate single per subject is written ``true``, as files before sides were.
+    doc["predicates"] = [{"name": n, "label": label,
+                          "single": True if single == "subject" else (single or False)}
                          for n, (label, single) in sorted(archive.predicates.items())]
     doc["sources"] = [{"id": s["id"], "title": s["title"], "published": s["published"],
                        "url": s["url"], "text": s["text"]} for s in rm.sources()]
@@ -588,6 +605,8 @@ def export_document(archive: Archive) -> dict[str, Any]:
             "object": names[c.object_id] if c.object_id else None, "value": c.value,
             "valid": c.valid, "certainty": c.certainty, "rank": c.rank,
             "known_at": c.known_at, "sources": c.sources, "note": c.note})
+        if c.tie:
+            claims[-1]["account_of"] = c.tie
         for fix in rm.corrections(claim_id):
             base = {"claim": c.id, "known_at": fix["known_at"], "reason": fix["reason"]}
             if fix["kind"] == "retracted":

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from timeline import dates
 from timeline.asof.claims import ClaimRow
-from timeline.asof.rules import Fact
+from timeline.asof.rules import CONTESTED, Account, Fact
 from timeline.errors import InvalidInput
 
 if TYPE_CHECKING:
@@ -28,6 +28,11 @@ class FactView:
     subject: str
     object: str | None
     statement: str
+    #: In one entity's state: the part of it this fact comes through (its name), or None for
+    #: the entity's own facts; ``via_status`` says whether it is surely a part on the day
+    #: (HOLDS) or maybe (MAYBE). See ``timeline.parts``.
+    via: str | None = None
+    via_status: str | None = None
 
     @property
     def claim(self) -> ClaimRow:
@@ -37,6 +42,11 @@ class FactView:
     def status(self) -> str:
         return self.fact.status
 
+    @property
+    def sources(self) -> list[dict[str, str]]:
+        """The citations of every account of the fact (``fact_citations``)."""
+        return fact_citations(self.fact)
+
     def to_json(self) -> dict[str, Any]:
         claim = self.claim
         return {
@@ -45,7 +55,7 @@ class FactView:
             "predicate": claim.predicate,
             "object": self.object,
             "value": claim.value if claim.value is not None else self.object,
-            "valid": claim.valid,
+            "valid": fact_valid(self.fact),
             "status": self.fact.status,
             "temporal_status": self.fact.temporal.value,
             "statement": self.statement,
@@ -54,8 +64,69 @@ class FactView:
             "known_at": claim.known_at,
             "ended_by": self.fact.ended_by,
             "contested_with": list(self.fact.contested_with),
-            "sources": claim.sources,
+            "sources": fact_citations(self.fact),
+            "accounts": [{"claim": a.claim.id, "valid": a.claim.valid, "status": a.status,
+                          "certainty": a.claim.certainty, "sources": a.claim.sources}
+                         for a in accounts_of(self.fact)],
+            "disputes": [{"edge": d.edge, "dates": [
+                {"date": text, "claims": list(ids), "sources": list(sources)}
+                for text, ids, sources in d.dates]} for d in self.fact.disputes],
+            "disputed": dispute_text(self.fact),
+            "changing": bool(self.fact.handover_with),
+            "handover_with": list(self.fact.handover_with),
+            "via": self.via, "via_status": self.via_status,
         }
+
+
+def accounts_of(fact: Fact) -> tuple[Account, ...]:
+    """Every account of a fact: its accounts, or its one claim as its one account."""
+    if fact.accounts:
+        return fact.accounts
+    status = fact.temporal.value if fact.status == CONTESTED else fact.status
+    return (Account(fact.claim, status, fact.end_lo, fact.end_hi),)
+
+
+def fact_citations(fact: Fact) -> list[dict[str, str]]:
+    """The citations of all a fact's accounts, each once, in the accounts' order."""
+    if not fact.accounts:
+        return fact.claim.sources
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for account in fact.accounts:
+        for cite in account.claim.sources:
+            key = (cite["source"], cite["quote"])
+            if key not in seen:
+                seen.add(key)
+                out.append(cite)
+    return out
+
+
+def fact_valid(fact: Fact) -> str:
+    """A fact's valid time: its claim's; when accounts refine each other, the start of the
+    account with the narrowest start and the end of the one with the narrowest end."""
+    if fact.start_lo is None or not fact.accounts:
+        return fact.claim.valid
+    claims = [a.claim for a in fact.accounts]
+    start = min(claims, key=lambda c: (c.start_hi - c.start_lo, c.n))
+    end = min(claims, key=lambda c: (c.end_hi - c.end_lo, c.n))
+    lower, upper = dates.interval_sides(start.valid)[0], dates.interval_sides(end.valid)[1]
+    if lower == upper and start is end and start.valid == lower:
+        return start.valid  # one account gives both: a single date stays one
+    return f"{lower}/{upper}"
+
+
+_EDGE_WORDS = {"start": "began", "end": "ended"}
+
+
+def dispute_text(fact: Fact) -> str:
+    """Who says what where a fact's accounts disagree: "began 2023-11-19 per s1, s2;
+    2023-11-20 per s3" (sources by id, or claims when they cite none); "" when they agree."""
+    parts = []
+    for d in fact.disputes:
+        said = "; ".join(f"{text or 'unknown'} per {', '.join(sources or ids)}"
+                         for text, ids, sources in d.dates)
+        parts.append(f"{_EDGE_WORDS.get(d.edge, d.edge)} {said}")
+    return "; ".join(parts)
 
 
 @dataclass(frozen=True)
@@ -76,13 +147,45 @@ class State:
         }
 
 
+def fact_key(view: FactView) -> str:
+    """What makes two facts of two states the same fact (a diff, the transitions)."""
+    return view.claim.id
+
+
+@dataclass(frozen=True)
+class Transition:
+    """One change of the state on a day: a fact ``kind`` ("began", "ended", "changed",
+    "settled", or the lower-case name of the status it took, such as "contested"), its status
+    the day before (``from_status``) and on the day (``to_status``); None when it was not or is
+    no longer in the state. ``fact`` is the fact as it is on the day (as it was, once ended)."""
+
+    day: int
+    kind: str
+    fact: FactView
+    from_status: str | None
+    to_status: str | None
+
+    @property
+    def statement(self) -> str:
+        return self.fact.statement
+
+    def to_json(self) -> dict[str, Any]:
+        return {"day": dates.day_to_iso(self.day), "kind": self.kind,
+                "id": fact_key(self.fact), "statement": self.fact.statement,
+                "from": self.from_status, "to": self.to_status}
+
+
 @dataclass(frozen=True)
 class Diff:
+    """The states on two days, what differs between them, and (``transitions``) every
+    change of the state on the days between, in day order."""
+
     before: State
     after: State
     began: tuple[FactView, ...]
     ended: tuple[FactView, ...]
     changed: tuple[tuple[FactView, FactView], ...]
+    transitions: tuple[Transition, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -93,6 +196,7 @@ class Diff:
             "ended": [f.to_json() for f in self.ended],
             "changed": [{"id": a.claim.id, "statement": b.statement, "from": a.status,
                          "to": b.status} for a, b in self.changed],
+            "transitions": [t.to_json() for t in self.transitions],
         }
 
 
@@ -125,17 +229,27 @@ def render_statement(subject: str, label: str, obj: str | None, value: str | Non
     """A plain sentence. A label is data: when it is a template, its exact placeholders
     ``{subject}``, ``{object}`` and ``{value}`` are replaced (once, in one pass: a name holding
     ``{value}`` stays as it is), and everything else is kept literally — no format specs,
-    fields or attribute access; otherwise the sentence is "subject label object: value"."""
+    fields or attribute access; otherwise the sentence is "subject label object: value".
+    A label with no value leaves no trailing colon: an empty or blank value adds nothing, and
+    a template that ends in an empty placeholder loses the colon before it."""
     parts = _template(label)
     if parts is not None:
         fill = (subject, obj or "", value or "")
-        return "".join([fill[p] if isinstance(p, int) else p for p in parts]).strip()
+        text = "".join([fill[p] if isinstance(p, int) else p for p in parts]).strip()
+        last = parts[-1]
+        if isinstance(last, int) and not fill[last].strip():
+            text = text.rstrip(_DANGLING)
+        return text
     sentence = f"{subject} {label}"
     if obj:
         sentence += f" {obj}"
-    if value is not None:
+    if value and not value.isspace():
         sentence += f": {value}"
     return sentence
+
+
+#: What a sentence may not end in when the placeholder after it was empty.
+_DANGLING = " \t\n:;,"
 
 
 
@@ -143,13 +257,13 @@ _NO_PREDICATE = ("", False)
 _first = operator.itemgetter(0)
 
 
-def label_of(predicate: str, predicates: Mapping[str, tuple[str, bool]]) -> str:
+def label_of(predicate: str, predicates: Mapping[str, tuple[str, str]]) -> str:
     """A predicate's label, or its name in words when it has none."""
     return predicates.get(predicate, _NO_PREDICATE)[0] or predicate.replace("_", " ")
 
 
 def fact_view(fact: Fact, names: Mapping[str, str],
-              predicates: Mapping[str, tuple[str, bool]]) -> FactView:
+              predicates: Mapping[str, tuple[str, str]]) -> FactView:
     claim = fact.claim
     subject = names.get(claim.subject_id, claim.subject_id)
     obj = names.get(claim.object_id) if claim.object_id else None
@@ -158,14 +272,14 @@ def fact_view(fact: Fact, names: Mapping[str, str],
 
 
 def statement(claim: ClaimRow, names: Mapping[str, str],
-              predicates: Mapping[str, tuple[str, bool]]) -> str:
+              predicates: Mapping[str, tuple[str, str]]) -> str:
     """The plain sentence for a claim, whatever its status on any day."""
     fact = Fact(claim, "", dates.Status.NOT, claim.rank, claim.end_lo, claim.end_hi)
     return fact_view(fact, names, predicates).statement
 
 
 def fact_views(facts: Iterable[Fact], names: Mapping[str, str],
-               predicates: Mapping[str, tuple[str, bool]]) -> list[FactView]:
+               predicates: Mapping[str, tuple[str, str]]) -> list[FactView]:
     """``fact_view`` for many facts, in the order of an answer: by subject, predicate, start."""
     # An answer's facts share a few subjects and predicates: each looked up once.
     subjects: dict[str, tuple[str, str]] = {}
@@ -226,11 +340,11 @@ def is_withdrawn(claim: ClaimRow) -> bool:
     return claim.withdrawn_day != dates.POS_INF
 
 
-def edge_value(claim: ClaimRow, predicates: Mapping[str, tuple[str, bool]]) -> str | None:
+def edge_value(claim: ClaimRow, predicates: Mapping[str, tuple[str, str]]) -> str | None:
     """What a relationship claim says of its edge beyond who relates to whom: its value when
     that value is the relationship's state — a single-valued predicate between two entities
     ("relationship with: close allies"), whose later answers replace it — else None (another
-    value is part of the claim's sentence only)."""
-    if not (claim.object_id and claim.value):
+    value is part of the claim's sentence only; a blank value is none)."""
+    if not (claim.object_id and claim.value) or claim.value.isspace():
         return None
     return claim.value if predicates.get(claim.predicate, _NO_PREDICATE)[1] else None

@@ -83,3 +83,19 @@ def test_the_selected_facts_badge_follows_the_slider(window):
     assert panel.viewer.highlighted_texts()  # the source stays on show
     window.session.set_as_of(dates.parse_day("2024-06-01"))
     assert panel.badge.text() == "HOLDS"
+
+
+def test_a_label_with_no_value_is_not_shown(window):
+    """Issue 15, item 10: a note or a reason that is blank leaves no "Note:" and no colon."""
+    archive = window.session.archive
+    claim = archive.record("Ada Lovelace", "wrote_about", object="OpenAI", valid="2024-02/..",
+                           known_at="2024-03-01", note="   ")
+    archive.rerank(claim, "preferred", known_at="2024-03-02", reason="  ")
+    window.session.reload()
+    window.session.set_as_of(dates.parse_day("2024-06-01"))
+    window.session.select_claim(claim)
+    assert window.session.fact is not None and window.session.fact.claim.id == claim
+    notes = window.citations.notes.text()
+    assert "Reranked to preferred as known from 2024-03-02" in notes
+    assert "Note" not in notes
+    assert not any(line.rstrip().endswith(":") for line in notes.split("<br>")), notes

@@ -248,7 +248,7 @@ def test_installed_cli_first_run(unpacked: Path, tmp_path: Path,
     answer = json.loads(proc.stdout)
     assert answer["as_of"] == "2023-11-30"
     facts = answer["facts"]
-    assert facts and all(f["status"] in ("HOLDS", "MAYBE", "CONTESTED") for f in facts)
+    assert facts and all(f["status"] in ("HOLDS", "MAYBE", "CONTESTED", "DISPUTED") for f in facts)
     assert any("OpenAI" in (f["subject"], f.get("object")) for f in facts)
     assert all(f["sources"] for f in facts)
     assert archive.is_file(), "the first run did not create the user's archive"

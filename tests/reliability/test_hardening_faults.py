@@ -616,8 +616,9 @@ def test_a_filling_disk_never_leaves_a_record_half_reported(
             room = shutil.disk_usage(disk).free
             with contextlib.suppress(OSError), filler.open("wb") as out:
                 out.write(b"\0" * max(0, room - free))
+            # Each a new entity, close to the one before ("Town"): said so.
             done = run(env, "record", f"Town {free}", "status", "--value", "v", "--valid",
-                       "1900", archive=path)
+                       "1900", "--new-entity", archive=path)
             filler.unlink()
             after = _count(path)
             if done.code == 0:

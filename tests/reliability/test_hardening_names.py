@@ -214,7 +214,7 @@ def test_ceo_of_newline_cannot_redefine_ceo_of(memory: Archive) -> None:
         assert "is not a predicate name" in error.message
         with pytest.raises(InvalidInput):
             memory.define_predicate(name, "of", False)
-    assert memory.predicates["ceo_of"] == ("chief executive of", True)
+    assert memory.predicates["ceo_of"] == ("chief executive of", "subject")
     assert len(memory.store.stream(predicate_stream("ceo_of\n"))) == 0
 
 
@@ -287,10 +287,12 @@ _FIELDS = ("{subject}", "{object}", "{value}")
 
 def reference(subject: str, label: str, obj: str | None, value: str | None) -> str:
     """The sentence, by the plainest reading of the rule: scan the label left to right; an
-    exact placeholder is replaced, every other character is kept."""
+    exact placeholder is replaced, every other character is kept. A blank value leaves no
+    trailing colon: none is added, and a label ending in a blank placeholder loses the
+    punctuation before it."""
     if not any(f in label for f in _FIELDS):
         return f"{subject} {label}" + (f" {obj}" if obj else "") + (
-            f": {value}" if value is not None else "")
+            f": {value}" if value and value.strip() else "")
     fill = dict(zip(_FIELDS, (subject, obj or "", value or ""), strict=True))
     out, k = [], 0
     while k < len(label):
@@ -302,7 +304,11 @@ def reference(subject: str, label: str, obj: str | None, value: str | None) -> s
         else:
             out.append(label[k])
             k += 1
-    return "".join(out).strip()
+    said = "".join(out).strip()
+    ending = next((name for name in _FIELDS if label.endswith(name)), None)
+    if ending is not None and not fill[ending].strip():
+        said = said.rstrip(" \t\n:;,")
+    return said
 
 
 LABEL_PARTS = st.sampled_from([

@@ -464,7 +464,8 @@ def test_a_bad_hindsight_author_is_one_line_and_writes_nothing(
     archive = copy_archive(small_archive, tmp_path / "archive.sqlite")
     before = answers(archive)
     done = hindsight("record", "small New", "p", "--value", "1", "--valid", "2000",
-                     archive=archive, cache=tmp_path / "c", env={"HINDSIGHT_AUTHOR": value})
+                     "--new-entity", archive=archive, cache=tmp_path / "c",
+                     env={"HINDSIGHT_AUTHOR": value})
     refused_in_one_line(done, 2, "HINDSIGHT_AUTHOR: ", *words)
     assert answers(archive) == before
 

@@ -162,6 +162,28 @@ def test_the_seed_archive_answers(archive, question, args, must, must_not):
         assert fact["sources"], f"{fact['id']} has no citation"
 
 
+def test_a_company_includes_what_its_parts_did(archive):
+    """Projects, campuses and products are parts of their owners (docs/seed-archive.md,
+    "Parts"): the company's answer holds their facts, each marked with the part."""
+    june = {f["id"]: (f["status"], f["via"]) for f in
+            as_of(archive, "2025-06-01", "--entity", "Microsoft")["facts"]}
+    assert june["seed-ohio-campuses-suspended"] == ("HOLDS", "Ohio data center campuses")
+    assert june["seed-nadella-prioritizes-copilot"] == ("HOLDS", "Copilot")
+    assert june["seed-msft-openai-rel-tense"] == ("HOLDS", None)  # its own
+    january = {f["id"]: (f["status"], f["via"]) for f in
+               as_of(archive, "2025-01-31", "--entity", "OpenAI")["facts"]}
+    assert january["seed-stargate-part-of-openai"] == ("HOLDS", None)
+    assert january["seed-stargate-launched-by-altman"] == ("MAYBE", "Stargate")
+    assert january["seed-nadella-absent-stargate"] == ("MAYBE", "Stargate")
+    assert january["seed-openai-restructuring-status"] == ("HOLDS", "OpenAI restructuring")
+    # Before it was opened, Stargate is no part of OpenAI; a pair is never widened.
+    december = as_of(archive, "2024-12-31", "--entity", "OpenAI")["facts"]
+    assert not any(f["via"] == "Stargate" for f in december)
+    pair = as_of(archive, "2025-01-31", "--entity", "OpenAI", "--entity", "Stargate")
+    assert [(f["id"], f["via"]) for f in pair["facts"]] == [
+        ("seed-stargate-part-of-openai", None)]
+
+
 def test_aliases_of_the_machine_translation_resolve_to_real_names(archive):
     answer = as_of(archive, "2023-11-20", "--entity", "Optimus")
     assert answer["entity"]["name"] == "Sam Altman"

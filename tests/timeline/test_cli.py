@@ -36,7 +36,7 @@ import timeline
 from timeline.app import Archive
 
 CLAIM_ID = re.compile(r"^c-[0-9a-f]{16}$")
-LIVE_STATUSES = {"HOLDS", "MAYBE", "CONTESTED"}
+LIVE_STATUSES = {"HOLDS", "MAYBE", "CONTESTED", "DISPUTED"}
 
 DEAL_TEXT = (
     "On July 22, 2019, Microsoft announced it would invest $1 billion in OpenAI. Sam Altman, "
@@ -140,8 +140,9 @@ def story(tmp_path_factory: pytest.TempPathFactory) -> Story:
          "--valid", "2023-11/2024-01", "--known-at", "2023-12-01")
     step("val86", "record", "OpenAI", "valuation", "--value", "$86 billion",
          "--valid", "2023-11/2024-01", "--known-at", "2023-12-05")
+    # Close to "OpenAI" (a word in common): a new entity only when said so.
     step("hq", "record", "OpenAI Global LLC", "headquartered_in", "--value", "San Francisco",
-         "--valid", "2019/..")
+         "--valid", "2019/..", "--new-entity")
     step("alias", "alias", "Sam Altman", "Optimus")
     return Story(cli, ids, outputs)
 
@@ -238,8 +239,11 @@ def test_as_of_table_is_readable(story: Story) -> None:
     lines = table.splitlines()
     assert "2023-11-10" in lines[0]
     header = next(line for line in lines if line.startswith("STATUS"))
-    assert header.split() == ["STATUS", "VALID", "SRC", "STATEMENT"]
+    assert header.split() == ["STATUS", "VALID", "SOURCES", "STATEMENT"]
     body = "\n".join(lines[lines.index(header) + 1:])
+    # Sources by short name (issue 15, item 10): the source's title, not its id or a count.
+    invested = next(line for line in lines if "Microsoft invested in OpenAI" in line)
+    assert "Microsoft invests in OpenAI" in invested and "deal-2019" not in table
     for status in ("HOLDS", "MAYBE", "CONTESTED"):
         assert re.search(rf"^{status}\s", body, re.M), status
     assert "Microsoft invested in OpenAI" in body

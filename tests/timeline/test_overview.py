@@ -29,8 +29,8 @@ def _moments(rows: list[ClaimRow]) -> list[tuple[int, int, int]]:
     for row in rows:
         if row.start_lo != NEG_INF:
             found.append((row.start_lo, overview.BEGINS, row.n))
-        if "/" in row.valid and row.end_lo != POS_INF:
-            found.append((row.end_lo, overview.ENDS, row.n))
+        if "/" in row.valid and row.end_hi != POS_INF:  # a known end, on the day shown
+            found.append((row.end_lo - 1, overview.ENDS, row.n))
     return sorted(found)
 
 

@@ -2,11 +2,32 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import pytest
 
-from timeline.asof.rules import Candidate, settle
+from timeline.asof.facts import Fact, Live, settle_facts
+from timeline.asof.rules import edge_dates, inertia_end
 from timeline.dates import POS_INF, parse_day, parse_span
 from timeline.readmodel import ClaimRow
+
+
+class Candidate(NamedTuple):
+    """A claim the stab found, with its rank, whether its predicate is single per subject,
+    and the claim that cuts it (what the SQL hands the rules)."""
+
+    claim: ClaimRow
+    rank: str
+    single: bool
+    successor: ClaimRow | None
+
+
+def settle(candidates: list[Candidate], day: int) -> list[Fact]:
+    """The facts and slots judged from the candidates' lives (``settle_facts``)."""
+    lives = [Live(c.claim, c.rank, c.successor, *inertia_end(c.claim, c.successor), (),
+                  c.claim.end_hi) for c in candidates if c.rank != "deprecated"]
+    sides = {"p": "subject"} if any(c.single for c in candidates) else {}
+    return settle_facts(lives, day, sides, lambda claim: claim, edge_dates)
 
 
 def row(claim_id: str, valid: str, answer: str = "a", *, subject: str = "S",
@@ -44,8 +65,8 @@ CHRIS = row("chris", "2025-03/2025-03", "still essential")
     ("multi-valued claims never contest", [cand(KATE, single=False),
                                            cand(CHRIS, single=False)],
      "2025-03-31", {"kate": "MAYBE", "chris": "MAYBE"}),
-    ("agreeing claims do not contest", [cand(KATE), cand(row("kate2", "2025-03", "obsolete"))],
-     "2025-03-31", {"kate": "MAYBE", "kate2": "MAYBE"}),
+    ("agreeing claims are two accounts of one fact", [
+        cand(KATE), cand(row("kate2", "2025-03", "obsolete"))], "2025-03-31", {"kate": "MAYBE"}),
     ("different slots do not contest", [cand(KATE), cand(row("x", "2025-03", "y", subject="T"))],
      "2025-03-31", {"kate": "MAYBE", "x": "MAYBE"}),
     ("a preferred claim outranks the other", [cand(KATE, rank="preferred"), cand(CHRIS)],

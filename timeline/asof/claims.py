@@ -43,6 +43,8 @@ class ClaimRow(NamedTuple):
     note: str
     recorded_at: str
     position: int
+    tie: str | None = None  # the claim this one is an account of (the root of account_of)
+    shared: int = 0  # 1 when another claim gives the same slot and answer, or a tie binds it
 
     @property
     def sources(self) -> list[dict[str, str]]:
@@ -62,3 +64,4 @@ class SlotStart(NamedTuple):
     start_hi: int
     rank: str
     reranked: int
+    shared: int = 0  # 1: another claim gives its slot and answer; | 2: claims are tied to it

@@ -34,15 +34,30 @@ This module imports no storage: the rules are plain functions of plain values.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from typing import NamedTuple, Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
-from timeline.asof.claims import ClaimRow, SlotStart
-from timeline.dates import POS_INF, Status, status_of
+from timeline.asof.facts import (
+    CONTESTED,
+    DISPUTED,
+    OBJECT,
+    PREFERRED,
+    SUBJECT,
+    Account,
+    Dispute,
+    Fact,
+    Live,
+    Slot,
+    dispute,
+    meet,
+    selected,
+    settle_facts,
+    slots_of,
+)
+from timeline.dates import POS_INF, Status, interval_sides, status_of
 
-CONTESTED = "CONTESTED"
-PREFERRED = "preferred"
+__all__ = ["CONTESTED", "DISPUTED", "PREFERRED", "Account", "Dispute", "Fact", "Live"]
+
 DEPRECATED = "deprecated"
 
 #: "As known now": later than any real known day, but below the never-withdrawn sentinel.
@@ -177,54 +192,81 @@ def inertia_end(claim: Claim, successor: Starts | None) -> tuple[int, int]:
     return min(claim.end_lo, successor.start_lo), successor.start_hi
 
 
-class _Answers(Protocol):
-    @property
-    def id(self) -> str: ...
-    @property
-    def answer(self) -> str: ...
+# --- a claim on the day: rules 2-4 over the claims of its slots --------------------------------
 
 
-class _Named(Protocol):
-    @property
-    def id(self) -> str: ...
+def answer_on(claim: Claim, slot: Slot) -> str:
+    """A claim's answer in one of its slots: its answer per subject, its subject per object."""
+    return claim.subject_id if slot[0] == OBJECT else claim.answer
 
 
-class SlotMember(Protocol):
-    """A claim in the state, as rules 5 and 6 read it (a ``Candidate``, a ``Live``)."""
-
-    @property
-    def claim(self) -> _Answers: ...
-    @property
-    def rank(self) -> str: ...
-    @property
-    def successor(self) -> _Named | None: ...
-
-
-M = TypeVar("M", bound=SlotMember)
+def first_later(claim: Claim, slot: Slot, answer: str, members: Sequence[C]) -> C | None:
+    """The first claim of ``members`` (a slot's claims in order of start and recording) that
+    starts strictly later than ``claim`` and gives another answer: rule 3's candidate, before
+    the day is looked at."""
+    for x in members:
+        if x.start_lo > claim.start_lo and answer_on(x, slot) != answer:
+            return x
+    return None
 
 
-def outrank(members: Sequence[M]) -> tuple[Sequence[M], list[M]]:
-    """Rule 5. The claims in the state of one single-valued slot: (those kept, those
-    outranked). When any is preferred, the others are outranked."""
-    if not any(m.rank == PREFERRED for m in members):
-        return members, []
-    return ([m for m in members if m.rank == PREFERRED],
-            [m for m in members if m.rank != PREFERRED])
+def claim_lives(claims: Iterable[C], members: Callable[[Slot], Sequence[C]],
+                rank_of: Callable[[C], str], sides: Mapping[str, str], day: int,
+                edge_text: Callable[[Any, str], str]) -> list[Live]:
+    """Rules 2 and 3 for each of ``claims`` (believed and not deprecated on the known day):
+    its rank, the claim that cuts its open end on ``day`` (``next_answer``, on each single
+    side of its predicate) and its end after the cut.
 
+    ``members(slot)`` gives every claim of a slot that is believed and not deprecated, in
+    order of start and recording. When the successor's accounts (the claims of its answer
+    in the slot, after the cut claim, that reach it) disagree on when it began, the claim
+    may end at each of their starts (``Live.ends``); when they meet, at their meeting."""
+    reach: dict[str, tuple[int, int]] = {}
 
-def contest(members: Sequence[SlotMember]) -> dict[str, tuple[str, ...]]:
-    """Rule 6. The claims in the state of one single-valued slot (after rule 5): for each
-    claim CONTESTED, the ids of the claims that disagree with it (in ``members``' order).
+    def reach_of(x: C) -> tuple[int, int]:
+        """The claim's end cut by the first later answer whatever the day: its episode's."""
+        if x.id not in reach:
+            lo, hi = x.end_lo, x.end_hi
+            if hi == POS_INF:
+                for slot, answer in slots_of(x, sides.get(x.predicate, "")):
+                    nxt = first_later(x, slot, answer, members(slot))
+                    if nxt is not None:
+                        lo, hi = min(lo, nxt.start_lo), min(hi, nxt.start_hi)
+            reach[x.id] = (lo, hi)
+        return reach[x.id]
 
-    A claim whose successor (the claim that cut it) is itself among them is left out: it was
-    cut by the other, a change, not a disagreement. Those left must give at least two
-    answers."""
-    ids = {m.claim.id for m in members}
-    rivals = [m for m in members if not (m.successor is not None and m.successor.id in ids)]
-    if len({m.claim.answer for m in rivals}) < 2:
-        return {}
-    return {m.claim.id: tuple(r.claim.id for r in rivals if r.claim.answer != m.claim.answer)
-            for m in rivals}
+    def live(claim: C, rank: str, successor: C | None, end: tuple[int, int],
+             ends: tuple[tuple[int, int], ...] = (), said: Dispute | None = None) -> Live:
+        lo, hi = reach_of(claim)
+        return Live(claim, rank, successor, end[0], end[1], ends, hi, said, lo)
+
+    lives = []
+    for claim in claims:
+        rank = rank_of(claim)
+        slots = slots_of(claim, sides.get(claim.predicate, "")) if is_open(claim) else ()
+        found: list[tuple[C, Slot]] = []
+        for slot, answer in slots:
+            nxt = first_later(claim, slot, answer, members(slot))
+            if nxt is not None and nxt.start_lo <= day:
+                found.append((nxt, slot))
+        if not found:
+            lives.append(live(claim, rank, None, (claim.end_lo, claim.end_hi)))
+            continue
+        successor, slot = min(found, key=lambda f: (f[0].start_lo, f[0].n))
+        their = answer_on(successor, slot)
+        accounts = [x for x in members(slot) if answer_on(x, slot) == their
+                    and x.start_lo > claim.start_lo and x.start_lo < reach_of(successor)[1]
+                    and successor.start_lo < reach_of(x)[1]]
+        windows = sorted({(x.start_lo, x.start_hi) for x in accounts})
+        met = meet(windows)
+        if met is not None:
+            lives.append(live(claim, rank, successor, (min(claim.end_lo, met[0]), met[1])))
+            continue
+        ends = tuple(sorted({(min(claim.end_lo, lo), hi) for lo, hi in windows}))
+        lives.append(live(claim, rank, successor, (min(e[0] for e in ends),
+                                                   max(e[1] for e in ends)),
+                          ends, dispute("end", accounts, edge_text, "start")))
+    return lives
 
 
 def links(claim: Claim, groups: Sequence[Collection[str]]) -> bool:
@@ -248,219 +290,45 @@ def selects(claim: Claim, groups: Sequence[Collection[str]] | None) -> bool:
 # --- the reference: every rule, on every claim ------------------------------------------------
 
 
-class Live(NamedTuple):
-    """A claim in the state before rules 5 and 6: its rank in force, its inertia successor,
-    its status in time and its (cut) end."""
-
-    claim: Claim
-    rank: str
-    successor: Claim | None
-    temporal: Status
-    end_lo: int
-    end_hi: int
-
-
-class ReferenceFact(NamedTuple):
-    """What ``reference_facts`` decides about one claim: the fields of a ``Fact``."""
-
-    claim: Claim
-    status: str  # HOLDS, MAYBE or CONTESTED
-    temporal: Status  # HOLDS or MAYBE: what time alone says
-    rank: str
-    end_lo: int
-    end_hi: int
-    ended_by: str | None
-    contested_with: tuple[str, ...]
-
-
 def reference_facts(claims: Sequence[Claim], reranks_by_claim: Mapping[str, Sequence[Rerank]],
-                    single_predicates: Collection[str], day: int, known: int,
-                    groups: Sequence[Collection[str]] | None = None) -> list[ReferenceFact]:
+                    sides: Mapping[str, str] | Collection[str], day: int, known: int,
+                    groups: Sequence[Collection[str]] | None = None,
+                    edge_text: Callable[[Any, str], str] | None = None) -> list[Fact]:
     """The state on ``day`` as known on ``known``, from every claim of an archive (in any
     order), each rule applied by brute force: no index, no candidate search.
 
     ``reranks_by_claim``: each reranked claim's reranks (``Rerank``), by claim id.
-    ``single_predicates``: the predicates declared single-valued (rules 3, 5, 6 apply to
-    them only). ``groups``: the entity selection (``selects``). The facts come in the order of
-    ``claims``."""
+    ``sides``: each single-valued predicate's single side ("subject", "object", "both"; a
+    collection of names means "subject" for each). ``groups``: the entity selection
+    (``selects``), applied to the facts once every rule has been: a fact's status does not
+    depend on the selection. The facts come in order of recording."""
+    if not isinstance(sides, Mapping):
+        sides = dict.fromkeys(sides, SUBJECT)
 
-    def rank_on(claim: Claim, on: int) -> str:
-        return rank_in_force(claim, reranks_by_claim.get(claim.id, ()), on)
+    def rank_on(claim: Claim) -> str:
+        return rank_in_force(claim, reranks_by_claim.get(claim.id, ()), known)
 
-    live = [fact for claim in claims
-            if believed(claim, known) and may_hold(claim, day) and selects(claim, groups)
-            and (fact := _live(claim, claims, single_predicates, day, known, rank_on))]
-
-    slots: dict[tuple[str, str, str], list[Live]] = {}
-    for fact in live:
-        if fact.claim.predicate in single_predicates:
-            slots.setdefault(slot_of(fact.claim), []).append(fact)
-    left_out: set[str] = set()
-    rivals_of: dict[str, tuple[str, ...]] = {}
-    for members in slots.values():
-        kept, outranked = outrank(members)
-        left_out.update(m.claim.id for m in outranked)
-        rivals_of.update(contest(kept))
-
-    return [_reference_fact(fact, rivals_of.get(fact.claim.id, ()))
-            for fact in live if fact.claim.id not in left_out]
+    alive = sorted((c for c in claims if believed(c, known) and rank_on(c) != DEPRECATED),
+                   key=lambda c: (c.start_lo, c.n))
+    by_slot: dict[Slot, list[Claim]] = {}
+    for claim in alive:
+        for slot, _ in slots_of(claim, sides.get(claim.predicate, "")):
+            by_slot.setdefault(slot, []).append(claim)
+    by_id = {c.id: c for c in claims}
+    text = edge_text or edge_dates
+    lives = claim_lives(alive, lambda slot: by_slot.get(slot, ()), rank_on, sides, day, text)
+    return settle_facts(lives, day, sides, lambda c: root_claim(c, by_id), text,
+                        selected(groups, selects))
 
 
-def _live(claim: Claim, claims: Sequence[Claim], single_predicates: Collection[str],
-          day: int, known: int, rank_on: Callable[[Claim, int], str]) -> Live | None:
-    """Rules 2, 3 and 4 for one claim believed on ``known`` that may hold on ``day``: None
-    when it is deprecated or, its end cut by inertia, not in the state."""
-    rank = rank_on(claim, known)
-    if rank == DEPRECATED:
-        return None
-    successor = None
-    if claim.predicate in single_predicates and is_open(claim):
-        successor = next_answer(claim, claims, day, known, rank_on)
-    end_lo, end_hi = inertia_end(claim, successor)
-    temporal = status_in_time(claim.start_lo, claim.start_hi, end_lo, end_hi, day)
-    if temporal is Status.NOT:
-        return None
-    return Live(claim, rank, successor, temporal, end_lo, end_hi)
+def root_claim(claim: Any, by_id: Mapping[str, Any]) -> Any:
+    """The claim a claim is an account of (``tie``, the root of its ``account_of``), or the
+    claim itself."""
+    tie = getattr(claim, "tie", None)
+    return by_id.get(tie, claim) if tie else claim
 
 
-def _reference_fact(fact: Live, rivals: tuple[str, ...]) -> ReferenceFact:
-    """A claim in the state as a fact: CONTESTED when it has rivals, and ``ended_by`` the
-    claim that cut it when its end was cut."""
-    claim = fact.claim
-    cut = (fact.end_lo, fact.end_hi) != (claim.end_lo, claim.end_hi)
-    return ReferenceFact(
-        claim, CONTESTED if rivals else fact.temporal.value, fact.temporal, fact.rank,
-        fact.end_lo, fact.end_hi, fact.successor.id if fact.successor and cut else None,
-        rivals)
-
-
-# --- the fast path ----------------------------------------------------------------------------
-
-
-class Candidate(NamedTuple):
-    """A claim found by the stabbing query (believed, may hold), with its rank in force on
-    the known day, whether its predicate is single-valued, and its inertia successor.
-
-    A named tuple: a query makes one per claim it finds, and a tuple is built fastest."""
-
-    claim: ClaimRow
-    rank: str
-    single: bool
-    successor: SlotStart | ClaimRow | None = None  # the next different answer in the slot
-
-
-class Fact(NamedTuple):
-    """A claim in the state on a day: its status, rank and (inertia's) cut end.
-
-    A named tuple, not a frozen dataclass: an answer makes one per fact, and a tuple is built
-    several times faster."""
-
-    claim: ClaimRow
-    status: str  # HOLDS, MAYBE or CONTESTED
-    temporal: Status  # HOLDS or MAYBE: what time alone says
-    rank: str
-    end_lo: int
-    end_hi: int
-    ended_by: str | None = None  # the claim that cut this one's open end (inertia)
-    contested_with: tuple[str, ...] = ()
-
-
-#: ``Fact(...)`` and ``Candidate(...)`` from a tuple of all their fields, without the Python
-#: call a named tuple's constructor makes: an answer builds one of each per claim.
-_fact = functools.partial(tuple.__new__, Fact)
-make_candidate = functools.partial(tuple.__new__, Candidate)
-
-_Alive = list[tuple[Candidate, Status, int, int]]
-
-#: ``Fact.status`` for a status in time (an enum member's ``value`` is a descriptor lookup).
-_STATUS_TEXT = {Status.HOLDS: Status.HOLDS.value, Status.MAYBE: Status.MAYBE.value}
-_NOBODY: frozenset[str] = frozenset()
-_NO_RIVALS: Mapping[str, tuple[str, ...]] = {}
-
-
-def settle(candidates: Iterable[Candidate], day: int) -> list[Fact]:
-    """The facts of the state on ``day``, in the order the candidates came: rules 2–6 applied
-    to the candidates of one query (``reference_facts`` for the same rules on every claim)."""
-    live, crowded = _in_time(candidates, day)
-    if not crowded:  # no slot with two claims in the state: nothing outranked or contested
-        return _facts(live, _NOBODY, _NO_RIVALS)
-    outranked, contested = _judge_slots(crowded)
-    return _facts(live, outranked, contested)
-
-
-def _in_time(candidates: Iterable[Candidate], day: int
-             ) -> tuple[_Alive, list[list[Candidate]]]:
-    """Rule 2's deprecation, rule 3's cut end (``inertia_end``) and rule 4's status
-    (``status_in_time``): the candidates in the state on ``day`` with their status and end,
-    and the single-valued slots with two or more of them (each a list of its candidates).
-
-    The rules are inlined, not called: this loop runs once per claim the stabbing query
-    found, and two calls per claim would cost it about a fifth of its time."""
-    holds, maybe, deprecated, open_end = Status.HOLDS, Status.MAYBE, DEPRECATED, POS_INF
-    live: _Alive = []
-    slots: dict[tuple[str, str, str], list[Candidate]] = {}
-    crowded: list[list[Candidate]] = []
-    for candidate in candidates:
-        claim, rank, single, nxt = candidate
-        if rank == deprecated:
-            continue
-        end_lo, end_hi = claim.end_lo, claim.end_hi
-        if nxt is not None and end_hi == open_end:  # inertia_end
-            end_lo, end_hi = min(end_lo, nxt.start_lo), nxt.start_hi
-        if claim.start_hi <= day < end_lo:  # status_in_time
-            when = holds
-        elif claim.start_lo <= day < end_hi:
-            when = maybe
-        else:
-            continue
-        live.append((candidate, when, end_lo, end_hi))
-        if single:
-            slot = (claim.subject_id, claim.predicate, claim.slot_object)
-            members = slots.get(slot)
-            if members is None:
-                slots[slot] = [candidate]
-            else:
-                members.append(candidate)
-                if len(members) == 2:
-                    crowded.append(members)
-    return live, crowded
-
-
-def _judge_slots(crowded: list[list[Candidate]]
-                 ) -> tuple[set[str], dict[str, tuple[str, ...]]]:
-    """Rules 5 and 6 in each single-valued slot with two or more claims in the state: the
-    ids outranked, and the rivals of each claim contested."""
-    outranked: set[str] = set()
-    contested: dict[str, tuple[str, ...]] = {}
-    for members in crowded:
-        kept, left_out = outrank(members)
-        if left_out:
-            outranked.update(m.claim.id for m in left_out)
-        contested.update(contest(kept))
-    return outranked, contested
-
-
-def _facts(live: _Alive, outranked: Collection[str],
-           contested: Mapping[str, tuple[str, ...]]) -> list[Fact]:
-    """The facts of the candidates in the state, but those outranked."""
-    status_text = _STATUS_TEXT
-    facts = []
-    for candidate, when, end_lo, end_hi in live:
-        claim = candidate.claim
-        claim_id = claim.id
-        if outranked and claim_id in outranked:
-            continue
-        successor = candidate.successor
-        rivals_of = contested.get(claim_id, ()) if contested else ()
-        facts.append(_fact((  # claim, status, temporal, rank, end_lo, end_hi, ended_by, ...
-            claim,
-            CONTESTED if rivals_of else status_text[when],
-            when,
-            candidate.rank,
-            end_lo,
-            end_hi,
-            successor.id if successor and (end_lo, end_hi) != (
-                claim.end_lo, claim.end_hi) else None,  # ended_by
-            rivals_of,  # contested_with
-        )))
-    return facts
+def edge_dates(claim: Any, edge: str) -> str:
+    """A claim's start or end as written (``interval_sides``): how a dispute names it."""
+    lower, upper = interval_sides(claim.valid)
+    return lower if edge == "start" else upper

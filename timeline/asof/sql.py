@@ -19,7 +19,7 @@ from __future__ import annotations
 import functools
 import itertools
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from timeline.dates import POS_INF
@@ -61,13 +61,15 @@ def rank_in_force(c: str, r: str) -> str:
 
 
 def next_answer(c: str, v: str, r: str, column: str) -> str:
-    """``column`` of the claim that ends ``c`` by inertia on day ``v`` as known on ``r``: the
+    """``column`` (an expression over ``x``, or a column name) of the claim that ends ``c``
+    by inertia on day ``v`` as known on ``r``: the
     first claim of ``c``'s slot, in (start_lo, recorded) order, that started after ``c`` and
     by ``v``, gives another answer, is believed on ``r`` and is not deprecated on ``r``.
 
     A probe of the ``claims_slot`` index, which holds every column tested: the claims of the
     slot before the one found are read from the index alone."""
-    return (f"SELECT x.{column} FROM claims x WHERE x.subject_id = {c}.subject_id "
+    what = column if "x." in column else f"x.{column}"
+    return (f"SELECT {what} FROM claims x WHERE x.subject_id = {c}.subject_id "
             f"AND x.predicate = {c}.predicate AND x.slot_object = {c}.slot_object "
             f"AND x.start_lo > {c}.start_lo AND x.start_lo <= {v} AND x.answer != {c}.answer "
             f"AND {believed('x', r)} "
@@ -123,10 +125,12 @@ def _entities_sql(entities: int, singles: int) -> str:
     if singles:
         # Inertia inside the stab: when the claim that ends an open claim started (start_hi)
         # on or before the day, the open claim cannot hold or maybe hold then, and is dropped
-        # before its table row is read.
+        # before its table row is read — unless that claim is one of a fact's accounts, which
+        # may disagree on its start (then the rules decide, with all of them).
         names = ", ".join(f":p{k}" for k in range(singles))
+        started = f"CASE WHEN x.shared THEN {POS_INF - 1} ELSE x.start_hi END"
         ends = (f"CASE WHEN c.end_hi = {POS_INF} AND c.predicate IN ({names}) "
-                f"THEN ({next_answer('c', ':v', ':r', 'start_hi')}) END")
+                f"THEN ({next_answer('c', ':v', ':r', started)}) END")
     found = " UNION ALL ".join(
         f"SELECT c.n AS n, {ends} AS ends FROM claims c WHERE {cond} AND {where}"
         for cond in (f"c.subject_id IN ({marks})",
@@ -192,3 +196,90 @@ def rank_on(conn: sqlite3.Connection, claim: ClaimRow | SlotStart, known: int) -
         return claim.rank
     row = conn.execute(_RANK_ON, [claim.n, known]).fetchone()
     return row[0] if row else claim.rank
+
+
+# --- reading whole slots and facts (``timeline.asof.query``) -------------------------------------
+
+_BELIEVED = believed("c", "?1")
+#: Keys per statement of the readers below (3 or 4 parameters each, well below the limit).
+_READ_CHUNK = 200
+
+
+def _read(conn: sqlite3.Connection, keys: Sequence[tuple[Any, ...]], columns: str,
+          join: str, index: str) -> list[ClaimRow]:
+    """The believed claims (known day ``?1``... given as the first parameter by the
+    callers) matching any of ``keys``: one statement per chunk, the keys as a VALUES table
+    joined to ``claims`` through ``index``."""
+    found: list[ClaimRow] = []
+    width = len(keys[0][1]) if keys else 0
+    for first in range(0, len(keys), _READ_CHUNK):
+        chunk = keys[first:first + _READ_CHUNK]
+        marks = ", ".join("(" + ", ".join(f"?{2 + width * j + i}" for i in range(width)) + ")"
+                          for j in range(len(chunk)))
+        statement = (f"WITH k({columns}) AS (VALUES {marks}) SELECT DISTINCT {CLAIM_COLUMNS} "
+                     f"FROM k JOIN claims c INDEXED BY {index} ON {join} WHERE {_BELIEVED}")
+        params: list[Any] = [chunk[0][0]]
+        for _, values in chunk:
+            params.extend(values)
+        found += map(claim_row, conn.execute(statement, params))
+    return found
+
+
+def read_slots(conn: sqlite3.Connection, slots: Iterable[tuple[Any, ...]], known: int
+               ) -> list[ClaimRow]:
+    """Every claim believed on ``known`` of each slot: ("subject", subject, predicate,
+    qualified object) or ("object", object, predicate), whatever its dates."""
+    subjects = [(known, tuple(s[1:])) for s in slots if s[0] != "object"]
+    objects = [(known, tuple(s[1:])) for s in slots if s[0] == "object"]
+    found = _read(conn, subjects, "a, p, o", "c.subject_id = k.a AND c.predicate = k.p "
+                  "AND c.slot_object = k.o", "claims_slot") if subjects else []
+    if objects:
+        found += _read(conn, objects, "a, p", "c.object_id = k.a AND c.predicate = k.p",
+                       "claims_object")
+    return found
+
+
+def read_facts(conn: sqlite3.Connection, keys: Iterable[tuple[str, ...]], known: int
+               ) -> list[ClaimRow]:
+    """Every claim believed on ``known`` of each (subject, predicate, slot object, answer)."""
+    given = [(known, tuple(key)) for key in keys]
+    return _read(conn, given, "a, p, o, x", "c.subject_id = k.a AND c.predicate = k.p AND "
+                 "c.slot_object = k.o AND c.answer = k.x", "claims_fact") if given else []
+
+
+def read_tied(conn: sqlite3.Connection, roots: Iterable[str], known: int) -> list[ClaimRow]:
+    """The claims believed on ``known`` tied to each root (``account_of``)."""
+    given = [(known, (root,)) for root in roots]
+    return _read(conn, given, "t", "c.tie = k.t", "claims_tie") if given else []
+
+
+_BY_ID = f"SELECT {CLAIM_COLUMNS} FROM claims c WHERE c.id = ?"
+#: Whether a slot holds another answer than one: two seeks of the ``claims_fact`` index.
+_OTHER_ANSWER = ("SELECT EXISTS (SELECT 1 FROM claims x INDEXED BY claims_fact "
+                 "WHERE x.subject_id = :a AND x.predicate = :p AND x.slot_object = :o "
+                 "AND x.answer < :x) OR EXISTS (SELECT 1 FROM claims x INDEXED BY claims_fact "
+                 "WHERE x.subject_id = :a AND x.predicate = :p AND x.slot_object = :o "
+                 "AND x.answer > :x)")
+
+
+def read_claims(conn: sqlite3.Connection, ids: Iterable[str]) -> list[ClaimRow]:
+    """Claims by id, believed or not (the roots of ties)."""
+    found: list[ClaimRow] = []
+    for claim_id in ids:
+        found += map(claim_row, conn.execute(_BY_ID, [claim_id]))
+    return found
+
+
+def crowded_slots(conn: sqlite3.Connection, rows: Iterable[ClaimRow]
+                  ) -> set[tuple[str, str, str, str]]:
+    """The subject slots of ``rows`` that hold another answer than the row's (ever, believed
+    or not: enough to know the slot must be read whole)."""
+    found = set()
+    for row in rows:
+        slot = ("subject", row.subject_id, row.predicate, row.slot_object)
+        if slot in found:
+            continue
+        if conn.execute(_OTHER_ANSWER, {"a": row.subject_id, "p": row.predicate,
+                                        "o": row.slot_object, "x": row.answer}).fetchone()[0]:
+            found.add(slot)
+    return found

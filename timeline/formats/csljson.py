@@ -47,7 +47,7 @@ def items(archive: Archive, selection: Selection) -> list[dict[str, Any]]:
     """Every source; with a filter, the sources the selected claims cite."""
     sources = archive.sources()
     if selection.filtered:
-        cited = {c["source"] for v in selection.facts(archive) for c in v.claim.sources}
+        cited = {c["source"] for v in selection.facts(archive) for c in v.sources}
         sources = [s for s in sources if s["id"] in cited]
     return [item(s) for s in sources]
 

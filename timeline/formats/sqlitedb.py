@@ -22,7 +22,8 @@ FORMAT = "hindsight-sqlite/1"
 
 _TABLES: dict[str, tuple[dict[str, type], dict[str, Any]]] = {
     "about": ({"key": str, "value": str}, {"pk": "key"}),
-    "predicates": ({"name": str, "label": str, "single": int}, {"pk": "name"}),
+    "predicates": ({"name": str, "label": str, "single": int, "single_side": str},
+                   {"pk": "name"}),
     "entities": ({"id": str, "name": str, "kind": str, "description": str, "aliases": str},
                  {"pk": "id"}),
     "sources": ({"id": str, "title": str, "published": str, "url": str, "text": str},
@@ -61,7 +62,7 @@ def _claim(view: FactView, corrections: list[dict[str, Any]]) -> dict[str, Any]:
         "start_hi": _iso(c.start_hi), "end_lo": _iso(c.end_lo), "end_hi": _iso(c.end_hi),
         "certainty": c.certainty, "rank": view.fact.rank, "known_at": c.known_at,
         "withdrawn_at": withdrawn[0] if withdrawn else None, "status": view.status or None,
-        "statement": view.statement, "sources": c.sources, "note": c.note,
+        "statement": view.statement, "sources": view.sources, "note": c.note,
         "recorded_at": c.recorded_at,
     }
 
@@ -74,13 +75,14 @@ def _rows(archive: Archive, selection: Selection) -> dict[str, list[dict[str, An
         fixes = rm.corrections(view.claim.id)
         claims.append(_claim(view, fixes))
         citations += [{"claim_id": view.claim.id, "position": k, "source_id": cite["source"],
-                       "quote": cite["quote"]} for k, cite in enumerate(view.claim.sources)]
+                       "quote": cite["quote"]} for k, cite in enumerate(view.sources)]
         corrections += [{"claim_id": view.claim.id, **fix} for fix in fixes]
     about = {"format": FORMAT, "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
              "as_of": selection.as_of, "entity": selection.entity}
     return {
         "about": [{"key": k, "value": v} for k, v in about.items() if v is not None],
-        "predicates": [{"name": n, "label": label, "single": int(single)}
+        "predicates": [{"name": n, "label": label, "single": int(bool(single)),
+                        "single_side": single}
                        for n, (label, single) in sorted(archive.predicates.items())],
         "entities": [{k: e[k] for k in ("id", "name", "kind", "description", "aliases")}
                      for e in archive.entities()],

@@ -45,7 +45,7 @@ def _text(view: FactView, sources: dict[str, dict[str, Any]]) -> str:
     if view.status:
         facts.insert(0, view.status)
     html = f"<p>{escape(' · '.join(facts))}</p>"
-    for cite in claim.sources:
+    for cite in view.sources:  # every account's
         source = sources[cite["source"]]
         html += (f"<p><cite>{escape(source['title'])}, {escape(source['published'])}</cite>: "
                  f"“{escape(cite['quote'])}”</p>")

@@ -5,6 +5,7 @@ Which claims hold on a day is not asked here: that is ``timeline.asof``.
 
 from __future__ import annotations
 
+import itertools
 import sqlite3
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -12,8 +13,12 @@ from typing import Any
 import sqlite_utils
 
 from timeline.dates import NEG_INF, POS_INF
-from timeline.domain import normalise_name
+from timeline.domain import edit_distance, name_tokens, near_name, normalise_name, typo_limit
 from timeline.readmodel.schema import CLAIM_COLUMNS, ClaimRow, claim_row
+
+#: How many names sharing a word with a new name are read to find the closest (a common word
+#: may be in thousands of names).
+NEAR_READ = 1000
 
 
 class Lookups:
@@ -48,6 +53,41 @@ class Lookups:
                               [normalise_name(name)]).fetchone()
         return self.canonical(row[0]) if row else None
 
+    def near_names(self, name: str, limit: int = 5) -> list[tuple[str, str, str]]:
+        """Up to ``limit`` names and aliases close to ``name`` but not it
+        (``timeline.domain.near_name``), one per entity, closest first (fewest edits, most
+        words in common): each as (the name, its entity's kind, its entity's name). Read are
+        the names that hold one of its words, and those of a near length that hold one of
+        ``typos + 1`` pieces of it unchanged (as any name ``typos`` edits away does); of
+        those, ``near_name`` decides."""
+        key = normalise_name(name)
+        words = name_tokens(key)
+        typos = typo_limit(len(key))
+        select = ("SELECT n.norm, n.name, e.id, e.kind, e.name FROM names n JOIN entities e "
+                  "ON e.id = n.entity_id WHERE n.norm != ? AND ")
+        rows: list[Any] = []
+        if typos:
+            cut = [round(k * len(key) / (typos + 1)) for k in range(typos + 2)]
+            pieces = [key[a:b] for a, b in itertools.pairwise(cut)]
+            rows += self.db.execute(
+                select + "length(n.norm) BETWEEN ? AND ? AND ("
+                + " OR ".join(["instr(n.norm, ?)"] * len(pieces)) + ")",
+                [key, len(key) - typos, len(key) + typos, *pieces]).fetchall()
+        if words:  # a common word may be in thousands: the nearest in length
+            rows += self.db.execute(
+                select + "(" + " OR ".join(["instr(n.norm, ?)"] * len(words))
+                + f") ORDER BY abs(length(n.norm) - ?) LIMIT {NEAR_READ}",
+                [key, *words, len(key)]).fetchall()
+        best: dict[str, tuple[int, int, int, str, str, str]] = {}
+        for norm, near, entity_id, kind, entity in rows:
+            if not near_name(key, norm):
+                continue
+            rank = (edit_distance(key, norm, 2), -len(words & name_tokens(norm)),
+                    abs(len(norm) - len(key)), near, kind, entity)
+            if entity_id not in best or rank < best[entity_id]:
+                best[entity_id] = rank
+        return [rank[3:] for rank in sorted(best.values())[:limit]]
+
     def all_names(self) -> list[str]:
         return [r[0] for r in self.db.execute("SELECT name FROM names ORDER BY name")]
 
@@ -81,8 +121,9 @@ class Lookups:
         rows = self.db.execute("SELECT id FROM entities WHERE merged_into = ?", [entity_id])
         return [entity_id, *(r[0] for r in rows)]
 
-    def predicates(self) -> dict[str, tuple[str, bool]]:
-        return {name: (label, bool(single)) for name, label, single in
+    def predicates(self) -> dict[str, tuple[str, str]]:
+        """Each predicate's label and single side ("" when multi-valued)."""
+        return {name: (label, single) for name, label, single in
                 self.db.execute("SELECT name, label, single FROM predicates")}
 
     def source(self, source_id: str) -> dict[str, Any] | None:

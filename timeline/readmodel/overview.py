@@ -10,8 +10,10 @@ worker thread can run the slow aggregates on its own read-only connection (``con
 
 Which claims hold on a day is still ``Archive.as_of``; these are places, counts and pages.
 A *moment* is a claim beginning (on the first day it may hold, ``start_lo``) or, when its
-valid time is an interval with a known end, ending (``end_lo``); moments are ordered by
-(day, kind, claim number) with ``BEGINS`` before ``ENDS``.
+valid time is an interval with a known end, ending; a moment's day is the day its row shows,
+so an end is on the first day of the end date as written (``end_lo - 1``: "2019/2023-11-17"
+ends on 17 November, the last day it held, where ``end_lo`` is the first day it no longer
+does). Moments are ordered by (day, kind, claim number) with ``BEGINS`` before ``ENDS``.
 """
 
 from __future__ import annotations
@@ -33,9 +35,12 @@ Source = Union["Archive", ReadModel, sqlite3.Connection]
 #: Moment kinds, in their sort order.
 BEGINS, ENDS = 0, 1
 
-# The two halves of "moments": begins on start_lo, ends on end_lo of intervals with a known end.
+# The two halves of "moments": begins on start_lo, ends on the end date's first day
+# (end_lo - 1) of intervals with a known end (not "2019/..", still holding, nor "2019/",
+# whose end is unknown: end_hi is POS_INF for both).
 _BEGINS_WHERE = f"c.start_lo != {NEG_INF}"
-_ENDS_WHERE = f"instr(c.valid, '/') > 0 AND c.end_lo != {POS_INF}"
+_ENDS_WHERE = f"instr(c.valid, '/') > 0 AND c.end_hi != {POS_INF}"
+_ENDS_DAY = "c.end_lo - 1"
 
 
 class MomentKey(NamedTuple):
@@ -117,10 +122,10 @@ def moment_counts(source: Source, entity_ids: Sequence[str] | None = None
     a few tens of thousands of rows however many claims the archive holds."""
     conn = _conn(source)
     counts: dict[int, int] = {}
-    for column, where in (("start_lo", _BEGINS_WHERE), ("end_lo", _ENDS_WHERE)):
+    for moment_day, where in (("c.start_lo", _BEGINS_WHERE), (_ENDS_DAY, _ENDS_WHERE)):
         sql, params = _scoped(
-            f"SELECT c.{column} AS day, count(*) FROM claims c WHERE {where} AND {{where}} "
-            f"GROUP BY c.{column}", entity_ids)
+            f"SELECT {moment_day} AS day, count(*) FROM claims c WHERE {where} AND {{where}} "
+            f"GROUP BY {moment_day}", entity_ids)
         for day, k in conn.execute(sql, params):
             counts[day] = counts.get(day, 0) + k
     return sorted(counts.items())
@@ -144,7 +149,7 @@ def moment_keys(source: Source, entity_ids: Sequence[str] | None = None) -> list
     three integers each; the claims themselves are fetched by page (``claims_by_n``)."""
     begins, p1 = _scoped(f"SELECT c.start_lo, {BEGINS}, c.n FROM claims c "
                          f"WHERE {_BEGINS_WHERE} AND {{where}}", entity_ids)
-    ends, p2 = _scoped(f"SELECT c.end_lo, {ENDS}, c.n FROM claims c "
+    ends, p2 = _scoped(f"SELECT {_ENDS_DAY}, {ENDS}, c.n FROM claims c "
                        f"WHERE {_ENDS_WHERE} AND {{where}}", entity_ids)
     rows = _conn(source).execute(f"{begins} UNION ALL {ends} ORDER BY 1, 2, 3", p1 + p2)
     return list(map(MomentKey._make, rows))
@@ -194,3 +199,93 @@ def neighbours(source: Source, entity_ids: Sequence[str]) -> list[tuple[str, int
         f") WHERE other NOT IN ({marks}) GROUP BY other ORDER BY k DESC, other",
         ids * 4).fetchall()
     return [(str(i), int(k)) for i, k in rows]
+
+
+# --- the days a state may change --------------------------------------------------------------
+
+#: A claim's four valid-time bounds: the only days its status in time can change.
+_BOUNDS = ("start_lo", "start_hi", "end_lo", "end_hi")
+
+
+def _reaches(c: str) -> str:
+    """Claim ``c`` believed on :r with a valid time that may reach a day of (:lo, :hi]: all
+    its bounds lie between its ``start_lo`` and its ``end_hi``."""
+    return (f"{c}.start_lo <= :hi AND {c}.end_hi > :lo "
+            f"AND {c}.known_day <= :r AND {c}.withdrawn_day > :r")
+
+
+def change_days(source: Source, after: int, through: int, known: int,
+                entity_ids: Sequence[str] | None = None, singles: Sequence[str] = ()
+                ) -> list[int]:
+    """The days in (``after``, ``through``] on which the state as known on ``known`` may
+    change, in order: every bound (``start_lo``, ``start_hi``, ``end_lo``, ``end_hi``) of a
+    claim believed on ``known`` that falls there. Inertia cuts an open end at the next
+    answer's start bounds, and outranking and contest come from claims of the same slot, so
+    those are bounds of claims too.
+
+    With ``entity_ids``: the claims whose subject or object they are and, for those of the
+    single-valued predicates (``singles``), every claim of the same predicate that shares
+    their subject or their object — the claims that can cut, outrank or contest them. A day
+    may be listed on which nothing changes; none on which something does is left out."""
+    params: dict[str, object] = {"lo": after, "hi": through, "r": known}
+    bounds = ", ".join(f"c.{b}" for b in _BOUNDS)
+    if entity_ids is None:
+        picked = (f"SELECT {bounds} FROM claim_index i JOIN claims c ON c.n = i.n "
+                  "WHERE i.v_lo <= :hi AND i.v_hi >= :lo AND i.k_lo <= :r AND i.k_hi >= :r")
+    else:
+        params.update({f"e{k}": e for k, e in enumerate(entity_ids)})
+        params.update({f"p{k}": p for k, p in enumerate(singles)})
+        ids = ", ".join(f":e{k}" for k in range(len(entity_ids)))
+        parts = [f"SELECT {bounds} FROM claims c WHERE c.{side} IN ({ids}) AND {_reaches('c')}"
+                 for side in ("subject_id", "object_id")]
+        if singles:
+            names = ", ".join(f":p{k}" for k in range(len(singles)))
+            # The slot-mates: by subject of a claim whose object is selected, by object of
+            # a claim whose subject is (the other two are selected already).
+            parts += [f"SELECT {bounds} FROM claims s JOIN claims c ON c.{shared} = "
+                      f"s.{shared} AND c.predicate = s.predicate WHERE s.{side} IN ({ids}) "
+                      f"AND s.predicate IN ({names}) AND {_reaches('s')} AND {_reaches('c')}"
+                      for side, shared in (("object_id", "subject_id"),
+                                           ("subject_id", "object_id"))]
+        picked = " UNION ALL ".join(parts)
+    days = " UNION ".join(f"SELECT {b} AS d FROM picked" for b in _BOUNDS)
+    sql = (f"WITH picked AS MATERIALIZED ({picked}) "
+           f"SELECT d FROM ({days}) WHERE d > :lo AND d <= :hi ORDER BY d")
+    return [int(row[0]) for row in _conn(source).execute(sql, params)]
+
+
+def change_points(source: Source, after: int, through: int, known: int
+                  ) -> dict[int, set[str]]:
+    """``change_days`` for the whole archive, each day with the entities (subject and
+    object) of the claims that have a bound on it: a fact can change on a day only if it is
+    about one of them (its own claim, or a claim of its slot, shares its subject or its
+    object)."""
+    bounds = ", ".join(f"c.{b}" for b in _BOUNDS)
+    picked = (f"SELECT {bounds}, c.subject_id AS s, c.object_id AS o FROM claim_index i "
+              "JOIN claims c ON c.n = i.n "
+              "WHERE i.v_lo <= :hi AND i.v_hi >= :lo AND i.k_lo <= :r AND i.k_hi >= :r")
+    days = " UNION ".join(f"SELECT {b} AS d, s, o FROM picked" for b in _BOUNDS)
+    found: dict[int, set[str]] = {}
+    for day, subject, obj in _conn(source).execute(
+            f"WITH picked AS MATERIALIZED ({picked}) "
+            f"SELECT d, s, o FROM ({days}) WHERE d > :lo AND d <= :hi",
+            {"lo": after, "hi": through, "r": known}):
+        ids = found.setdefault(int(day), set())
+        ids.add(str(subject))
+        if obj is not None:
+            ids.add(str(obj))
+    return dict(sorted(found.items()))
+
+
+def part_subjects(source: Source, wholes: Sequence[str], predicate: str, after: int,
+                  through: int, known: int) -> set[str]:
+    """The subjects of the claims ``X predicate W`` (``part_of``) with W one of ``wholes``,
+    believed on ``known``, whose valid time may reach a day of (``after``, ``through``]: the
+    entities that may be a part of them on some day of the range (one level)."""
+    params: dict[str, object] = {"lo": after, "hi": through, "r": known, "p": predicate}
+    params.update({f"e{k}": e for k, e in enumerate(wholes)})
+    ids = ", ".join(f":e{k}" for k in range(len(wholes)))
+    rows = _conn(source).execute(
+        f"SELECT DISTINCT c.subject_id FROM claims c WHERE c.object_id IN ({ids}) "
+        f"AND c.predicate = :p AND {_reaches('c')}", params)
+    return {str(row[0]) for row in rows}

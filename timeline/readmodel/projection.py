@@ -43,7 +43,9 @@ from timeline.domain import (
     EntityCreated,
     PredicateDefined,
     SourceRegistered,
+    merged_kind,
     normalise_name,
+    single_side,
 )
 from timeline.errors import ArchiveError
 from timeline.readmodel.lookups import Lookups
@@ -67,6 +69,34 @@ from timeline.store import (
     own_digest,
 )
 
+
+#: A claim gives the same slot and answer as another (or is tied by ``account_of``): it is
+#: ``shared``, and an answer looks up its other accounts. Set on the new claims of a run
+#: (``:first`` on), on the older claims they join (only those not yet shared: once per
+#: fact), and on the roots they are tied to and the claims of the roots' slot and answer;
+#: a root is marked 2 as well (``shared & 2``: claims are tied to it).
+_FACT_OF = ("x.subject_id = c.subject_id AND x.predicate = c.predicate "
+            "AND x.slot_object = c.slot_object AND x.answer = c.answer AND x.n != c.n")
+_SHARE_NEW = f"""
+UPDATE claims SET shared = 1 WHERE n IN (
+    SELECT c.n FROM claims c WHERE c.n >= :first AND (c.tie IS NOT NULL OR EXISTS (
+        SELECT 1 FROM claims x INDEXED BY claims_fact WHERE {_FACT_OF}))
+    UNION ALL
+    SELECT x.n FROM claims c JOIN claims x INDEXED BY claims_fact ON {_FACT_OF}
+    WHERE c.n >= :first AND x.n < :first AND x.shared = 0
+    UNION ALL
+    SELECT x.n FROM claims t JOIN claims c ON c.id = t.tie
+    JOIN claims x INDEXED BY claims_fact ON {_FACT_OF.replace(" AND x.n != c.n", "")}
+    WHERE t.n >= :first AND t.tie IS NOT NULL AND x.shared = 0);
+UPDATE claims SET shared = shared | 2 WHERE shared < 2 AND id IN (
+    SELECT tie FROM claims WHERE n >= :first AND tie IS NOT NULL)
+"""
+#: After a merge, the claims about the entity merged into that now share a slot and answer.
+_SHARE_MERGED = f"""
+UPDATE claims SET shared = 1 WHERE shared = 0 AND n IN (
+    SELECT c.n FROM claims c WHERE (c.subject_id = :into OR c.object_id = :into)
+    AND EXISTS (SELECT 1 FROM claims x INDEXED BY claims_fact WHERE {_FACT_OF}))
+"""
 
 class ReadModelBehind(ArchiveError):
     """The read model could not apply events that are in the archive (a full disk, a lock held
@@ -526,7 +556,7 @@ class ReadModel(Lookups):
     def _(self, event: PredicateDefined) -> None:
         self.db.execute(
             "INSERT OR REPLACE INTO predicates VALUES (?, ?, ?)",
-            [event.name, event.label, int(event.single)],
+            [event.name, event.label, single_side(event.single)],
         )
 
     @apply.register
@@ -551,6 +581,11 @@ class ReadModel(Lookups):
     @apply.register
     def _(self, event: EntitiesMerged) -> None:
         absorbed, into = str(event.originator_id), self.canonical(str(event.into))
+        kinds = dict(self.db.execute("SELECT id, kind FROM entities WHERE id IN (?, ?)",
+                                     [into, absorbed]).fetchall())
+        if into in kinds and absorbed in kinds:  # the more specific kind is kept
+            self.db.execute("UPDATE entities SET kind = ? WHERE id = ?",
+                            [merged_kind(kinds[into], kinds[absorbed]), into])
         self.db.execute("UPDATE entities SET merged_into = ? WHERE id = ?", [into, absorbed])
         self.db.execute("UPDATE entities SET merged_into = ? WHERE merged_into = ?",
                         [into, absorbed])
@@ -565,6 +600,8 @@ class ReadModel(Lookups):
             "UPDATE claims SET answer = ? WHERE answer = ?",
             ["entity:" + into, "entity:" + absorbed],
         )
+        # Claims that were two entities' may now give one slot and answer.
+        self.db.execute(_SHARE_MERGED, {"into": into})
 
     @apply.register
     def _(self, event: SourceRegistered) -> None:
@@ -584,6 +621,7 @@ class ReadModel(Lookups):
         merged = self._merged({str(e) for _, event, _ in run
                                for e in (event.subject, event.object) if e is not None})
         claims, streams, index = [], [], []
+        ties = self._ties(run)
         for n, (position, event, author) in enumerate(run, start=first):
             span = _span(event.valid)
             subject = str(event.subject)
@@ -600,17 +638,37 @@ class ReadModel(Lookups):
                 event.valid, span.start_lo, span.start_hi, span.end_lo, span.end_hi,
                 event.certainty, event.rank, event.known_at, known, POS_INF,
                 CITATIONS.dump_json(event.citations).decode(),
-                event.note, event.timestamp.isoformat(), position, author))
+                event.note, event.timestamp.isoformat(), position, author,
+                ties.get(event.claim_id)))
             streams.append((str(event.originator_id), event.claim_id))
             index.append((n, span.start_lo, span.end_hi - 1, known, POS_INF))
         conn = self.db.conn
         conn.executemany(
             "INSERT INTO claims (n, id, subject_id, predicate, object_id, value, slot_object, "
             "answer, valid, start_lo, start_hi, end_lo, end_hi, certainty, rank, known_at, "
-            "known_day, withdrawn_day, citations, note, recorded_at, position, recorded_by) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", claims)
+            "known_day, withdrawn_day, citations, note, recorded_at, position, recorded_by, tie) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            claims)
         conn.executemany("INSERT INTO claim_streams VALUES (?, ?)", streams)
         conn.executemany("INSERT INTO claim_index VALUES (?, ?, ?, ?, ?)", index)
+        for statement in _SHARE_NEW.split(";"):
+            conn.execute(statement, {"first": first})
+
+    def _ties(self, run: Sequence[tuple[int, ClaimRecorded, str | None]]) -> dict[str, str]:
+        """The root each account of the run is tied to: the claim its ``account_of`` names,
+        or that claim's own root (a tie to a tie is a tie to the root)."""
+        ties: dict[str, str] = {}
+        for _, event, _ in run:
+            if event.account_of is None:
+                continue
+            target = event.account_of
+            root = ties.get(target)
+            if root is None:
+                row = self.db.execute("SELECT coalesce(tie, id) FROM claims WHERE id = ?",
+                                      [target]).fetchone()
+                root = row[0] if row else target
+            ties[event.claim_id] = root
+        return ties
 
     @apply.register
     def _(self, event: ClaimRetracted) -> None:

@@ -25,7 +25,7 @@ from timeline.asof.claims import ClaimRow, SlotStart
 from timeline.domain import Citation
 
 #: Bump when the tables below change: an older read model is then rebuilt from the events.
-READMODEL_VERSION = 4  # 4: who wrote each claim and correction (recorded_by)
+READMODEL_VERSION = 5  # 5: accounts of one fact (tie, shared), single sides
 
 #: Bytes of the read model mapped into memory for reading. Mapped pages a process has read
 #: count as its memory, and past this size a larger map bought no measurable speed; this keeps
@@ -38,7 +38,7 @@ PREWARM_BYTES = 4 << 30
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
-CREATE TABLE IF NOT EXISTS predicates (name TEXT PRIMARY KEY, label TEXT, single INTEGER);
+CREATE TABLE IF NOT EXISTS predicates (name TEXT PRIMARY KEY, label TEXT, single TEXT);
 CREATE TABLE IF NOT EXISTS entities (
     id TEXT PRIMARY KEY, name TEXT, kind TEXT, description TEXT, merged_into TEXT);
 CREATE TABLE IF NOT EXISTS names (
@@ -57,7 +57,8 @@ CREATE TABLE IF NOT EXISTS claims (
     start_lo INTEGER, start_hi INTEGER, end_lo INTEGER, end_hi INTEGER,
     certainty REAL, rank TEXT, reranked INTEGER DEFAULT 0,
     known_at TEXT, known_day INTEGER, withdrawn_day INTEGER,
-    citations TEXT, note TEXT, recorded_at TEXT, position INTEGER, recorded_by TEXT);
+    citations TEXT, note TEXT, recorded_at TEXT, position INTEGER, recorded_by TEXT,
+    tie TEXT, shared INTEGER NOT NULL DEFAULT 0);
 -- The per-entity indexes carry what a per-entity as-of query filters on (valid and known
 -- bounds) and the slot inertia looks in (subject, predicate, slot object, answer), so only
 -- the claims that pass and that inertia leaves are read from the table; claims_slot also
@@ -65,7 +66,10 @@ CREATE TABLE IF NOT EXISTS claims (
 -- ``n`` keeps rows of equal start in the order they were recorded.
 CREATE INDEX IF NOT EXISTS claims_slot ON claims(
     subject_id, predicate, slot_object, start_lo, n, end_hi, known_day, withdrawn_day,
-    start_hi, answer, rank, reranked, id);
+    start_hi, answer, rank, reranked, id, shared);
+-- A fact's accounts: the claims of one slot and answer; and the claims tied to a root.
+CREATE INDEX IF NOT EXISTS claims_fact ON claims(subject_id, predicate, slot_object, answer);
+CREATE INDEX IF NOT EXISTS claims_tie ON claims(tie) WHERE tie IS NOT NULL;
 CREATE INDEX IF NOT EXISTS claims_object ON claims(
     object_id, start_lo, n, end_hi, known_day, withdrawn_day, subject_id, predicate,
     slot_object, answer);

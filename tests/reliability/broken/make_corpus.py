@@ -157,7 +157,7 @@ CASES: dict[str, tuple[Callable[[], bytes], str, str]] = {
     "rank-unknown.json": (setting("claims.3.rank", "best"), "claims[3].rank: ",
                           "'preferred', 'normal' or 'deprecated'"),
     "single-a-string.json": (setting("predicates.0.single", "yes"), "predicates[0].single: ",
-                             "valid boolean"),
+                             '"subject", "object" or "both"'),
     "source-title-missing.json": (deleting("sources.0.title"), "sources[0].title: ",
                                   "is missing"),
     "retraction-date-missing.json": (deleting("retractions.0.known_at"),

@@ -38,13 +38,18 @@ from timeline.domain import (
     EntityCreated,
     PredicateDefined,
     normalise_name,
+    single_side,
 )
 from timeline.errors import Conflict, InvalidInput, NotFound
 
 T = TypeVar("T")
 
 ENTITIES = ("Ada", "Bo", "Cy", "Di")
-PREDICATES = (("ceo", True), ("rel", True), ("member", False))
+#: Each predicate and its single side: per subject (True, the older form), per object (an
+#: office), both, or multi-valued (False).
+PREDICATES: tuple[tuple[str, bool | str], ...] = (
+    ("ceo", True), ("rel", True), ("member", False), ("leads", "object"), ("runs", "both"))
+SIDES: tuple[bool | str, ...] = (False, True, "object", "both")
 VALUES = ("x", "y")
 SOURCE = ("s1", "Gazette", "2020-06", "the quoted line")
 
@@ -154,10 +159,12 @@ def _record(w: Written, pick: Pick) -> None:
     value = pick.one(VALUES) if kind != "object" else None
     rank = pick.one(("normal", "normal", "normal", "preferred", "deprecated"))
     cite = pick.below(5) == 0  # known from the source's publication
+    # Another account of a claim already there, worded as this one is.
+    account_of = _a_claim(w, pick) if w.claims and pick.below(6) == 0 else None
     w.claims.append(w.archive.record(
         subject, predicate, valid=a_valid(pick), object=obj, value=value, rank=rank,
         known_at=None if cite else a_known_at(pick),
-        sources=[(SOURCE[0], SOURCE[3])] if cite else ()))
+        sources=[(SOURCE[0], SOURCE[3])] if cite else (), account_of=account_of))
 
 
 def _a_claim(w: Written, pick: Pick) -> str:
@@ -195,7 +202,7 @@ def _merge(w: Written, pick: Pick) -> None:
 
 def _redefine(w: Written, pick: Pick) -> None:
     name, single = pick.one(PREDICATES)
-    w.archive.define_predicate(name, single=not single if pick.below(2) else single)
+    w.archive.define_predicate(name, single=pick.one(SIDES) if pick.below(2) else single)
 
 
 OPERATIONS: tuple[Callable[[Written, Pick], None], ...] = (
@@ -240,13 +247,15 @@ class PlainClaim:
     known_day: int
     withdrawn_day: int
     position: int
+    valid: str
+    tie: str | None
 
 
 @dataclass
 class Folded:
     claims: list[PlainClaim]
     reranks: dict[str, list[Rerank]]
-    singles: frozenset[str]
+    sides: dict[str, str]  # each single-valued predicate's single side
     names: dict[str, str]  # normalised name -> entity id (after merges)
     merged_into: dict[str, str]
 
@@ -263,7 +272,7 @@ def fold(archive: Archive) -> Folded:
     claim_of: dict[Any, str] = {}
     withdrawn: dict[str, int] = {}
     reranks: dict[str, list[Rerank]] = {}
-    singles: dict[str, bool] = {}
+    sides: dict[str, str] = {}
     names: dict[str, str] = {}
     merged_into: dict[str, str] = {}
 
@@ -273,7 +282,7 @@ def fold(archive: Archive) -> Folded:
     for note in archive.store.all_notifications():
         event = note.event
         if isinstance(event, PredicateDefined):
-            singles[event.name] = event.single
+            sides[event.name] = single_side(event.single)
         elif isinstance(event, EntityCreated):
             names[normalise_name(event.name)] = str(event.originator_id)
         elif isinstance(event, AliasAdded):
@@ -296,7 +305,10 @@ def fold(archive: Archive) -> Folded:
                 (dates.known_day(event.known_at), note.position, event.rank))
 
     claims = []
+    ties: dict[str, str] = {}
     for n, (position, event) in enumerate(recorded, start=1):
+        if event.account_of is not None:  # a tie to a tie is a tie to its root
+            ties[event.claim_id] = ties.get(event.account_of, event.account_of)
         span = dates.parse_span(event.valid)
         subject = canonical(str(event.subject))
         obj = canonical(str(event.object)) if event.object is not None else None
@@ -307,8 +319,9 @@ def fold(archive: Archive) -> Folded:
             answer=value if value is not None else f"entity:{obj}",
             start_lo=span.start_lo, start_hi=span.start_hi, end_lo=span.end_lo,
             end_hi=span.end_hi, rank=event.rank, known_day=dates.known_day(event.known_at),
-            withdrawn_day=withdrawn.get(event.claim_id, POS_INF), position=position))
-    return Folded(claims, reranks, frozenset(p for p, single in singles.items() if single),
+            withdrawn_day=withdrawn.get(event.claim_id, POS_INF), position=position,
+            valid=event.valid, tie=ties.get(event.claim_id)))
+    return Folded(claims, reranks, {p: side for p, side in sides.items() if side},
                   {norm: canonical(e) for norm, e in names.items()}, merged_into)
 
 
@@ -319,7 +332,11 @@ Question = tuple[int, int | None, tuple[str, ...]]
 
 def _key(fact: Any) -> tuple[Any, ...]:
     return (fact.status, fact.temporal, fact.rank, fact.end_lo, fact.end_hi, fact.ended_by,
-            tuple(sorted(fact.contested_with)))
+            tuple(sorted(fact.contested_with)),
+            tuple((a.claim.id, a.status, a.end_lo, a.end_hi) for a in fact.accounts),
+            tuple((d.edge, tuple((text, ids) for text, ids, _ in d.dates))
+                  for d in fact.disputes),
+            tuple(sorted(fact.handover_with)), fact.start_lo, fact.start_hi)
 
 
 def engine_facts(archive: Archive, question: Question) -> dict[str, tuple[Any, ...]]:
@@ -333,7 +350,7 @@ def engine_facts(archive: Archive, question: Question) -> dict[str, tuple[Any, .
 def reference(folded: Folded, question: Question) -> dict[str, tuple[Any, ...]]:
     v, r, names = question
     groups = [folded.group(name) for name in names] if names else None
-    facts = rules.reference_facts(folded.claims, folded.reranks, folded.singles, v,
+    facts = rules.reference_facts(folded.claims, folded.reranks, folded.sides, v,
                                   KNOWN_NOW if r is None else r, groups)
     return {fact.claim.id: _key(fact) for fact in facts}
 
@@ -390,7 +407,8 @@ def candidate_differences(w: Written, folded: Folded, question: Question) -> lis
         if sql.rank_on(conn, row, known) != want_rank or conn.execute(
                 in_force, {"r": known, "n": row.n}).fetchone()[0] != want_rank:
             found.append(f"{question}: rank of {row.id}")
-    opens = [row for row in rows if rules.is_open(row) and row.predicate in folded.singles]
+    per_subject = {p for p, side in folded.sides.items() if side in ("subject", "both")}
+    opens = [row for row in rows if rules.is_open(row) and row.predicate in per_subject]
     got = {row.id: s.id for row in opens
            for n, s in sql.successors_of(conn, opens, v, known).items() if n == row.n}
     successors = {row.id: rules.next_answer(plain[row.id], folded.claims, v, known, rank_on)

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from timeline import dates
 from timeline.asof import rules
-from timeline.asof.rules import KNOWN_NOW, Candidate, settle
+from timeline.asof.rules import KNOWN_NOW
 from timeline.dates import NEG_INF, POS_INF, Status, parse_day, parse_span
 
 
@@ -39,11 +39,14 @@ class Plain:
     withdrawn_day: int = POS_INF
     n: int = 0
     position: int = 0
+    valid: str = ""
+    tie: str | None = None
 
 
 def claim(claim_id: str, valid: str = "2020/..", **fields: Any) -> Plain:
     span = parse_span(valid)
-    return Plain(claim_id, span.start_lo, span.start_hi, span.end_lo, span.end_hi, **fields)
+    return Plain(claim_id, span.start_lo, span.start_hi, span.end_lo, span.end_hi,
+                 valid=valid, **fields)
 
 
 BCE = d("-0043-03-15")  # the Ides of March, 44 BCE
@@ -272,53 +275,6 @@ def test_is_open(valid: str, expected: bool) -> None:
     assert rules.is_open(claim("c", valid)) is expected
 
 
-# --- preferred outranks; contest ----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Member:
-    """A claim in the state of one slot, as rules 5 and 6 read it."""
-
-    claim: Plain
-    rank: str = "normal"
-    successor: Plain | None = None
-
-
-def members(*specs: tuple[str, str, str, str | None]) -> list[Member]:
-    """Each (id, answer, rank, id of the claim that cut it)."""
-    return [Member(claim(i, answer=a), rank, claim(s) if s else None) for i, a, rank, s in specs]
-
-
-@pytest.mark.parametrize(("specs", "kept"), [
-    ([("a", "x", "normal", None), ("b", "y", "normal", None)], ["a", "b"]),
-    ([("a", "x", "preferred", None), ("b", "y", "normal", None)], ["a"]),
-    ([("a", "x", "preferred", None), ("b", "y", "preferred", None),
-      ("c", "z", "normal", None)], ["a", "b"]),
-    ([("a", "x", "preferred", "b"), ("b", "y", "normal", None)], ["a"]),  # hides its successor
-])
-def test_outrank(specs: list[tuple[str, str, str, str | None]], kept: list[str]) -> None:
-    given_members = members(*specs)
-    left, out = rules.outrank(given_members)
-    assert [m.claim.id for m in left] == kept
-    assert [m.claim.id for m in out] == [i for i, *_ in specs if i not in kept]
-
-
-@pytest.mark.parametrize(("specs", "expected"), [
-    ([("a", "x", "normal", None), ("b", "y", "normal", None)], {"a": ("b",), "b": ("a",)}),
-    ([("a", "x", "normal", None), ("b", "x", "normal", None)], {}),  # they agree
-    ([("a", "x", "normal", "b"), ("b", "y", "normal", None)], {}),  # a change, not a dispute
-    ([("a", "x", "normal", "z"), ("b", "y", "normal", None)],  # cut by a claim not here
-     {"a": ("b",), "b": ("a",)}),
-    ([("a", "x", "normal", "b"), ("b", "y", "normal", None), ("c", "z", "normal", None)],
-     {"b": ("c",), "c": ("b",)}),
-    ([("a", "x", "normal", None), ("b", "y", "normal", None), ("c", "x", "normal", None)],
-     {"a": ("b",), "b": ("a", "c"), "c": ("b",)}),
-])
-def test_contest(specs: list[tuple[str, str, str, str | None]],
-                 expected: dict[str, tuple[str, ...]]) -> None:
-    assert rules.contest(members(*specs)) == expected
-
-
 # --- entity selection ---------------------------------------------------------------------------
 
 G, H = frozenset({"g", "g-merged"}), frozenset({"h"})
@@ -343,30 +299,15 @@ def test_selects(subject: str, obj: str | None, groups: list[frozenset[str]] | N
     assert rules.selects(claim("c", subject_id=subject, object_id=obj), groups) is expected
 
 
-# --- the reference, and settle on the same candidates --------------------------------------------
-
-
-def candidates(claims: list[Plain], reranks: dict[str, list[rules.Rerank]], singles: set[str],
-               day: int, known: int) -> list[Candidate]:
-    """What the SQL finds for ``settle``, found by the rules: believed claims that may hold,
-    with their rank in force and inertia successor."""
-
-    def rank_on(c: rules.Claim, on: int) -> str:
-        return rules.rank_in_force(c, reranks.get(c.id, []), on)
-
-    return [Candidate(c, rank_on(c, known), c.predicate in singles,  # type: ignore[arg-type]
-                      rules.next_answer(c, claims, day, known, rank_on)
-                      if c.predicate in singles and rules.is_open(c) else None)
-            for c in claims if rules.believed(c, known) and rules.may_hold(c, day)]
+# --- the reference --------------------------------------------------------------------------
 
 
 def facts(claims: list[Plain], day: str, known: int = KNOWN_NOW,
-          reranks: dict[str, list[rules.Rerank]] | None = None) -> dict[str, tuple[Any, ...]]:
-    """The reference's facts, after checking that ``settle`` gives the same."""
-    reranks = reranks or {}
-    found = rules.reference_facts(claims, reranks, {"p"}, d(day), known)
-    fast = settle(candidates(claims, reranks, {"p"}, d(day), known), d(day))
-    assert [tuple(f) for f in fast] == [tuple(f) for f in found]
+          reranks: dict[str, list[rules.Rerank]] | None = None,
+          sides: dict[str, str] | None = None) -> dict[str, tuple[Any, ...]]:
+    """The reference's facts: (status, ended_by, contested_with) by fact id."""
+    found = rules.reference_facts(claims, reranks or {}, sides or {"p": "subject"}, d(day),
+                                  known)
     return {f.claim.id: (f.status, f.ended_by, f.contested_with) for f in found}
 
 
@@ -385,6 +326,13 @@ INERTIA = [claim("altman", "2019-03/..", answer="Altman", n=1, known_day=d("2019
 ])
 def test_reference_inertia(day: str, known: int, expected: dict[str, Any]) -> None:
     assert facts(INERTIA, day, known) == expected
+
+
+def test_reference_two_tenures_are_two_facts_not_a_dispute() -> None:
+    """Altman's first tenure (cut by Murati) and his return give one slot and answer, but
+    their dates lie apart: two episodes, each its own fact."""
+    found = rules.reference_facts(INERTIA, {}, {"p": "subject"}, d("2020"), KNOWN_NOW)
+    assert [(f.claim.id, f.status, f.accounts) for f in found] == [("altman", "HOLDS", ())]
 
 
 def test_reference_a_deprecated_claim_cuts_nothing() -> None:
@@ -430,7 +378,121 @@ def test_reference_known_limitation_a_preferred_claim_hides_its_replacement() ->
     assert facts(claims, "2023-11-15") == {"altman": ("MAYBE", "murati", ())}
 
 
-# --- settle and the reference agree on random claims --------------------------------------------
+# --- facts and accounts: refinement, dispute, handover, offices ---------------------------------
+
+
+def test_accounts_that_agree_refine_one_fact() -> None:
+    """1848~ and 1848-03-15 of one fact: one fact that begins 1848-03-15, citing both."""
+    claims = [claim("vague", "1848~/..", answer="x", n=1),
+              claim("exact", "1848-03-15/..", answer="x", n=2)]
+    assert facts(claims, "1848-03-14") == {}
+    [fact] = rules.reference_facts(claims, {}, {}, d("1848-03-15"), KNOWN_NOW)
+    assert (fact.claim.id, fact.status, fact.start_lo, fact.start_hi) == (
+        "vague", "HOLDS", d("1848-03-15"), d("1848-03-15"))
+    # each account keeps its own status; the fact's is their refinement's
+    assert [(a.claim.id, a.status) for a in fact.accounts] == [("vague", "MAYBE"),
+                                                                 ("exact", "HOLDS")]
+    assert fact.disputes == ()
+
+
+def test_accounts_that_disagree_on_a_start_are_disputed_where_they_differ() -> None:
+    claims = [claim("a", "2023-11-19/..", answer="X", n=1),
+              claim("b", "2023-11-19/..", answer="X", n=2),
+              claim("c", "2023-11-20/..", answer="X", n=3)]
+    assert facts(claims, "2023-11-18") == {}
+    assert facts(claims, "2023-11-19") == {"a": ("DISPUTED", None, ())}
+    assert facts(claims, "2023-11-20") == {"a": ("HOLDS", None, ())}
+    [fact] = rules.reference_facts(claims, {}, {}, d("2023-11-19"), KNOWN_NOW)
+    assert [(x.edge, [(text, ids) for text, ids, _ in x.dates]) for x in fact.disputes] == [
+        ("start", [("2023-11-19", ("a", "b")), ("2023-11-20", ("c",))])]
+
+
+def test_an_exact_date_outside_a_vague_one_is_a_dispute() -> None:
+    """Tied as one happening, "October 2023" and 17 November disagree; untied, dates that
+    lie apart are two happenings; "about October 2023" reaches into November and is refined."""
+    tied = [claim("vague", "2023-10", answer="X", n=1),
+            claim("exact", "2023-11-17", answer="X", n=2, tie="vague")]
+    assert facts(tied, "2023-10-15", sides={}) == {"vague": ("DISPUTED", None, ())}
+    assert facts(tied, "2023-11-17", sides={}) == {"vague": ("DISPUTED", None, ())}
+    apart = [claim("vague", "2023-10", answer="X", n=1),
+             claim("exact", "2023-11-17", answer="X", n=2)]
+    assert facts(apart, "2023-10-15", sides={}) == {"vague": ("MAYBE", None, ())}
+    assert facts(apart, "2023-11-17", sides={}) == {"exact": ("HOLDS", None, ())}
+    about = [claim("vague", "2023-10~", answer="X", n=1),
+             claim("exact", "2023-11-17", answer="X", n=2)]
+    assert facts(about, "2023-10-15", sides={}) == {}
+    assert facts(about, "2023-11-17", sides={}) == {"vague": ("HOLDS", None, ())}
+
+
+def test_a_predecessor_of_a_disputed_start_has_a_disputed_end() -> None:
+    claims = [claim("old", "2019/..", answer="Ines", n=1),
+              claim("new1", "2023-11-19/..", answer="Tomas", n=2),
+              claim("new2", "2023-11-20/..", answer="Tomas", n=3)]
+    assert facts(claims, "2023-11-18") == {"old": ("HOLDS", None, ())}
+    assert facts(claims, "2023-11-19") == {"old": ("DISPUTED", "new1", ()),
+                                           "new1": ("DISPUTED", None, ())}
+    assert facts(claims, "2023-11-20") == {"new1": ("HOLDS", None, ())}
+
+
+@pytest.mark.parametrize(("before", "after", "day", "expected"), [
+    # a same-day handover: a change, both hold that day
+    ("../2023-11-17", "2023-11-17/..", "2023-11-17", {"a": ("HOLDS", None, ()),
+                                                      "b": ("HOLDS", None, ())}),
+    # ended some day of November, the other began on the 17th: a change
+    ("2019/2023-11", "2023-11-17/..", "2023-11-25", {"a": ("MAYBE", None, ()),
+                                                     "b": ("HOLDS", None, ())}),
+    # overlapping for a year: contested
+    ("2019/2023", "2022/..", "2022-06", {"a": ("CONTESTED", None, ("b",)),
+                                         "b": ("CONTESTED", None, ("a",))}),
+])
+def test_handover(before: str, after: str, day: str, expected: dict[str, Any]) -> None:
+    claims = [claim("a", before, answer="A", n=1), claim("b", after, answer="B", n=2)]
+    assert facts(claims, day) == expected
+    changing = {f.claim.id: f.handover_with
+                for f in rules.reference_facts(claims, {}, {"p": "subject"}, d(day), KNOWN_NOW)}
+    if "CONTESTED" not in {status for status, *_ in expected.values()}:
+        assert changing == {"a": ("b",), "b": ("a",)}
+
+
+def test_an_office_is_single_per_object() -> None:
+    """``leads`` single per object: one leader per company; a person leading two bodies
+    ends nothing."""
+    claims = [claim("ines", "2019/..", subject_id="Ines", object_id="Halden",
+                    answer="entity:Halden", n=1),
+              claim("tomas", "2023-11-19/..", subject_id="Tomas", object_id="Halden",
+                    answer="entity:Halden", n=2),
+              claim("ines2", "2021/..", subject_id="Ines", object_id="Corvid",
+                    answer="entity:Corvid", n=3)]
+    office = {"p": "object"}
+    assert facts(claims, "2023-11-18", sides=office) == {"ines": ("HOLDS", None, ()),
+                                                         "ines2": ("HOLDS", None, ())}
+    assert facts(claims, "2023-11-19", sides=office) == {"tomas": ("HOLDS", None, ()),
+                                                         "ines2": ("HOLDS", None, ())}
+    # single per subject instead: Ines's second post ends her first by inertia
+    assert facts(claims, "2022", sides={"p": "subject"}) == {"ines2": ("HOLDS", None, ())}
+    # both: both rules
+    assert facts(claims, "2022", sides={"p": "both"}) == {"ines2": ("HOLDS", None, ())}
+
+
+def test_two_holders_of_an_office_at_once_are_contested() -> None:
+    claims = [claim("a", "2019/2024", subject_id="A", object_id="Co", answer="entity:Co", n=1),
+              claim("b", "2022/2025", subject_id="B", object_id="Co", answer="entity:Co", n=2)]
+    assert facts(claims, "2023", sides={"p": "object"}) == {"a": ("CONTESTED", None, ("b",)),
+                                                            "b": ("CONTESTED", None, ("a",))}
+
+
+def test_an_account_of_ties_differently_worded_claims() -> None:
+    claims = [claim("fired", "2023-11-17", subject_id="Board", predicate="fired",
+                    object_id="Altman", answer="entity:Altman", n=1),
+              claim("ousted", "2023-11-17~", subject_id="Altman", predicate="ousted_from",
+                    object_id="OpenAI", answer="entity:OpenAI", n=2, tie="fired")]
+    [fact] = rules.reference_facts(claims, {}, {}, d("2023-11-17"), KNOWN_NOW)
+    assert fact.claim.id == "fired" and [a.claim.id for a in fact.accounts] == [
+        "fired", "ousted"]
+    assert facts(claims, "2023-11-12", sides={}) == {}  # refined to the exact day
+
+
+# --- one status everywhere ------------------------------------------------------------------------
 
 #: Days on the bounds of ``BOUNDS`` and between them.
 DAYS = st.sampled_from([d("2019-01-01"), d("2019-01-02"), d("2019"), d("2020-01-02"),
@@ -444,29 +506,31 @@ BOUNDS = st.sampled_from(["2019/..", "2019/", "2020-06~/..", "2020-06-15/..", "2
 @st.composite
 def plain_claims(draw: st.DrawFn) -> list[Plain]:
     count = draw(st.integers(1, 10))
-    return [claim(f"c{k}", draw(BOUNDS), n=k, position=k,
-                  answer=draw(st.sampled_from("xyz")),
-                  subject_id=draw(st.sampled_from("SST")),
-                  predicate=draw(st.sampled_from("ppq")),
-                  slot_object=draw(st.sampled_from(["", "", "O"])),
-                  rank=draw(st.sampled_from(["normal", "normal", "preferred", "deprecated"])),
-                  known_day=draw(DAYS),
-                  withdrawn_day=draw(st.sampled_from([POS_INF, POS_INF, d("2020-06-15")])))
-            for k in range(count)]
+    found: list[Plain] = []
+    for k in range(count):
+        obj = draw(st.sampled_from(["E", "F", None]))
+        found.append(claim(
+            f"c{k}", draw(BOUNDS), n=k, position=k, answer=draw(st.sampled_from("xyz")),
+            subject_id=draw(st.sampled_from("SST")), object_id=obj,
+            predicate=draw(st.sampled_from("ppq")),
+            slot_object=draw(st.sampled_from(["", "", "O"])),
+            rank=draw(st.sampled_from(["normal", "normal", "preferred", "deprecated"])),
+            known_day=draw(DAYS),
+            withdrawn_day=draw(st.sampled_from([POS_INF, POS_INF, d("2020-06-15")])),
+            tie=draw(st.sampled_from([None, None, None, *[f"c{j}" for j in range(k)]]))))
+    return found
 
 
-@settings(max_examples=1000, deadline=None)
-@given(plain_claims(), DAYS, st.one_of(st.just(KNOWN_NOW), DAYS), st.data())
-def test_settle_gives_the_reference_s_facts(claims: list[Plain], day: int, known: int,
-                                            data: st.DataObject) -> None:
-    reranks: dict[str, list[rules.Rerank]] = {}
-    for k in data.draw(st.lists(st.integers(0, len(claims) - 1), max_size=3)):
-        reranks.setdefault(claims[k].id, []).append(
-            (data.draw(DAYS), 100 + len(reranks), data.draw(st.sampled_from(
-                ["normal", "preferred", "deprecated"]))))
-    expected = rules.reference_facts(claims, reranks, {"p"}, day, known)
-    fast = settle(candidates(claims, reranks, {"p"}, day, known), day)
-    assert [tuple(f) for f in fast] == [tuple(f) for f in expected]
+@settings(max_examples=500, deadline=None)
+@given(plain_claims(), DAYS, st.one_of(st.just(KNOWN_NOW), DAYS),
+       st.sampled_from(["subject", "object", "both"]))
+def test_a_fact_s_status_does_not_depend_on_the_selection(
+        claims: list[Plain], day: int, known: int, side: str) -> None:
+    world = {f.claim.id: f for f in rules.reference_facts(claims, {}, {"p": side}, day, known)}
+    for groups in ([frozenset("S")], [frozenset("E")], [frozenset("S"), frozenset("E")],
+                   [frozenset("T"), frozenset("F")]):
+        for fact in rules.reference_facts(claims, {}, {"p": side}, day, known, groups):
+            assert fact == world[fact.claim.id]
 
 
 def test_the_rules_import_no_storage() -> None:
@@ -480,4 +544,4 @@ def test_the_rules_import_no_storage() -> None:
     imported |= {node.module or "" for node in ast.walk(tree)
                  if isinstance(node, ast.ImportFrom)}
     assert imported <= {"__future__", "functools", "collections.abc", "typing",
-                        "timeline.asof.claims", "timeline.dates"}
+                        "timeline.asof.claims", "timeline.asof.facts", "timeline.dates"}

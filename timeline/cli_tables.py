@@ -1,0 +1,129 @@
+"""What the read commands print for people (``--format table``): plain text tables that fit
+the terminal, the state on a day with each fact's sources by short name, and an entity's
+history with each claim's certainty, sources and account ties. JSON is ``timeline.cli``'s.
+"""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from timeline import dates
+from timeline.api import FactView, State, via_text
+from timeline.sourcenames import MAX_CHARS, fact_sources
+
+#: The last column (the sentence) keeps at least this many characters; a column that wraps
+#: (``table``'s ``wrap``) has at most ``WRAP_MAX`` and, when the terminal is narrow, down to
+#: ``WRAP_MIN``.
+LAST_MIN, WRAP_MIN, WRAP_MAX = 32, 12, MAX_CHARS + 4
+#: Where the last column goes when it goes under its row (``table``'s ``paragraphs``).
+INDENT = " " * 4
+
+
+def width() -> int:
+    return max(60, shutil.get_terminal_size((110, 24)).columns)
+
+
+def _lines(text: str, size: int, pieces: bool) -> list[str]:
+    """A cell in lines of at most ``size`` characters; ``pieces``: a list joined by ", ",
+    broken between its items (and inside one only when it is longer than a line)."""
+    if not pieces:
+        return textwrap.wrap(text, size) or [""]
+    lines: list[str] = []
+    for item in text.split(", "):
+        if lines and len(lines[-1]) + 2 + len(item) <= size:
+            lines[-1] += ", " + item
+        else:
+            if lines:
+                lines[-1] += ","
+            lines.extend(textwrap.wrap(item, size) or [""])
+    return lines or [""]
+
+
+def table(rows: Sequence[Sequence[str]], header: Sequence[str],
+          wrap: Sequence[int] = (), paragraphs: bool = False) -> str:
+    """A plain text table that fits the terminal: the last column wraps to what is left of
+    its width; a column in ``wrap`` (a list joined by ", ") wraps between its items, in at
+    most ``WRAP_MAX`` characters — fewer, down to ``WRAP_MIN``, so that the last column keeps
+    ``LAST_MIN``. With ``paragraphs`` each line of the last column starts a line of its own,
+    and when the other columns leave it less than ``LAST_MIN`` it goes under its row,
+    indented, across the terminal's width."""
+    cells = [[str(c) for c in row] for row in [header, *rows]]
+    natural = [max(len(r[k]) for r in cells) for k in range(len(header) - 1)]
+    widths = [min(w, WRAP_MAX) if k in wrap else w for k, w in enumerate(natural)]
+    room = width() - 2 * len(widths)
+    for k in wrap:
+        short = LAST_MIN - (room - sum(widths))
+        if short > 0:
+            widths[k] = max(min(natural[k], WRAP_MIN), widths[k] - short)
+    stacked = paragraphs and room - sum(widths) < LAST_MIN
+    last = width() - len(INDENT) if stacked else max(20, room - sum(widths))
+    lines = []
+    for n, row in enumerate(cells):
+        parts = [_lines(c, w, True) if k in wrap else [c]
+                 for k, (c, w) in enumerate(zip(row, widths, strict=False))]
+        paras = row[-1].split("\n") if paragraphs else [row[-1]]
+        tail = [line for p in paras for line in textwrap.wrap(p, last) or [""]]
+        if stacked:
+            tail, below = [], ([] if n == 0 else [INDENT + line for line in tail])
+        else:
+            below = []
+        parts.append(tail)
+        for k in range(max(len(p) for p in parts)):
+            line = "  ".join((p[k] if k < len(p) else "").ljust(w)
+                             for p, w in zip(parts, widths, strict=False))
+            lines.append(f"{line}  {parts[-1][k] if k < len(parts[-1]) else ''}".rstrip())
+        lines.extend(below)
+    return "\n".join(lines)
+
+
+def by_author(author: str | None, before: str = "") -> str:
+    """Who wrote an event, fit for a table: printable, or nothing when not recorded."""
+    if not author:
+        return ""
+    return before + "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in author)
+
+
+def sources_cell(source_ids: Sequence[str], names: Mapping[str, str]) -> str:
+    """Sources by short name, "-" for none."""
+    return ", ".join(names.get(s, s) for s in source_ids) or "-"
+
+
+def facts_table(facts: Sequence[FactView], names: Mapping[str, str]) -> str:
+    """The facts of a state, each with its sources by short name (``names``: source id ->
+    short name, as ``timeline.sourcenames.source_names`` gives them for the answer)."""
+    rows = [(f.status, f.claim.valid, sources_cell(fact_sources(f), names),
+             f.statement + (f"  ({via_text(f)})" if f.via else "")) for f in facts]
+    return table(rows, ("STATUS", "VALID", "SOURCES", "STATEMENT"), wrap=(2,))
+
+
+def describe_state(state: State) -> str:
+    known = (f", as known on {dates.day_to_iso(state.known_as_of)}"
+             if state.known_as_of is not None else ", by everything known now")
+    about = (" — " + " & ".join(e["name"] for e in state.entities)) if state.entities else ""
+    return f"As of {dates.day_to_iso(state.as_of)}{known}{about}: {len(state.facts)} facts"
+
+
+def history_table(items: Sequence[Mapping[str, Any]]) -> str:
+    """An entity's claims as ``Archive.history`` gives them: when valid and known, who wrote
+    each, its certainty, and its sentence with its corrections after it, its sources by short
+    name (each citation's ``name``) and its account tie under it."""
+    statements = {item["id"]: item["statement"] for item in items}
+    rows = []
+    for item in items:
+        fixes = "; ".join(f"{c['kind']} {c['known_at']}" + by_author(c.get("recorded_by"), " by ")
+                          for c in item["corrections"])
+        lines = [item["statement"].replace("\n", " ") + (f"  [{fixes}]" if fixes else "")]
+        names = dict.fromkeys(c.get("name") or c["source"] for c in item["sources"])
+        lines.append("sources: " + (", ".join(names) or "none"))
+        tie = item.get("account_of")
+        if tie:  # the other account's sentence when it reads otherwise
+            said = statements.get(tie, item["statement"])
+            lines.append(f"account of {tie}" + (f": {said}" if said != item["statement"]
+                                                 else ""))
+        rows.append((item["valid"], item["known_at"], item["id"],
+                     by_author(item.get("recorded_by")) or "-", f"{item['certainty']:g}",
+                     "\n".join(lines)))
+    return table(rows, ("VALID", "KNOWN", "CLAIM", "BY", "CERT", "STATEMENT"), paragraphs=True)
