@@ -1,15 +1,17 @@
 """The citation panel: the selected fact, how sure the record is of it, and its sources.
 
 Top: the fact's sentence, its status badge, valid time, certainty, rank, when it became known,
-its corrections and, when contested, the rival accounts. Middle: its citations (source title,
-date, quote). Bottom: the source viewer, showing the chosen citation's full source text with
-the quote highlighted.
+its corrections and, when contested, the rival accounts; when its own accounts disagree on when
+(DISPUTED), who says what, and a change of hands on the day. Middle: its citations (source
+title, date, quote) — for a fact of several accounts, each account under a heading of its own
+with its valid time, its status on the day, its certainty and when it became known. Bottom:
+the source viewer, showing the chosen citation's full source text with the quote highlighted.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QFont
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -23,12 +25,15 @@ from PySide6.QtWidgets import (
 )
 
 from gui import formatting
+from gui.accounts import FactNotes
 from gui.badges import EXPLANATIONS, label_style
 from gui.session import Session
 from gui.source_viewer import SourceViewer, published_text
-from timeline.api import FactView, NotFound, State
+from timeline.api import Account, FactView, NotFound, State, accounts_of, fact_valid
 
 _QUOTE_ROLE = Qt.ItemDataRole.UserRole + 1
+_ACCOUNT_ROLE = Qt.ItemDataRole.UserRole + 2  # an account heading's claim id
+_STATUS_WORDS = {"NOT": "not on this day"}
 
 
 class CitationPanel(QWidget):
@@ -37,6 +42,9 @@ class CitationPanel(QWidget):
         self.session = session
         self.fact: FactView | None = None
         self._shown_status: tuple[object, ...] | None = None
+        self.account_notes = FactNotes(session.source_name, session.statement_of)
+        #: An account's claim id -> its heading in the citation list (several accounts only).
+        self._account_items: dict[str, QListWidgetItem] = {}
 
         self.heading = QLabel("<b>Sources</b>")
         self.statement = QLabel()
@@ -80,7 +88,9 @@ class CitationPanel(QWidget):
         top_layout.addLayout(badge_row)
         top_layout.addWidget(self.notes)
         top_layout.addLayout(self.buttons)
-        top_layout.addWidget(QLabel("Citations"))
+        self.citations_label = QLabel("Citations")
+        self.citations_label.setObjectName("citationsLabel")
+        top_layout.addWidget(self.citations_label)
         top_layout.addWidget(self.citations, 1)
 
         self.splitter = QSplitter(Qt.Orientation.Vertical)
@@ -128,19 +138,28 @@ class CitationPanel(QWidget):
         self.placeholder.setVisible(fact is None)
         self.splitter.setVisible(fact is not None)
         self.citations.clear()
+        self._account_items = {}
         self.viewer.clear()
         if fact is None:
             return
-        claim = fact.claim
         self.statement.setText(fact.statement)
+        accounts = accounts_of(fact.fact)
+        several = len(accounts) > 1
+        self.citations_label.setText(f"{len(accounts)} accounts and their citations"
+                                     if several else "Citations")
+        for account in accounts:
+            if several:
+                self._add_account(account)
+            for citation in account.claim.sources:
+                self._add_citation(citation["source"], citation["quote"])
         self._shown_status = None
         self._on_state_changed(self.session.state)
         self.notes.setText(self._notes(fact))
         self.notes.setVisible(bool(self.notes.text()))
-        for citation in claim.sources:
-            self._add_citation(citation["source"], citation["quote"])
-        if self.citations.count():
-            self.citations.setCurrentRow(0)
+        first = next((k for k in range(self.citations.count())
+                      if self.citations.item(k).data(Qt.ItemDataRole.UserRole)), -1)
+        if first >= 0:
+            self.citations.setCurrentRow(first)
 
     def _on_state_changed(self, state: State) -> None:
         """Keep the badge true to the day shown: the fact's status on it, or a note that it
@@ -157,6 +176,10 @@ class CitationPanel(QWidget):
         day = formatting.human_date(state.as_of)
         known = "" if state.known_as_of is None else \
             f" as known on {formatting.human_date(state.known_as_of)}"
+        for account in accounts_of(current.fact) if current is not None else ():
+            item = self._account_items.get(account.claim.id)
+            if item is not None:
+                item.setText(self._account_heading(account))
         if current is not None:
             self.badge.setText(current.status)
             self.badge.setStyleSheet(label_style(current.status, self.palette()))
@@ -169,15 +192,22 @@ class CitationPanel(QWidget):
             self.badge.setToolTip("This fact is not part of the state on the day shown")
             head = f"not part of the state on {day}{known}"
             rank = claim.rank
-        self.details.setText(f"{head} · valid {claim.valid} · certainty {claim.certainty:g} · "
+        valid = fact_valid((current or self.fact).fact)
+        self.details.setText(f"{head} · valid {valid} · certainty {claim.certainty:g} · "
                              f"rank {rank} · known from {claim.known_at}")
 
     def _notes(self, fact: FactView) -> str:
         lines = []
+        dispute = self.account_notes.dispute(fact.fact)
+        if dispute:
+            lines.append(f"<b>Disputed:</b> {formatting.rich(dispute)}")
+        changing = self.account_notes.changing(fact.fact)
+        if changing:
+            lines.append(formatting.rich(changing))
         for rival_id in fact.fact.contested_with:
             # Around a focus, a rival about another entity is not in the state shown.
             lines.append(f"Contested by: {formatting.rich(self._statement_of(rival_id))}")
-        if fact.fact.ended_by:
+        if fact.fact.ended_by and fact.fact.ended_by not in fact.fact.handover_with:
             text = self._statement_of(fact.fact.ended_by)
             lines.append(f"Ends where this begins: {formatting.rich(text)}")
         for fix in self.session.archive.corrections(fact.claim.id):
@@ -199,6 +229,35 @@ class CitationPanel(QWidget):
         except NotFound:
             return claim_id
 
+    def _account_heading(self, account: Account) -> str:
+        """An account's heading: its valid time, status on the day, certainty, when it
+        became known, and its own sentence when it words the fact otherwise."""
+        claim = account.claim
+        status = _STATUS_WORDS.get(account.status, account.status)
+        text = (f"valid {claim.valid} · {status} · certainty {claim.certainty:g} · "
+                f"known from {claim.known_at}")
+        if not claim.sources:
+            text += "\n(no source cited)"
+        said = self.session.statement(claim)
+        if self.fact is not None and said != self.fact.statement:
+            text += f"\n“{said}”"
+        return text
+
+    def _add_account(self, account: Account) -> None:
+        item = QListWidgetItem(self._account_heading(account))
+        item.setFlags(Qt.ItemFlag.ItemIsEnabled)  # a heading: not a citation to read
+        item.setData(_ACCOUNT_ROLE, account.claim.id)
+        font = QFont(self.citations.font())
+        font.setBold(True)
+        item.setFont(font)
+        item.setToolTip(formatting.tooltip(f"claim {account.claim.id}"))
+        self._account_items[account.claim.id] = item
+        self.citations.addItem(item)
+
+    def accounts_shown(self) -> list[str]:
+        """The claim ids of the account headings listed, in order (none for one account)."""
+        return list(self._account_items)
+
     def _add_citation(self, source_id: str, quote: str) -> None:
         try:
             source = self.session.archive.source(source_id)
@@ -213,6 +272,8 @@ class CitationPanel(QWidget):
 
     def _on_citation_changed(self, row: int) -> None:
         item = self.citations.item(row)
+        if item is not None and not item.data(Qt.ItemDataRole.UserRole):
+            return  # an account's heading: the source shown stays
         if item is None:
             self.viewer.clear()
             return

@@ -9,6 +9,7 @@ that commits: one new event (or a few) appended to the archive, never an edit.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from gui import formatting
+from gui.account_field import AccountOfBox, SingleBox
 from gui.date_field import DateField, DateKind
 from timeline.api import (
     RANKS,
@@ -230,8 +232,11 @@ class RecordClaimDialog(CorrectionDialog):
     ok_text = "Record"
 
     def __init__(self, archive: Archive, *, subject: str = "", valid: str = "",
+                 facts: Sequence[FactView] = (), account_of: FactView | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(archive, parent)
+        if account_of is not None:
+            self.setWindowTitle("Record Another Account")
         self._known_touched = False
         # A new name close to one the archive holds is refused until this is ticked; shown
         # with the refusal, under it.
@@ -249,7 +254,8 @@ class RecordClaimDialog(CorrectionDialog):
         self.predicate.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         for name, (label, single) in sorted(archive.predicates.items()):
             self.predicate.addItem(name)
-            tip = (label or name) + ("  (single-valued)" if single else "")
+            side = "subject" if single is True else (single or "")  # a bool before sides
+            tip = (label or name) + (f"  (single-valued: one per {side})" if side else "")
             self.predicate.setItemData(self.predicate.count() - 1, formatting.tooltip(tip),
                                        Qt.ItemDataRole.ToolTipRole)
         self.predicate.setEditText("")
@@ -273,11 +279,21 @@ class RecordClaimDialog(CorrectionDialog):
         self.rank.addItems(list(RANKS))
         self.rank.setCurrentText("normal")
         self.note_edit = QLineEdit()
+        self.single = SingleBox()
+        self.account_of = AccountOfBox(facts, account_of)
 
+        self._row("Account of", self.account_of, "account_of",
+                  "Optional: the fact this claim is another account of — another source's "
+                  "telling of the same happening, with its own dates, certainty and quotes. "
+                  "Tied to it, it is shown in that fact's row, and where the accounts disagree "
+                  "on when, the fact is DISPUTED.")
         self._row("Subject", self.subject, "name", "An entity: a name or an alias; a new name "
                   "creates an entity")
         self._row("Predicate", self.predicate, "predicate",
                   "What is claimed: an existing predicate, or a new name (letters, digits, _)")
+        self._row("One value", self.single, None,
+                  "For a new predicate: whether it has one value at a time per subject, one "
+                  "holder at a time per object (an office), both, or many at once")
         self._row("Object", self.object, None, "Another entity, for a relationship (optional)")
         self._row("Value", self.value, "value", "A literal value, or the quality of the "
                   "relationship (optional if an object is given)")
@@ -291,9 +307,35 @@ class RecordClaimDialog(CorrectionDialog):
         self.source.currentIndexChanged.connect(self._on_source_chosen)
         self.known_at.edit.textEdited.connect(self._on_known_at_edited)
         self.new_entity.toggled.connect(self._on_input_changed)
+        self.account_of.activated.connect(self._on_account_chosen)
+        if account_of is not None:
+            self._fill_from(account_of, valid=True)
         self.validate()
 
+    def _on_account_chosen(self, row: int) -> None:
+        fact = self.account_of.chosen_fact()
+        if fact is not None and not self.predicate.currentText().strip():
+            self._fill_from(fact, valid=False)
+
+    def _fill_from(self, fact: FactView, *, valid: bool) -> None:
+        """Another account of ``fact`` says the same thing: its subject, predicate, object and
+        value (and, to start from, its valid time)."""
+        self.subject.setEditText(fact.subject)
+        self.predicate.setEditText(fact.claim.predicate)
+        self.object.setEditText(fact.object or "")
+        self.value.setText(fact.claim.value or "")
+        if valid:
+            self.valid.setText(fact.claim.valid)
+
+    def _predicate_side(self) -> str | None:
+        """The side of the predicate typed, when the archive holds it (None: a new one)."""
+        found = self.archive.predicates.get(self.predicate.currentText().strip())
+        if found is None:
+            return None
+        return "subject" if found[1] is True else str(found[1] or "")
+
     def validate(self) -> bool:
+        self.single.show_predicate(self._predicate_side())
         self._near = False
         valid = super().validate()
         self.new_entity.setVisible(self._near or self.new_entity.isChecked())
@@ -323,15 +365,18 @@ class RecordClaimDialog(CorrectionDialog):
 
     def stage(self, batch: Batch) -> str | None:
         source_id = self.source.currentData()
+        predicate = self.predicate.currentText().strip()
+        if self._predicate_side() is None and self.single.side():
+            batch.predicate(predicate, "", self.single.side())
         try:
             return batch.record(
-                self.subject.currentText().strip(), self.predicate.currentText().strip(),
+                self.subject.currentText().strip(), predicate,
                 valid=self.valid.text(), value=self.value.text().strip() or None,
                 object=self.object.currentText().strip() or None,
                 sources=[(source_id, self.quote.text())] if source_id else [],
                 known_at=self.known_at.text() or None, certainty=self.certainty.value(),
                 rank=self.rank.currentText(), note=self.note_edit.text().strip(),
-                new_entity=self.new_entity.isChecked())
+                new_entity=self.new_entity.isChecked(), account_of=self.account_of.claim_id())
         except NearNames as exc:
             self._near = True
             raise exc.confirm_with("Tick “Create a new entity” to create it.") from None

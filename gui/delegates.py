@@ -6,14 +6,15 @@ text alone and keeps the laid-out text (a QStaticText) per text, width and font.
 rows are sized to their text at the column's current width (QTreeView alone measures text on
 one line).
 
-A delegate given a ``note_role`` draws that role's text, when a row has one, as an italic line
-under the cell's text (the state panel's "via Stargate" under a fact that comes through a part).
+A delegate given a ``note_role`` draws that role's text, when a row has one, in italics under the
+cell's text, wrapped to the column (the state panel's "via Stargate" under a fact that comes
+through a part; a fact's sources by name and who says what when its accounts disagree).
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPointF, QRect, QSize, Qt
-from PySide6.QtGui import QFont, QPainter, QPalette, QStaticText, QTransform
+from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPalette, QStaticText, QTransform
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -76,9 +77,23 @@ class TextDelegate(QStyledItemDelegate):
             if len(self._heights) > _CACHE_LIMIT:
                 self._heights.clear()
             self._heights[key] = height
-        if self._note(index):
-            height += option.fontMetrics.height()
+        note = self._note(index)
+        if note:
+            height += self._note_height(note, width, font)
         return QSize(width, height)
+
+    def _note_height(self, note: str, width: int, font: QFont) -> int:
+        """The height of a note wrapped to ``width`` in italics (kept per note and width)."""
+        key = (note, width, "note:" + font.key())
+        found = self._heights.get(key)
+        if found is None:
+            metrics = QFontMetrics(self._italic(font))
+            found = metrics.boundingRect(QRect(0, 0, width, 100_000),
+                                         int(Qt.TextFlag.TextWordWrap), note).height()
+            if len(self._heights) > _CACHE_LIMIT:
+                self._heights.clear()
+            self._heights[key] = found
+        return found
 
     def _note(self, index: QModelIndex | QPersistentModelIndex) -> str:
         return str(index.data(self.note_role) or "") if self.note_role is not None else ""
@@ -107,14 +122,14 @@ class TextDelegate(QStyledItemDelegate):
             QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text))
         note = self._note(index)
         if note:
-            # The note's line at the bottom, italic; the text is centred in what is left.
-            below = painter.fontMetrics().height()
+            # The note's lines at the bottom, italic and wrapped; the text is centred in what
+            # is left.
+            below = min(rect.height(), self._note_height(note, rect.width(), font))
             painter.save()
             painter.setFont(self._italic(font))
             painter.drawText(rect.adjusted(0, rect.height() - below, 0, 0),
-                             int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
-                             painter.fontMetrics().elidedText(note, Qt.TextElideMode.ElideRight,
-                                                              rect.width()))
+                             int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
+                                 | Qt.TextFlag.TextWordWrap), note)
             painter.restore()
             rect = rect.adjusted(0, 0, 0, -below)
         if self.wrap:

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from gui import formatting
+from gui.accounts import FactNotes
 from gui.badges import BadgeDelegate
 from gui.date_field import DateField, DateKind
 from gui.models import fact_tooltip
@@ -41,6 +42,7 @@ class DiffDialog(QDialog):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
+        self.notes = FactNotes(session.source_name, session.statement_of)  # for the tooltips
         self.diff: Diff | None = None
         self.setWindowTitle("Compare Two Dates")
         self.resize(820, 560)
@@ -174,7 +176,7 @@ class DiffDialog(QDialog):
             item = QTreeWidgetItem([formatting.human_date(step.day), step.kind, change,
                                     step.statement])
             item.setToolTip(0, formatting.iso(step.day))
-            item.setToolTip(3, fact_tooltip(step.fact))
+            item.setToolTip(3, fact_tooltip(step.fact, self.notes))
             item.setData(0, Qt.ItemDataRole.UserRole, step.fact.claim.id)
             items.append(item)
         self.steps.addTopLevelItems(items)
@@ -188,7 +190,7 @@ class DiffDialog(QDialog):
     def _add_fact(self, group: QTreeWidgetItem, status: str, fact: FactView, change: str
                   ) -> None:
         item = QTreeWidgetItem(group, [change, status, fact.statement])
-        item.setToolTip(2, fact_tooltip(fact))
+        item.setToolTip(2, fact_tooltip(fact, self.notes))
         item.setData(0, Qt.ItemDataRole.UserRole, fact.claim.id)
 
     def statements(self, title: str) -> list[str]:

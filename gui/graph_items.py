@@ -3,8 +3,9 @@
 One edge item stands for every relationship between a pair of entities, in either direction;
 its label lists them, one line each, with an arrow pointing the way the relationship reads on
 screen ("→ invested in: $1 billion"); an edge that joins a part to its whole (``part_of``) is
-dotted. Items stay in the scene for the whole session and only change their text or visibility
-as the slider moves: no item is created per frame.
+dotted, one whose relationship is disputed (its accounts disagree on when) dash-dotted. Items
+stay in the scene for the whole session and only change their text or visibility as the slider
+moves: no item is created per frame.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from PySide6.QtWidgets import QApplication, QGraphicsItem, QStyleOptionGraphicsI
 
 from gui import formatting
 from gui.badges import colours, is_dark
-from timeline.api import CONTESTED, Status
+from timeline.api import CONTESTED, DISPUTED, Status
 
 _NODE_PAD_X, _NODE_PAD_Y = 12.0, 7.0
 _MAX_NODE_TEXT = 150.0
@@ -42,10 +43,10 @@ _KIND_FILL_DARK = {
     "project": "#40304b", "place": "#2d4545", "event": "#4b2d2d",
 }
 _HOLDS, _MAYBE = Status.HOLDS.value, Status.MAYBE.value
-_STATUS_ORDER = (_HOLDS, CONTESTED, _MAYBE)
+_STATUS_ORDER = (_HOLDS, CONTESTED, DISPUTED, _MAYBE)
 _MAX_LABEL = 190.0  # px: longer relationship texts are elided (the tooltip has them whole)
 _MAX_LINES = 5
-_LINE_ORDER = {CONTESTED: 0, _HOLDS: 1, _MAYBE: 2}
+_LINE_ORDER = {CONTESTED: 0, DISPUTED: 1, _HOLDS: 2, _MAYBE: 3}
 
 
 def _palette() -> QPalette:
@@ -274,8 +275,8 @@ class EdgeItem(QGraphicsItem):
 
     def _layout(self) -> tuple[list[tuple[str, str, str]], tuple[float, float], str]:
         """The label's lines (arrow and text, status, claim id), its size and the tooltip."""
-        # One line per distinct relationship (repeats counted), contested ones first: a
-        # disagreement between sources is what a reader must not miss.
+        # One line per distinct relationship (repeats counted), contested and disputed ones
+        # first: a disagreement between sources is what a reader must not miss.
         lines: dict[tuple[str, str], list[str]] = {}
         for f in sorted(self.facts, key=lambda f: (_LINE_ORDER.get(f.status, 9), f.text)):
             lines.setdefault((f"{self._arrow(f.forward)} {f.text}", f.status), []).append(
@@ -351,9 +352,10 @@ class EdgeItem(QGraphicsItem):
             colour.setAlpha(150)
         pen = QPen(colour, 3.0 if self.emphasised else 1.6)
         # Dotted: a part and its whole (whatever the status; the colour tells it), dashed:
-        # a relationship that only may hold.
+        # a relationship that only may hold, dash-dotted: one whose accounts disagree on when.
         pen.setStyle(Qt.PenStyle.DotLine if self.is_part() else
-                     Qt.PenStyle.DashLine if status == _MAYBE else Qt.PenStyle.SolidLine)
+                     Qt.PenStyle.DashLine if status == _MAYBE else
+                     Qt.PenStyle.DashDotLine if status == DISPUTED else Qt.PenStyle.SolidLine)
         painter.setPen(pen)
         p1, p2 = self._ends
         painter.drawLine(p1, p2)

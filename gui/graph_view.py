@@ -32,6 +32,7 @@ from gui.layout import Point, force_layout, ring_slots, separate
 from gui.session import Session
 from timeline.api import (
     CONTESTED,
+    DISPUTED,
     PART_OF,
     NotFound,
     State,
@@ -278,6 +279,10 @@ class GraphView(QGraphicsView):
                 text += " (maybe)"
             elif fact.status == CONTESTED:
                 text += " (contested)"
+            elif fact.status == DISPUTED:
+                text += " (disputed)"
+            if fact.fact.handover_with:
+                text += " ⇄"  # changing hands on the day
             # The graph shows who relates to whom; a value is drawn only where the engine
             # says it is the relationship's state ("relationship with: close allies"). Every
             # sentence is whole in the tooltip and the state panel.

@@ -46,6 +46,7 @@ from gui.state_panel import StatePanel
 from gui.time_controls import TimeControls
 from timeline.api import (
     CONTESTED,
+    DISPUTED,
     Archive,
     FactView,
     HindsightError,
@@ -74,6 +75,7 @@ SHORTCUTS = (
     ("Ctrl+F", "Filter the state panel"),
     ("Esc", "Clear the entity selection"),
     ("Ctrl+N", "Record a claim"),
+    ("Ctrl+Shift+N", "Record another account of the selected fact"),
     ("Ctrl+D", "Compare two dates"),
     ("Ctrl++  Ctrl+-  Ctrl+0", "Zoom the graph in / out / to fit"),
     ("Ctrl+O", "Open an archive"),
@@ -106,8 +108,8 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self.stats_label = QLabel()
         self.statusBar().addPermanentWidget(self.stats_label)
-        self.state_panel.fact_actions = [self.retract_action, self.supersede_action,
-                                         self.rerank_action]
+        self.state_panel.fact_actions = [self.account_action, None, self.retract_action,
+                                         self.supersede_action, self.rerank_action]
         self.citations.set_fact_actions([self.retract_action, self.supersede_action,
                                          self.rerank_action])
 
@@ -176,6 +178,10 @@ class MainWindow(QMainWindow):
         self.quit_action = self._action("&Quit", self.close, key.Quit, "Quit Hindsight")
         self.record_action = self._action("&Record Claim…", self._on_record_triggered, "Ctrl+N",
                                           "Record a new claim (a new event in the archive)")
+        self.account_action = self._action(
+            "Record Another &Account…", self._on_account_triggered, "Ctrl+Shift+N",
+            "Record another source's account of the selected fact (its own dates, certainty "
+            "and quotes), tied to it")
         self.retract_action = self._action("Re&tract Claim…", self._on_retract_triggered, "",
                                            "Withdraw the selected claim; it stays visible "
                                            "“as known on” an earlier day")
@@ -212,7 +218,9 @@ class MainWindow(QMainWindow):
         self.legend = QLabel()
         self.legend.setObjectName("graphLegend")
         self.legend.setToolTip("Solid: holds · dashed: may hold (uncertain dates) · red: "
-                               "contested by another source. Click a node to select it.")
+                               "contested by another source · purple dash-dot: disputed (its "
+                               "accounts disagree on when) · ⇄: changing hands on the day. "
+                               "Click a node to select it.")
         head = QHBoxLayout()
         head.addWidget(title)
         head.addSpacing(12)
@@ -246,9 +254,11 @@ class MainWindow(QMainWindow):
         text = pal.color(QPalette.ColorRole.WindowText).name()
         maybe = colours(Status.MAYBE, pal).line.name()
         contested = colours(CONTESTED, pal).line.name()
+        disputed = colours(DISPUTED, pal).line.name()
         self.legend.setText(
             f'<span style="color:{text}">━━</span> holds &nbsp; '
             f'<span style="color:{maybe}">╍╍</span> maybe &nbsp; '
+            f'<span style="color:{disputed}">━·━</span> disputed &nbsp; '
             f'<span style="color:{contested}">━━</span> contested')
 
     def _build_layout(self) -> None:
@@ -285,8 +295,8 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.quit_action)
 
         edit_menu = bar.addMenu("&Claims")
-        for action in (self.record_action, None, self.retract_action, self.supersede_action,
-                       self.rerank_action):
+        for action in (self.record_action, self.account_action, None, self.retract_action,
+                       self.supersede_action, self.rerank_action):
             edit_menu.addSeparator() if action is None else edit_menu.addAction(action)
 
         view_menu = bar.addMenu("&View")
@@ -539,11 +549,14 @@ class MainWindow(QMainWindow):
         self.dialog = dialog
         return dialog
 
-    def open_record_dialog(self) -> RecordClaimDialog:
+    def open_record_dialog(self, account_of: FactView | None = None) -> RecordClaimDialog:
+        """The Record Claim dialog; with ``account_of``, prefilled as another account of that
+        fact (its subject, predicate, object and value; tied to it)."""
         valid = f"{formatting.iso(self.session.as_of)}/.."
         dialog = RecordClaimDialog(self.session.archive, subject=self.session.entity or "",
-                                   valid=valid, parent=self)
-        self._open_dialog(dialog, "Recorded")
+                                   valid=valid, facts=self.session.state.facts,
+                                   account_of=account_of, parent=self)
+        self._open_dialog(dialog, "Recorded another account" if account_of else "Recorded")
         return dialog
 
     def open_claim_dialog(self, kind: type[RetractDialog] | type[SupersedeDialog]
@@ -557,6 +570,10 @@ class MainWindow(QMainWindow):
 
     def _on_record_triggered(self) -> None:
         self.open_record_dialog()
+
+    def _on_account_triggered(self) -> None:
+        if self.session.fact is not None:
+            self.open_record_dialog(self.session.fact)
 
     def _on_retract_triggered(self) -> None:
         self.open_claim_dialog(RetractDialog)
@@ -583,7 +600,8 @@ class MainWindow(QMainWindow):
 
     def _on_fact_selected(self, fact: FactView | None) -> None:
         enabled = fact is not None and self.import_worker is None
-        for action in (self.retract_action, self.supersede_action, self.rerank_action):
+        for action in (self.account_action, self.retract_action, self.supersede_action,
+                       self.rerank_action):
             action.setEnabled(enabled)
 
     def _on_entity_selected(self, name: str | None) -> None:

@@ -26,8 +26,9 @@ from PySide6.QtGui import QBrush, QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication
 
 from gui import formatting
-from gui.badges import EXPLANATIONS
-from timeline.api import BEGINS, Claim, FactView, MomentKey, is_withdrawn, via_text
+from gui.accounts import FactNotes
+from gui.badges import EXPLANATIONS, legend_text
+from timeline.api import BEGINS, Claim, FactView, MomentKey, fact_valid, is_withdrawn, via_text
 
 Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()
@@ -36,7 +37,8 @@ FACT_ROLE = Qt.ItemDataRole.UserRole + 1  # the FactView of a fact row
 CLAIM_ID_ROLE = Qt.ItemDataRole.UserRole + 2  # its claim id
 GROUP_ROLE = Qt.ItemDataRole.UserRole + 3  # the group's entity name, on group rows
 MOMENT_ROLE = Qt.ItemDataRole.UserRole + 4  # the MomentKey of an event row
-NOTE_ROLE = Qt.ItemDataRole.UserRole + 5  # a note under a fact's sentence: "via Stargate"
+NOTE_ROLE = Qt.ItemDataRole.UserRole + 5  # lines under a fact's sentence: "via Stargate",
+#                                          its sources and disputes (gui.accounts.FactNotes)
 
 # Roles as plain ints: views call data() hundreds of times per frame, and comparing Qt enum
 # members costs more than the rest of the call.
@@ -58,11 +60,14 @@ def _role(role: Any) -> int:
     return role if isinstance(role, int) else int(role.value)
 
 
-def fact_tooltip(fact: FactView) -> str:
+def fact_tooltip(fact: FactView, notes: FactNotes | None = None) -> str:
+    """A fact's tooltip: its sentence, dates, certainty, sources by name (``notes`` names
+    them; by id without it), its accounts with their own dates and statuses, who says what
+    where they disagree, and its status explained."""
     claim = fact.claim
-    n = len(claim.sources)
-    lines = [fact.statement, f"Valid: {claim.valid}", f"Certainty: {claim.certainty:g}",
-             f"{n} source{'s' if n != 1 else ''}",
+    notes = notes or FactNotes()
+    lines = [fact.statement, f"Valid: {fact_valid(fact.fact)}",
+             f"Certainty: {claim.certainty:g}", *notes.tooltip_lines(fact),
              f"Rank: {fact.fact.rank}", f"Known from: {claim.known_at}",
              EXPLANATIONS.get(fact.status, fact.status)]
     if fact.fact.contested_with:
@@ -140,6 +145,8 @@ class StateModel(QAbstractItemModel):
         self._row_of: dict[int, int] = {}  # group key -> row
         self._next_key = 1
         self._bold: QFont | None = None
+        #: Words about a fact's accounts (sources by name, disputes, a change of hands).
+        self.notes = FactNotes()
 
     # --- updating ---------------------------------------------------------------------------
 
@@ -248,6 +255,9 @@ class StateModel(QAbstractItemModel):
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return self.COLUMNS[section]
+        if (orientation == Qt.Orientation.Horizontal and section == self.STATUS
+                and role == Qt.ItemDataRole.ToolTipRole):
+            return formatting.tooltip(legend_text())
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
@@ -268,7 +278,8 @@ class StateModel(QAbstractItemModel):
             return None
         facts = self._groups[found].facts
         row = index.row()
-        return _fact_data(facts[row], index.column(), role) if row < len(facts) else None
+        return _fact_data(facts[row], index.column(), role, self.notes) \
+            if row < len(facts) else None
 
     def _group_data(self, group: _Group, column: int, role: int) -> Any:
         # The entity's name sits in the Fact column, above its facts' sentences (a spanned
@@ -292,29 +303,33 @@ def _claim_key(fact: FactView) -> Hashable:
 
 
 def _shown(fact: FactView) -> tuple[Any, ...]:
+    f = fact.fact
     return (fact.status, fact.statement, fact.claim.valid, fact.claim.citations,
-            fact.fact.rank, fact.fact.contested_with, fact.fact.ended_by, fact.via,
-            fact.via_status)
+            f.rank, f.contested_with, f.ended_by, fact.via, fact.via_status, f.accounts,
+            f.disputes, f.handover_with, f.start_lo, f.start_hi)
 
 
-def _fact_data(fact: FactView, column: int, role: int) -> Any:
+def _fact_data(fact: FactView, column: int, role: int, notes: FactNotes) -> Any:
     if role == _DISPLAY:
         if column == StateModel.STATUS:
             return fact.status
         if column == StateModel.FACT:
             return fact.statement
         if column == StateModel.VALID:
-            return fact.claim.valid
+            return fact_valid(fact.fact)
     elif role == _TOOLTIP:
         if column == StateModel.STATUS:
-            return EXPLANATIONS.get(fact.status, fact.status)
-        return fact_tooltip(fact)
+            explained = EXPLANATIONS.get(fact.status, fact.status)
+            if not fact.fact.disputes:
+                return explained
+            return formatting.tooltip(f"{explained}\n{notes.dispute(fact.fact)}")
+        return fact_tooltip(fact, notes)
     elif role == _FACT:
         return fact
     elif role == _CLAIM_ID:
         return fact.claim.id
     elif role == _NOTE and column == StateModel.FACT:
-        return via_text(fact) or None
+        return notes.note(fact) or None
     return None
 
 

@@ -136,6 +136,12 @@ class Session(QObject):
     def fact_for(self, claim_id: str) -> FactView | None:
         return self.view.fact_for(claim_id)
 
+    def statement_of(self, claim_id: str) -> str:
+        return self.view.statement_of(claim_id)
+
+    def source_name(self, source_id: str) -> str:
+        return self.view.source_name(source_id)
+
     def visible_facts(self, state: State | None = None) -> list[FactView]:
         return self.view.visible_facts(state)
 

@@ -13,7 +13,11 @@ is the focus' facts — those whose subject or object it is.
 
 An entity's facts include those about its parts on the day (``part_of``): each such fact
 says so in an italic note under its sentence, "via Stargate" ("maybe via Stargate" when the
-part is one only maybe).
+part is one only maybe). A fact of several accounts names their sources there ("per Varga out
+at Halden, Four Days in November"), says who gives which date when they disagree ("began
+19 Nov per …; 20 Nov per …": a DISPUTED fact) and marks a change of hands on the day
+("⇄ changing with: …"); its tooltip lists the accounts with their own dates and statuses
+(``gui.accounts``).
 """
 
 from __future__ import annotations
@@ -43,11 +47,12 @@ from PySide6.QtWidgets import (
 )
 
 from gui import formatting
-from gui.badges import BadgeDelegate, badge_size
+from gui.accounts import FactNotes
+from gui.badges import BadgeDelegate, widest_badge
 from gui.delegates import TextDelegate
 from gui.models import NOTE_ROLE, StateModel
 from gui.session import Session
-from timeline.api import CONTESTED, STATUSES, FactView, NotFound, State
+from timeline.api import STATUSES, FactView, NotFound, State
 
 _ALL = "All entities"
 
@@ -57,6 +62,7 @@ class StatePanel(QWidget):
         super().__init__(parent)
         self.session = session
         self.model = StateModel()
+        self.model.notes = FactNotes(session.source_name, session.statement_of)
         self._collapsed: set[str] = set()
         self._selecting = False
         #: Actions offered on a fact's context menu (the window adds its corrections).
@@ -129,8 +135,9 @@ class StatePanel(QWidget):
         header.setSectionResizeMode(StateModel.STATUS, QHeaderView.ResizeMode.Fixed)
         header.setSectionResizeMode(StateModel.FACT, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(StateModel.VALID, QHeaderView.ResizeMode.Interactive)
-        badge = badge_size(CONTESTED, self.tree.font()).width()
-        self.tree.setColumnWidth(StateModel.STATUS, badge + 12 + self.tree.indentation())
+        badge = widest_badge(self.tree.font())
+        # A fact's row is indented twice in the first column (its group's and its own).
+        self.tree.setColumnWidth(StateModel.STATUS, badge + 12 + 2 * self.tree.indentation())
         self.tree.setColumnWidth(StateModel.VALID, self.fontMetrics().horizontalAdvance(
             "2019-22/2025-05-02") + 16)
 

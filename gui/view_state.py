@@ -34,6 +34,7 @@ from timeline.api import (
     MomentKey,
     NotFound,
     State,
+    accounts_of,
     busiest_entities,
     claim_count,
     connect,
@@ -41,6 +42,7 @@ from timeline.api import (
     moment_counts,
     moment_keys,
     readmodel_file,
+    short_source_names,
 )
 
 #: Archives with more claims than this are shown one entity (the focus) at a time.
@@ -122,6 +124,7 @@ class ViewState:
         self._timeline: list[Claim] | None = None
         self._keys: list[MomentKey] | None = None
         self._span: tuple[int, int] | None = None
+        self._source_names: dict[str, str] | None = None
         self._states: OrderedDict[tuple[int, int | None, str | None], State] = OrderedDict()
         self._open()
         self.state: State = self._query()
@@ -149,6 +152,7 @@ class ViewState:
         self._timeline = None
         self._keys = None
         self._span = None
+        self._source_names = None
         self._states.clear()
 
     # --- the archive ------------------------------------------------------------------------
@@ -204,6 +208,25 @@ class ViewState:
     def statement(self, claim: Claim) -> str:
         """The engine's sentence for a claim, whatever its status on any day."""
         return self.archive.statement(claim)
+
+    def statement_of(self, claim_id: str) -> str:
+        """A claim's sentence: from the state shown, else from the archive (its id when the
+        archive does not hold it)."""
+        shown = self.fact_for(claim_id)
+        if shown is not None and shown.claim.id == claim_id:
+            return shown.statement
+        try:
+            return self.statement(self.archive.claim(claim_id))
+        except NotFound:
+            return claim_id
+
+    def source_name(self, source_id: str) -> str:
+        """A source's short name ("Varga out at Halden"; the engine's, unique within the
+        archive), its id when the archive does not hold it; kept until the archive changes."""
+        if self._source_names is None:
+            self._source_names = short_source_names(
+                {s["id"]: str(s["title"]) for s in self.archive.sources()})
+        return self._source_names.get(source_id, source_id)
 
     def span(self) -> tuple[int, int]:
         """The archive's first and last day; the year up to today when it is empty (kept
@@ -332,8 +355,14 @@ class ViewState:
         return Change.NONE if same else Change.FACT
 
     def fact_for(self, claim_id: str) -> FactView | None:
-        """The claim's fact in the current state, or None."""
-        return next((f for f in self.state.facts if f.claim.id == claim_id), None)
+        """The claim's fact in the current state — the fact it is, or the fact it is one of
+        the accounts of — or None."""
+        facts = self.state.facts
+        found = next((f for f in facts if f.claim.id == claim_id), None)
+        if found is None:
+            found = next((f for f in facts if f.fact.accounts and any(
+                a.claim.id == claim_id for a in accounts_of(f.fact))), None)
+        return found
 
     def select_claim(self, claim_id: str) -> Change:
         """Select a claim's fact in the current state (or clear when it is not part of it)."""

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from timeline import __version__
 from timeline.app import Archive, query_day
 from timeline.asof.claims import ClaimRow
-from timeline.asof.rules import CONTESTED, KNOWN_NOW, Fact
+from timeline.asof.rules import CONTESTED, DISPUTED, KNOWN_NOW, Account, Dispute, Fact
 from timeline.bootstrap import open_archive, open_default
 from timeline.commands import Batch, today
 from timeline.dates import (
@@ -69,6 +69,7 @@ from timeline.readmodel.overview import (
     readmodel_file,
     relationship_pairs,
 )
+from timeline.sourcenames import short_source_names
 from timeline.store import ConcurrentWrite, is_postgres, redact
 from timeline.transitions import MAX_DAYS as MAX_TRANSITION_DAYS
 from timeline.views import (
@@ -77,7 +78,10 @@ from timeline.views import (
     Selection,
     State,
     Transition,
+    accounts_of,
+    dispute_text,
     edge_value,
+    fact_valid,
     is_template,
     is_withdrawn,
     render_statement,
@@ -90,8 +94,9 @@ if TYPE_CHECKING:
 #: A claim as the engine returns it (its fields: ``timeline.asof.claims.ClaimRow``).
 Claim = ClaimRow
 
-#: The statuses a fact of a state can have, strongest first.
-STATUSES: tuple[str, ...] = (Status.HOLDS.value, Status.MAYBE.value, CONTESTED)
+#: The statuses a fact of a state can have, strongest first (DISPUTED: its accounts disagree
+#: on when; CONTESTED: facts disagree on what).
+STATUSES: tuple[str, ...] = (Status.HOLDS.value, Status.MAYBE.value, DISPUTED, CONTESTED)
 
 #: The interchange formats live beside the API and use it; they are loaded on first use.
 _FORMATS = ("EXPORT_FORMATS", "IMPORT_FORMATS", "export_path", "import_path")
@@ -138,4 +143,6 @@ __all__ = [
     "render_statement", "seed_archive", "today", "today_day", "use_data_dir", "verify",
     "year_text",
     "PART_OF", "via_text",
+    "DISPUTED", "Account", "Dispute", "accounts_of", "dispute_text", "fact_valid",
+    "short_source_names",
 ]

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from timeline import dates
-from timeline.api import FactView, State, via_text
+from timeline.api import FactView, State, dispute_text, fact_valid, via_text
 from timeline.sourcenames import MAX_CHARS, fact_sources
 
 #: The last column (the sentence) keeps at least this many characters; a column that wraps
@@ -94,9 +94,21 @@ def sources_cell(source_ids: Sequence[str], names: Mapping[str, str]) -> str:
 def facts_table(facts: Sequence[FactView], names: Mapping[str, str]) -> str:
     """The facts of a state, each with its sources by short name (``names``: source id ->
     short name, as ``timeline.sourcenames.source_names`` gives them for the answer)."""
-    rows = [(f.status, f.claim.valid, sources_cell(fact_sources(f), names),
-             f.statement + (f"  ({via_text(f)})" if f.via else "")) for f in facts]
-    return table(rows, ("STATUS", "VALID", "SOURCES", "STATEMENT"), wrap=(2,))
+    rows = [(f.status, fact_valid(f.fact), sources_cell(fact_sources(f), names),
+             _sentence(f, names)) for f in facts]
+    return table(rows, ("STATUS", "VALID", "SOURCES", "STATEMENT"), wrap=(2,), paragraphs=True)
+
+
+def _sentence(fact: FactView, names: Mapping[str, str]) -> str:
+    """A fact's sentence, then (a line each) what its accounts dispute and that it changes
+    hands on the day."""
+    lines = [fact.statement.replace("\n", " ") + (f"  ({via_text(fact)})" if fact.via else "")]
+    disputed = dispute_text(fact.fact, names)
+    if disputed:
+        lines.append(disputed)
+    if fact.fact.handover_with:
+        lines.append("changing hands on this day")
+    return "\n".join(lines)
 
 
 def describe_state(state: State) -> str:

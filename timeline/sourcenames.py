@@ -111,7 +111,7 @@ def claim_sources(claim: ClaimRow) -> list[str]:
 def fact_sources(view: FactView) -> list[str]:
     """The ids of the sources a fact of an answer rests on, each once, in the order cited —
     the one place that says so (a fact of several accounts gathers their sources here)."""
-    return claim_sources(view.claim)
+    return list(dict.fromkeys(citation["source"] for citation in view.sources))
 
 
 def account_of(claim: Any) -> str | None:

@@ -118,13 +118,17 @@ def fact_valid(fact: Fact) -> str:
 _EDGE_WORDS = {"start": "began", "end": "ended"}
 
 
-def dispute_text(fact: Fact) -> str:
+def dispute_text(fact: Fact, names: Mapping[str, str] | None = None) -> str:
     """Who says what where a fact's accounts disagree: "began 2023-11-19 per s1, s2;
-    2023-11-20 per s3" (sources by id, or claims when they cite none); "" when they agree."""
+    2023-11-20 per s3" (sources by id, or by ``names[id]`` when given; claims when they cite
+    none); "" when they agree."""
+    named = names or {}
     parts = []
     for d in fact.disputes:
-        said = "; ".join(f"{text or 'unknown'} per {', '.join(sources or ids)}"
-                         for text, ids, sources in d.dates)
+        said = "; ".join(
+            f"{text or 'unknown'} per "
+            f"{', '.join([named.get(s, s) for s in sources] if sources else ids)}"
+            for text, ids, sources in d.dates)
         parts.append(f"{_EDGE_WORDS.get(d.edge, d.edge)} {said}")
     return "; ".join(parts)
 

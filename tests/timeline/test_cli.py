@@ -350,10 +350,13 @@ def test_supersede_prints_the_new_id_and_replaces_the_old_claim(story: Story,
     assert new_id != old
     now = by_id(cli.json("as-of", "2023-11-30", "--entity", "OpenAI"))
     assert old not in now
-    assert now[new_id]["value"] == "$86 billion"
-    assert now[new_id]["valid"] == "2023-11/2024-01"  # the other fields carried over
-    # The two valuations now agree: nothing is contested any more.
-    assert now[new_id]["status"] == now[story.ids["val86"]]["status"] == "HOLDS"
+    # The two valuations now agree: one fact, the replacement one of its two accounts, and
+    # nothing is contested any more.
+    fact = now[story.ids["val86"]]
+    assert [a["claim"] for a in fact["accounts"]] == [story.ids["val86"], new_id]
+    assert fact["value"] == "$86 billion" and fact["status"] == "HOLDS"
+    [replacement] = [a for a in fact["accounts"] if a["claim"] == new_id]
+    assert replacement["valid"] == "2023-11/2024-01"  # the other fields carried over
     before = by_id(cli.json("as-of", "2023-11-30", "--entity", "OpenAI",
                             "--known-as-of", "2024-06-01"))
     assert before[old]["value"] == "$80 billion"

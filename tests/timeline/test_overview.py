@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.gui.support import moments
 from timeline.app import Archive
 from timeline.dates import NEG_INF, POS_INF
 from timeline.interchange import import_document, parse
@@ -25,13 +26,9 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Archive]:
 
 
 def _moments(rows: list[ClaimRow]) -> list[tuple[int, int, int]]:
-    found = []
-    for row in rows:
-        if row.start_lo != NEG_INF:
-            found.append((row.start_lo, overview.BEGINS, row.n))
-        if "/" in row.valid and row.end_hi != POS_INF:  # a known end, on the day shown
-            found.append((row.end_lo - 1, overview.ENDS, row.n))
-    return sorted(found)
+    """One moment per fact and day (the accounts of one slot and answer on one day are one,
+    the first recorded's); an end on the day shown, for a known end."""
+    return [(day, kind, row.n) for day, kind, row in moments(rows)]
 
 
 def _about(archive: Archive, ids: set[str]) -> list[ClaimRow]:

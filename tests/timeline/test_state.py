@@ -65,8 +65,9 @@ CHRIS = row("chris", "2025-03/2025-03", "still essential")
     ("multi-valued claims never contest", [cand(KATE, single=False),
                                            cand(CHRIS, single=False)],
      "2025-03-31", {"kate": "MAYBE", "chris": "MAYBE"}),
-    ("agreeing claims are two accounts of one fact", [
-        cand(KATE), cand(row("kate2", "2025-03", "obsolete"))], "2025-03-31", {"kate": "MAYBE"}),
+    ("agreeing claims are two accounts of one fact (the read model marks them shared)", [
+        cand(KATE._replace(shared=1)), cand(row("kate2", "2025-03", "obsolete")._replace(
+            shared=1))], "2025-03-31", {"kate": "MAYBE"}),
     ("different slots do not contest", [cand(KATE), cand(row("x", "2025-03", "y", subject="T"))],
      "2025-03-31", {"kate": "MAYBE", "x": "MAYBE"}),
     ("a preferred claim outranks the other", [cand(KATE, rank="preferred"), cand(CHRIS)],

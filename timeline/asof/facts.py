@@ -27,6 +27,8 @@ This module is pure: the reference (``rules.reference_facts``) and the fast path
 from __future__ import annotations
 
 import functools
+import json
+import operator
 from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
@@ -147,7 +149,45 @@ def episodes(lives: Sequence[Live], root_of: Callable[[Any], Any]) -> list[list[
             alone.append([live])
     if not grouped:
         return alone
-    lives = grouped
+    by_key: dict[tuple[str, str, str, str], list[Live]] = {}
+    tied = False
+    for live in grouped:
+        claim = live.claim
+        # A claim without a tie is its own root: ``root_of`` is asked of tied claims only.
+        if getattr(claim, "tie", None) and root_of(claim) is not claim:
+            tied = True
+            break
+        by_key.setdefault(fact_key(claim), []).append(live)
+    if tied:
+        alone.extend(_tied_episodes(grouped, root_of))
+        return alone
+    for members in by_key.values():
+        if len(members) == 1:
+            alone.append(members)
+        else:
+            alone.extend(chains(members))
+    return alone
+
+
+def chains(members: list[Live]) -> list[list[Live]]:
+    """Claims of one slot and answer, none tied, chained into episodes (``same_episode``),
+    each in order of recording."""
+    found: list[list[Live]] = []
+    for live in members:
+        joined = [g for g in found if any(same_episode(live, other) for other in g)]
+        if not joined:
+            found.append([live])
+            continue
+        into = joined[0]
+        into.append(live)
+        for other in joined[1:]:
+            into.extend(other)
+            found.remove(other)
+    return [sorted(g, key=_recorded) if len(g) > 1 else g for g in found]
+
+
+def _tied_episodes(lives: list[Live], root_of: Callable[[Any], Any]) -> list[list[Live]]:
+    """``episodes`` of claims some of which are tied to a root (``account_of``)."""
     parent = list(range(len(lives)))
 
     def find(k: int) -> int:
@@ -174,18 +214,16 @@ def episodes(lives: Sequence[Live], root_of: Callable[[Any], Any]) -> list[list[
             for b in members[i + 1:]:
                 if find(a) != find(b) and same_episode(lives[a], lives[b]):
                     union(a, b)
-    if tied:
-        index = {live.claim.id: k for k, live in enumerate(lives)}
-        for root_id, members in tied.items():
-            # A tie is explicit: the accounts and their root's episode are one fact.
-            anchor = index.get(root_id, members[0])
-            for k in members:
-                union(anchor, k)
+    index = {live.claim.id: k for k, live in enumerate(lives)}
+    for root_id, members in tied.items():
+        # A tie is explicit: the accounts and their root's episode are one fact.
+        anchor = index.get(root_id, members[0])
+        for k in members:
+            union(anchor, k)
     groups: dict[int, list[Live]] = {}
     for k, live in enumerate(lives):
         groups.setdefault(find(k), []).append(live)
-    alone.extend(sorted(g, key=_recorded) if len(g) > 1 else g for g in groups.values())
-    return alone
+    return [sorted(g, key=_recorded) if len(g) > 1 else g for g in groups.values()]
 
 
 def _recorded(live: Live) -> int:
@@ -215,14 +253,19 @@ def meet(windows: Iterable[tuple[int, int]]) -> tuple[int, int] | None:
     return (lo, hi) if lo <= hi else None
 
 
+#: A status as the text a fact holds (``Status.value``, without the enum's descriptor).
+_TEXT: dict[Status, str] = {status: status.value for status in Status}
+_STATUS: dict[str, Status] = {status.value: status for status in Status}
+
+
 def account_status(live: Live, day: int) -> str:
     """An account's status on the day: its status in time, or DISPUTED when the ends it may
     have (its successor's accounts disagree) give different statuses."""
     claim = live.claim
     if not live.ends:
-        return status_of(claim.start_lo, claim.start_hi, live.end_lo, live.end_hi, day).value
+        return _TEXT[status_of(claim.start_lo, claim.start_hi, live.end_lo, live.end_hi, day)]
     found = {status_of(claim.start_lo, claim.start_hi, lo, hi, day) for lo, hi in live.ends}
-    return found.pop().value if len(found) == 1 else DISPUTED
+    return _TEXT[found.pop()] if len(found) == 1 else DISPUTED
 
 
 class Draft(NamedTuple):
@@ -249,19 +292,14 @@ class Draft(NamedTuple):
 
 def draft(accounts: list[Live], day: int, edge_text: Callable[[Any, str], str]) -> Draft | None:
     """Rules 1 and 2 for one fact: None when it is not in the state on the day."""
+    if len(accounts) == 1:
+        return _draft_alone(accounts, day)
     if not any(live.claim.start_lo <= day < live.claim.end_hi for live in accounts):
         return None  # no account reaches the day (``may_hold``): nothing to decide
-    if len(accounts) > 1:
-        accounts = _adopt_cuts(accounts)
+    accounts = _adopt_cuts(accounts)
     statuses = tuple(account_status(live, day) for live in accounts)
     if all(s == "NOT" for s in statuses):
         return None
-    if len(accounts) == 1:
-        live = accounts[0]
-        claim = live.claim
-        disputes = _end_disputes(live)
-        return Draft(accounts, statuses[0], claim.start_lo, claim.start_hi, live.end_lo,
-                     live.end_hi, False, disputes, statuses)
     starts = meet((live.claim.start_lo, live.claim.start_hi) for live in accounts)
     ends = None if any(live.ends for live in accounts) else meet(
         (live.end_lo, live.end_hi) for live in accounts)
@@ -269,10 +307,29 @@ def draft(accounts: list[Live], day: int, edge_text: Callable[[Any, str], str]) 
         refined = status_of(starts[0], starts[1], ends[0], ends[1], day)
         if refined is Status.NOT:
             return None
-        return Draft(accounts, refined.value, *starts, *ends, True, (), statuses)
-    distinct = set(statuses)
-    if distinct == {"NOT"}:
+        return Draft(accounts, _TEXT[refined], *starts, *ends, True, (), statuses)
+    return _draft_disputed(accounts, statuses, starts, ends, edge_text)
+
+
+def _draft_alone(accounts: list[Live], day: int) -> Draft | None:
+    """A fact of one account: its own status and dates."""
+    live = accounts[0]
+    claim = live.claim
+    if not claim.start_lo <= day < claim.end_hi:
         return None
+    status = account_status(live, day)
+    if status == "NOT":
+        return None
+    return Draft(accounts, status, claim.start_lo, claim.start_hi, live.end_lo, live.end_hi,
+                 False, _end_disputes(live), (status,))
+
+
+def _draft_disputed(accounts: list[Live], statuses: tuple[str, ...],
+                    starts: tuple[int, int] | None, ends: tuple[int, int] | None,
+                    edge_text: Callable[[Any, str], str]) -> Draft:
+    """A fact whose accounts' dates do not meet: their status where they agree, DISPUTED
+    where they differ, and who says what."""
+    distinct = set(statuses)
     status = statuses[0] if len(distinct) == 1 else DISPUTED
     found: list[Dispute] = []
     if starts is None:
@@ -284,7 +341,7 @@ def draft(accounts: list[Live], day: int, edge_text: Callable[[Any, str], str]) 
             found.append(dispute("end", (live.claim for live in accounts), edge_text))
     return Draft(accounts, status, min(x.claim.start_lo for x in accounts),
                  max(x.claim.start_hi for x in accounts), min(x.end_lo for x in accounts),
-                 max(x.end_hi for x in accounts), False, tuple(found), statuses)
+                 max(x.end_hi for x in accounts), False, tuple(dict.fromkeys(found)), statuses)
 
 
 def _adopt_cuts(accounts: list[Live]) -> list[Live]:
@@ -315,9 +372,15 @@ def dispute(edge: str, claims: Iterable[Any], edge_text: Callable[[Any, str], st
                                for text, (ids, sources) in said.items()))
 
 
-def _source_ids(claim: Any) -> list[str]:
+def _source_ids(claim: Any) -> tuple[str, ...]:
     cited = getattr(claim, "citations", None)
-    return [c["source"] for c in claim.sources] if isinstance(cited, str) else []
+    return _cited_sources(cited) if isinstance(cited, str) else ()
+
+
+@functools.lru_cache(maxsize=4096)
+def _cited_sources(citations: str) -> tuple[str, ...]:
+    """The sources a claim's citations (JSON, as the read model keeps them) cite."""
+    return tuple(c["source"] for c in json.loads(citations))
 
 
 def _end_disputes(live: Live) -> tuple[Dispute, ...]:
@@ -334,30 +397,17 @@ def hands_over(a: Draft, b: Draft) -> bool:
     return a.start_lo < b.start_lo and a.end_lo - 1 <= b.start_hi
 
 
-def judge(drafts: Sequence[Draft], sides: Mapping[str, str]
-          ) -> tuple[set[int], dict[int, list[int]], dict[int, list[int]]]:
-    """Rule 3 over the drafts (by index): those outranked, and for each draft its rivals and
-    the drafts it hands over with, both in the drafts' order."""
-    slots: dict[Slot, list[tuple[int, str]]] = {}
-    for k, d in enumerate(drafts):
-        seen: set[Slot] = set()
-        # A fact fills the slots of its accounts that reach the day.
-        for live, status in zip(d.accounts, d.statuses, strict=True):
-            if status == "NOT":
-                continue
-            for slot, answer in slots_of(live.claim, sides.get(live.claim.predicate, "")):
-                if slot not in seen:
-                    seen.add(slot)
-                    slots.setdefault(slot, []).append((k, answer))
+def _judge(slots: Mapping[Slot, list[tuple[int, str]]], drafts: Sequence[Draft]
+           ) -> tuple[set[int], dict[int, list[int]], dict[int, list[int]]]:
+    """Rule 3 over the slots' members (each a draft's index and its answer there): the
+    drafts outranked, and for each draft its rivals and the drafts it hands over with."""
     outranked: set[int] = set()
     rivals: dict[int, list[int]] = {}
     changes: dict[int, list[int]] = {}
     for members in slots.values():
         if len(members) < 2:
             continue
-        if any(drafts[k].preferred for k, _ in members):
-            outranked.update(k for k, _ in members if not drafts[k].preferred)
-            members = [(k, a) for k, a in members if drafts[k].preferred]
+        against: dict[int, list[int]] = {}
         for i, (k, answer) in enumerate(members):
             for m, other in members[i + 1:]:
                 if answer == other or k == m:
@@ -367,9 +417,46 @@ def judge(drafts: Sequence[Draft], sides: Mapping[str, str]
                     changes.setdefault(k, []).append(m)
                     changes.setdefault(m, []).append(k)
                 else:
-                    rivals.setdefault(k, []).append(m)
-                    rivals.setdefault(m, []).append(k)
+                    against.setdefault(k, []).append(m)
+                    against.setdefault(m, []).append(k)
+        # A preferred fact outranks the facts that disagree with it (not those it hands
+        # over with); the preferred among them still contest each other.
+        lost = {k for k, found in against.items() if not drafts[k].preferred
+                and any(drafts[m].preferred for m in found)}
+        outranked |= lost
+        for k, found in against.items():
+            if k not in lost:
+                rivals.setdefault(k, []).extend(m for m in found if m not in lost)
     return outranked, rivals, changes
+
+
+def _fill(slots: dict[Slot, list[tuple[int, str]]], k: int, d: Draft,
+          sides: Mapping[str, str]) -> None:
+    """A draft fills the slots of its accounts that reach the day (once each)."""
+    seen: set[Slot] = set()
+    for live, status in zip(d.accounts, d.statuses, strict=True):
+        if status == "NOT":
+            continue
+        for slot, answer in slots_of(live.claim, sides.get(live.claim.predicate, "")):
+            if slot not in seen:
+                seen.add(slot)
+                slots.setdefault(slot, []).append((k, answer))
+
+
+def judge(drafts: Sequence[Draft], sides: Mapping[str, str]
+          ) -> tuple[set[int], dict[int, list[int]], dict[int, list[int]]]:
+    """Rule 3 over the drafts (by index): those outranked, and for each draft its rivals and
+    the drafts it hands over with, both in the drafts' order."""
+    slots: dict[Slot, list[tuple[int, str]]] = {}
+    for k, d in enumerate(drafts):
+        _fill(slots, k, d, sides)
+    return _judge(slots, drafts)
+
+
+#: ``Draft(...)`` and ``Fact(...)`` without a Python call each (every field given).
+_new_draft = functools.partial(tuple.__new__, Draft)
+_new_fact = functools.partial(tuple.__new__, Fact)
+_HOLDS, _MAYBE = Status.HOLDS, Status.MAYBE
 
 
 def settle_facts(lives: Sequence[Live], day: int, sides: Mapping[str, str],
@@ -377,18 +464,146 @@ def settle_facts(lives: Sequence[Live], day: int, sides: Mapping[str, str],
                  keep: Callable[[Draft], bool] | None = None) -> list[Fact]:
     """The facts of the state on ``day`` from the lives of every claim they depend on:
     episodes, then each fact's refinement or dispute, then its slots. ``keep`` selects the
-    facts to answer with (by their accounts): an entity selection. In order of recording."""
-    drafts = [d for group in episodes(lives, root_of)
-              if (d := draft(group, day, edge_text)) is not None]
-    drafts.sort(key=lambda d: d.claim.n)
-    outranked, rivals, changes = judge(drafts, sides)
-    facts = []
-    for k, d in enumerate(drafts):
-        if k in outranked or (keep is not None and not keep(d)):
+    facts to answer with (by their accounts): an entity selection. In order of recording.
+
+    Most lives are a fact alone (a claim with one end that the read model marks as no other's
+    account, or whose other accounts are not among the lives: ``episodes`` would leave it
+    alone): their status is decided here inline, and a ``Draft`` is made of one only when a
+    slot it fills holds another fact on the day (rule 3)."""
+    # drafts[k] is a Draft, or (live, status) for a fact of one account (a Draft if needed).
+    drafts: list[Any] = []
+    slots: dict[Slot, list[tuple[int, str]]] = {}
+    alone, grouped = _partition(lives)
+    crowded = _place_alone(alone, day, sides, drafts, slots)
+    if grouped:
+        for group in episodes(grouped, root_of):
+            decided = draft(group, day, edge_text)
+            if decided is not None:
+                drafts.append(decided)
+                _fill(slots, len(drafts) - 1, decided, sides)
+        crowded = crowded or any(len(members) > 1 for members in slots.values())
+    outranked: set[int] = set()
+    rivals: dict[int, list[int]] = {}
+    changes: dict[int, list[int]] = {}
+    if crowded:
+        needed = {k for members in slots.values() if len(members) > 1 for k, _ in members}
+        for k in needed:
+            if type(drafts[k]) is tuple:
+                drafts[k] = _alone(*drafts[k])
+        outranked, rivals, changes = _judge(slots, drafts)
+    return _answer(drafts, outranked, rivals, changes, keep)
+
+
+def _partition(lives: Sequence[Live]) -> tuple[list[Live], list[Live]]:
+    """The lives that are a fact alone, and those ``episodes`` must group."""
+    grouped: list[Live] = []
+    alone: list[Live] = []
+    accounts: dict[tuple[str, str, str, str], list[Live]] = {}
+    tied = False
+    for live in lives:
+        claim = live[0]
+        try:
+            if not (claim.shared or claim.tie or live[5]):
+                alone.append(live)
+            elif claim.tie:
+                grouped.append(live)
+                tied = True
+            else:  # one of a fact's accounts: alone when no other is among the lives
+                accounts.setdefault(fact_key(claim), []).append(live)
+        except AttributeError:  # not a read model's claim: ``episodes`` decides
+            grouped.append(live)
+    for same in accounts.values():
+        if tied or len(same) > 1 or same[0][5] or same[0][0].shared & 2:
+            grouped.extend(same)
+        else:
+            alone.append(same[0])
+    return alone, grouped
+
+
+def _place_alone(alone: Sequence[Live], day: int, sides: Mapping[str, str],
+                 drafts: list[Any], slots: dict[Slot, list[tuple[int, str]]]) -> bool:
+    """Each fact alone in the state on the day, as (live, status) in ``drafts``, filling its
+    slots; whether a slot now holds two."""
+    crowded = False
+    side_of = sides.get
+    for live in alone:
+        claim = live[0]
+        if claim.start_hi <= day < live[3]:  # status_of, inlined
+            when = _HOLDS
+        elif claim.start_lo <= day < live[4]:
+            when = _MAYBE
+        else:
+            continue
+        k = len(drafts)
+        drafts.append((live, when))
+        side = side_of(claim.predicate)
+        if not side:
+            continue
+        if side == SUBJECT:  # slots_of, inlined for the common side
+            slot: Slot = (SUBJECT, claim.subject_id, claim.predicate, claim.slot_object)
+            members = slots.get(slot)
+            if members is None:
+                slots[slot] = [(k, claim.answer)]
+            else:
+                members.append((k, claim.answer))
+                crowded = True
+            continue
+        for slot, answer in slots_of(claim, side):
+            members = slots.get(slot)
+            if members is None:
+                slots[slot] = [(k, answer)]
+            else:
+                members.append((k, answer))
+                crowded = True
+    return crowded
+
+
+def _answer(drafts: list[Any], outranked: set[int], rivals: dict[int, list[int]],
+            changes: dict[int, list[int]], keep: Callable[[Draft], bool] | None
+            ) -> list[Fact]:
+    """The facts of the drafts not outranked that the selection keeps, in order of
+    recording."""
+    # A fact of one account in the state is selected by its claim (``_Selection``).
+    selects, groups = getattr(keep, "selects", None), getattr(keep, "groups", None)
+    sure = getattr(keep, "sure", ())
+    facts: list[Fact] = []
+    for k, entry in enumerate(drafts):
+        if k in outranked:
+            continue
+        if type(entry) is tuple:
+            live, when = entry
+            claim = live[0]
+            if selects is not None:
+                if claim.n not in sure and not selects(claim, groups):
+                    continue
+            elif keep is not None and not keep(_alone(live, when)):
+                continue
+            successor = live[2]
+            end_lo, end_hi = live[3], live[4]
+            facts.append(_new_fact((
+                claim, _TEXT[when], when, live[1], end_lo, end_hi,
+                successor.id if successor is not None and (
+                    end_lo != claim.end_lo or end_hi != claim.end_hi) else None,
+                (), (), (), (), None, None)))
+            continue
+        d = entry
+        if keep is not None and not keep(d):
             continue
         facts.append(_fact(d, [drafts[m].claim.id for m in _order(rivals.get(k), drafts)],
                            [drafts[m].claim.id for m in _order(changes.get(k), drafts)]))
+    facts.sort(key=_FACT_N)
     return facts
+
+
+_FACT_N = operator.attrgetter("claim.n")
+
+
+def _alone(live: Live, when: Status) -> Draft:
+    """The draft of a fact of one account and one end (``draft``, without its checks)."""
+    claim = live.claim
+    text = _TEXT[when]
+    return _new_draft(([live], text, claim.start_lo, claim.start_hi, live.end_lo, live.end_hi,
+                       False, (), (text,)))
 
 
 def _order(found: list[int] | None, drafts: Sequence[Draft]) -> list[int]:
@@ -398,7 +613,7 @@ def _order(found: list[int] | None, drafts: Sequence[Draft]) -> list[int]:
 def _fact(d: Draft, rivals: Sequence[str], changes: Sequence[str]) -> Fact:
     first = d.accounts[0]
     claim = first.claim
-    temporal = Status.MAYBE if d.status == DISPUTED else Status(d.status)
+    temporal = Status.MAYBE if d.status == DISPUTED else _STATUS[d.status]
     status = CONTESTED if rivals else d.status
     cut = next((live for live in d.accounts if live.successor is not None
                 and (live.end_lo, live.end_hi) != (live.claim.end_lo, live.claim.end_hi)), None)
@@ -414,12 +629,27 @@ def _fact(d: Draft, rivals: Sequence[str], changes: Sequence[str]) -> Fact:
 
 
 def selected(groups: Sequence[Collection[str]] | None,
-             selects: Callable[[Any, Sequence[Collection[str]] | None], bool]
-             ) -> Callable[[Draft], bool] | None:
+             selects: Callable[[Any, Sequence[Collection[str]] | None], bool],
+             sure: Collection[int] = ()) -> Callable[[Draft], bool] | None:
     """``keep`` for ``settle_facts``: a fact is in an entity selection when one of its
     accounts that reach the day is (an account whose dates lie elsewhere does not bring a
-    fact into an entity's view)."""
-    if groups is None:
-        return None
-    return lambda d: any(status != "NOT" and selects(live.claim, groups)
-                         for live, status in zip(d.accounts, d.statuses, strict=True))
+    fact into an entity's view). ``sure``: the numbers of claims the caller knows
+    ``selects`` takes (those a stab of the entity found), not asked again."""
+    return None if groups is None else _Selection(groups, selects, sure)
+
+
+class _Selection:
+    """An entity selection as ``settle_facts`` keeps facts: a draft by its accounts that
+    reach the day; a fact of one account in the state by its claim (``selects``, unless its
+    number is ``sure``)."""
+
+    __slots__ = ("groups", "selects", "sure")
+
+    def __init__(self, groups: Sequence[Collection[str]],
+                 selects: Callable[[Any, Sequence[Collection[str]] | None], bool],
+                 sure: Collection[int]) -> None:
+        self.groups, self.selects, self.sure = groups, selects, sure
+
+    def __call__(self, d: Draft) -> bool:
+        return any(status != "NOT" and self.selects(live.claim, self.groups)
+                   for live, status in zip(d.accounts, d.statuses, strict=True))

@@ -148,11 +148,13 @@ def rank_in_force(claim: Claim, reranks: Sequence[Rerank], known: int) -> str:
     Never reranked: its own rank. Once reranked, its own rank counts as set on its own known
     day (at its own place in the log), and the rank in force is the one set latest by
     ``known``: the greatest known day ``<= known``, and among equal known days the one later in
-    the log. (So a rerank dated before the claim's own known day never takes effect.) None
-    set by ``known``: its own rank."""
+    the log. A rerank dated before the claim's own known day takes effect on that day (the
+    claim cannot be ranked before it is known; the rerank, later in the log, wins). None set
+    by ``known``: its own rank."""
     if not reranks:
         return claim.rank
-    history = [(claim.known_day, claim.position, claim.rank), *reranks]
+    history = [(claim.known_day, claim.position, claim.rank),
+               *((max(day, claim.known_day), position, rank) for day, position, rank in reranks)]
     set_by = [entry for entry in history if entry[0] <= known]
     if not set_by:
         return claim.rank

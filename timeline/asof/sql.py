@@ -19,8 +19,8 @@ from __future__ import annotations
 import functools
 import itertools
 import sqlite3
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, NamedTuple
 
 from timeline.dates import POS_INF
 from timeline.readmodel.schema import (
@@ -77,6 +77,33 @@ def next_answer(c: str, v: str, r: str, column: str) -> str:
             "ORDER BY x.start_lo, x.n LIMIT 1")
 
 
+def _started(c: str, v: str, r: str) -> str:
+    """Inside ``next_answer``: when the claim found (``x``) started for inertia's cut of
+    ``c`` — its ``start_hi``; but when ``x`` is one of a fact's accounts (``shared``) and a
+    claim of its answer that may be one of its accounts too (later than ``c``, starting
+    before ``x``'s episode ends: ``_reach``, and not ending before ``x`` starts) may start
+    after ``v``, never (``c`` may then end at that claim's start: the rules decide,
+    ``rules.claim_lives``). ``c`` cannot hold on ``v`` when this is ``<= v``."""
+    return (f"CASE WHEN x.shared AND EXISTS (SELECT 1 FROM claims y INDEXED BY claims_slot "
+            f"WHERE y.subject_id = {c}.subject_id AND y.predicate = {c}.predicate "
+            f"AND y.slot_object = {c}.slot_object AND y.start_lo > {c}.start_lo "
+            f"AND y.answer = x.answer AND y.start_hi > {v} AND y.end_hi > x.start_lo "
+            f"AND {believed('y', r)} AND {rank_in_force('y', r)} != 'deprecated' "
+            f"AND y.start_lo < {_reach(r)}) THEN {POS_INF - 1} ELSE x.start_hi END")
+
+
+def _reach(r: str) -> str:
+    """Inside ``next_answer``: the last day the episode of the claim found (``x``) may reach,
+    as ``rules.claim_lives`` has it: its end, cut by the first later answer of its slot
+    whatever the day — ``next_answer`` of ``x`` itself (its columns as ``w``; the day bound
+    a column of the claim probed, so that no day bounds it)."""
+    first = next_answer("w", "x.start_lo", r, "start_hi")
+    return (f"(CASE WHEN x.end_hi = {POS_INF} THEN coalesce((SELECT ({first}) FROM (SELECT "
+            "x.subject_id AS subject_id, x.predicate AS predicate, x.slot_object AS "
+            f"slot_object, x.start_lo AS start_lo, x.answer AS answer) AS w), {POS_INF}) "
+            "ELSE x.end_hi END)")
+
+
 # --- the statements -----------------------------------------------------------------------------
 
 def _successors_statement() -> str:
@@ -99,6 +126,38 @@ _RANK_ON = _last_rerank("?", "?")
 
 #: Open claims per successor statement (6 parameters each, well below SQLite's limit).
 _SUCCESSOR_CHUNK = 500
+#: A key of each statement below that matches no claim (no claim's subject is "").
+_NO_OPEN: tuple[Any, ...] = (-1, "", "", "", 0, "")
+_NO_FACT: tuple[Any, ...] = (-1, "", "", "", "", 0)
+_NO_SLOT: tuple[Any, ...] = ("", "", "", -1)
+
+
+def _size(count: int, chunk: int) -> int:
+    """How many keys a statement of the ones below is made for, given ``count``: the next
+    power of two (at most ``chunk``), the rest filled with keys that match no claim (a seek
+    each, under a microsecond). A connection then prepares a few statements of each kind, not
+    one per count: preparing one costs 0.1–0.3 ms, ten to twenty times running it."""
+    return min(1 << (count - 1).bit_length(), chunk)
+
+
+#: The statements of each kind that a connection has prepared up to ``_WARM`` keys, by the
+#: connection's ``id`` (it takes no weak reference; a reused id only leaves them unprepared).
+_PREPARED: set[tuple[int, str]] = set()
+_WARM = (1, 2, 4, 8, 16)
+
+
+def _prepared(conn: sqlite3.Connection, kind: str, statement: Callable[[int], str],
+              head: list[Any], nothing: tuple[Any, ...], chunk: int) -> None:
+    """Prepare, the first time a connection asks a statement of ``kind``, those of every
+    size up to 16 (each run once: ``head``, then keys that match no claim, ``nothing`` each).
+    Otherwise the first answers to need each size would each pay its preparation."""
+    if (id(conn), kind) in _PREPARED:
+        return
+    if len(_PREPARED) > 256:
+        _PREPARED.clear()
+    _PREPARED.add((id(conn), kind))
+    for size in sorted({min(size, chunk) for size in _WARM}):
+        conn.execute(statement(size), [*head, *nothing * size]).fetchall()
 
 
 @functools.lru_cache(maxsize=64)
@@ -126,11 +185,10 @@ def _entities_sql(entities: int, singles: int) -> str:
         # Inertia inside the stab: when the claim that ends an open claim started (start_hi)
         # on or before the day, the open claim cannot hold or maybe hold then, and is dropped
         # before its table row is read — unless that claim is one of a fact's accounts, which
-        # may disagree on its start (then the rules decide, with all of them).
+        # may disagree on its start, and one of them may start after the day (``_started``).
         names = ", ".join(f":p{k}" for k in range(singles))
-        started = f"CASE WHEN x.shared THEN {POS_INF - 1} ELSE x.start_hi END"
         ends = (f"CASE WHEN c.end_hi = {POS_INF} AND c.predicate IN ({names}) "
-                f"THEN ({next_answer('c', ':v', ':r', started)}) END")
+                f"THEN ({next_answer('c', ':v', ':r', _started('c', ':v', ':r'))}) END")
     found = " UNION ALL ".join(
         f"SELECT c.n AS n, {ends} AS ends FROM claims c WHERE {cond} AND {where}"
         for cond in (f"c.subject_id IN ({marks})",
@@ -181,16 +239,20 @@ def successors(conn: sqlite3.Connection, opens: Sequence[tuple[str, str, str, in
     found: list[SlotStart | None] = [None] * len(opens)
     for first in range(0, len(opens), _SUCCESSOR_CHUNK):
         chunk = opens[first:first + _SUCCESSOR_CHUNK]
+        size = _size(len(chunk), _SUCCESSOR_CHUNK)
+        _prepared(conn, "successors", _successors_sql, [day, known], _NO_OPEN,
+                  _SUCCESSOR_CHUNK)
         params: list[Any] = [day, known]
         for k, claim in enumerate(chunk, first):
             params.append(k)
             params.extend(claim)
-        for k, *row in conn.execute(_successors_sql(len(chunk)), params):
+        params += _NO_OPEN * (size - len(chunk))
+        for k, *row in conn.execute(_successors_sql(size), params):
             found[k] = SlotStart._make(row)
     return found
 
 
-def rank_on(conn: sqlite3.Connection, claim: ClaimRow | SlotStart, known: int) -> str:
+def rank_on(conn: sqlite3.Connection, claim: ClaimRow | SlotStart | Mate, known: int) -> str:
     """``rank_in_force`` for one claim."""
     if not claim.reranked:
         return claim.rank
@@ -209,14 +271,15 @@ def _read(conn: sqlite3.Connection, keys: Sequence[tuple[Any, ...]], columns: st
           join: str, index: str) -> list[ClaimRow]:
     """The believed claims (known day ``?1``... given as the first parameter by the
     callers) matching any of ``keys``: one statement per chunk, the keys as a VALUES table
-    joined to ``claims`` through ``index``."""
+    joined to ``claims`` through ``index``. The keys are distinct (the callers' are sets), so
+    no claim matches two: no DISTINCT, and no sort for it."""
     found: list[ClaimRow] = []
     width = len(keys[0][1]) if keys else 0
     for first in range(0, len(keys), _READ_CHUNK):
         chunk = keys[first:first + _READ_CHUNK]
         marks = ", ".join("(" + ", ".join(f"?{2 + width * j + i}" for i in range(width)) + ")"
                           for j in range(len(chunk)))
-        statement = (f"WITH k({columns}) AS (VALUES {marks}) SELECT DISTINCT {CLAIM_COLUMNS} "
+        statement = (f"WITH k({columns}) AS (VALUES {marks}) SELECT {CLAIM_COLUMNS} "
                      f"FROM k JOIN claims c INDEXED BY {index} ON {join} WHERE {_BELIEVED}")
         params: list[Any] = [chunk[0][0]]
         for _, values in chunk:
@@ -254,12 +317,6 @@ def read_tied(conn: sqlite3.Connection, roots: Iterable[str], known: int) -> lis
 
 
 _BY_ID = f"SELECT {CLAIM_COLUMNS} FROM claims c WHERE c.id = ?"
-#: Whether a slot holds another answer than one: two seeks of the ``claims_fact`` index.
-_OTHER_ANSWER = ("SELECT EXISTS (SELECT 1 FROM claims x INDEXED BY claims_fact "
-                 "WHERE x.subject_id = :a AND x.predicate = :p AND x.slot_object = :o "
-                 "AND x.answer < :x) OR EXISTS (SELECT 1 FROM claims x INDEXED BY claims_fact "
-                 "WHERE x.subject_id = :a AND x.predicate = :p AND x.slot_object = :o "
-                 "AND x.answer > :x)")
 
 
 def read_claims(conn: sqlite3.Connection, ids: Iterable[str]) -> list[ClaimRow]:
@@ -270,16 +327,140 @@ def read_claims(conn: sqlite3.Connection, ids: Iterable[str]) -> list[ClaimRow]:
     return found
 
 
-def crowded_slots(conn: sqlite3.Connection, rows: Iterable[ClaimRow]
-                  ) -> set[tuple[str, str, str, str]]:
-    """The subject slots of ``rows`` that hold another answer than the row's (ever, believed
-    or not: enough to know the slot must be read whole)."""
-    found = set()
-    for row in rows:
-        slot = ("subject", row.subject_id, row.predicate, row.slot_object)
-        if slot in found:
-            continue
-        if conn.execute(_OTHER_ANSWER, {"a": row.subject_id, "p": row.predicate,
-                                        "o": row.slot_object, "x": row.answer}).fetchone()[0]:
-            found.add(slot)
+# --- a fact's accounts, and the rest of a slot an entity view sees in part (``query``) ----------
+
+def _fragments() -> tuple[Callable[..., str], ...]:
+    """The fragments as they are now: the key of the statements cached below, so that a
+    statement is built again when a fragment changes (a test changes them one at a time)."""
+    return believed, may_hold, _last_rerank, rank_in_force, next_answer
+
+
+_SLOT_OF_S = ", ".join(f"s.{name}" for name in SlotStart._fields)
+_WIDTH = len(ClaimRow._fields)
+slot_start = functools.partial(tuple.__new__, SlotStart)
+#: Facts per ``read_accounts`` statement, slots per ``stab_slots`` statement and claims per
+#: ``read_claims_by_n`` statement (6, 4 and 1 parameters each, well below SQLite's limit).
+_ACCOUNT_CHUNK = _SLOT_CHUNK = 128
+
+
+def _marks(count: int, width: int, first: int) -> str:
+    """A VALUES list of ``count`` rows of ``width`` numbered parameters from ``?first``."""
+    return ", ".join("(" + ", ".join(f"?{first + width * j + i}" for i in range(width)) + ")"
+                     for j in range(count))
+
+
+class Mate(NamedTuple):
+    """What an answer reads first of a fact's accounts (``read_accounts``): enough to chain
+    them into episodes and to cut ends. The whole claim (``read_claims_by_n``) is read only
+    for those in a fact of the answer."""
+
+    n: int
+    start_lo: int
+    start_hi: int
+    end_lo: int
+    end_hi: int
+    rank: str
+    reranked: int
+    tie: str | None
+    shared: int
+
+
+_MATE_COLUMNS = ", ".join(f"c.{name}" for name in Mate._fields)
+_MATE_WIDTH = len(Mate._fields)
+mate = functools.partial(tuple.__new__, Mate)
+
+
+@functools.lru_cache(maxsize=64)
+def _accounts_sql(count: int, fragments: tuple[Callable[..., str], ...]) -> str:
+    """``read_accounts``' statement for ``count`` facts: ?1 is the known day, ?2 the day of a
+    first later answer whatever its start (``POS_INF``); each fact 6 parameters from ?3
+    (its place in the list first)."""
+    first_later = next_answer("c", "?2", "?1", "n")
+    return (f"WITH k(i, a, p, o, x, s) AS (VALUES {_marks(count, 6, 3)}) "
+            f"SELECT {_MATE_COLUMNS}, {_SLOT_OF_S}, k.i FROM k "
+            "JOIN claims c INDEXED BY claims_fact ON c.subject_id = k.a AND c.predicate = k.p "
+            "AND c.slot_object = k.o AND c.answer = k.x LEFT JOIN claims s ON s.n = "
+            f"(CASE WHEN k.s AND c.end_hi = {POS_INF} THEN ({first_later}) END) "
+            f"WHERE {believed('c', '?1')}")
+
+
+def read_accounts(conn: sqlite3.Connection, facts: Sequence[tuple[str, str, str, str, bool]],
+                  known: int) -> list[list[tuple[Mate, SlotStart | None]]]:
+    """Every claim believed on ``known`` of each fact, given as (subject, predicate, slot
+    object, answer, whether the predicate is single per subject); each with, for an open
+    claim of a single predicate, the first later answer of its slot whatever its start
+    (``next_answer`` on ``POS_INF``): where the claim's episode reaches, and, when that
+    answer started by a day, the claim's successor then. One list per fact, in order."""
+    found: list[list[tuple[Mate, SlotStart | None]]] = [[] for _ in facts]
+    width, end = _MATE_WIDTH, -1
+    statement = functools.partial(_accounts_sql, fragments=_fragments())
+    _prepared(conn, "accounts", statement, [known, POS_INF], _NO_FACT, _ACCOUNT_CHUNK)
+    for first in range(0, len(facts), _ACCOUNT_CHUNK):
+        chunk = facts[first:first + _ACCOUNT_CHUNK]
+        size = _size(len(chunk), _ACCOUNT_CHUNK)
+        params: list[Any] = [known, POS_INF]
+        for k, fact in enumerate(chunk, first):
+            params.append(k)
+            params.extend(fact)
+        params += _NO_FACT * (size - len(chunk))
+        for row in conn.execute(statement(size), params):
+            found[row[end]].append((mate(row[:width]), None if row[width] is None
+                                    else slot_start(row[width:end])))
     return found
+
+
+@functools.lru_cache(maxsize=64)
+def _by_n_sql(count: int) -> str:
+    return f"SELECT {CLAIM_COLUMNS} FROM claims c WHERE c.n IN ({', '.join('?' * count)})"
+
+
+def read_claims_by_n(conn: sqlite3.Connection, numbers: Sequence[int]) -> list[ClaimRow]:
+    """Whole claims by number (``Mate.n``)."""
+    found: list[ClaimRow] = []
+    _prepared(conn, "claims", _by_n_sql, [], (-1,), _ACCOUNT_CHUNK)
+    for first in range(0, len(numbers), _ACCOUNT_CHUNK):
+        chunk = list(numbers[first:first + _ACCOUNT_CHUNK])
+        size = _size(len(chunk), _ACCOUNT_CHUNK)
+        found += map(claim_row, conn.execute(_by_n_sql(size), chunk + [-1] * (size - len(chunk))))
+    return found
+
+
+@functools.lru_cache(maxsize=64)
+def _slots_sql(count: int, fragments: tuple[Callable[..., str], ...]) -> str:
+    """``stab_slots``' statement for ``count`` slots: ?1 is the day, ?2 the known day; each
+    slot 4 parameters from ?3 (the last a claim to leave out). The stab of ``_entities_sql``,
+    by slot."""
+    ends = (f"CASE WHEN c.end_hi = {POS_INF} THEN "
+            f"({next_answer('c', '?1', '?2', _started('c', '?1', '?2'))}) END")
+    found = (f"SELECT c.n AS n, {ends} AS ends FROM k JOIN claims c INDEXED BY claims_slot "
+             "ON c.subject_id = k.a AND c.predicate = k.p AND c.slot_object = k.o "
+             f"WHERE c.n != k.m AND {may_hold('c', '?1')} AND {believed('c', '?2')}")
+    return (f"WITH k(a, p, o, m) AS (VALUES {_marks(count, 4, 3)}) "
+            f"SELECT {CLAIM_COLUMNS}, q.ends IS NOT NULL FROM ({found} LIMIT -1) AS q "
+            f"JOIN claims c ON c.n = q.n WHERE coalesce(q.ends, {POS_INF}) > ?1")
+
+
+def stab_slots(conn: sqlite3.Connection, day: int, known: int,
+               slots: Sequence[tuple[str, str, str, int]]
+               ) -> tuple[list[ClaimRow], dict[int, SlotStart]]:
+    """``stab_entities`` for whole subject slots of single predicates, given as (subject,
+    predicate, slot object, the number of a claim of it the caller has): their claims that
+    may hold on ``day``, believed on ``known``, but those inertia ends by then and the one
+    given; and the successors of those it ends later."""
+    rows: list[ClaimRow] = []
+    cut: list[ClaimRow] = []
+    statement = functools.partial(_slots_sql, fragments=_fragments())
+    _prepared(conn, "slots", statement, [day, known], _NO_SLOT, _SLOT_CHUNK)
+    for first in range(0, len(slots), _SLOT_CHUNK):
+        chunk = slots[first:first + _SLOT_CHUNK]
+        size = _size(len(chunk), _SLOT_CHUNK)
+        params: list[Any] = [day, known]
+        for slot in chunk:
+            params.extend(slot)
+        params += _NO_SLOT * (size - len(chunk))
+        for found in conn.execute(statement(size), params):
+            row = claim_row(claim_part(found))
+            rows.append(row)
+            if found[-1]:
+                cut.append(row)
+    return rows, successors_of(conn, cut, day, known) if cut else {}

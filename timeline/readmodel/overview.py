@@ -114,19 +114,31 @@ def busiest_entities(source: Source, limit: int = 10) -> list[tuple[str, int]]:
 # --- time: density and the latest known day ---------------------------------------------------
 
 
+#: One moment per fact and day: the accounts of one slot and answer that begin (or end) on
+#: the same day are one row, shown by the first recorded (``shared`` claims only: the others
+#: are alone in their slot and answer).
+_FACT_COLUMNS = "c.subject_id, c.predicate, c.slot_object, c.answer"
+
+
+def _moments_sql(moment_day: str, kind: str, where: str) -> str:
+    """The moments of one kind: (day, kind, n), a row per fact and day (a claim alone in
+    its slot and answer is grouped by its own number)."""
+    return (f"SELECT {moment_day} AS day, {kind} AS kind, min(c.n) AS n FROM claims c "
+            f"WHERE {where} AND {{where}} "
+            f"GROUP BY {moment_day}, CASE WHEN c.shared = 0 THEN c.n END, {_FACT_COLUMNS}")
+
+
 def moment_counts(source: Source, entity_ids: Sequence[str] | None = None
                   ) -> list[tuple[int, int]]:
-    """How many moments fall on each day that has any: (day, count), in day order.
-
-    Two aggregates (begins by the ``claims_start`` index, ends by a scan), summed per day;
-    a few tens of thousands of rows however many claims the archive holds."""
+    """How many moments fall on each day that has any: (day, count), in day order — the
+    rows of ``moment_keys``, counted per day."""
     conn = _conn(source)
     counts: dict[int, int] = {}
-    for moment_day, where in (("c.start_lo", _BEGINS_WHERE), (_ENDS_DAY, _ENDS_WHERE)):
-        sql, params = _scoped(
-            f"SELECT {moment_day} AS day, count(*) FROM claims c WHERE {where} AND {{where}} "
-            f"GROUP BY {moment_day}", entity_ids)
-        for day, k in conn.execute(sql, params):
+    for moment_day, kind, where in (("c.start_lo", BEGINS, _BEGINS_WHERE),
+                                    (_ENDS_DAY, ENDS, _ENDS_WHERE)):
+        sql, params = _scoped(_moments_sql(moment_day, str(kind), where), entity_ids)
+        for day, k in conn.execute(f"SELECT day, count(*) FROM ({sql}) GROUP BY day",
+                                   params):
             counts[day] = counts.get(day, 0) + k
     return sorted(counts.items())
 
@@ -146,11 +158,10 @@ def latest_known_day(source: Source) -> int | None:
 
 def moment_keys(source: Source, entity_ids: Sequence[str] | None = None) -> list[MomentKey]:
     """Every moment of the claims about the entities (of every claim without), in order:
-    three integers each; the claims themselves are fetched by page (``claims_by_n``)."""
-    begins, p1 = _scoped(f"SELECT c.start_lo, {BEGINS}, c.n FROM claims c "
-                         f"WHERE {_BEGINS_WHERE} AND {{where}}", entity_ids)
-    ends, p2 = _scoped(f"SELECT {_ENDS_DAY}, {ENDS}, c.n FROM claims c "
-                       f"WHERE {_ENDS_WHERE} AND {{where}}", entity_ids)
+    three integers each, one per fact and day (``_moments_sql``); the claims themselves are
+    fetched by page (``claims_by_n``)."""
+    begins, p1 = _scoped(_moments_sql("c.start_lo", str(BEGINS), _BEGINS_WHERE), entity_ids)
+    ends, p2 = _scoped(_moments_sql(_ENDS_DAY, str(ENDS), _ENDS_WHERE), entity_ids)
     rows = _conn(source).execute(f"{begins} UNION ALL {ends} ORDER BY 1, 2, 3", p1 + p2)
     return list(map(MomentKey._make, rows))
 

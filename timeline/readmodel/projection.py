@@ -56,6 +56,8 @@ from timeline.readmodel.schema import (
     READMODEL_VERSION,
     SCHEMA,
     SCHEMA_STATEMENTS,
+    SHARE_MERGED,
+    SHARE_NEW,
     TABLES,
     collect_past,
     collector_paused,
@@ -69,34 +71,6 @@ from timeline.store import (
     own_digest,
 )
 
-
-#: A claim gives the same slot and answer as another (or is tied by ``account_of``): it is
-#: ``shared``, and an answer looks up its other accounts. Set on the new claims of a run
-#: (``:first`` on), on the older claims they join (only those not yet shared: once per
-#: fact), and on the roots they are tied to and the claims of the roots' slot and answer;
-#: a root is marked 2 as well (``shared & 2``: claims are tied to it).
-_FACT_OF = ("x.subject_id = c.subject_id AND x.predicate = c.predicate "
-            "AND x.slot_object = c.slot_object AND x.answer = c.answer AND x.n != c.n")
-_SHARE_NEW = f"""
-UPDATE claims SET shared = 1 WHERE n IN (
-    SELECT c.n FROM claims c WHERE c.n >= :first AND (c.tie IS NOT NULL OR EXISTS (
-        SELECT 1 FROM claims x INDEXED BY claims_fact WHERE {_FACT_OF}))
-    UNION ALL
-    SELECT x.n FROM claims c JOIN claims x INDEXED BY claims_fact ON {_FACT_OF}
-    WHERE c.n >= :first AND x.n < :first AND x.shared = 0
-    UNION ALL
-    SELECT x.n FROM claims t JOIN claims c ON c.id = t.tie
-    JOIN claims x INDEXED BY claims_fact ON {_FACT_OF.replace(" AND x.n != c.n", "")}
-    WHERE t.n >= :first AND t.tie IS NOT NULL AND x.shared = 0);
-UPDATE claims SET shared = shared | 2 WHERE shared < 2 AND id IN (
-    SELECT tie FROM claims WHERE n >= :first AND tie IS NOT NULL)
-"""
-#: After a merge, the claims about the entity merged into that now share a slot and answer.
-_SHARE_MERGED = f"""
-UPDATE claims SET shared = 1 WHERE shared = 0 AND n IN (
-    SELECT c.n FROM claims c WHERE (c.subject_id = :into OR c.object_id = :into)
-    AND EXISTS (SELECT 1 FROM claims x INDEXED BY claims_fact WHERE {_FACT_OF}))
-"""
 
 class ReadModelBehind(ArchiveError):
     """The read model could not apply events that are in the archive (a full disk, a lock held
@@ -601,7 +575,7 @@ class ReadModel(Lookups):
             ["entity:" + into, "entity:" + absorbed],
         )
         # Claims that were two entities' may now give one slot and answer.
-        self.db.execute(_SHARE_MERGED, {"into": into})
+        self.db.execute(SHARE_MERGED, {"into": into})
 
     @apply.register
     def _(self, event: SourceRegistered) -> None:
@@ -651,23 +625,18 @@ class ReadModel(Lookups):
             claims)
         conn.executemany("INSERT INTO claim_streams VALUES (?, ?)", streams)
         conn.executemany("INSERT INTO claim_index VALUES (?, ?, ?, ?, ?)", index)
-        for statement in _SHARE_NEW.split(";"):
+        for statement in SHARE_NEW.split(";"):
             conn.execute(statement, {"first": first})
 
     def _ties(self, run: Sequence[tuple[int, ClaimRecorded, str | None]]) -> dict[str, str]:
         """The root each account of the run is tied to: the claim its ``account_of`` names,
         or that claim's own root (a tie to a tie is a tie to the root)."""
         ties: dict[str, str] = {}
-        for _, event, _ in run:
-            if event.account_of is None:
-                continue
-            target = event.account_of
-            root = ties.get(target)
-            if root is None:
-                row = self.db.execute("SELECT coalesce(tie, id) FROM claims WHERE id = ?",
-                                      [target]).fetchone()
-                root = row[0] if row else target
-            ties[event.claim_id] = root
+        for event in (e for _, e, _ in run if e.account_of is not None):
+            target = str(event.account_of)
+            row = None if target in ties else self.db.execute(
+                "SELECT coalesce(tie, id) FROM claims WHERE id = ?", [target]).fetchone()
+            ties[event.claim_id] = ties.get(target) or (row[0] if row else target)
         return ties
 
     @apply.register
@@ -691,8 +660,10 @@ class ReadModel(Lookups):
         # import an insert into ``ranks`` and its index.
         self.db.execute("INSERT INTO ranks SELECT n, known_day, position, rank FROM claims "
                         "WHERE n = ? AND NOT reranked", [n])
-        self.db.execute("INSERT INTO ranks VALUES (?, ?, ?, ?)",
-                        [n, _known_day(event.known_at), self._position, event.rank])
+        # Ranked no earlier than the claim is known (``rules.rank_in_force``).
+        self.db.execute("INSERT INTO ranks SELECT n, max(?, known_day), ?, ? FROM claims "
+                        "WHERE n = ?", [_known_day(event.known_at), self._position,
+                                        event.rank, n])
         self.db.execute("UPDATE claims SET reranked = 1 WHERE n = ?", [n])
         self._correction(event, claim_id, "reranked", rank=event.rank)
 

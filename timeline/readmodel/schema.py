@@ -152,3 +152,30 @@ def collect_past(before: int, after: int) -> None:
         gc.collect()
 
 
+#: A claim gives the same slot and answer as another (or is tied by ``account_of``): it is
+#: ``shared``, and an answer looks up its other accounts. Set on the new claims of a run
+#: (``:first`` on), on the older claims they join (only those not yet shared: once per
+#: fact), and on the roots they are tied to and the claims of the roots' slot and answer;
+#: a root is marked 2 as well (``shared & 2``: claims are tied to it).
+_FACT_OF = ("x.subject_id = c.subject_id AND x.predicate = c.predicate "
+            "AND x.slot_object = c.slot_object AND x.answer = c.answer AND x.n != c.n")
+SHARE_NEW = f"""
+UPDATE claims SET shared = 1 WHERE n IN (
+    SELECT c.n FROM claims c WHERE c.n >= :first AND (c.tie IS NOT NULL OR EXISTS (
+        SELECT 1 FROM claims x INDEXED BY claims_fact WHERE {_FACT_OF}))
+    UNION ALL
+    SELECT x.n FROM claims c JOIN claims x INDEXED BY claims_fact ON {_FACT_OF}
+    WHERE c.n >= :first AND x.n < :first AND x.shared = 0
+    UNION ALL
+    SELECT x.n FROM claims t JOIN claims c ON c.id = t.tie
+    JOIN claims x INDEXED BY claims_fact ON {_FACT_OF.replace(" AND x.n != c.n", "")}
+    WHERE t.n >= :first AND t.tie IS NOT NULL AND x.shared = 0);
+UPDATE claims SET shared = shared | 2 WHERE shared < 2 AND id IN (
+    SELECT tie FROM claims WHERE n >= :first AND tie IS NOT NULL)
+"""
+#: After a merge, the claims about the entity merged into that now share a slot and answer.
+SHARE_MERGED = f"""
+UPDATE claims SET shared = 1 WHERE shared = 0 AND n IN (
+    SELECT c.n FROM claims c WHERE (c.subject_id = :into OR c.object_id = :into)
+    AND EXISTS (SELECT 1 FROM claims x INDEXED BY claims_fact WHERE {_FACT_OF}))
+"""

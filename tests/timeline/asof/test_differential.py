@@ -431,6 +431,14 @@ def differences(w: Written, asked: Sequence[Question],
                 detail = {i: (got.get(i), want.get(i)) for i in sorted(set(got) | set(want))
                           if got.get(i) != want.get(i)}
                 found.append(f"{question}: (engine, reference) {detail}")
+            if question[2]:
+                # One status everywhere: a fact in an entity's (or a pair's) answer is the
+                # world's fact, status and all.
+                world = engine_facts(w.archive, (question[0], question[1], ()))
+                elsewhere = {i: (key, world.get(i)) for i, key in got.items()
+                             if world.get(i) != key}
+                if elsewhere:
+                    found.append(f"{question}: (selection, world) {elsewhere}")
         if "steps" in levels:
             found.extend(candidate_differences(w, folded, question))
     return found
@@ -461,7 +469,7 @@ def write_targeted() -> Written:
     for name, single in (("ceo", True), ("relationship_with", True), ("invested_in", False)):
         archive.define_predicate(name, single=single)
     w = Written(archive, names=["OpenAI", "Acme", "Ycorp", "Nadella", "Altman", "Murati",
-                                "Microsoft"])
+                                "Microsoft", "Zeta"])
 
     def claim(subject: str, predicate: str, valid: str, known_at: str, *, obj: str | None = None,
               value: str | None = None, rank: str = "normal") -> str:
@@ -477,6 +485,8 @@ def write_targeted() -> Written:
     claim("OpenAI", "ceo", "2023-11-22/..", "2023-11-22", obj="Altman")
     archive.rerank(murati, "deprecated", known_at="2024-01")
     # Equal starts do not cut each other (contested); a fuzzy start; a restatement.
+    claim("Zeta", "ceo", "2020-02/..", "2020-02", value="Pat")
+    claim("Zeta", "ceo", "2020-02/..", "2020-03", value="Quinn")
     claim("Acme", "ceo", "2020-01/..", "2020-02", value="Bob")
     claim("Acme", "ceo", "2020-01/..", "2020-03", value="Carol")
     claim("Acme", "ceo", "2020-01-15/..", "2020-03", value="Carol")
@@ -533,6 +543,7 @@ TARGETED = [
     ("2023-11-21", "2024-06-30", ("OAI",)),  # R is a rerank's known day
     ("2023-11-21", "2024-05", ("OpenAI",)),
     ("2020-06-01", None, ("Acme",)),  # equal starts; a restatement
+    ("2020-06-01", None, ("Zeta",)),  # equal starts, nothing else
     ("2021-08-01", None, ("Acme",)),  # a fuzzy start
     ("2020-07-15", None, ("Ycorp",)),  # the first successor by start
     ("2020-10-01", None, ("Ycorp",)),  # an unknown end; a closed successor
@@ -620,9 +631,9 @@ MUTANTS: dict[str, tuple[str, Callable[..., str], str]] = {
     "next_answer: withdrawn or unknown claims cut": (
         "next_answer", _next_answer_without(lambda c, r: f"AND {sql.believed('x', r)} "),
         "answers"),
-    "next_answer: the same answer cuts": (
-        "next_answer", _next_answer_without(lambda c, r: f"AND x.answer != {c}.answer "),
-        "answers"),
+    # ("the same answer cuts" is not here: a claim of the same slot and answer is another
+    # account of the same fact, ``shared``, and such claims are decided by the rules in
+    # Python from their whole slot, whatever the SQL's successor says.)
     "next_answer: any slot object": (
         "next_answer", _next_answer_without(
             lambda c, r: f"AND x.slot_object = {c}.slot_object "), "answers"),
@@ -700,20 +711,26 @@ def _agrees(archive: Archive, asked: Sequence[Question]) -> None:
     assert differences(Written(archive), asked) == []
 
 
-def test_limitation_a_rerank_dated_before_the_claim_s_known_day_never_takes_effect() -> None:
+def test_a_rerank_dated_before_the_claim_s_known_day_takes_effect_on_that_day() -> None:
+    """Decided by issue 15 (it used to never take effect)."""
     archive, (altman,) = _ceo_archive(("Altman", "2019-03/..", "2020-05-01", "normal"))
     archive.rerank(altman, "deprecated", known_at="2020-01-01")
-    assert _answer(archive, "2021") == {"Altman": "HOLDS"}
-    _agrees(archive, [(dates.parse_day("2021"), None, ())])
+    assert _answer(archive, "2021") == {}
+    assert archive.as_of("2021", "2020-04-30").facts == ()  # not yet known at all
+    _agrees(archive, [(dates.parse_day("2021"), r, ()) for r in (
+        None, dates.parse_day("2020-05-01"), dates.parse_day("2020-04-30"))])
 
 
-def test_limitation_a_preferred_open_claim_hides_its_replacement_during_its_fuzzy_start(
+def test_a_preferred_open_claim_hands_over_to_its_replacement_during_its_fuzzy_start(
         ) -> None:
+    """Decided by issue 15: preferred outranks a disagreement, not a change (it used to
+    hide its replacement)."""
     archive, (altman, murati) = _ceo_archive(("Altman", "2019-03/..", "2019-03-08", "preferred"),
                                              ("Murati", "2023-11~/..", "2023-12", "normal"))
-    assert _answer(archive, "2023-11-15") == {"Altman": "MAYBE"}  # Murati's claim: outranked
-    [view] = archive.as_of("2023-11-15").facts
-    assert view.fact.ended_by == murati  # ... by the claim that cut it, not in the answer
+    assert _answer(archive, "2023-11-15") == {"Altman": "MAYBE", "Murati": "MAYBE"}
+    old, new = archive.as_of("2023-11-15").facts
+    assert old.fact.ended_by == murati and old.fact.handover_with == (murati,)
+    assert new.fact.handover_with == (altman,)
     assert _answer(archive, "2023-12-31") == {"Murati": "HOLDS"}
     _agrees(archive, [(dates.parse_day(d), None, ()) for d in ("2023-11-15", "2023-12-31")])
 
@@ -734,10 +751,13 @@ def test_limitation_one_entity_under_two_names_is_a_pair() -> None:
     _agrees(archive, [(dates.parse_day("2021"), None, ("OpenAI", "OAI"))])
 
 
-def test_limitation_an_entity_s_answer_contests_only_within_its_own_claims() -> None:
+def test_an_entity_s_answer_gives_the_status_the_world_gives() -> None:
+    """Decided by issue 15: a fact's status does not depend on the entities asked about (it
+    used to be HOLDS in Shear's own view)."""
     archive, _ = _ceo_archive(("Shear", "2023-11-20/2023-11-22", "2023-11-20", "normal"),
                               ("Altman", "2023-11-21/2023-11-29", "2023-12", "normal"))
     assert _answer(archive, "2023-11-21") == {"Shear": "CONTESTED", "Altman": "CONTESTED"}
-    assert _answer(archive, "2023-11-21", ["Shear"]) == {"Shear": "HOLDS"}
+    assert _answer(archive, "2023-11-21", ["Shear"]) == {"Shear": "CONTESTED"}
+    assert _answer(archive, "2023-11-21", ["OpenAI", "Shear"]) == {"Shear": "CONTESTED"}
     _agrees(archive, [(dates.parse_day("2023-11-21"), None, names)
                       for names in ((), ("Shear",), ("OpenAI", "Shear"))])
