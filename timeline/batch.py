@@ -477,7 +477,7 @@ class Batch:
     def _account_target(self, claim_id: str) -> str:
         """The claim an account is tied to, checked: it must be recorded (or staged)."""
         target = claim_id.strip()
-        if not target or self.known_claim(target) is None:
+        if not _lookupable(target) or self.known_claim(target) is None:
             raise InvalidInput(f"no claim {claim_id!r} to be an account of", "account_of")
         return target
 

@@ -257,7 +257,7 @@ _DANGLING = " \t\n:;,"
 
 
 
-_NO_PREDICATE = ("", False)
+_NO_PREDICATE = ("", "")  # (label, single side) of a predicate never declared
 _first = operator.itemgetter(0)
 
 

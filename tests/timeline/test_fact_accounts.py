@@ -121,6 +121,18 @@ def test_an_account_of_a_claim_that_is_not_there_is_refused_and_writes_nothing(
     assert events(board) == before
 
 
+@pytest.mark.parametrize("target", ["", "   ", "\ud800", "c-\x00", "x" * 100_000])
+def test_a_hostile_account_of_is_one_refusal_and_writes_nothing(target: str) -> None:
+    with Archive.in_memory() as archive:
+        archive.record("Ines", "p", value="x", valid="2019", known_at="2020")
+        before = archive.statistics()
+        with pytest.raises(InvalidInput) as refused:
+            archive.record("Ines", "p", value="y", valid="2019", known_at="2020",
+                           account_of=target)
+        assert refused.value.field == "account_of"
+        assert archive.statistics() == before
+
+
 def test_a_file_ties_accounts_and_declares_offices(tmp_path: Path) -> None:
     doc = {"format": "hindsight/1",
            "predicates": [{"name": "leads", "single": "object"},
