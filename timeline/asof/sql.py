@@ -19,7 +19,7 @@ from __future__ import annotations
 import functools
 import itertools
 import sqlite3
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, NamedTuple
 
 from timeline.dates import POS_INF
@@ -146,6 +146,23 @@ _PREPARED: set[tuple[int, str]] = set()
 _WARM = (1, 2, 4, 8, 16)
 
 
+def _chunked(conn: sqlite3.Connection, kind: str, statement: Callable[[int], str],
+             head: list[Any], keys: Sequence[tuple[Any, ...]], nothing: tuple[Any, ...],
+             chunk: int) -> Iterator[Any]:
+    """The rows of a statement of ``kind`` over ``keys`` (each a tuple of its parameters),
+    ``chunk`` keys a run after the parameters ``head``: each run padded with ``nothing`` to a
+    size a connection has prepared (``_size``, ``_prepared``)."""
+    _prepared(conn, kind, statement, head, nothing, chunk)
+    for first in range(0, len(keys), chunk):
+        part = keys[first:first + chunk]
+        size = _size(len(part), chunk)
+        params = list(head)
+        for key in part:
+            params.extend(key)
+        params += nothing * (size - len(part))
+        yield from conn.execute(statement(size), params)
+
+
 def _prepared(conn: sqlite3.Connection, kind: str, statement: Callable[[int], str],
               head: list[Any], nothing: tuple[Any, ...], chunk: int) -> None:
     """Prepare, the first time a connection asks a statement of ``kind``, those of every
@@ -237,18 +254,10 @@ def successors(conn: sqlite3.Connection, opens: Sequence[tuple[str, str, str, in
     """For each open claim, given as (subject_id, predicate, slot_object, start_lo,
     answer): the claim that ends it by inertia (``next_answer``), or None."""
     found: list[SlotStart | None] = [None] * len(opens)
-    for first in range(0, len(opens), _SUCCESSOR_CHUNK):
-        chunk = opens[first:first + _SUCCESSOR_CHUNK]
-        size = _size(len(chunk), _SUCCESSOR_CHUNK)
-        _prepared(conn, "successors", _successors_sql, [day, known], _NO_OPEN,
-                  _SUCCESSOR_CHUNK)
-        params: list[Any] = [day, known]
-        for k, claim in enumerate(chunk, first):
-            params.append(k)
-            params.extend(claim)
-        params += _NO_OPEN * (size - len(chunk))
-        for k, *row in conn.execute(_successors_sql(size), params):
-            found[k] = SlotStart._make(row)
+    keys = [(k, *claim) for k, claim in enumerate(opens)]
+    for k, *row in _chunked(conn, "successors", _successors_sql, [day, known], keys, _NO_OPEN,
+                            _SUCCESSOR_CHUNK):
+        found[k] = SlotStart._make(row)
     return found
 
 
@@ -394,18 +403,11 @@ def read_accounts(conn: sqlite3.Connection, facts: Sequence[tuple[str, str, str,
     found: list[list[tuple[Mate, SlotStart | None]]] = [[] for _ in facts]
     width, end = _MATE_WIDTH, -1
     statement = functools.partial(_accounts_sql, fragments=_fragments())
-    _prepared(conn, "accounts", statement, [known, POS_INF], _NO_FACT, _ACCOUNT_CHUNK)
-    for first in range(0, len(facts), _ACCOUNT_CHUNK):
-        chunk = facts[first:first + _ACCOUNT_CHUNK]
-        size = _size(len(chunk), _ACCOUNT_CHUNK)
-        params: list[Any] = [known, POS_INF]
-        for k, fact in enumerate(chunk, first):
-            params.append(k)
-            params.extend(fact)
-        params += _NO_FACT * (size - len(chunk))
-        for row in conn.execute(statement(size), params):
-            found[row[end]].append((mate(row[:width]), None if row[width] is None
-                                    else slot_start(row[width:end])))
+    keys = [(k, *fact) for k, fact in enumerate(facts)]
+    for row in _chunked(conn, "accounts", statement, [known, POS_INF], keys, _NO_FACT,
+                        _ACCOUNT_CHUNK):
+        found[row[end]].append((mate(row[:width]), None if row[width] is None
+                                else slot_start(row[width:end])))
     return found
 
 
@@ -416,13 +418,8 @@ def _by_n_sql(count: int) -> str:
 
 def read_claims_by_n(conn: sqlite3.Connection, numbers: Sequence[int]) -> list[ClaimRow]:
     """Whole claims by number (``Mate.n``)."""
-    found: list[ClaimRow] = []
-    _prepared(conn, "claims", _by_n_sql, [], (-1,), _ACCOUNT_CHUNK)
-    for first in range(0, len(numbers), _ACCOUNT_CHUNK):
-        chunk = list(numbers[first:first + _ACCOUNT_CHUNK])
-        size = _size(len(chunk), _ACCOUNT_CHUNK)
-        found += map(claim_row, conn.execute(_by_n_sql(size), chunk + [-1] * (size - len(chunk))))
-    return found
+    return list(map(claim_row, _chunked(conn, "claims", _by_n_sql, [], [(n,) for n in numbers],
+                                        (-1,), _ACCOUNT_CHUNK)))
 
 
 @functools.lru_cache(maxsize=64)
@@ -450,17 +447,10 @@ def stab_slots(conn: sqlite3.Connection, day: int, known: int,
     rows: list[ClaimRow] = []
     cut: list[ClaimRow] = []
     statement = functools.partial(_slots_sql, fragments=_fragments())
-    _prepared(conn, "slots", statement, [day, known], _NO_SLOT, _SLOT_CHUNK)
-    for first in range(0, len(slots), _SLOT_CHUNK):
-        chunk = slots[first:first + _SLOT_CHUNK]
-        size = _size(len(chunk), _SLOT_CHUNK)
-        params: list[Any] = [day, known]
-        for slot in chunk:
-            params.extend(slot)
-        params += _NO_SLOT * (size - len(chunk))
-        for found in conn.execute(statement(size), params):
-            row = claim_row(claim_part(found))
-            rows.append(row)
-            if found[-1]:
-                cut.append(row)
+    for found in _chunked(conn, "slots", statement, [day, known], slots, _NO_SLOT,
+                          _SLOT_CHUNK):
+        row = claim_row(claim_part(found))
+        rows.append(row)
+        if found[-1]:
+            cut.append(row)
     return rows, successors_of(conn, cut, day, known) if cut else {}
