@@ -1,7 +1,8 @@
 """Starting the desktop app: the QApplication, the window, and the screenshot mode.
 
-``hindsight gui --as-of DATE [--known-as-of DATE] [--entity NAME] --screenshot PNG`` renders
-the main window at that state, saves the picture and exits, for docs, bug reports and tests.
+``hindsight gui --as-of DATE [--known-as-of DATE] [--entity NAME] [--tag TAG] --screenshot PNG``
+renders the main window at that state (``--tag``: with the tag filter on), saves the picture
+and exits, for docs, bug reports and tests.
 Dates and names are checked before any window exists, so a typo is one line on stderr.
 """
 
@@ -23,6 +24,7 @@ from timeline.api import (
     is_postgres,
     open_archive,
     query_day,
+    tag_key,
 )
 
 MIN_SCREENSHOT = (1280, 800)
@@ -78,17 +80,28 @@ def run(args: argparse.Namespace) -> int:
                         else Path(location) if location else default_archive())
     try:
         entity = archive.entity(args.entity)["name"] if getattr(args, "entity", None) else None
+        tag = _tag(archive, getattr(args, "tag", None))
     except HindsightError:
         archive.close()
         raise
     ensure_app()
     if screenshot:
-        return _screenshot(archive, path, Path(screenshot), size, as_of, known, entity)
-    return _interactive(archive, path, as_of, known, entity)
+        return _screenshot(archive, path, Path(screenshot), size, as_of, known, entity, tag)
+    return _interactive(archive, path, as_of, known, entity, tag)
+
+
+def _tag(archive: Archive, tag: str | None) -> str | None:
+    """``--tag`` as the archive spells it; refused when nothing has it."""
+    if tag is None:
+        return None
+    found = [t["tag"] for t in archive.all_tags() if tag_key(t["tag"]) == tag_key(tag)]
+    if not found:
+        raise HindsightError(f"--tag: no claim or source has the tag '{tag.strip()}'")
+    return str(found[0])
 
 
 def _window(archive: Archive, path: Path, as_of: int | None, known: int | None,
-            entity: str | None, settings: object = None) -> object:
+            entity: str | None, settings: object = None, tag: str | None = None) -> object:
     from gui.main_window import MainWindow
     from gui.session import Session
 
@@ -97,14 +110,16 @@ def _window(archive: Archive, path: Path, as_of: int | None, known: int | None,
     session.set_dates(session.as_of if as_of is None else as_of, known)
     if entity:
         session.select_entity(entity)
+    if tag:
+        window.tagging.filter.choose(tag)
     return window
 
 
 def _interactive(archive: Archive, path: Path, as_of: int | None, known: int | None,
-                 entity: str | None) -> int:
+                 entity: str | None, tag: str | None = None) -> int:
     from PySide6.QtWidgets import QApplication
 
-    window = _window(archive, path, as_of, known, entity)
+    window = _window(archive, path, as_of, known, entity, tag=tag)
     window.show()  # type: ignore[attr-defined]
     code = QApplication.exec()
     archive.close()
@@ -112,7 +127,8 @@ def _interactive(archive: Archive, path: Path, as_of: int | None, known: int | N
 
 
 def _screenshot(archive: Archive, path: Path, png: Path, size: tuple[int, int],
-                as_of: int | None, known: int | None, entity: str | None) -> int:
+                as_of: int | None, known: int | None, entity: str | None,
+                tag: str | None = None) -> int:
     from PySide6.QtCore import QSettings
 
     from gui.main_window import MainWindow
@@ -120,7 +136,7 @@ def _screenshot(archive: Archive, path: Path, png: Path, size: tuple[int, int],
     # A throwaway settings file: a screenshot neither uses nor changes the user's layout.
     with tempfile.TemporaryDirectory() as tmp:
         settings = QSettings(str(Path(tmp) / "screenshot.ini"), QSettings.Format.IniFormat)
-        window = _window(archive, path, as_of, known, entity, settings)
+        window = _window(archive, path, as_of, known, entity, settings, tag)
         assert isinstance(window, MainWindow)
         window.resize(*size)
         window.show()

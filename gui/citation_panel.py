@@ -132,6 +132,10 @@ class CitationPanel(QWidget):
     def _on_archive_changed(self) -> None:
         if self.session.fact is None:
             self._on_fact_selected(None)
+        elif self.fact is not None:  # the same fact: its notes may have changed (a tag)
+            self.fact = self.session.fact
+            self.notes.setText(self._notes(self.fact))
+            self.notes.setVisible(bool(self.notes.text()))
 
     def _on_fact_selected(self, fact: FactView | None) -> None:
         self.fact = fact
@@ -217,6 +221,8 @@ class CitationPanel(QWidget):
                                          f"{fix['known_at']}{reason}"))
         if fact.claim.note.strip():  # a label with nothing after it is not shown
             lines.append(f"Note: {formatting.rich(fact.claim.note)}")
+        if fact.tags:  # its claims' and its sources' (gui/tags.py puts them on)
+            lines.append(f"Tags: {formatting.rich(', '.join(fact.tags))}")
         return "<br>".join(lines)
 
     def _statement_of(self, claim_id: str) -> str:

@@ -22,6 +22,8 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
                    help="start with the record as it stood on this date (default: now)")
     p.add_argument("--entity", metavar="NAME", help="start with this entity selected (a name "
                    "or an alias)")
+    p.add_argument("--tag", metavar="TAG",
+                   help="start with the tag filter on this tag (only the facts with it)")
     p.add_argument("--screenshot", metavar="PNG",
                    help="render the window at that state to a PNG and exit")
     p.add_argument("--size", metavar="WxH", default="1440x900",

@@ -70,6 +70,7 @@ class NodeItem(QGraphicsItem):
         self._base_font.setBold(True)
         self._scale = 1.0
         self._hover = False
+        self.max_width = _MAX_NODE_TEXT  # longer names are elided (a picture allows more)
         self._measure()
 
     def _measure(self) -> None:
@@ -77,16 +78,18 @@ class NodeItem(QGraphicsItem):
         self._font.setPointSizeF(self._base_font.pointSizeF() * self._scale)
         metrics = QFontMetricsF(self._font)
         self._text = metrics.elidedText(self.name, Qt.TextElideMode.ElideRight,
-                                        _MAX_NODE_TEXT * self._scale)
+                                        self.max_width * self._scale)
         w = metrics.horizontalAdvance(self._text) + 2 * _NODE_PAD_X * self._scale
         h = metrics.height() + 2 * _NODE_PAD_Y * self._scale
         self._rect = QRectF(-w / 2, -h / 2, w, h)
 
-    def set_text_scale(self, scale: float) -> None:
-        """Enlarge the name (and its box) so it stays readable when the view is zoomed out."""
-        if scale != self._scale:
+    def set_text_scale(self, scale: float, max_width: float | None = None) -> None:
+        """Enlarge the name (and its box) so it stays readable when the view is zoomed out;
+        ``max_width``: elide it beyond this width (at scale 1) from now on."""
+        if scale != self._scale or (max_width or self.max_width) != self.max_width:
             self.prepareGeometryChange()
             self._scale = scale
+            self.max_width = max_width or self.max_width
             self._measure()
             self.update()
 
@@ -185,6 +188,10 @@ class EdgeItem(QGraphicsItem):
         self._where: tuple[float, ...] = ()
         self._layouts: dict[tuple[object, ...], tuple[list[tuple[str, str, str]],
                                                       tuple[float, float], str]] = {}
+        self.max_width = _MAX_LABEL  # longer lines are elided (a picture allows more)
+        self.max_lines = _MAX_LINES  # and more lines are counted ("… and 3 more")
+        self.opaque = False  # a picture's label hides whatever runs behind it
+        self.part = "all"  # what paint draws: "all", "line" or "label" (see gui.pictures)
         self._tooltip = ""
         self._geometry()
 
@@ -202,11 +209,12 @@ class EdgeItem(QGraphicsItem):
         self.update()
         return True
 
-    def set_text_scale(self, scale: float) -> None:
+    def set_text_scale(self, scale: float, max_width: float | None = None) -> None:
         """Enlarge the label's words (see NodeItem.set_text_scale); also call it after the
         nodes' boxes changed, to clip the line to them again."""
         self.prepareGeometryChange()
         self._scale = scale
+        self.max_width = max_width or self.max_width
         self._font.setPointSizeF(self._base_size * scale)
         self._metrics = QFontMetricsF(self._font)
         self._geometry()
@@ -260,7 +268,8 @@ class EdgeItem(QGraphicsItem):
         # The label's lines depend on the facts, the words' size and which way the line runs
         # (its arrows): a relationship shown again (a slider moving back) is not laid out
         # again.
-        key = (self.facts, self._scale, dx >= 0, dy >= 0, abs(dx) >= abs(dy) * 0.6)
+        key = (self.facts, self._scale, dx >= 0, dy >= 0, abs(dx) >= abs(dy) * 0.6,
+               self.max_width, self.max_lines)
         found = self._layouts.get(key)
         if found is None:
             found = self._layout()
@@ -283,13 +292,13 @@ class EdgeItem(QGraphicsItem):
                 f.claim_id)
         full = [(text if len(ids) == 1 else f"{text} ×{len(ids)}", status, ids[0])
                 for (text, status), ids in lines.items()]
-        most = _MAX_LABEL * self._scale
+        most = self.max_width * self._scale
         shown = [(self._metrics.elidedText(t, Qt.TextElideMode.ElideRight, most), s, c)
-                 for t, s, c in full[:_MAX_LINES]]
-        if len(full) > _MAX_LINES:
-            more = len(full) - _MAX_LINES + 1
-            shown[-1] = (f"… and {more} more", full[_MAX_LINES - 1][1],
-                         full[_MAX_LINES - 1][2])
+                 for t, s, c in full[:self.max_lines]]
+        if len(full) > self.max_lines:
+            more = len(full) - self.max_lines + 1
+            shown[-1] = (f"… and {more} more", full[self.max_lines - 1][1],
+                         full[self.max_lines - 1][2])
         tooltip = formatting.tooltip(
             "\n".join(f"{f.status}: {f.statement or f.text}" for f in self.facts)
             + "\nClick a line to see its sources")
@@ -337,14 +346,24 @@ class EdgeItem(QGraphicsItem):
     def label_rect(self) -> QRectF:
         return self._label
 
+    def ends(self) -> tuple[QPointF, QPointF]:
+        """Where the line starts and ends (clipped to the nodes' boxes)."""
+        return self._ends
+
     # --- painting ---------------------------------------------------------------------------
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
               widget: QWidget | None = None) -> None:
         if not self.facts:
             return
-        pal = _palette()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        if self.part != "label":
+            self._paint_line(painter)
+        if self.part != "line":
+            self._paint_label(painter)
+
+    def _paint_line(self, painter: QPainter) -> None:
+        pal = _palette()
         status = self.status() or _HOLDS
         colour = colours(status, pal).line
         if status == _HOLDS:
@@ -366,8 +385,10 @@ class EdgeItem(QGraphicsItem):
         if any(not f.forward for f in self.facts):
             painter.drawPolygon(_arrow_head(p2, p1))
 
+    def _paint_label(self, painter: QPainter) -> None:
+        pal = _palette()
         background = QColor(pal.color(QPalette.ColorRole.Base))
-        background.setAlpha(235)
+        background.setAlpha(255 if self.opaque else 235)
         painter.setBrush(background)
         frame = QColor(pal.color(QPalette.ColorRole.Mid))
         painter.setPen(QPen(frame, 0.8))

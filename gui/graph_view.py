@@ -28,7 +28,7 @@ from PySide6.QtWidgets import QFrame, QGraphicsScene, QGraphicsView, QWidget
 
 from gui import formatting
 from gui.graph_items import EdgeFact, EdgeItem, NodeItem
-from gui.layout import Point, force_layout, ring_slots, separate
+from gui.layout import Point, force_layout, ring_slots, separate, spread_for_labels, turn_wide
 from gui.session import Session
 from timeline.api import (
     CONTESTED,
@@ -55,6 +55,13 @@ _LABEL_PLACES = tuple((along, aside) for aside in (0.0, 1.0, -1.0)
 # the edge's second node).
 _SPOKE_PLACES = tuple((along, aside) for along in (0.68, 0.55, 0.8, 0.42)
                       for aside in (0.0, 1.0, -1.0))
+# In a picture a label goes beside its line (which then never runs through its words), on
+# it only where there is no room beside (drawn opaque there: the line stops at its box).
+_PICTURE_PLACES = tuple((along, aside) for aside in (1.0, -1.0, 0.0, 1.6, -1.6, 2.4, -2.4)
+                        for along in (0.5, 0.4, 0.6, 0.3, 0.7, 0.22, 0.78))
+#: A picture of this many entities or fewer is stretched until each label fits between its
+#: two nodes (``gui.layout.spread_for_labels``).
+SMALL_PICTURE = 4
 #: Above this many shown edges labels keep their default place (see _place_labels).
 LABEL_SEARCH_BUDGET = 150
 _CELL = 160.0  # px: the grid that finds a label's neighbours
@@ -95,6 +102,8 @@ class GraphView(QGraphicsView):
         self.caption = ""
         self._press: QPointF | None = None
         self._text_scale = 1.0
+        self._picture = False  # drawn as a picture (gui.pictures): see lay_out_shown
+        self._compact: dict[str, Point] = {}  # a picture's layout before _spread_small
         self._follow_timer = QTimer(self)
         self._follow_timer.setSingleShot(True)
         self._follow_timer.setInterval(_FOLLOW_DELAY_MS)
@@ -376,14 +385,18 @@ class GraphView(QGraphicsView):
                             return total
             return total
 
+        pad = 6.0 if self._picture else 0.0  # on paper labels keep clear of the nodes
         for name in self._shown_nodes & self.nodes.keys():
-            add(self.nodes[name].box().getCoords())
+            add(self.nodes[name].box().adjusted(-pad, -pad, pad, pad).getCoords())
         shown = sorted(p for p in self._shown_edges if p in self.edges)
         if only is not None:
             for pair in shown:
                 if pair not in only:
                     add(self.edges[pair].label_rect().getCoords())
             shown = [p for p in shown if p in only]
+        if self._picture:  # the largest labels first: they find room hardest
+            shown.sort(key=lambda p: -self.edges[p].label_rect().width()
+                       * self.edges[p].label_rect().height())
         if len(shown) > LABEL_SEARCH_BUDGET:
             # A crowded graph (a large archive): finding clear places costs far more than a
             # frame and crowded labels cannot all be clear anyway; keep the slider live.
@@ -391,9 +404,10 @@ class GraphView(QGraphicsView):
                 self.edges[pair].set_label_place(*_LABEL_PLACES[0])
             return
         mirrored = tuple((1 - along, -aside) for along, aside in _SPOKE_PLACES)
+        whole = _PICTURE_PLACES if self._picture else _LABEL_PLACES
         for pair in shown:
             edge = self.edges[pair]
-            places = _LABEL_PLACES if self.focus is None else \
+            places = whole if self.focus is None else \
                 _SPOKE_PLACES if pair[0] == self.focus else mirrored
             best, best_box, least = places[0], edge.label_box_at(*places[0]), float("inf")
             for place in places:
@@ -439,6 +453,70 @@ class GraphView(QGraphicsView):
     def node_positions(self) -> dict[str, tuple[float, float]]:
         return {n: (node.pos().x(), node.pos().y()) for n, node in self.nodes.items()}
 
+    # --- pictures (gui.pictures draws this view's scene offscreen) ----------------------------
+
+    def show_state(self, state: State) -> None:
+        """Show ``state``'s relationships (a selection other than the session's)."""
+        self._on_state_changed(state)
+
+    def lay_out_shown(self, name_width: float, line_width: float, lines: int) -> None:
+        """For a picture of one day: names and lines elided only beyond these widths, up to
+        ``lines`` lines an edge, and
+        (the whole archive) the entities shown laid out anew, compactly, widest across. The
+        window keeps every entity's place instead, so that nothing moves with the slider,
+        and leaves room for those not shown on the day.
+
+        From now on the view draws a picture: labels go beside their lines, opaque, and a
+        few entities are spread until each label fits between its nodes (``_spread_small``;
+        again whenever the words grow)."""
+        self._picture = True
+        for node in self.nodes.values():
+            node.set_text_scale(self._text_scale, name_width)
+        if self.focus is None:
+            shown = sorted(self._shown_nodes & self.nodes.keys())
+            # A pair with many lines pulls less: its label needs the room.
+            pairs = [p for p in sorted(self._shown_edges & self.edges.keys())
+                     for _ in range(max(1, min(len(self.edges[p].facts), 4)))]
+            sizes = {n: (self.nodes[n].box().width(), self.nodes[n].box().height())
+                     for n in shown}
+            at = separate(turn_wide(force_layout(shown, pairs, ideal=240.0)), sizes)
+            self._compact = at
+            for name in shown:
+                self.nodes[name].setPos(QPointF(*at[name]))
+        for edge in self.edges.values():
+            edge.max_lines = lines
+            edge.opaque = True
+            edge.set_text_scale(self._text_scale, line_width)  # clipped to the nodes again
+        self._spread_small()
+        self._place_labels()
+
+    def _spread_small(self) -> None:
+        """A picture of a few entities (the whole archive's layout, up to ``SMALL_PICTURE``
+        of them): stretch it until each label fits between its nodes, beside its line (from
+        the compact layout each time: words that shrank need less room)."""
+        if not self._picture or self.focus is not None:
+            return
+        shown = sorted(self._shown_nodes & self.nodes.keys() & self._compact.keys())
+        if not 2 <= len(shown) <= SMALL_PICTURE:
+            return
+        pairs = sorted(self._shown_edges & self.edges.keys())
+        sizes = {n: (self.nodes[n].box().width(), self.nodes[n].box().height()) for n in shown}
+        labels = {p: (self.edges[p].label_rect().width(), self.edges[p].label_rect().height())
+                  for p in pairs}
+        at = spread_for_labels({n: self._compact[n] for n in shown}, sizes, labels)
+        for name in shown:
+            self.nodes[name].setPos(QPointF(*at[name]))
+        for pair in pairs:
+            self.edges[pair].set_text_scale(self._text_scale)  # its line clipped again
+
+    def frame_at(self, zoom: float) -> QRectF:
+        """What ``fit`` would frame at ``zoom``: words sized as they would be on screen,
+        labels placed again."""
+        self.resetTransform()
+        self.scale(zoom, zoom)
+        self._apply_text_scale()
+        return self._frame()
+
     # --- zoom and pan -----------------------------------------------------------------------
 
     def zoom(self, factor: float) -> None:
@@ -460,6 +538,7 @@ class GraphView(QGraphicsView):
             node.set_text_scale(wanted)
         for edge in self.edges.values():
             edge.set_text_scale(wanted)
+        self._spread_small()  # a picture's larger labels need more room
         self._place_labels()
         return True
 

@@ -264,3 +264,53 @@ def ring_slots(count: int, *, first: float = 175.0, gap: float = 125.0, arc: flo
                         round(radius * sy * math.sin(angle), 3)))
         ring += 1
     return tuple(out)
+
+
+def spread_for_labels(pos: Mapping[str, Point], sizes: Mapping[str, tuple[float, float]],
+                      labels: Mapping[tuple[str, str], tuple[float, float]], *,
+                      gap: float = 32.0, shortest: float = 320.0, most: float = 4.0
+                      ) -> dict[str, Point]:
+    """The same layout stretched about its centre (never shrunk, at most ``most`` times) so
+    that each edge's label (``labels``: width, height, by pair) fits between its two nodes'
+    boxes (``sizes``) with ``gap`` to spare on each side, and no edge is shorter than
+    ``shortest``: a picture of a few entities then has room for a label beside each line,
+    clear of the nodes (boxes whose extents along the line do not meet cannot overlap)."""
+    if len(pos) < 2:
+        return dict(pos)
+    factor = 1.0
+    for (a, b), (lw, lh) in labels.items():
+        if a not in pos or b not in pos:
+            continue
+        dx, dy = pos[b][0] - pos[a][0], pos[b][1] - pos[a][1]
+        d = math.hypot(dx, dy)
+        if d < 1e-6:
+            continue
+        ux, uy = abs(dx) / d, abs(dy) / d
+
+        def half(name: str, ux: float = ux, uy: float = uy) -> float:
+            w, h = sizes.get(name, (0.0, 0.0))
+            return (ux * w + uy * h) / 2
+
+        needed = max(shortest, half(a) + half(b) + ux * lw + uy * lh + 2 * gap)
+        factor = max(factor, needed / d)
+    factor = min(factor, most)
+    cx = sum(x for x, _ in pos.values()) / len(pos)
+    cy = sum(y for _, y in pos.values()) / len(pos)
+    return {n: (round(cx + (x - cx) * factor, 3), round(cy + (y - cy) * factor, 3))
+            for n, (x, y) in pos.items()}
+
+
+def turn_wide(pos: Mapping[str, Point]) -> dict[str, Point]:
+    """The same layout turned about its centre so that it is widest across (its principal
+    axis horizontal): a picture is wider than tall, and so is a page turned landscape."""
+    if len(pos) < 2:
+        return dict(pos)
+    cx = sum(x for x, _ in pos.values()) / len(pos)
+    cy = sum(y for _, y in pos.values()) / len(pos)
+    sxx = sum((x - cx) ** 2 for x, _ in pos.values())
+    syy = sum((y - cy) ** 2 for _, y in pos.values())
+    sxy = sum((x - cx) * (y - cy) for x, y in pos.values())
+    angle = 0.5 * math.atan2(2 * sxy, sxx - syy)  # the principal axis' direction
+    c, s = math.cos(-angle), math.sin(-angle)
+    return {n: (round(cx + (x - cx) * c - (y - cy) * s, 3),
+                round(cy + (x - cx) * s + (y - cy) * c, 3)) for n, (x, y) in pos.items()}

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gui import formatting
+from gui import formatting, report_dialog, tags, view_export
 from gui.badges import colours
 from gui.citation_panel import CitationPanel
 from gui.correction_dialogs import (
@@ -80,6 +80,7 @@ SHORTCUTS = (
     ("Ctrl++  Ctrl+-  Ctrl+0", "Zoom the graph in / out / to fit"),
     ("Ctrl+O", "Open an archive"),
     ("Ctrl+I", "Import a Hindsight JSON file"),
+    ("Ctrl+P", "Print the relationship graph (with a preview)"),
 )
 
 
@@ -106,12 +107,15 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._build_layout()
         self._build_menus()
+        self.view_actions = view_export.install(self)  # Export Picture, Export View, Print
+        report_dialog.install(self)  # File → Export Report…
         self.stats_label = QLabel()
         self.statusBar().addPermanentWidget(self.stats_label)
         self.state_panel.fact_actions = [self.account_action, None, self.retract_action,
                                          self.supersede_action, self.rerank_action]
         self.citations.set_fact_actions([self.retract_action, self.supersede_action,
                                          self.rerank_action])
+        self.tagging = tags.install(self)  # Tag Claim…, Remove Tag…, the tag filter
 
         session.archive_changed.connect(self._on_archive_changed)
         session.fact_selected.connect(self._on_fact_selected)

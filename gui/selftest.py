@@ -165,6 +165,24 @@ def _run_steps(steps: _Steps, scratch: Path) -> None:
         return f"still {events} events, not seeded again"
 
     steps.step("re-open the archive", reopen)
+
+    def publish() -> str:
+        # Through the command line, as a user would: the renderers (Qt) are found the way
+        # this installation finds them (entry points, or named by a frozen app).
+        from timeline.api import cli_main
+
+        made = []
+        for name, args in (("report.pdf", ["report", "--as-of", "2023-11-20", "--entity",
+                                           "Microsoft", "--entity", "OpenAI", "--to"]),
+                           ("graph.svg", ["export", "--to", "svg", "--as-of", "2023-11-20"])):
+            out = scratch / name
+            code = cli_main(["--archive", str(state["target"]), *args, str(out)])
+            if code != 0 or not out.is_file() or out.stat().st_size == 0:
+                raise RuntimeError(f"{' '.join(args[:3])} exited {code} without {name}")
+            made.append(f"{name} ({out.stat().st_size:,} bytes)")
+        return ", ".join(made)
+
+    steps.step("a report (PDF) and a picture (SVG) are written", publish)
     steps.step("main window opens, paints and closes",
                lambda: _window(state["target"]))
 

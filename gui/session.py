@@ -112,6 +112,11 @@ class Session(QObject):
     def filter_entity(self) -> str | None:
         return self.view.filter_entity
 
+    @property
+    def tags(self) -> tuple[str, ...]:
+        """The tag filter (``ViewState.set_tags``)."""
+        return self.view.tags
+
     def timeline(self) -> list[Claim]:
         return self.view.timeline()
 
@@ -182,6 +187,9 @@ class Session(QObject):
 
     def set_filter(self, text: str) -> None:
         self._emit(self.view.set_filter(text))
+
+    def set_tags(self, tags: Sequence[str]) -> None:
+        self._emit(self.view.set_tags(tags))
 
     # --- archive-wide counts, in a worker thread ----------------------------------------------
 

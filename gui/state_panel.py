@@ -204,7 +204,9 @@ class StatePanel(QWidget):
         else:
             day = formatting.human_date(state.as_of)
             about = f" about {self.session.entity}" if self.session.focused else ""
+            tags = " or ".join(f"“{t}”" for t in self.session.tags)
             self.empty.setText(f"Nothing matches the filter on {day}." if filtered else
+                               f"No fact{about} has the tag {tags} on {day}." if tags else
                                f"Nothing holds or may hold{about} on {day}, by the record "
                                "shown.\n\nMove the slider, or look at the density strip above "
                                "it for where history is busy.")

@@ -115,6 +115,8 @@ class ViewState:
         #: The state panel's filter as typed (stripped), and the entity it names, if any.
         self.filter_text = ""
         self.filter_entity: str | None = None
+        #: The tag filter: the state holds only the facts with one of these tags (none: all).
+        self.tags: tuple[str, ...] = ()
         #: The archive-wide counts (None while they are counted apart).
         self.counts: list[tuple[int, int]] | None = None
         self.latest_known: int | None = None
@@ -164,6 +166,7 @@ class ViewState:
         self._forget()
         self.fact = None
         self.known_as_of = None
+        self.tags = ()  # another archive's tags
         if old is not archive:
             old.close()
         self._open()
@@ -313,7 +316,8 @@ class ViewState:
         key = (self.as_of, self.known_as_of, focus)
         state = self._states.get(key)
         if state is None:
-            state = self.archive.as_of(self.as_of, self.known_as_of, [focus] if focus else [])
+            state = self.archive.as_of(self.as_of, self.known_as_of, [focus] if focus else [],
+                                       self.tags)
             self._states[key] = state
             if len(self._states) > self.states_kept:
                 self._states.popitem(last=False)
@@ -369,6 +373,21 @@ class ViewState:
         return self.select_fact(self.fact_for(claim_id))
 
     # --- the filter and the facts shown -----------------------------------------------------
+
+    def set_tags(self, tags: Sequence[str]) -> Change:
+        """Show only the facts with one of ``tags`` (on their claim or a source they cite;
+        none: every fact): the state itself is narrowed, so the graph shows them too."""
+        wanted = tuple(dict.fromkeys(t.strip() for t in tags if t.strip()))
+        if wanted == self.tags:
+            return Change.NONE
+        self.tags = wanted
+        self._states.clear()
+        self.state = self._query()
+        return Change.STATE
+
+    def all_tags(self) -> list[str]:
+        """Every tag of the archive, once each (for the tag filter and completion)."""
+        return [str(t["tag"]) for t in self.archive.all_tags()]
 
     def set_filter(self, text: str) -> Change:
         """Filter the facts shown by text: words of their sentences, or a name or an alias

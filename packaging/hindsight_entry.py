@@ -1,7 +1,7 @@
 """The frozen app's entry point (PyInstaller runs this script as ``hindsight``).
 
-Entry points (``hindsight.commands``) do not exist inside a bundle, so the plugins that the
-installed package would find through them are named here. Started as an application with no
+Entry points (``hindsight.commands``, ``hindsight.renderers``) do not exist inside a bundle, so
+the plugins and renderers that the installed package would find through them are named here. Started as an application with no
 arguments (the macOS .app, the Windows ``hindsightw.exe``), it opens the desktop app.
 """
 
@@ -11,8 +11,11 @@ import sys
 from pathlib import Path
 
 import gui.command
+import gui.pictures
+import gui.report_pdf
 import gui.selftest
 import timeline.cli
+from timeline import renderers
 
 
 def _launched_as_app() -> bool:
@@ -27,6 +30,9 @@ def main() -> int:
     argv = [a for a in sys.argv[1:] if not a.startswith("-psn_")]
     if not argv and _launched_as_app():
         argv = ["gui"]
+    renderers.register("view", gui.pictures.export_view)
+    renderers.register("graph_svg", gui.report_pdf.graph_svg)
+    renderers.register("report_pdf", gui.report_pdf.report_pdf)
     return timeline.cli.main(argv, plugins=[gui.command.register, gui.selftest.register])
 
 

@@ -39,8 +39,8 @@ from timeline.dates import (
     parse_span,
     today_day,
 )
-from timeline.datewords import human_date, year_text
-from timeline.domain import RANKS
+from timeline.datewords import edtf_words, human_date, year_text
+from timeline.domain import RANKS, TAG_MAX, clean_tag, tag_key
 from timeline.errors import (
     ArchiveError,
     Conflict,
@@ -69,8 +69,20 @@ from timeline.readmodel.overview import (
     readmodel_file,
     relationship_pairs,
 )
+from timeline.renderers import MAX_SIDE as PICTURE_MAX_SIDE
+from timeline.renderers import MIN_SIZE as PICTURE_MIN_SIZE
+from timeline.renderers import picture_size
+from timeline.report import build_report
+from timeline.report_cite import DEFAULT_STYLE as REPORT_STYLE
+from timeline.report_cite import style_names as report_styles
+from timeline.report_render import FIGURE_SIZE as REPORT_FIGURE_SIZE
+from timeline.report_render import FIGURE_URL as REPORT_FIGURE_URL
+from timeline.report_render import to_html as report_to_html
+from timeline.report_render import to_markdown as report_to_markdown
+from timeline.report_write import report_format, write_report
 from timeline.sourcenames import short_source_names
 from timeline.store import ConcurrentWrite, is_postgres, redact
+from timeline.tagging import tag_keys
 from timeline.transitions import MAX_DAYS as MAX_TRANSITION_DAYS
 from timeline.views import (
     Diff,
@@ -90,6 +102,7 @@ from timeline.views import label_of as predicate_label
 
 if TYPE_CHECKING:
     from timeline.formats import EXPORT_FORMATS, IMPORT_FORMATS, export_path, import_path
+    from timeline.formats.base import write_atomically
 
 #: A claim as the engine returns it (its fields: ``timeline.asof.claims.ClaimRow``).
 Claim = ClaimRow
@@ -107,6 +120,10 @@ def __getattr__(name: str) -> Any:
         from timeline import formats
 
         return getattr(formats, name)
+    if name == "write_atomically":  # how every export writes a file (also gui.pictures')
+        from timeline.formats.base import write_atomically
+
+        return write_atomically
     raise AttributeError(f"module 'timeline.api' has no attribute '{name}'")
 
 
@@ -145,4 +162,10 @@ __all__ = [
     "PART_OF", "via_text",
     "DISPUTED", "Account", "Dispute", "accounts_of", "dispute_text", "fact_valid",
     "short_source_names",
+    "PICTURE_MAX_SIDE", "PICTURE_MIN_SIZE", "picture_size",
+    "write_atomically",
+    "edtf_words",
+    "TAG_MAX", "clean_tag", "tag_key", "tag_keys",
+    "REPORT_FIGURE_SIZE", "REPORT_FIGURE_URL", "REPORT_STYLE", "build_report",
+    "report_format", "report_styles", "report_to_html", "report_to_markdown", "write_report",
 ]

@@ -26,6 +26,7 @@ from timeline.commands import Batch, Commands, today
 from timeline.dates import POS_INF, DateError
 from timeline.errors import ArchiveError, InvalidInput, NotFound
 from timeline.readmodel import ReadModel, overview, readmodel_path
+from timeline.readmodel.tags import TagMap
 from timeline.sourcenames import account_of, claim_sources, source_names
 from timeline.store import (
     MEMORY,
@@ -36,6 +37,7 @@ from timeline.store import (
     may_write,
     redact,
 )
+from timeline.tagging import tag_keys, with_tag, with_tags
 from timeline.transitions import MAX_DAYS, between, day_by_day
 from timeline.views import (
     Diff,
@@ -114,6 +116,7 @@ class Archive(Commands):
         self._single_names: tuple[dict[str, tuple[str, str]], Sides] | None = None
         # name as asked -> (entity, its id and the ids merged into it)
         self._entities: dict[str, tuple[dict[str, Any], tuple[str, ...]]] = {}
+        self._tag_maps: tuple[TagMap, TagMap] | None = None  # claims' and sources' tags
         self._seen = -1  # the read model's data_version when the caches were last checked
         self._position = -1  # of the read model when the caches above were filled
         self._poll_failures = 0  # polls in a row that met a transient error
@@ -215,6 +218,7 @@ class Archive(Commands):
     def _forget(self) -> None:
         self._names = self._predicates = None
         self._entities = {}
+        self._tag_maps = None
 
     def _current(self) -> None:
         """Drop the caches of names when another connection (another process or window
@@ -323,15 +327,18 @@ class Archive(Commands):
     # --- queries ----------------------------------------------------------------------------
 
     def as_of(self, day: str | int, known_as_of: str | int | None = None,
-              entities: Sequence[str] = ()) -> State:
+              entities: Sequence[str] = (), tags: Sequence[str] = ()) -> State:
         """The state on ``day`` by everything known now, or as known on ``known_as_of``.
 
         With one entity: every fact whose subject or object it is, then every fact about its
         parts on ``day`` (``part_of``, transitively), each marked ``via`` its part. With two
         or more: the facts that link them (subject one of them, object another); no parts.
+        With ``tags``: only the facts that have one of them (``timeline.tagging``). Each fact
+        carries its tags (``FactView.tags``).
         """
         v = query_day(day, "date")
         r = query_day(known_as_of, "known_as_of") if known_as_of is not None else None
+        wanted = tag_keys(tags) if tags else None
         self._current()
         looked = [self._lookup(name) for name in entities]
         groups = [frozenset(ids) for _, ids in looked] if looked else None
@@ -340,7 +347,17 @@ class Archive(Commands):
         views = fact_views(facts, self.names, self.predicates)
         if groups is not None and len(groups) == 1:  # one entity: its parts too, not a pair's
             views += self._through_parts(v, known, groups[0], facts)
+        views = self._tagged(views, wanted)
         return State(v, r, tuple(_copy_entity(entity) for entity, _ in looked), tuple(views))
+
+    def _tagged(self, views: list[FactView], wanted: frozenset[str] | None = None
+                ) -> list[FactView]:
+        """The views with their tags (as they are when nothing is tagged); only those with
+        one of the tag keys ``wanted``, when given."""
+        if self._tag_maps is None:
+            self._tag_maps = self.readmodel.tag_maps()
+        views = with_tags(views, self._tag_maps)
+        return views if wanted is None else with_tag(views, wanted)
 
     def _through_parts(self, v: int, known: int, whole: frozenset[str],
                        own: list[Fact]) -> list[FactView]:
@@ -417,7 +434,7 @@ class Archive(Commands):
         facts = [fact for first in range(0, len(ids), 500)
                  for fact in facts_as_of(conn, day, known, singles,
                                          [frozenset(ids[first:first + 500])])]
-        return fact_views(facts, self.names, self.predicates)
+        return self._tagged(fact_views(facts, self.names, self.predicates))
 
     def _with_parts(self, ids: list[str], after: int, through: int, known: int) -> list[str]:
         """``ids`` and the ids of every entity that may be a part of them, transitively, on
@@ -457,18 +474,42 @@ class Archive(Commands):
             })
         return out
 
-    def claim_views(self, entity: str | None = None, *, withdrawn: bool = False
-                    ) -> list[FactView]:
+    def claim_views(self, entity: str | None = None, *, withdrawn: bool = False,
+                    tags: Sequence[str] = ()) -> list[FactView]:
         """Every claim (about ``entity`` and what was merged into it, when given) in
         valid-time order, each as a fact outside any state: no status, the rank in force now.
-        Withdrawn (retracted or superseded) claims only when ``withdrawn``."""
+        Withdrawn (retracted or superseded) claims only when ``withdrawn``; with ``tags``,
+        only the claims that have one of them (on the claim, or on a source it cites)."""
+        wanted = tag_keys(tags) if tags else None
+        self._current()
         rm = self.readmodel
         rows = (rm.claims_about(rm.merged_ids(self.entity(entity)["id"])) if entity is not None
                 else rm.all_claims())
         conn = rm.conn
-        return [self.view(Fact(row, "", dates.Status.NOT, rank_on(conn, row, KNOWN_NOW),
-                               row.end_lo, row.end_hi))
-                for row in rows if withdrawn or row.withdrawn_day == POS_INF]
+        return self._tagged([self.view(Fact(row, "", dates.Status.NOT,
+                                            rank_on(conn, row, KNOWN_NOW), row.end_lo,
+                                            row.end_hi))
+                             for row in rows if withdrawn or row.withdrawn_day == POS_INF],
+                            wanted)
+
+    # --- tags -------------------------------------------------------------------------------
+
+    def tags(self, kind: str | None = None, target_id: str | None = None
+             ) -> list[dict[str, str]]:
+        """Every tag put on a claim or a source — on ``kind`` ("claim" or "source") and on
+        the one ``target_id`` when given — in the order they were put on, each as
+        ``{"kind", "id", "tag"}``. NotFound for a ``target_id`` the archive does not hold."""
+        if kind is not None and kind not in ("claim", "source"):
+            raise InvalidInput(f"a tag goes on a claim or a source, not {kind!r}", "kind")
+        if target_id is not None and kind is not None:
+            self.claim(target_id) if kind == "claim" else self.source(target_id)
+        return [{"kind": k, "id": i, "tag": t}
+                for k, i, t in self.readmodel.tag_rows(kind, target_id)]
+
+    def all_tags(self) -> list[dict[str, Any]]:
+        """Every tag once (spelt as it was first put on), with how many claims and sources
+        have it, in the order of their keys: ``{"tag", "claims", "sources"}``."""
+        return self.readmodel.tag_counts()
 
     def timeline(self) -> list[ClaimRow]:
         """Every claim in valid-time order (for event lists and density strips)."""

@@ -142,6 +142,7 @@ class Batch:
     chunk: int = 0  # a bulk batch writes every ``chunk`` staged events (Archive.bulk_batch)
     written: int = 0  # events a bulk batch has already written
     _counts: Counter[str] = field(default_factory=Counter)  # staged events by kind
+    tags_on: dict[UUID, bool] = field(default_factory=dict)  # tag stream -> on (tagging.py)
 
     def __enter__(self) -> Batch:
         return self

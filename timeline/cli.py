@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -20,6 +19,7 @@ from timeline import __version__
 from timeline.api import Archive, HindsightError, InvalidInput, NearNames
 from timeline.bootstrap import open_archive
 from timeline.cli_diff import diff_text
+from timeline.cli_export import add_export_arguments, cmd_export
 from timeline.cli_tables import by_author, describe_state, facts_table, history_table, table
 from timeline.domain import ENTITY_KINDS, RANKS
 from timeline.files import read_text_file
@@ -37,7 +37,7 @@ def _print_json(data: Any) -> None:
 
 
 def cmd_as_of(args: argparse.Namespace, archive: Archive) -> int:
-    state = archive.as_of(args.date, args.known_as_of, args.entity or ())
+    state = archive.as_of(args.date, args.known_as_of, args.entity or (), args.tag or ())
     if args.format == "json":
         _print_json(state.to_json())
     else:
@@ -180,39 +180,6 @@ def cmd_rebuild(args: argparse.Namespace, archive: Archive) -> int:
     return 0
 
 
-def cmd_salvage(args: argparse.Namespace, archive: Archive) -> int:
-    """``export --to json --salvage FILE``: every event that can be read, as Hindsight JSON;
-    each one that cannot on stderr (position and reason); exit 0 when none was lost, else
-    ``integrity.SALVAGE_INCOMPLETE``. The archive was opened without its read model caught
-    up, which an unreadable event would stop."""
-    from timeline.formats import export_path
-    from timeline.formats.base import archive_files, check_target
-    from timeline.integrity import SALVAGE_INCOMPLETE, salvage
-
-    if args.to != "json":
-        raise InvalidInput(f"--salvage writes Hindsight JSON, not '{args.to}': give --to json")
-    if args.as_of or args.entity:
-        raise InvalidInput("--salvage writes every event that can be read: not with --as-of "
-                           "or --entity")
-    if args.file == "-":
-        raise InvalidInput("--salvage writes a file: give a file name, not -")
-    target = Path(args.file)
-    check_target(target, archive_files(archive))  # never over the archive's own files
-    found = salvage(archive.store)
-    with found.archive as salvaged:
-        written = export_path(salvaged, "json", target)
-    for line in found.lost:
-        print(f"hindsight: warning: {line}", file=sys.stderr)
-    if found.complete:
-        print(f"salvaged all {found.events:,} events to {args.file} ({written})",
-              file=sys.stderr)
-        return 0
-    print(f"hindsight: error: salvaged {found.salvaged:,} of {found.events:,} events to "
-          f"{args.file} ({written}); {len(found.lost):,} could not be (listed above)",
-          file=sys.stderr)
-    return SALVAGE_INCOMPLETE
-
-
 def cmd_verify(args: argparse.Namespace, archive: Archive) -> int:
     from timeline.errors import ArchiveError
     from timeline.integrity import Anchor, verify
@@ -244,7 +211,8 @@ def _citations(args: argparse.Namespace) -> list[tuple[str, str]]:
 
 _POSITIONAL = {"date": "DATE", "date1": "DATE1", "date2": "DATE2", "subject": "SUBJECT",
                "predicate": "PREDICATE", "name": "NAME", "aliases": "ALIAS", "alias": "ALIAS",
-               "other": "OTHER", "id": "ID", "claim_id": "CLAIM_ID"}
+               "other": "OTHER", "id": "ID", "claim_id": "CLAIM_ID", "target": "ID",
+               "labels": "TAG"}
 
 #: Arguments that are paths: any name the system allows (they are never looked up or stored).
 _PATH_ARGUMENTS = frozenset({"archive", "file", "dir"})
@@ -347,33 +315,6 @@ def cmd_import(args: argparse.Namespace, archive: Archive) -> int:
     return 0
 
 
-def cmd_export(args: argparse.Namespace, archive: Archive) -> int:
-    from timeline.formats import Selection, export_path
-
-    if args.salvage:
-        return cmd_salvage(args, archive)
-    selection = Selection(args.as_of, args.entity)
-    if args.file != "-":
-        # Never over the archive's own files, a device, a pipe or a folder: the exporters
-        # check the target against the open archive's files (formats.base.check_target).
-        written = export_path(archive, args.to, Path(args.file), selection)
-        print(f"exported {written} to {args.file}", file=sys.stderr)
-        return 0
-    if args.to == "sqlite":
-        raise InvalidInput("an SQLite database cannot be written to standard output (-); "
-                           "give a file name")
-    import tempfile
-
-    with tempfile.TemporaryDirectory(prefix="hindsight-export-") as folder:
-        done = Path(folder) / "export"
-        written = export_path(archive, args.to, done, selection)
-        with done.open("rb") as exported:
-            shutil.copyfileobj(exported, sys.stdout.buffer)
-        sys.stdout.buffer.flush()
-    print(f"exported {written} to standard output", file=sys.stderr)
-    return 0
-
-
 # --- the parser -------------------------------------------------------------------------------
 
 
@@ -418,6 +359,8 @@ def build_parser(plugins: Sequence[Plugin] = ()) -> argparse.ArgumentParser:
     p.add_argument("date", metavar="DATE",
                    help="EDTF or plain date; a month or year means its last day")
     filters(p)
+    p.add_argument("--tag", action="append", metavar="TAG",
+                   help="only facts with this tag (on their claim or a source); repeat: any")
     output(p)
 
     p = command("history", cmd_history, "every claim about an entity, in valid-time order")
@@ -505,7 +448,7 @@ def build_parser(plugins: Sequence[Plugin] = ()) -> argparse.ArgumentParser:
     p.add_argument("--file", metavar="PATH")
     p.add_argument("--url")
 
-    from timeline.formats import EXPORT_FORMATS, IMPORT_FORMATS
+    from timeline.formats import IMPORT_FORMATS
 
     p = command("import", cmd_import,
                 "import a Hindsight JSON or CSV file (all or nothing; see docs/formats.md)")
@@ -514,16 +457,7 @@ def build_parser(plugins: Sequence[Plugin] = ()) -> argparse.ArgumentParser:
                    help="the file's format (default: .csv is CSV, anything else JSON)")
 
     p = command("export", cmd_export, "export the archive (see docs/formats.md)")
-    p.add_argument("--to", required=True, metavar="FORMAT", help=", ".join(EXPORT_FORMATS))
-    p.add_argument("file", metavar="FILE",
-                   help="the file to write (replaced whole), or - for standard output")
-    p.add_argument("--as-of", metavar="DATE",
-                   help="only the facts of the state on DATE (not with json)")
-    p.add_argument("--entity", metavar="NAME",
-                   help="only claims about NAME or one of its aliases (not with json)")
-    p.add_argument("--salvage", action="store_true",
-                   help="with --to json: every event that can still be read, even when some "
-                        "cannot; those are listed on stderr and the exit code is 6")
+    add_export_arguments(p)
 
     p = command("rebuild", cmd_rebuild, "recompute the read model from the events")
     p.set_defaults(catch_up=False)
@@ -565,7 +499,10 @@ def build_parser(plugins: Sequence[Plugin] = ()) -> argparse.ArgumentParser:
                    help="skip the desktop slider measurement")
     p.add_argument("--format", choices=("table", "json"), default="json")
     p.set_defaults(run=run_bench)
-    for register in plugins:
+    from timeline.cli_report import register as report
+    from timeline.cli_tags import register as tags
+
+    for register in (report, tags, *plugins):
         register(sub, common)
     return parser
 

@@ -108,6 +108,8 @@ def _sentence(fact: FactView, names: Mapping[str, str]) -> str:
         lines.append(disputed)
     if fact.fact.handover_with:
         lines.append("changing hands on this day")
+    if fact.tags:
+        lines.append("tags: " + ", ".join(fact.tags))
     return "\n".join(lines)
 
 

@@ -1,9 +1,9 @@
 """The write side: the archive's commands, each validated by a ``Batch`` and then appended.
 
 ``Commands`` gives the archive its one-event commands (record, retract, supersede, rerank,
-alias, merge, add a source, define a predicate), each a batch of its own (``timeline.batch``),
-retried when another writer got in first and the write means the same whatever it wrote; and
-``bulk_batch`` for an import of any size.
+alias, merge, add a source, define a predicate, tag and untag), each a batch of its own
+(``timeline.batch``), retried when another writer got in first and the write means the same
+whatever it wrote; and ``bulk_batch`` for an import of any size.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from timeline.errors import Conflict
 from timeline.readmodel import ReadModel, collector_paused
 from timeline.readmodel.projection import ReadModelBehind
 from timeline.store import ConcurrentWrite, EventStore, StoreBusy
+from timeline.tagging import stage_tag, stage_untag
 
 if TYPE_CHECKING:
     from timeline.app import Archive
@@ -158,6 +159,16 @@ class Commands:
                    url: str = "") -> bool:
         return self._idempotent(lambda batch: batch.source(source_id, title, published, text,
                                                            url))
+
+    def tag(self, kind: str, target_id: str, tag: str) -> bool:
+        """Put ``tag`` on a claim (``kind`` "claim") or a source ("source"); False, and nothing
+        written, when it has that tag already (``timeline.tagging``). NotFound for an unknown
+        claim or source, InvalidInput for a tag that is not one (``domain.clean_tag``)."""
+        return self._idempotent(lambda batch: stage_tag(batch, kind, target_id, tag))
+
+    def untag(self, kind: str, target_id: str, tag: str) -> None:
+        """Take ``tag`` off a claim or a source; NotFound when it does not have it."""
+        self._idempotent(lambda batch: stage_untag(batch, kind, target_id, tag))
 
     def define_predicate(self, name: str, label: str = "", single: bool | str = False) -> None:
         """Define or redefine a predicate. ``single``: False (multi-valued), True or

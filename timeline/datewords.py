@@ -1,4 +1,5 @@
-"""Days in words, as people read them: "30 November 2023", "15 Mar 44 BCE", "44 BCE".
+"""Days in words, as people read them: "30 November 2023", "15 Mar 44 BCE", "44 BCE"; EDTF
+dates and intervals in words: "about October 2023", "summer 2019", "17–22 November 2023".
 
 The engine counts days (:mod:`timeline.dates`); the desktop app shows them in words, and so will
 exports meant for readers. Years are astronomical in the engine (year 0 is 1 BCE, -43 is
@@ -7,7 +8,16 @@ exports meant for readers. Years are astronomical in the engine (year 0 is 1 BCE
 
 from __future__ import annotations
 
-from timeline.dates import NEG_INF, POS_INF, day_parts
+from typing import NamedTuple
+
+from timeline.dates import (
+    NEG_INF,
+    POS_INF,
+    day_parts,
+    interval_sides,
+    parse_date,
+    strip_qualifiers,
+)
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
@@ -33,3 +43,115 @@ def human_date(day: int, *, short: bool = False) -> str:
         return ".."
     year, month, dom = day_parts(day)
     return f"{dom} {month_text(month, short=short)} {year_text(year)}"
+
+
+# ---------------------------------------------------------------------------------------------
+# EDTF dates and intervals in words
+
+#: EDTF seasons (21-41) in words; the months they cover are timeline.dates' (_SEASONS).
+SEASONS: dict[int, str] = {
+    21: "spring", 22: "summer", 23: "autumn", 24: "winter",
+    25: "northern spring", 26: "northern summer", 27: "northern autumn", 28: "northern winter",
+    29: "southern spring", 30: "southern summer", 31: "southern autumn", 32: "southern winter",
+    33: "first quarter", 34: "second quarter", 35: "third quarter", 36: "fourth quarter",
+    37: "first third", 38: "second third", 39: "last third",
+    40: "first half", 41: "second half",
+}  # fmt: skip
+
+_OPEN, _UNKNOWN = "..", ""
+
+
+class _Words(NamedTuple):
+    """One date in words, with what an interval needs to write two of them compactly."""
+
+    text: str  # the whole date in words: "17 November 2023", "about October 2023"
+    precision: str
+    year: int  # astronomical year of its first day
+    month: int
+    day: int
+    qualified: bool
+
+
+def _words_of(text: str) -> _Words:
+    """One EDTF date (no interval) in words; ``text`` was validated by ``parse_span``."""
+    exact = parse_date(strip_qualifiers(text))  # the days, unwidened; the qualifiers below
+    qualified = parse_date(text)
+    year, month, day = day_parts(exact.lo)
+    precision = exact.precision
+    if precision == "day":
+        words = f"{day} {month_text(month)} {year_text(year)}"
+    elif precision == "month":
+        words = f"{month_text(month)} {year_text(year)}"
+    elif precision == "season":
+        code = int(strip_qualifiers(text)[-2:])  # YYYY-SS: the season's code
+        words = (f"the {SEASONS[code]} of {year_text(year)}" if code >= 33
+                 else f"{SEASONS[code]} {year_text(year)}")
+    elif precision == "year":
+        words = year_text(year)
+    else:
+        words = _block_words(exact.lo, exact.hi, precision)
+    if qualified.approximate and qualified.uncertain:
+        words = f"perhaps about {words}"
+    elif qualified.approximate:
+        words = f"about {words}"
+    elif qualified.uncertain:
+        words = f"perhaps {words}"
+    return _Words(words, precision, year, month, day,
+                  qualified.approximate or qualified.uncertain)
+
+
+def _block_words(lo: int, hi: int, precision: str) -> str:
+    """A decade, century or millennium (unspecified digits: 201X, 19XX): 'the 2010s'; BCE or
+    several millennia as a range of years: '2019–2010 BCE'."""
+    first, last = day_parts(lo)[0], day_parts(hi - 1)[0]
+    if first > 0:
+        return f"the {first}s" if precision in ("decade", "century") else (
+            f"{year_text(first)}–{year_text(last)}")
+    if last <= 0:
+        return f"{1 - first}–{1 - last} BCE"
+    return f"{year_text(first)}–{year_text(last)}"
+
+
+def _pair_words(a: _Words, b: _Words) -> str:
+    """Two dates of an interval, written compactly when neither is qualified."""
+    plain = not a.qualified and not b.qualified and a.precision == b.precision
+    if a.text == b.text:
+        return a.text
+    if plain and a.year == b.year and a.precision == "day":
+        if a.month == b.month:
+            return f"{a.day}–{b.text}" if a.day != b.day else a.text
+        return f"{a.day} {month_text(a.month)} – {b.text}"
+    if plain and a.year == b.year and a.precision == "month":
+        return f"{month_text(a.month)}–{b.text}" if a.month != b.month else a.text
+    if plain and a.precision == "year" and a.year != b.year:
+        if b.year <= 0:  # both BCE: '101–44 BCE'
+            return f"{1 - a.year}–{b.text}"
+        return f"{a.text}–{b.text}" if a.year > 0 else f"{a.text} – {b.text}"
+    return f"{a.text} – {b.text}"
+
+
+def edtf_words(text: str) -> str:
+    """An EDTF date or interval (any the engine accepts) in words, as a reader would write it:
+
+    '2023-11-17' -> '17 November 2023', '2023-10~' -> 'about October 2023', '2019-22' ->
+    'summer 2019', '-0043-03-15' -> '15 March 44 BCE', '2023?' -> 'perhaps 2023', '2023-11-17/
+    2023-11-22' -> '17–22 November 2023', '2019-07/..' -> 'from July 2019', '../2019' ->
+    'until 2019', '2019/' -> 'from 2019 (end unknown)', '../..' -> 'always'; '' -> 'unknown'.
+
+    Raises :class:`~timeline.dates.DateError` (saying why) if ``text`` is not a date or
+    interval the engine accepts.
+    """
+    if not text.strip():
+        return "unknown"
+    lower, upper = interval_sides(text)  # validates; a single date is both sides
+    if lower == upper and lower not in (_OPEN, _UNKNOWN):
+        return _words_of(lower).text
+    if lower == _OPEN and upper == _OPEN:
+        return "always"
+    if lower in (_OPEN, _UNKNOWN):
+        until = f"until {_words_of(upper).text}"
+        return until if lower == _OPEN else f"{until} (start unknown)"
+    if upper in (_OPEN, _UNKNOWN):
+        since = f"from {_words_of(lower).text}"
+        return since if upper == _OPEN else f"{since} (end unknown)"
+    return _pair_words(_words_of(lower), _words_of(upper))

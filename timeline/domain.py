@@ -331,6 +331,12 @@ def predicate_stream(name: str) -> UUID:
     return _uuid5("predicate:" + name)
 
 
+def tag_stream(target_kind: str, target_id: str, tag: str) -> UUID:
+    """The stream of one tag on one claim or source: its ``Tagged`` and ``Untagged`` events,
+    in turn. Keyed by the tag's key (``tag_key``): "Strike" and "strike" are one tag."""
+    return _uuid5("tag:" + json.dumps([target_kind, target_id, tag_key(tag)]))
+
+
 class Citation(BaseModel):
     """A source and a quote that appears verbatim in that source's text."""
 
@@ -455,6 +461,56 @@ class ClaimReranked(DomainEvent):
 Correction = ClaimRetracted | ClaimSuperseded | ClaimReranked
 
 
+# --- tags -------------------------------------------------------------------------------------
+
+#: What a tag goes on.
+TagTarget = Literal["claim", "source"]
+TAG_TARGETS: tuple[str, ...] = TagTarget.__args__  # type: ignore[attr-defined]
+#: The longest tag, in characters (after normalising).
+TAG_MAX = 64
+
+
+def clean_tag(text: str, field: str = "tag") -> str:
+    """A tag as stored: in Unicode NFKC, every run of whitespace one space, trimmed; then the
+    rules of a name (``clean_name``: not empty, no control or invisible formatting character,
+    no unpaired surrogate...) with at most ``TAG_MAX`` characters. Returns what was checked."""
+    if not isinstance(text, str):
+        raise InvalidInput(f"a tag must be text, not {type(text).__name__}", field)
+    for k, char in enumerate(text):  # before spaces are collapsed (\x1f is a space to re)
+        if unicodedata.category(char) == "Cc" and char not in _TEXT_CONTROLS_ALLOWED:
+            raise InvalidInput(f"a tag {_shown(text)} has a control character "
+                               f"({_char_name(char)}) at position {k + 1}", field)
+    cleaned = _SPACES.sub(" ", unicodedata.normalize("NFKC", text)).strip()
+    if not cleaned:
+        raise InvalidInput("a tag cannot be empty", field)
+    _check(cleaned, field, "a tag", TAG_MAX)
+    return cleaned
+
+
+def tag_key(tag: str) -> str:
+    """The key two tags are compared by, the names rule (``normalise_name``): "Strike",
+    "strike" and " STRIKE " are one tag."""
+    return normalise_name(tag)
+
+
+class Tagged(DomainEvent):
+    """A tag put on a claim or a source, on the tag's own stream (``tag_stream``). Tags are
+    the historian's labels for finding things again: they say nothing about the world, so
+    they have no valid or known time."""
+
+    target_kind: TagTarget
+    target_id: str  # a claim or source id, exactly as stored
+    tag: str  # as ``clean_tag`` returned it
+
+
+class Untagged(DomainEvent):
+    """A tag taken off a claim or a source (the ``Tagged`` event stays in the record)."""
+
+    target_kind: TagTarget
+    target_id: str
+    tag: str
+
+
 @dataclass
 class ClaimHistory:
     """A claim as its own event stream tells it: what a correction is decided on (a claim is
@@ -501,4 +557,6 @@ EVENT_TYPES: tuple[type[DomainEvent], ...] = (
     ClaimRetracted,
     ClaimSuperseded,
     ClaimReranked,
+    Tagged,
+    Untagged,
 )

@@ -35,6 +35,8 @@ from timeline.domain import (
     ClaimSuperseded,
     DomainEvent,
     EntitiesMerged,
+    Tagged,
+    Untagged,
 )
 from timeline.errors import ArchiveError, InvalidInput, first_line
 from timeline.readmodel import ReadModel
@@ -472,6 +474,10 @@ def _depends(readmodel: ReadModel, event: DomainEvent) -> str | None:
         for entity in (event.originator_id, getattr(event, "into", None)):
             if entity is not None and missing("entities", str(entity)):
                 return f"its entity {entity} is not among the events salvaged"
+    elif isinstance(event, Tagged | Untagged):
+        table = "claims" if event.target_kind == "claim" else "sources"
+        if missing(table, event.target_id):
+            return f"its {event.target_kind} '{event.target_id}' is not among the events salvaged"
     return None
 
 

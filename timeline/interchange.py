@@ -37,6 +37,7 @@ from timeline.domain import (
 from timeline.errors import HindsightError, InvalidInput
 from timeline.files import open_input, read_named_file
 from timeline.jsonstream import KeyCheck, Repeated
+from timeline.tagging import TagRecord, stage_tag_record, tags_document
 
 FORMAT = "hindsight/1"
 SCHEMA_PATH = Path(__file__).with_name("schema") / "hindsight-1.schema.json"
@@ -136,6 +137,7 @@ class HindsightFile(_Record):
     supersessions: list[SupersessionRecord] = []
     retractions: list[RetractionRecord] = []
     reranks: list[RerankRecord] = []
+    tags: list[TagRecord] = []
 
 
 def json_schema() -> dict[str, Any]:
@@ -297,7 +299,7 @@ Progress = Callable[[int, int], bool]
 def _counting(doc: HindsightFile, progress: Progress | None) -> Callable[[], None]:
     total = sum(len(getattr(doc, part)) for part in (
         "predicates", "sources", "entities", "claims", "supersessions", "retractions",
-        "reranks"))
+        "reranks", "tags"))
     done = 0
 
     def tick() -> None:
@@ -325,7 +327,7 @@ def _stage_entity(batch: Batch, e: EntityRecord, base: Path | None) -> None:
 
 #: Each part of a document: its record type and how one record is staged, in staging order
 #: (claims need their sources and entities; corrections need their claims).
-_PARTS: dict[str, tuple[type[_Record], Callable[[Batch, Any, Path | None], Any]]] = {
+_PARTS: dict[str, tuple[type[BaseModel], Callable[[Batch, Any, Path | None], Any]]] = {
     "predicates": (PredicateRecord, _stage_predicate),
     "sources": (SourceRecord, _stage_source),
     "entities": (EntityRecord, _stage_entity),
@@ -333,6 +335,7 @@ _PARTS: dict[str, tuple[type[_Record], Callable[[Batch, Any, Path | None], Any]]
     "supersessions": (SupersessionRecord, lambda batch, s, base: _supersede(batch, s)),
     "retractions": (RetractionRecord, lambda batch, r, base: _retract(batch, r)),
     "reranks": (RerankRecord, lambda batch, rr, base: _rerank(batch, rr)),
+    "tags": (TagRecord, lambda batch, t, base: stage_tag_record(batch, t)),
 }
 
 
@@ -616,7 +619,7 @@ def export_document(archive: Archive) -> dict[str, Any]:
             else:
                 reranks.append({**base, "rank": fix["rank"]})
     doc.update(claims=claims, supersessions=supersessions, retractions=retractions,
-               reranks=reranks)
+               reranks=reranks, tags=tags_document(rm))
     return doc
 
 

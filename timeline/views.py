@@ -33,6 +33,8 @@ class FactView:
     #: (HOLDS) or maybe (MAYBE). See ``timeline.parts``.
     via: str | None = None
     via_status: str | None = None
+    #: The fact's tags: its accounts' claims' and its cited sources' (``timeline.tagging``).
+    tags: tuple[str, ...] = ()
 
     @property
     def claim(self) -> ClaimRow:
@@ -75,6 +77,7 @@ class FactView:
             "changing": bool(self.fact.handover_with),
             "handover_with": list(self.fact.handover_with),
             "via": self.via, "via_status": self.via_status,
+            "tags": list(self.tags),
         }
 
 
@@ -312,31 +315,35 @@ def fact_views(facts: Iterable[Fact], names: Mapping[str, str],
 
 @dataclass(frozen=True)
 class Selection:
-    """Which claims an export (or a report) holds: the ``--as-of`` and ``--entity`` filters.
+    """Which claims an export (or a report) holds: the ``--as-of``, ``--entity`` and ``--tag``
+    filters.
 
     With ``as_of``, the facts of the state on that day (HOLDS, MAYBE or CONTESTED, by
     everything known now); otherwise every claim, in valid-time order. With ``entity`` (a name
-    or an alias), only claims whose subject or object it is.
+    or an alias), only claims whose subject or object it is. With ``tags``, only the facts
+    that have one of them (``timeline.tagging``: on a claim of theirs or a source they cite).
     """
 
     as_of: str | None = None
     entity: str | None = None
+    tags: tuple[str, ...] = ()
 
     @property
     def filtered(self) -> bool:
-        return self.as_of is not None or self.entity is not None
+        return self.as_of is not None or self.entity is not None or bool(self.tags)
 
     def facts(self, archive: Archive, *, withdrawn: bool = False) -> list[FactView]:
         """The selected claims, ready to show. Withdrawn (retracted or superseded) claims are
         left out unless ``withdrawn``; they are never part of a state."""
         if self.as_of is not None:
             try:
-                state = archive.as_of(self.as_of, None, [self.entity] if self.entity else ())
+                state = archive.as_of(self.as_of, None, [self.entity] if self.entity else (),
+                                      tags=self.tags)
             except InvalidInput as exc:
                 raise InvalidInput(exc.message, "as_of" if exc.field == "date" else exc.field
                                    ) from None
             return list(state.facts)
-        return archive.claim_views(self.entity, withdrawn=withdrawn)
+        return archive.claim_views(self.entity, withdrawn=withdrawn, tags=self.tags)
 
 
 def is_withdrawn(claim: ClaimRow) -> bool:

@@ -43,14 +43,17 @@ from hypothesis import strategies as st
 
 from timeline import dates
 from timeline.app import Archive
+from timeline.datewords import edtf_words
 from timeline.errors import InvalidInput
-from timeline.formats import EXPORT_FORMATS, Selection, export_path, import_path
+from timeline.formats import EXPORT_FORMATS, FOLDER_FORMATS, Selection, export_path, import_path
 from timeline.formats import base as formats_base
 from timeline.formats.csvfile import escape_cell, unescape_cell
 from timeline.interchange import export_document, export_file, import_document, parse
 
 ROOT = Path(__file__).resolve().parents[2]
-FORMATS = tuple(EXPORT_FORMATS)  # json, csv, timelinejs, csl-json, sqlite
+#: The formats written as a file: json, csv, timelinejs, csl-json, sqlite (the site, a folder,
+#: has its own tests of where it writes: tests/timeline/test_site_export.py).
+FORMATS = tuple(f for f in EXPORT_FORMATS if f not in FOLDER_FORMATS)
 
 
 def scratch_env(data_home: Path) -> dict[str, str]:
@@ -461,8 +464,11 @@ def _check_timelinejs(doc: dict[str, Any], archive: Archive) -> int:
     views = {v.claim.id: v for v in Selection().facts(archive)}
     for event in doc["events"]:
         view = views[event["unique_id"]]
-        for field, expected in (("group", view.subject), ("display_date", view.claim.valid),
-                                ("headline", view.statement)):
+        shown_fields = [("display_date", edtf_words(view.claim.valid)),
+                        ("headline", view.statement)]
+        if "group" in event:  # grouped by subject
+            shown_fields.append(("group", view.subject))
+        for field, expected in shown_fields:
             value = event[field] if field != "headline" else event["text"]["headline"]
             shown = _markup(value)
             assert shown.tags == [], (field, value)
@@ -485,7 +491,7 @@ def test_timelinejs_shows_hostile_names_as_text(tmp_path: Path) -> None:
         names = _record_hostile(archive, HOSTILE)
         target = tmp_path / "t.json"
         export_path(archive, "timelinejs", target, Selection(entity=names[0]))
-        export_path(archive, "timelinejs", target)
+        export_path(archive, "timelinejs", target, group_by="subject")
         doc = json.loads(target.read_text(encoding="utf-8"))
         assert _check_timelinejs(doc, archive) == 4 * len(HOSTILE)
         # the name of an entity is decoded to itself, never to markup
@@ -789,9 +795,9 @@ def test_what_is_accepted_exports_to_every_format_and_imports_back(
         tmp_path_factory: pytest.TempPathFactory, claims: list[dict[str, Any]]) -> None:
     """Hypothesis: 1-3 claims with extreme values (BCE and long years to the last one there
     is, values over csv's 131,072-character default, text starting =, +, -, @, ', tab or CR,
-    markup, any script) are recorded, exported to all five formats (each must succeed), and
-    the Hindsight JSON and CSV exports imported into fresh archives give the same claims and
-    the same answers."""
+    markup, any script) are recorded, exported to every format, the site too (each must
+    succeed), and the Hindsight JSON and CSV exports imported into fresh archives give the
+    same claims and the same answers."""
     folder = tmp_path_factory.mktemp("round")
     with Archive.in_memory() as archive:
         try:
@@ -801,7 +807,7 @@ def test_what_is_accepted_exports_to_every_format_and_imports_back(
             # are one entity's, a quote the record already holds.
             assert "year out of range" not in str(exc), exc
             return
-        for fmt in FORMATS:
+        for fmt in EXPORT_FORMATS:  # the site too
             export_path(archive, fmt, folder / f"out.{fmt}")
         document = export_document(archive)
 

@@ -434,8 +434,8 @@ def test_timelinejs_export_follows_the_documented_format(seed: Archive, tmp_path
     events = {e["unique_id"]: e for e in doc["events"]}
     invested = events["seed-msft-invests-1b-2019"]
     assert invested["start_date"]["year"] == "2019"
-    assert invested["group"] == "Microsoft"
-    assert invested["display_date"] == "2019-22"  # summer 2019, as the archive has it
+    assert "group" not in invested  # 34 subjects: no groups (more than eight)
+    assert invested["display_date"] == "summer 2019"  # 2019-22, as the archive has it
     assert invested["text"]["headline"] == "Microsoft invested $1 billion in OpenAI"
     assert "<cite>[Optimus and Nadella, growing apart]" in invested["text"]["text"]
     assert "A year after that encounter" in invested["text"]["text"]
@@ -627,7 +627,7 @@ def test_a_failed_export_leaves_the_earlier_file_and_no_partial_one(
 
 def test_unknown_formats_and_filters_on_json_are_refused(base: Archive, tmp_path: Path) -> None:
     with pytest.raises(InvalidInput, match=r"'xml' is not a supported export format "
-                                           r"\(json, csv, timelinejs, csl-json, sqlite\)"):
+                                           r"\(json, csv, timelinejs, csl-json, sqlite, site\)"):
         export_path(base, "xml", tmp_path / "out.xml")
     with pytest.raises(InvalidInput, match="whole archive"):
         export_path(base, "json", tmp_path / "out.json", Selection(entity="Microsoft"))
@@ -673,7 +673,8 @@ def test_cli_exports_every_format(exported: Path, seed: Archive) -> None:
 
 def test_cli_filters_an_export(exported: Path) -> None:
     done = hindsight(exported, "--archive", "seed.sqlite", "export", "--to", "timelinejs",
-                     "altman.json", "--entity", "Optimus", "--as-of", "2025-03-31")
+                     "altman.json", "--entity", "Optimus", "--as-of", "2025-03-31",
+                     "--group-by", "subject")
     assert done.returncode == 0, done.stderr
     groups = {e["group"] for e in json.loads((exported / "altman.json").read_text())["events"]}
     assert "Sam Altman" in groups
@@ -715,7 +716,7 @@ def test_cli_refuses_an_unknown_export_format(exported: Path) -> None:
     done = hindsight(exported, "--archive", "seed.sqlite", "export", "--to", "xml", "x.xml")
     assert done.returncode != 0
     assert done.stderr == ("hindsight: error: --to: 'xml' is not a supported export format "
-                           "(json, csv, timelinejs, csl-json, sqlite)\n")
+                           "(json, csv, timelinejs, csl-json, sqlite, site, svg, png, pdf)\n")
     assert not (exported / "x.xml").exists()
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import shutil
 import sqlite3
 import stat
 from collections.abc import Callable, Iterable, Iterator
@@ -151,3 +152,62 @@ def write_json(path: Path, data: Any, archive: Archive | None = None) -> None:
     """JSON as Hindsight writes it: UTF-8, indented, non-ASCII text as it is."""
     write_atomically(path, lambda tmp: tmp.write_text(
         json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"), archive)
+
+
+def check_folder_target(path: Path, protected: Iterable[Path] = ()) -> None:
+    """Where an export that writes a folder (``site``) may write: a new folder, or an empty
+    one, in a folder that exists; never the archive's own files (``protected``), anything
+    else that exists (a file, a folder with files in it, a device), nor anything in /dev,
+    /proc or /sys. ``InvalidInput`` naming the path if not there."""
+    try:
+        found: os.stat_result | None = os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        found = None
+    except OSError as exc:
+        raise InvalidInput(f"{path}: cannot write ({exc.strerror or exc})") from None
+    system = _in_system_folder(path)
+    if system is not None:
+        raise InvalidInput(f"{path}: cannot write in {system}, where devices and standard "
+                           "streams are; give a new folder")
+    if found is None or stat.S_ISREG(found.st_mode):
+        # The archive's own files (those SQLite may yet make too), a missing folder above.
+        check_target(path, protected)
+        if found is None:
+            return
+    elif stat.S_ISDIR(found.st_mode):
+        with os.scandir(path) as entries:
+            if any(entries):
+                raise InvalidInput(f"{path}: the folder is not empty; give a new or an "
+                                   "empty folder (nothing in it is replaced)")
+        return
+    kind = _not_regular(found.st_mode) or "a file"
+    raise InvalidInput(f"{path}: is {kind}, not a folder; give a new or an empty folder")
+
+
+def write_folder_atomically(path: Path, write: Callable[[Path], object],
+                            archive: Archive | None = None) -> None:
+    """Have ``write`` fill a new temporary folder beside ``path``, then rename it into place
+    (over an empty folder, which a rename replaces whole): a failed or interrupted export
+    leaves no partial folder. The target is checked by :func:`check_folder_target`."""
+    check_folder_target(path, archive_files(archive))
+    real = Path(os.path.realpath(path))
+    tmp = real.with_name(f".{real.name}.{secrets.token_hex(4)}.part")
+    made = False
+    try:
+        os.mkdir(tmp)
+        made = True
+        write(tmp)
+        check_folder_target(path, archive_files(archive))  # nothing was put there meanwhile
+        try:
+            tmp.replace(real)  # POSIX: a folder replaces an empty folder in one step
+        except OSError:
+            if not real.is_dir():
+                raise
+            real.rmdir()  # where a rename does not replace a folder (Windows)
+            tmp.replace(real)
+        made = False
+    except OSError as exc:
+        raise InvalidInput(f"{path}: cannot write ({exc.strerror or exc})") from None
+    finally:
+        if made:
+            shutil.rmtree(tmp, ignore_errors=True)

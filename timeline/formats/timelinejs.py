@@ -1,9 +1,14 @@
 """TimelineJS 3: claims as the slides of a web timeline (docs/formats.md).
 
 One event a claim: its start and end as year, month and day cut to the EDTF date's own
-precision, the EDTF text as the date shown (so "about", "uncertain" and seasons are not lost),
-the statement as headline, the sources quoted in the text, and the subject as the group (one
-row of the timeline per entity).
+precision, the EDTF date in words as the date shown (so "about", "perhaps" and seasons are not
+lost: "summer 2019", "about October 2023"), the statement as headline, the sources quoted in
+the text, and optionally a group (one row of the timeline per subject, or per predicate).
+
+Groups are optional because TimelineJS gives each group a row of its own and grows its time
+navigation to fit them all: with the whole seed archive (34 subjects) the navigation is pushed
+below an 880-pixel page. By default a timeline of more than :data:`MAX_GROUPS` subjects has no
+groups (TimelineJS then stacks the events in a few rows), a smaller one a row per subject.
 
 TimelineJS puts every text it shows into the page as HTML (headlines, texts, groups, the date
 shown), so each is escaped here, ``&`` first: an entity name such as ``&lt;img …&gt;`` or
@@ -18,8 +23,15 @@ from pathlib import Path
 from typing import Any
 
 from timeline import dates
-from timeline.api import Archive, FactView, Selection
+from timeline.api import Archive, FactView, InvalidInput, Selection
+from timeline.datewords import edtf_words
 from timeline.formats.base import write_json
+
+#: What the rows of the timeline are: none, one per subject, one per predicate.
+GROUP_BY = ("none", "subject", "predicate")
+#: With more subjects than this, the default is no groups: each group is a row of
+#: TimelineJS's time navigation, and more would push it off the page.
+MAX_GROUPS = 8
 
 
 def _date(parts: tuple[int, ...]) -> dict[str, str]:
@@ -40,33 +52,54 @@ def _dates(valid: str) -> tuple[dict[str, str] | None, dict[str, str] | None]:
 
 def _text(view: FactView, sources: dict[str, dict[str, Any]]) -> str:
     claim = view.claim
-    facts = [f"valid {claim.valid}", f"certainty {claim.certainty:g}",
-             f"known {claim.known_at}"]
+    facts = [f"valid {edtf_words(claim.valid)}", f"certainty {claim.certainty:g}",
+             f"known {edtf_words(claim.known_at)}"]
     if view.status:
         facts.insert(0, view.status)
     html = f"<p>{escape(' · '.join(facts))}</p>"
     for cite in view.sources:  # every account's
         source = sources[cite["source"]]
-        html += (f"<p><cite>{escape(source['title'])}, {escape(source['published'])}</cite>: "
+        published = edtf_words(source["published"])
+        html += (f"<p><cite>{escape(source['title'])}, {escape(published)}</cite>: "
                  f"“{escape(cite['quote'])}”</p>")
     return html
 
 
-def document(archive: Archive, selection: Selection) -> dict[str, Any]:
-    """A TimelineJS 3 JSON document of the selected claims."""
+def _group(view: FactView, group_by: str) -> str:
+    if group_by == "subject":
+        return view.subject
+    return view.claim.predicate.replace("_", " ")
+
+
+def group_by_for(views: list[FactView], group_by: str | None) -> str:
+    """The grouping asked for (one of :data:`GROUP_BY`), or when None: ``subject`` for at
+    most :data:`MAX_GROUPS` subjects, else ``none``."""
+    if group_by is None:
+        return "subject" if len({v.subject for v in views}) <= MAX_GROUPS else "none"
+    if group_by not in GROUP_BY:
+        raise InvalidInput(f"'{group_by}' is not a grouping ({', '.join(GROUP_BY)})",
+                           "group_by")
+    return group_by
+
+
+def document(archive: Archive, selection: Selection, group_by: str | None = None
+             ) -> dict[str, Any]:
+    """A TimelineJS 3 JSON document of the selected claims, grouped by ``group_by`` (one of
+    :data:`GROUP_BY`; None: by subject for at most :data:`MAX_GROUPS` subjects, else not)."""
     sources = {s["id"]: s for s in archive.sources()}
     events = []
-    for view in selection.facts(archive):
+    views = [v for v in selection.facts(archive) if _dates(v.claim.valid)[0] is not None]
+    grouping = group_by_for(views, group_by)
+    for view in views:  # without ../..: always held, no date to place it at
         start, end = _dates(view.claim.valid)
-        if start is None:  # ../..: always held, no date to place it at
-            continue
         event: dict[str, Any] = {
             "start_date": start,
-            "display_date": escape(view.claim.valid),
+            "display_date": escape(edtf_words(view.claim.valid)),
             "text": {"headline": escape(view.statement), "text": _text(view, sources)},
-            "group": escape(view.subject),
             "unique_id": view.claim.id,
         }
+        if grouping != "none":
+            event["group"] = escape(_group(view, grouping))
         if end is not None:
             event["end_date"] = end
         events.append(event)
@@ -78,7 +111,8 @@ def document(archive: Archive, selection: Selection) -> dict[str, Any]:
             "events": events}
 
 
-def export_timelinejs(archive: Archive, path: Path, selection: Selection) -> int:
-    doc = document(archive, selection)
+def export_timelinejs(archive: Archive, path: Path, selection: Selection,
+                      group_by: str | None = None) -> int:
+    doc = document(archive, selection, group_by)
     write_json(path, doc, archive)
     return len(doc["events"])

@@ -15,13 +15,14 @@ import sqlite_utils
 from timeline.dates import NEG_INF, POS_INF
 from timeline.domain import edit_distance, name_tokens, near_name, normalise_name, typo_limit
 from timeline.readmodel.schema import CLAIM_COLUMNS, ClaimRow, claim_row
+from timeline.readmodel.tags import TagLookups
 
 #: How many names sharing a word with a new name are read to find the closest (a common word
 #: may be in thousands of names).
 NEAR_READ = 1000
 
 
-class Lookups:
+class Lookups(TagLookups):
     """Queries by key over the read model's tables (``db``)."""
 
     db: sqlite_utils.Database

@@ -15,7 +15,6 @@ Everything here can be recomputed from the events (``rebuild``), so the read mod
 own layout version and is rebuilt, never migrated, when that changes.
 """
 
-
 from __future__ import annotations
 
 import contextlib
@@ -48,6 +47,7 @@ from timeline.domain import (
     single_side,
 )
 from timeline.errors import ArchiveError
+from timeline.readmodel import tags as tag_rows
 from timeline.readmodel.lookups import Lookups
 from timeline.readmodel.schema import (
     CITATIONS,
@@ -525,6 +525,8 @@ class ReadModel(Lookups):
     @singledispatchmethod
     def apply(self, event: DomainEvent) -> None:  # pragma: no cover - every type is handled
         raise TypeError(f"no projection for {type(event).__name__}")
+
+    tag_rows.register(apply)  # Tagged, Untagged
 
     @apply.register
     def _(self, event: PredicateDefined) -> None:

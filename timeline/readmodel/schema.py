@@ -25,7 +25,7 @@ from timeline.asof.claims import ClaimRow, SlotStart
 from timeline.domain import Citation
 
 #: Bump when the tables below change: an older read model is then rebuilt from the events.
-READMODEL_VERSION = 5  # 5: accounts of one fact (tie, shared), single sides
+READMODEL_VERSION = 6  # 5: accounts of one fact (tie, shared), single sides; 6: tags
 
 #: Bytes of the read model mapped into memory for reading. Mapped pages a process has read
 #: count as its memory, and past this size a larger map bought no measurable speed; this keeps
@@ -84,6 +84,11 @@ CREATE TABLE IF NOT EXISTS corrections (
     claim_id TEXT, kind TEXT, known_at TEXT, known_day INTEGER, rank TEXT, by_claim TEXT,
     reason TEXT, recorded_at TEXT, position INTEGER, recorded_by TEXT);
 CREATE INDEX IF NOT EXISTS corrections_claim ON corrections(claim_id);
+-- Tags on claims and sources (readmodel/tags.py): the tag as stored, and its key (domain.tag_key).
+CREATE TABLE IF NOT EXISTS tags (
+    target_kind TEXT NOT NULL, target_id TEXT NOT NULL, tag_key TEXT NOT NULL, tag TEXT NOT NULL,
+    position INTEGER, PRIMARY KEY (target_kind, target_id, tag_key)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS tags_key ON tags(tag_key);
 """
 
 #: SCHEMA one statement at a time, to create the tables inside a transaction of the caller's
@@ -100,7 +105,7 @@ META_KEYS = ("version", "position", "log", "head")
 CITATIONS: TypeAdapter[tuple[Citation, ...]] = TypeAdapter(tuple[Citation, ...])
 
 TABLES = ("meta", "predicates", "entities", "names", "sources", "claims", "claim_streams",
-           "claim_index", "ranks", "corrections")
+           "claim_index", "ranks", "corrections", "tags")
 
 
 def readmodel_path(archive: Path) -> Path:
