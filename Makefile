@@ -20,9 +20,10 @@ system-deps:
 run: setup
 	$(BIN)/hindsight gui
 
-# Tests drive real widgets offscreen; the app itself (make run) uses the real screen.
+# Tests drive real widgets offscreen; the app itself (make run) uses the real screen. They run
+# on every core, each test file on one worker (its module and session fixtures built once).
 test: setup
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -n auto --dist loadfile
 	$(BIN)/ruff check timeline gui tests seeds packaging
 	$(BIN)/lint-imports
 	@# No function of grade E or F (cyclomatic complexity over 30): radon lists them.

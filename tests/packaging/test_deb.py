@@ -230,6 +230,9 @@ def test_installed_self_test(unpacked: Path, tmp_path: Path) -> None:
     assert "installed bundle" in proc.stdout  # the frozen app, not a Python from the project
     assert "/opt/hindsight/_internal/seeds/archive.json" in proc.stdout
     assert "main window" in ok[-1]
+    # The renderers (QtSvg, QtPrintSupport, citeproc's styles) are in the bundle, named by its
+    # entry point: a report is written as PDF and the graph as SVG.
+    assert any(line.startswith("ok: a report (PDF) and a picture (SVG) are written") for line in ok)
     assert not (home / ".local/share/hindsight").exists(), "the self-test used the user's data"
     assert _snapshot(unpacked) == before, "the app wrote under its installation folder"
 

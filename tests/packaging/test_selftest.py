@@ -23,7 +23,9 @@ def test_self_test_passes_and_leaves_the_users_data_alone(tmp_path: Path) -> Non
     lines = proc.stdout.splitlines()
     ok = [line for line in lines if line.startswith("ok: ")]
     assert not [line for line in lines if line.startswith("FAIL")]
-    assert len(ok) == 7
+    assert len(ok) == 8
+    assert any(line.startswith("ok: a report (PDF) and a picture (SVG) are written — "
+                                "report.pdf (") for line in ok)
     assert "Sam Altman" in next(line for line in ok if "Optimus" in line)  # the alias resolved
     assert "not seeded again" in proc.stdout
     assert "on the 'offscreen' platform" in ok[-1]  # it chose offscreen itself
