@@ -16,12 +16,13 @@ from __future__ import annotations
 import bisect
 import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFontMetrics,
+    QFontMetricsF,
     QMouseEvent,
     QPainter,
     QPaintEvent,
@@ -173,7 +174,9 @@ class DensityStrip(QWidget):
         base = pal.color(QPalette.ColorRole.Base)
         p.fillRect(QRectF(left, bar_top, right - left, bar_bottom - bar_top), base)
 
-        self._paint_years(p, metrics, bar_top, bar_bottom, left, right, text_colour)
+        p.setFont(self.font())
+        paint_years(p, metrics, self.x_for_day, (self.slider.minimum(), self.slider.maximum()),
+                    (left, right, bar_top, bar_bottom), text_colour)
 
         bins = self._histogram()
         height = bar_bottom - bar_top - 2
@@ -218,33 +221,6 @@ class DensityStrip(QWidget):
             p.setPen(QPen(self.palette().color(QPalette.ColorRole.WindowText), 2))
             p.drawLine(QPointF(x, bar_top), QPointF(x, bar_bottom))
 
-    def _paint_years(self, p: QPainter, metrics: QFontMetrics, top: float, bottom: float,
-                     left: float, right: float, colour: QColor) -> None:
-        lo, hi = self.slider.minimum(), self.slider.maximum()
-        first, last = formatting.year_of(lo), formatting.year_of(hi)
-        years = max(1, last - first + 1)
-        room = metrics.horizontalAdvance("0000") + 14
-        step = 1
-        for candidate in (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000):
-            step = candidate
-            if (right - left) / years * candidate >= room:
-                break
-        grid = QColor(colour)
-        grid.setAlpha(45)
-        p.setFont(self.font())
-        for year in range(first + 1, last + 1):
-            x = self.x_for_day(formatting.first_of_year(year))
-            if not left <= x <= right:
-                continue
-            p.setPen(QPen(grid, 1))
-            p.drawLine(QPointF(x, top), QPointF(x, bottom))
-            if year % step == 0:
-                p.setPen(colour)
-                text = formatting.year_text(year)
-                w = metrics.horizontalAdvance(text)
-                p.drawText(QRectF(x - w / 2 - 2, bottom + 1, w + 4, metrics.height()),
-                           Qt.AlignmentFlag.AlignCenter, text)
-
     # --- mouse ------------------------------------------------------------------------------
 
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
@@ -254,3 +230,36 @@ class DensityStrip(QWidget):
     def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
         if event.buttons() & Qt.MouseButton.LeftButton:
             self.day_picked.emit(self.day_for_x(event.position().x()))
+
+
+#: Years between labelled year lines: the first that leaves room for a label.
+_YEAR_STEPS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000)
+
+
+def paint_years(p: QPainter, metrics: QFontMetrics | QFontMetricsF,
+                x_of: Callable[[int], float], days: tuple[int, int],
+                box: tuple[float, float, float, float], colour: QColor, *,
+                tick: float = 0.0, gap: float = 1.0) -> None:
+    """A line at the first day of each year of ``days`` (first, last) across ``box`` (left,
+    right, top, bottom), ``tick`` longer below it, and a label ``gap`` under the line every
+    few years (as many as leave room for one); ``x_of``: a day's x. The strip and its
+    picture (``gui.timeline_picture``) share it, in the painter's font."""
+    left, right, top, bottom = box
+    first, last = formatting.year_of(days[0]), formatting.year_of(days[1])
+    years = max(1, last - first + 1)
+    room = metrics.horizontalAdvance("0000") + 14
+    step = next((s for s in _YEAR_STEPS if (right - left) / years * s >= room), _YEAR_STEPS[-1])
+    grid = QColor(colour)
+    grid.setAlpha(45)
+    for year in range(first + 1, last + 1):
+        x = x_of(formatting.first_of_year(year))
+        if not left <= x <= right:
+            continue
+        p.setPen(QPen(grid, 1))
+        p.drawLine(QPointF(x, top), QPointF(x, bottom + tick))
+        if year % step == 0:
+            p.setPen(colour)
+            label = formatting.year_text(year)
+            w = metrics.horizontalAdvance(label)
+            p.drawText(QRectF(x - w / 2 - 2, bottom + tick + gap, w + 4, metrics.height()),
+                       Qt.AlignmentFlag.AlignCenter, label)

@@ -22,6 +22,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QApplication
 
 from gui import formatting
+from gui.density_strip import paint_years
 from gui.picture_parts import MARGIN, font, line_colour, no_picture, pen_style
 from timeline.api import NEG_INF, POS_INF, Archive, FactView, State, moment_counts
 
@@ -90,7 +91,10 @@ class TimelinePicture:
         if bars_bottom - bars_top < 20 or right - left < 100:
             no_picture(painter, rect, "Too small for a timeline: give a larger size")
             return
-        self._years(painter, small, left, right, strip_top, bars_bottom, palette)
+        painter.setFont(small)
+        paint_years(painter, QFontMetricsF(small), lambda day: self._x(day, left, right),
+                    (self.lo, self.hi), (left, right, strip_top, bars_bottom),
+                    palette.color(QPalette.ColorRole.WindowText), tick=3)
         self._strip(painter, left, right, strip_top, strip_h, palette)
         area = QRectF(left, bars_top, right - left, bars_bottom - bars_top)
         if self.bars:
@@ -122,32 +126,6 @@ class TimelinePicture:
                 h = max(2.0, (height - 3) * math.sqrt(count / peak))
                 p.fillRect(QRectF(left + k * _BIN_PX, top + height - h, _BIN_PX - 0.5, h),
                            colour)
-
-    def _years(self, p: QPainter, small: QFont, left: float, right: float, top: float,
-               bottom: float, palette: QPalette) -> None:
-        """Year lines across the strip and the bars, labelled under them."""
-        metrics = QFontMetricsF(small)
-        text = palette.color(QPalette.ColorRole.WindowText)
-        first, last = formatting.year_of(self.lo), formatting.year_of(self.hi)
-        years = max(1, last - first + 1)
-        room = metrics.horizontalAdvance("0000") + 16
-        step = next((s for s in (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000)
-                     if (right - left) / years * s >= room), 1000)
-        grid = QColor(text)
-        grid.setAlpha(40)
-        p.setFont(small)
-        for year in range(first + 1, last + 1):
-            x = self._x(formatting.first_of_year(year), left, right)
-            if not left < x < right:
-                continue
-            p.setPen(QPen(grid, 1))
-            p.drawLine(QPointF(x, top), QPointF(x, bottom + 3))
-            if year % step == 0:
-                p.setPen(text)
-                label = formatting.year_text(year)
-                w = metrics.horizontalAdvance(label)
-                p.drawText(QRectF(x - w / 2 - 2, bottom + 4, w + 4, metrics.height()),
-                           Qt.AlignmentFlag.AlignCenter, label)
 
     def _bars(self, p: QPainter, area: QRectF, palette: QPalette) -> None:
         """Pack the bars into rows (with the largest words that let them all fit, down to a
