@@ -13,6 +13,7 @@ from typing import NamedTuple
 from timeline.dates import (
     NEG_INF,
     POS_INF,
+    DateError,
     day_parts,
     interval_sides,
     parse_date,
@@ -155,3 +156,12 @@ def edtf_words(text: str) -> str:
         since = f"from {_words_of(lower).text}"
         return since if upper == _OPEN else f"{since} (end unknown)"
     return _pair_words(_words_of(lower), _words_of(upper))
+
+
+def words_or_text(text: str) -> str:
+    """:func:`edtf_words`, or the text as written when it is not a date the engine reads (an
+    older archive's): for what is shown, never refused."""
+    try:
+        return edtf_words(text)
+    except DateError:
+        return text

@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 from timeline import __version__, dates
 from timeline.app import query_day
-from timeline.datewords import edtf_words, human_date
+from timeline.datewords import human_date
+from timeline.datewords import words_or_text as words
 from timeline.errors import InvalidInput
 from timeline.parts import via_text
 from timeline.report_cite import DEFAULT_STYLE, bibliography, items_for
@@ -139,14 +140,6 @@ class Report:
         return sum(len(s.facts) for s in self.sections)
 
 
-def words(edtf: str) -> str:
-    """An EDTF date in words; the text as it is when it cannot be read (an old archive's)."""
-    try:
-        return edtf_words(edtf)
-    except dates.DateError:
-        return edtf
-
-
 def _names(entities: Sequence[str]) -> str:
     if len(entities) <= 2:
         return " and ".join(entities)
@@ -211,7 +204,7 @@ def _report_fact(view: FactView, notes: _Notes, names: dict[str, str],
     valid = fact_valid(view.fact)
     return ReportFact(
         view.statement, view.status, valid, words(valid), accounts,
-        dispute_text(view.fact, names),
+        dispute_text(view.fact, names, words),
         tuple(statements.get(i, i) for i in view.fact.contested_with), via_text(view), every)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import operator
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -121,15 +121,18 @@ def fact_valid(fact: Fact) -> str:
 _EDGE_WORDS = {"start": "began", "end": "ended"}
 
 
-def dispute_text(fact: Fact, names: Mapping[str, str] | None = None) -> str:
+def dispute_text(fact: Fact, names: Mapping[str, str] | None = None,
+                 words: Callable[[str], str] | None = None) -> str:
     """Who says what where a fact's accounts disagree: "began 2023-11-19 per s1, s2;
     2023-11-20 per s3" (sources by id, or by ``names[id]`` when given; claims when they cite
-    none); "" when they agree."""
+    none); "" when they agree. ``words``: each date as it is written in words (a report's
+    "19 November 2023")."""
     named = names or {}
+    shown = words or str
     parts = []
     for d in fact.disputes:
         said = "; ".join(
-            f"{text or 'unknown'} per "
+            f"{shown(text) if text else 'unknown'} per "
             f"{', '.join([named.get(s, s) for s in sources] if sources else ids)}"
             for text, ids, sources in d.dates)
         parts.append(f"{_EDGE_WORDS.get(d.edge, d.edge)} {said}")

@@ -87,8 +87,8 @@ def test_the_crisis_report_shows_accounts_disputes_and_contests(crisis: Archive)
     text = report_to_markdown(report, None)
     assert "**CONTESTED** Dana Whit leads Eastgate campus (via Eastgate campus)" in text
     assert "  - contested with: Rui Anand leads Eastgate campus" in text
-    assert ("  - disputed: began 2031-11-19 per Varga out at Halden, What happened in "
-            "Halden’s; 2031-11-20 per four days that, Corvid's coup\n") in text
+    assert ("  - disputed: began 19 November 2031 per Varga out at Halden, What happened in "
+            "Halden’s; 20 November 2031 per four days that, Corvid's coup\n") in text
     assert "  - account: from 20 November 2031 (HOLDS, certainty 1)[^" in text
     assert ("| 19 November 2031 | began | Tomas Brell leads Halden Robotics | — → DISPUTED |"
             in text)
@@ -98,7 +98,7 @@ def test_the_crisis_report_shows_accounts_disputes_and_contests(crisis: Archive)
     # Every source quoted is in the bibliography, once.
     assert {e.source for e in report.bibliography} == {n.source for n in report.notes}
     page = report_to_html(report, None)
-    assert "<li>disputed: began 2031-11-19 per Varga out at Halden" in page
+    assert "<li>disputed: began 19 November 2031 per Varga out at Halden" in page
 
 
 def test_too_many_days_of_changes_are_not_listed_and_the_report_says_so(

@@ -43,7 +43,7 @@ from timeline.api import (
     short_source_names,
     via_text,
 )
-from timeline.datewords import edtf_words
+from timeline.datewords import words_or_text as _words
 from timeline.formats.base import write_folder_atomically
 from timeline.formats.csljson import items as csl_items
 
@@ -73,13 +73,6 @@ def script_json(data: Any) -> str:
     so no string in it can close the element or open a comment."""
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
-
-
-def _words(valid: str) -> str:
-    try:
-        return edtf_words(valid)
-    except ValueError:  # not expected of a stored claim: shown as written
-        return valid
 
 
 @dataclass
@@ -114,7 +107,7 @@ class _Site:
             "id": view.claim.id, "statement": view.statement,
             "valid": _words(fact_valid(fact)), "edtf": fact_valid(fact),
             "certainty": view.claim.certainty, "via": via_text(view),
-            "disputed": dispute_text(fact, names),
+            "disputed": dispute_text(fact, names, _words),
             "contested": list(fact.contested_with),
             "quotes": self.cite(view.sources, view.statement),
             "accounts": [[_words(a.claim.valid), a.status, a.claim.certainty,

@@ -24,7 +24,7 @@ from typing import Any
 
 from timeline import dates
 from timeline.api import Archive, FactView, InvalidInput, Selection
-from timeline.datewords import edtf_words
+from timeline.datewords import words_or_text as edtf_words
 from timeline.formats.base import write_json
 
 #: What the rows of the timeline are: none, one per subject, one per predicate.
