@@ -1,7 +1,8 @@
 """Starting the desktop app: the QApplication, the window, and the screenshot mode.
 
-``hindsight gui --as-of DATE [--known-as-of DATE] [--entity NAME] [--tag TAG] --screenshot PNG``
-renders the main window at that state (``--tag``: with the tag filter on), saves the picture
+``hindsight gui --as-of DATE [--known-as-of DATE] [--entity NAME] [--tag TAG] [--search TEXT]
+--screenshot PNG`` renders the main window at that state (``--tag``: with the tag filter on;
+``--search``: with the search box's results open), saves the picture
 and exits, for docs, bug reports and tests.
 Dates and names are checked before any window exists, so a typo is one line on stderr.
 """
@@ -81,13 +82,17 @@ def run(args: argparse.Namespace) -> int:
     try:
         entity = archive.entity(args.entity)["name"] if getattr(args, "entity", None) else None
         tag = _tag(archive, getattr(args, "tag", None))
+        search = getattr(args, "search", None)
+        if search is not None:
+            archive.search(search, 1)  # a search with no word is refused before any window
     except HindsightError:
         archive.close()
         raise
     ensure_app()
     if screenshot:
-        return _screenshot(archive, path, Path(screenshot), size, as_of, known, entity, tag)
-    return _interactive(archive, path, as_of, known, entity, tag)
+        return _screenshot(archive, path, Path(screenshot), size, as_of, known, entity, tag,
+                           search)
+    return _interactive(archive, path, as_of, known, entity, tag, search)
 
 
 def _tag(archive: Archive, tag: str | None) -> str | None:
@@ -116,11 +121,14 @@ def _window(archive: Archive, path: Path, as_of: int | None, known: int | None,
 
 
 def _interactive(archive: Archive, path: Path, as_of: int | None, known: int | None,
-                 entity: str | None, tag: str | None = None) -> int:
+                 entity: str | None, tag: str | None = None, search: str | None = None) -> int:
+    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     window = _window(archive, path, as_of, known, entity, tag=tag)
     window.show()  # type: ignore[attr-defined]
+    if search:
+        QTimer.singleShot(0, lambda: window.search.search(search))  # type: ignore[attr-defined]
     code = QApplication.exec()
     archive.close()
     return int(code)
@@ -128,7 +136,7 @@ def _interactive(archive: Archive, path: Path, as_of: int | None, known: int | N
 
 def _screenshot(archive: Archive, path: Path, png: Path, size: tuple[int, int],
                 as_of: int | None, known: int | None, entity: str | None,
-                tag: str | None = None) -> int:
+                tag: str | None = None, search: str | None = None) -> int:
     from PySide6.QtCore import QSettings
 
     from gui.main_window import MainWindow
@@ -149,6 +157,10 @@ def _screenshot(archive: Archive, path: Path, png: Path, size: tuple[int, int],
         window.settle()
         window.graph.fit()
         window.settle()
+        if search:  # the search box's results, over the window
+            window.search.focus()
+            window.search.search(search)
+            window.settle()
         picture = window.grab()
         ok = picture.save(str(png))
         window.close()

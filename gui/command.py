@@ -24,6 +24,8 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
                    "or an alias)")
     p.add_argument("--tag", metavar="TAG",
                    help="start with the tag filter on this tag (only the facts with it)")
+    p.add_argument("--search", metavar="TEXT",
+                   help="start with the search box open on this text and its results")
     p.add_argument("--screenshot", metavar="PNG",
                    help="render the window at that state to a PNG and exit")
     p.add_argument("--size", metavar="WxH", default="1440x900",

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gui import formatting, report_dialog, tags, view_export
+from gui import formatting, report_dialog, search, tags, view_export
 from gui.badges import colours
 from gui.citation_panel import CitationPanel
 from gui.correction_dialogs import (
@@ -72,7 +72,8 @@ SHORTCUTS = (
     ("Ctrl+L", "Type a date to go to"),
     ("Ctrl+K", "Type an “as known on” date"),
     ("Ctrl+Shift+K", "As known now"),
-    ("Ctrl+F", "Filter the state panel"),
+    ("Ctrl+F", "Search the whole archive: claims, quotes, sources, names"),
+    ("Ctrl+Shift+F", "Filter the state panel"),
     ("Esc", "Clear the entity selection"),
     ("Ctrl+N", "Record a claim"),
     ("Ctrl+Shift+N", "Record another account of the selected fact"),
@@ -116,6 +117,7 @@ class MainWindow(QMainWindow):
         self.citations.set_fact_actions([self.retract_action, self.supersede_action,
                                          self.rerank_action])
         self.tagging = tags.install(self)  # Tag Claim…, Remove Tag…, the tag filter
+        self.search = search.install(self)  # the search box (Ctrl+F) and its results
 
         session.archive_changed.connect(self._on_archive_changed)
         session.fact_selected.connect(self._on_fact_selected)
@@ -198,8 +200,9 @@ class MainWindow(QMainWindow):
         self.diff_action = self._action("&Compare Two Dates…", self._on_diff_triggered,
                                         "Ctrl+D", "What began, ended or changed between two "
                                         "dates")
-        self.filter_action = self._action("&Filter Facts", self._on_filter_triggered, key.Find,
-                                          "Filter the state panel by text, name or alias")
+        self.filter_action = self._action("&Filter Facts", self._on_filter_triggered,
+                                          "Ctrl+Shift+F", "Filter the state panel by text, "
+                                          "name or alias")
         self.clear_entity_action = self._action("Clear Entity &Selection",
                                                 self._on_clear_entity_triggered, "Esc",
                                                 "Show every entity again")

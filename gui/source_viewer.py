@@ -66,7 +66,10 @@ class SourceViewer(QWidget):
         self.text.clear()
         self.text.setExtraSelections([])
 
-    def show_source(self, source: dict[str, Any], quote: str | None = None) -> None:
+    def show_source(self, source: dict[str, Any], quote: str | None = None,
+                    passage: tuple[int, int] | None = None) -> None:
+        """Show a source with every place of ``quote`` highlighted, or the ``passage``
+        (start, end: character offsets in its text, as a search finds it)."""
         self.source, self.quote = source, quote
         self.title.setText(f"<b>{formatting.rich(source['title'])}</b>")
         meta = formatting.rich(f"Published {published_text(source['published'])} · "
@@ -80,29 +83,31 @@ class SourceViewer(QWidget):
         self.meta.show()
         text = source["text"]
         self.text.setPlainText(text)
-        self._highlight(text, quote)
+        places = [passage] if passage else []
+        start = text.find(quote) if quote else -1
+        while quote and start >= 0:
+            places.append((start, start + len(quote)))
+            start = text.find(quote, start + len(quote))
+        self._highlight(text, places)
 
-    def _highlight(self, text: str, quote: str | None) -> None:
+    def _highlight(self, text: str, places: list[tuple[int, int]]) -> None:
         selections = []
         first: QTextCursor | None = None
-        if quote:
+        if places:
             fmt = QTextCharFormat()
             fmt.setBackground(QColor("#8a6d00" if is_dark(self.palette()) else "#ffe066"))
             if is_dark(self.palette()):
                 fmt.setForeground(QColor("#ffffff"))
             fmt.setProperty(QTextFormat.Property.FullWidthSelection, False)
-            start = text.find(quote)
-            while start >= 0:
+            for start, end in places:
                 cursor = QTextCursor(self.text.document())
                 cursor.setPosition(_utf16(text, start))
-                cursor.setPosition(_utf16(text, start + len(quote)),
-                                   QTextCursor.MoveMode.KeepAnchor)
+                cursor.setPosition(_utf16(text, end), QTextCursor.MoveMode.KeepAnchor)
                 selection = QTextEdit.ExtraSelection()
                 selection.cursor = cursor  # type: ignore[attr-defined]
                 selection.format = fmt  # type: ignore[attr-defined]
                 selections.append(selection)
                 first = first or QTextCursor(cursor)
-                start = text.find(quote, start + len(quote))
         self.text.setExtraSelections(selections)
         if first is not None:
             # The caret goes to the quote without selecting it, so the highlight shows.

@@ -80,6 +80,7 @@ from timeline.report_render import FIGURE_URL as REPORT_FIGURE_URL
 from timeline.report_render import to_html as report_to_html
 from timeline.report_render import to_markdown as report_to_markdown
 from timeline.report_write import report_format, write_report
+from timeline.searching import SearchHit
 from timeline.sourcenames import short_source_names
 from timeline.store import ConcurrentWrite, is_postgres, redact
 from timeline.tagging import tag_keys
@@ -168,4 +169,5 @@ __all__ = [
     "TAG_MAX", "clean_tag", "tag_key", "tag_keys",
     "REPORT_FIGURE_SIZE", "REPORT_FIGURE_URL", "REPORT_STYLE", "build_report",
     "report_format", "report_styles", "report_to_html", "report_to_markdown", "write_report",
+    "SearchHit",
 ]

@@ -27,6 +27,7 @@ from timeline.dates import POS_INF, DateError
 from timeline.errors import ArchiveError, InvalidInput, NotFound
 from timeline.readmodel import ReadModel, overview, readmodel_path
 from timeline.readmodel.tags import TagMap
+from timeline.searching import SearchHit, search
 from timeline.sourcenames import account_of, claim_sources, source_names
 from timeline.store import (
     MEMORY,
@@ -491,6 +492,13 @@ class Archive(Commands):
                                             row.end_hi))
                              for row in rows if withdrawn or row.withdrawn_day == POS_INF],
                             wanted)
+
+    def search(self, text: str, limit: int = 50) -> list[SearchHit]:
+        """The claims, sources and entities whose words hold every word of ``text`` (the last
+        also as the start of a word), over the whole archive, best first (bm25), at most
+        ``limit`` (``timeline.searching``). Withdrawn claims are found, marked. InvalidInput
+        for a text with no word, or too long."""
+        return search(self, text, limit)
 
     # --- tags -------------------------------------------------------------------------------
 

@@ -212,7 +212,7 @@ def _citations(args: argparse.Namespace) -> list[tuple[str, str]]:
 _POSITIONAL = {"date": "DATE", "date1": "DATE1", "date2": "DATE2", "subject": "SUBJECT",
                "predicate": "PREDICATE", "name": "NAME", "aliases": "ALIAS", "alias": "ALIAS",
                "other": "OTHER", "id": "ID", "claim_id": "CLAIM_ID", "target": "ID",
-               "labels": "TAG"}
+               "labels": "TAG", "text": "TEXT"}
 
 #: Arguments that are paths: any name the system allows (they are never looked up or stored).
 _PATH_ARGUMENTS = frozenset({"archive", "file", "dir"})
@@ -500,9 +500,10 @@ def build_parser(plugins: Sequence[Plugin] = ()) -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("table", "json"), default="json")
     p.set_defaults(run=run_bench)
     from timeline.cli_report import register as report
+    from timeline.cli_search import register as search
     from timeline.cli_tags import register as tags
 
-    for register in (report, tags, *plugins):
+    for register in (report, search, tags, *plugins):
         register(sub, common)
     return parser
 

@@ -4,13 +4,8 @@ It follows the store's notification log from a saved checkpoint (``position``): 
 archive applies only the events written since, in one transaction with the new checkpoint, so
 a crash leaves the read model at a consistent earlier position and the next open catches up.
 
-The interval index is an R*Tree (``claim_index``). Each claim is a rectangle in two times:
-
-- valid time: from the earliest day it may have started to the last day it may have held;
-- known time: from the day its source made it known to the day before it was withdrawn
-  (retracted or superseded) — open when it never was.
-
-"As of V, as known on R" is then one stabbing query at the point (V, R); nothing is replayed.
+The interval index is an R*Tree (``claim_index``, schema.py): "as of V, as known on R" is one
+stabbing query at the point (V, R); nothing is replayed. The full-text index is search.py's.
 Everything here can be recomputed from the events (``rebuild``), so the read model carries its
 own layout version and is rebuilt, never migrated, when that changes.
 """
@@ -47,6 +42,7 @@ from timeline.domain import (
     single_side,
 )
 from timeline.errors import ArchiveError
+from timeline.readmodel import search
 from timeline.readmodel import tags as tag_rows
 from timeline.readmodel.lookups import Lookups
 from timeline.readmodel.schema import (
@@ -699,3 +695,4 @@ class ReadModel(Lookups):
              event.reason, event.timestamp.isoformat(), self._position, self._recorded_by],
         )
 
+    _record_claims = search.register(apply, _record_claims)  # the full-text index, kept

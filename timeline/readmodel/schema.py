@@ -25,7 +25,8 @@ from timeline.asof.claims import ClaimRow, SlotStart
 from timeline.domain import Citation
 
 #: Bump when the tables below change: an older read model is then rebuilt from the events.
-READMODEL_VERSION = 6  # 5: accounts of one fact (tie, shared), single sides; 6: tags
+READMODEL_VERSION = 7  # 5: accounts of one fact (tie, shared), single sides; 6: tags;
+#                         7: the full-text index (search, readmodel/search.py)
 
 #: Bytes of the read model mapped into memory for reading. Mapped pages a process has read
 #: count as its memory, and past this size a larger map bought no measurable speed; this keeps
@@ -89,6 +90,12 @@ CREATE TABLE IF NOT EXISTS tags (
     target_kind TEXT NOT NULL, target_id TEXT NOT NULL, tag_key TEXT NOT NULL, tag TEXT NOT NULL,
     position INTEGER, PRIMARY KEY (target_kind, target_id, tag_key)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS tags_key ON tags(tag_key);
+-- The full-text index (readmodel/search.py): a claim's row is its n, a source's or an
+-- entity's minus its key here.
+CREATE TABLE IF NOT EXISTS search_targets (
+    key INTEGER PRIMARY KEY, kind TEXT NOT NULL, target TEXT NOT NULL, UNIQUE (kind, target));
+CREATE VIRTUAL TABLE IF NOT EXISTS search USING fts5(
+    head, body, note, tags, tokenize = 'unicode61 remove_diacritics 2');
 """
 
 #: SCHEMA one statement at a time, to create the tables inside a transaction of the caller's
@@ -105,7 +112,7 @@ META_KEYS = ("version", "position", "log", "head")
 CITATIONS: TypeAdapter[tuple[Citation, ...]] = TypeAdapter(tuple[Citation, ...])
 
 TABLES = ("meta", "predicates", "entities", "names", "sources", "claims", "claim_streams",
-           "claim_index", "ranks", "corrections", "tags")
+           "claim_index", "ranks", "corrections", "tags", "search_targets", "search")
 
 
 def readmodel_path(archive: Path) -> Path:
