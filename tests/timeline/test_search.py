@@ -196,7 +196,8 @@ def archive_file(tmp_path: Path) -> str:
     return str(path)
 
 
-def test_cli_table(archive_file, capsys) -> None:
+def test_cli_table(archive_file, capsys, monkeypatch) -> None:
+    monkeypatch.setenv("COLUMNS", "160")  # a terminal wide enough for the text beside its row
     assert main(["--archive", archive_file, "search", "altmán", "candour"]) == 0
     out = capsys.readouterr().out
     assert out.splitlines()[0].split() == ["KIND", "ID", "DATE", "FOUND", "IN", "TEXT"]
