@@ -29,7 +29,16 @@ from gui.accounts import FactNotes
 from gui.badges import EXPLANATIONS, label_style
 from gui.session import Session
 from gui.source_viewer import SourceViewer, published_text
-from timeline.api import Account, FactView, NotFound, State, accounts_of, fact_valid
+from timeline.api import (
+    Account,
+    FactView,
+    NotFound,
+    State,
+    accounts_of,
+    fact_valid,
+    page_label,
+    quote_page,
+)
 
 _QUOTE_ROLE = Qt.ItemDataRole.UserRole + 1
 _ACCOUNT_ROLE = Qt.ItemDataRole.UserRole + 2  # an account heading's claim id
@@ -267,7 +276,9 @@ class CitationPanel(QWidget):
     def _add_citation(self, source_id: str, quote: str) -> None:
         try:
             source = self.session.archive.source(source_id)
-            head = f"{source['title']} ({published_text(source['published'])})"
+            page = page_label(quote_page(source["text"], source.get("pages") or [], quote))
+            head = f"{source['title']} ({published_text(source['published'])}" + (
+                f", {page})" if page else ")")
         except NotFound:
             head = f"{source_id} (missing from the archive)"
         item = QListWidgetItem(f"{head}\n“{quote}”")

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gui import formatting, report_dialog, search, tags, view_export
+from gui import add_source, formatting, report_dialog, search, tags, view_export
 from gui.badges import colours
 from gui.citation_panel import CitationPanel
 from gui.correction_dialogs import (
@@ -110,6 +110,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self.view_actions = view_export.install(self)  # Export Picture, Export View, Print
         report_dialog.install(self)  # File → Export Report…
+        add_source.install(self)  # File → Add Source…
         self.stats_label = QLabel()
         self.statusBar().addPermanentWidget(self.stats_label)
         self.state_panel.fact_actions = [self.account_action, None, self.retract_action,

@@ -1,5 +1,6 @@
-"""The source viewer: a source's full text, title and publication date, with the quote a
-citation rests on highlighted and scrolled into the middle of the view."""
+"""The source viewer: a source's full text, title, publication date and metadata (authors,
+container, archive...), with the quote a citation rests on highlighted and scrolled into the
+middle of the view, and the page it is on when the source has pages (a PDF's)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,14 @@ from PySide6.QtWidgets import QLabel, QTextEdit, QVBoxLayout, QWidget
 
 from gui import formatting
 from gui.badges import is_dark
-from timeline.api import DateError, parse_date
+from timeline.api import (
+    DateError,
+    author_text,
+    page_label,
+    parse_date,
+    quote_page,
+    type_words,
+)
 
 
 def _utf16(text: str, index: int) -> int:
@@ -29,6 +37,34 @@ def published_text(published: str) -> str:
     if span.hi - span.lo == 1:
         return formatting.human_date(span.lo)
     return published
+
+
+def describe(source: dict[str, Any], quote: str | None = None) -> str:
+    """A source's metadata as one plain line: its type, authors, container, publisher,
+    archive and place in it, pages, language, accessed date, notes, the version it is; and
+    the page the quote is on ("Quote on p. 12"), for a source with pages."""
+    parts = []
+    if source.get("type"):
+        words = type_words(source["type"])
+        parts.append(words[:1].upper() + words[1:])
+    if source.get("authors"):
+        parts.append("by " + "; ".join(author_text(a) for a in source["authors"]))
+    for key, label in (("container", "in "), ("publisher", ""), ("archive", ""),
+                       ("archive_location", ""), ("locator", "pp. "),
+                       ("language", "language: "), ("accessed", "accessed ")):
+        if source.get(key):
+            parts.append(label + str(source[key]))
+    if source.get("version_of"):
+        parts.append(f"a later version of {source['version_of']}")
+    pages = source.get("pages") or []
+    if pages:
+        parts.append(f"{len(pages)} page{'s' if len(pages) != 1 else ''}")
+        page = quote_page(source["text"], pages, quote) if quote else None
+        if page:
+            parts.append(f"quote on {page_label(page)}")
+    if source.get("note"):
+        parts.append(f"note: {source['note']}")
+    return " · ".join(parts)
 
 
 class SourceViewer(QWidget):
@@ -79,6 +115,9 @@ class SourceViewer(QWidget):
             # Only a web address is a link: a click never opens a file or runs a program.
             web = urlsplit(source["url"]).scheme.lower() in ("http", "https")
             meta += f' · <a href="{url}">{url}</a>' if web else f" · {url}"
+        details = describe(source, quote)
+        if details:
+            meta += "<br>" + formatting.rich(details)
         self.meta.setText(meta)
         self.meta.show()
         text = source["text"]

@@ -81,6 +81,15 @@ from timeline.report_render import to_html as report_to_html
 from timeline.report_render import to_markdown as report_to_markdown
 from timeline.report_write import report_format, write_report
 from timeline.searching import SearchHit
+from timeline.sourcefiles import (
+    SOURCE_FILE_SUFFIXES,
+    SourceText,
+    page_at,
+    page_label,
+    quote_page,
+    read_source_file,
+)
+from timeline.sourcemeta import SOURCE_TYPES, author_text, csl_type, parse_author, type_words
 from timeline.sourcenames import short_source_names
 from timeline.store import ConcurrentWrite, is_postgres, redact
 from timeline.tagging import tag_keys
@@ -170,4 +179,6 @@ __all__ = [
     "REPORT_FIGURE_SIZE", "REPORT_FIGURE_URL", "REPORT_STYLE", "build_report",
     "report_format", "report_styles", "report_to_html", "report_to_markdown", "write_report",
     "SearchHit",
+    "SOURCE_FILE_SUFFIXES", "SOURCE_TYPES", "SourceText", "author_text", "csl_type",
+    "page_at", "page_label", "parse_author", "quote_page", "read_source_file", "type_words",
 ]

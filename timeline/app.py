@@ -28,6 +28,7 @@ from timeline.errors import ArchiveError, InvalidInput, NotFound
 from timeline.readmodel import ReadModel, overview, readmodel_path
 from timeline.readmodel.tags import TagMap
 from timeline.searching import SearchHit, search
+from timeline.sourcefiles import quote_page
 from timeline.sourcenames import account_of, claim_sources, source_names
 from timeline.store import (
     MEMORY,
@@ -294,6 +295,29 @@ class Archive(Commands):
         if found is None:
             raise NotFound(f"unknown source '{source_id}'")
         return found
+
+    def source_versions(self, source_id: str) -> list[dict[str, Any]]:
+        """Every version of the source ``source_id`` is one of (its first version and the
+        later ones, ``add_source(version_of=...)``), in order of publication; NotFound for an
+        unknown source. A source without versions is its only one."""
+        found = self.readmodel.source_versions(source_id)
+        if not found:
+            raise NotFound(f"unknown source '{source_id}'")
+        return found
+
+    def source_as_known(self, source_id: str, known_as_of: str | int) -> dict[str, Any] | None:
+        """The version of a source in force as known on ``known_as_of``: the last one
+        published by then (a version published later was not yet known); None when none
+        was. NotFound for an unknown source."""
+        known = query_day(known_as_of, "known_as_of")
+        published = [v for v in self.source_versions(source_id) if v["published_day"] <= known]
+        return published[-1] if published else None
+
+    def quote_page(self, source_id: str, quote: str) -> int | None:
+        """The page of its source a quote is on (a PDF's: where the quote is first found in
+        the text); None when the source has no pages or does not hold it."""
+        found = self.readmodel.source(source_id)
+        return quote_page(found["text"], found["pages"], quote) if found else None
 
     def claim(self, claim_id: str) -> ClaimRow:
         found = self.readmodel.claim(claim_id)

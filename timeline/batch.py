@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -52,6 +52,7 @@ from timeline.domain import (
 )
 from timeline.errors import Conflict, InvalidInput, NearNames, NotFound
 from timeline.readmodel import ReadModel, collect_past
+from timeline.sourcemeta import check_pages, clean_metadata, clean_url
 
 if TYPE_CHECKING:
     from timeline.app import Archive
@@ -134,6 +135,7 @@ class Batch:
     _entity_names: dict[UUID, str] = field(default_factory=dict)
     _sources: dict[str, str] = field(default_factory=dict)  # id -> text
     _source_dates: dict[str, str] = field(default_factory=dict)  # id -> published
+    _source_roots: dict[str, str] = field(default_factory=dict)  # id -> its first version
     _claims: dict[str, ClaimRecorded] = field(default_factory=dict)
     _histories: dict[str, ClaimHistory] = field(default_factory=dict)  # claim id -> its stream
     _absent: set[str] = field(default_factory=set)  # claim ids the read model lacks (``absent``)
@@ -341,15 +343,18 @@ class Batch:
         return found["text"] if found else None
 
     def source(self, source_id: str, title: str, published: str, text: str,
-               url: str = "") -> bool:
-        """Register a source; False when it is already there with the same text."""
+               url: str = "", *, pages: Sequence[int] = (), version_of: str = "",
+               meta: Mapping[str, Any] | None = None) -> bool:
+        """Register a source; False when it is already there with the same text. ``pages``:
+        where each page starts in ``text``; ``version_of``: the source this is a later
+        version of; ``meta``: its CSL metadata (``timeline.sourcemeta``)."""
         # A source the archive already holds is looked up by its id as it is (ids stored
         # before the rule are not checked again); a new one is checked and stored as checked.
         existing = self.source_text(source_id.strip()) if _lookupable(source_id) else None
         if existing is None:
             source_id = clean_id(source_id, "id", "a source id", trim=True)
             title = clean_name(title, "title", "a source title", limit=TITLE_MAX)
-            url = clean_name(url, "url", "a source url", empty=True)
+            url = clean_url(url)
         else:
             source_id = source_id.strip()
         _date_field(published, "published")
@@ -358,11 +363,29 @@ class Batch:
                 raise Conflict(
                     f"source '{source_id}' is already registered with a different text")
             return False
+        fields = clean_metadata(meta or {})
+        root = self._version_root(version_of, source_id) if version_of else ""
         self._emit(SourceRegistered, source_stream(source_id), source_id=source_id,
-                   title=title, published=published.strip(), text=text, url=url)
+                   title=title, published=published.strip(), text=text, url=url, **fields,
+                   pages=check_pages(pages, text), version_of=root)
         self._sources[source_id] = text
         self._source_dates[source_id] = published.strip()
+        self._source_roots[source_id] = root
         return True
+
+    def _version_root(self, version_of: str, source_id: str) -> str:
+        """The first version of the source ``version_of`` names (a version of a version is
+        one of the first); refused when there is no such source."""
+        base = version_of.strip() if isinstance(version_of, str) else ""
+        if base == source_id:
+            raise InvalidInput(f"source '{source_id}' cannot be a version of itself",
+                               "version_of")
+        if not _lookupable(base) or self.source_text(base) is None:
+            raise InvalidInput(f"no source '{version_of}' to be a version of", "version_of")
+        if base in self._source_roots:
+            return self._source_roots[base] or base
+        found = self.readmodel.source(base)
+        return (found["version_of"] if found else "") or base
 
     # --- claims -----------------------------------------------------------------------------
 

@@ -20,9 +20,10 @@ from timeline.api import Archive, HindsightError, InvalidInput, NearNames
 from timeline.bootstrap import open_archive
 from timeline.cli_diff import diff_text
 from timeline.cli_export import add_export_arguments, cmd_export
+from timeline.cli_sources import add_arguments as add_source_arguments
+from timeline.cli_sources import cmd_source
 from timeline.cli_tables import by_author, describe_state, facts_table, history_table, table
 from timeline.domain import ENTITY_KINDS, RANKS
-from timeline.files import read_text_file
 from timeline.sourcenames import fact_sources, source_names
 from timeline.store import STORAGE_ERRORS, is_transient
 
@@ -73,29 +74,6 @@ def cmd_entities(args: argparse.Namespace, archive: Archive) -> int:
     else:
         print(table([(e["kind"], e["name"], ", ".join(e["aliases"])) for e in entities],
                      ("KIND", "NAME", "ALIASES")))
-    return 0
-
-
-def cmd_source(args: argparse.Namespace, archive: Archive) -> int:
-    if args.action == "add":
-        if not (args.id and args.title and args.published and args.file):
-            raise InvalidInput("source add needs ID --title T --published DATE --file PATH")
-        # A regular file of at most files.MAX_FILE_BYTES, read without blocking on a FIFO.
-        text = read_text_file(args.file, "file")
-        with archive.batch() as batch:
-            if batch.source(args.id, args.title, args.published, text, args.url or ""):
-                # Validated and about to be written: the last moment to think again.
-                print(f"hindsight: warning: the text of '{args.file}' ({len(text):,} "
-                      "characters) becomes part of the archive's permanent record and can "
-                      "never be removed", file=sys.stderr)
-        print(args.id)
-    elif args.action == "show":
-        if not args.id:
-            raise InvalidInput("source show needs a source ID")
-        _print_json(archive.source(args.id))
-    else:
-        for s in archive.sources():
-            print(f"{s['id']}\t{s['published']}\t{s['title']}")
     return 0
 
 
@@ -440,13 +418,9 @@ def build_parser(plugins: Sequence[Plugin] = ()) -> argparse.ArgumentParser:
                         "object (an office: one holder at a time) or both; disagreeing "
                         "claims are CONTESTED")
 
-    p = command("source", cmd_source, "add, list or show sources")
-    p.add_argument("action", choices=("add", "list", "show"))
-    p.add_argument("id", nargs="?")
-    p.add_argument("--title")
-    p.add_argument("--published", metavar="DATE")
-    p.add_argument("--file", metavar="PATH")
-    p.add_argument("--url")
+    p = command("source", cmd_source, "add, list or show sources (a text, a Markdown, HTML "
+                "or PDF file; CSL metadata; versions)")
+    add_source_arguments(p)
 
     from timeline.formats import IMPORT_FORMATS
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
@@ -156,9 +156,14 @@ class Commands:
             return batch.merge(name, other)
 
     def add_source(self, source_id: str, title: str, published: str, text: str,
-                   url: str = "") -> bool:
-        return self._idempotent(lambda batch: batch.source(source_id, title, published, text,
-                                                           url))
+                   url: str = "", *, pages: Sequence[int] = (), version_of: str = "",
+                   meta: Mapping[str, Any] | None = None) -> bool:
+        """Register a source (``Batch.source``): ``pages`` where each page starts in the
+        text, ``version_of`` the source it is a later version of, ``meta`` its CSL metadata
+        (``timeline.sourcemeta.METADATA_FIELDS``). False when it is there already."""
+        return self._idempotent(lambda batch: batch.source(
+            source_id, title, published, text, url, pages=pages, version_of=version_of,
+            meta=meta))
 
     def tag(self, kind: str, target_id: str, tag: str) -> bool:
         """Put ``tag`` on a claim (``kind`` "claim") or a source ("source"); False, and nothing

@@ -415,12 +415,39 @@ class EntitiesMerged(DomainEvent):
 # --- sources ----------------------------------------------------------------------------------
 
 
+class Author(BaseModel):
+    """A source's author as CSL names one: a person's family and given names, or a name
+    written as it is (``literal``: an organisation, a pen name, "Plato")."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    family: str = ""
+    given: str = ""
+    literal: str = ""
+
+
 class SourceRegistered(DomainEvent):
+    """A source, once, with its full text. Everything after ``url`` describes it as a
+    historian cites it, in CSL terms (``timeline.sourcemeta`` checks each field); every field
+    has a default, so events written before they existed read as they were."""
+
     source_id: Text
     title: Text
     published: Text  # EDTF date
     text: str
     url: str = ""
+    type: str = ""  # a CSL type (sourcemeta.SOURCE_TYPES); "" when not given
+    authors: tuple[Author, ...] = ()
+    container: str = ""  # the newspaper, journal, book or site it appeared in
+    publisher: str = ""
+    accessed: str = ""  # EDTF date
+    archive: str = ""
+    archive_location: str = ""  # box, folder, shelfmark
+    locator: str = ""  # its pages in the container ("12-15")
+    language: str = ""  # a language tag ("en", "fr-CA")
+    note: str = ""
+    pages: tuple[int, ...] = ()  # where each page starts in ``text`` (a PDF's)
+    version_of: str = ""  # the id of the source this is a later version of
 
 
 # --- claims -----------------------------------------------------------------------------------

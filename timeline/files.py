@@ -11,7 +11,8 @@ here, by one rule:
 - **a regular file**: not a folder, FIFO, socket or device. It is checked before it is opened
   (``lstat``), opened without blocking (``O_NONBLOCK``) and checked again on the open
   descriptor (``fstat``), so nothing swapped in between is read;
-- **at most** :data:`MAX_FILE_BYTES`, and UTF-8 text.
+- **at most** :data:`MAX_FILE_BYTES`, and UTF-8 text (or, read as bytes, a PDF, an HTML or
+  a Markdown file whose text ``timeline.sourcefiles`` extracts).
 
 Every refusal is an ``InvalidInput`` naming the file and the field (``sources[2].file: …``).
 """
@@ -67,7 +68,7 @@ def _cannot(name: str, exc: OSError, field: str) -> InvalidInput:
     return InvalidInput(f"cannot read '{name}' ({exc.strerror or exc})", field)
 
 
-def _read_fd(fd: int, name: str, field: str) -> str:
+def _read_bytes(fd: int, name: str, field: str) -> bytes:
     """Read an opened file: checked again on the descriptor, then at most the limit."""
     with os.fdopen(fd, "rb", closefd=True) as handle:
         _check(name, os.fstat(handle.fileno()), field)
@@ -75,6 +76,11 @@ def _read_fd(fd: int, name: str, field: str) -> str:
     if len(data) > MAX_FILE_BYTES:  # it grew since it was checked
         raise InvalidInput(f"'{name}' is more than the {_mib(MAX_FILE_BYTES)} the text of a "
                            "source may be", field)
+    return data
+
+
+def decode_utf8(data: bytes, name: str, field: str) -> str:
+    """A file's bytes as text: UTF-8, or an ``InvalidInput`` naming the first bad byte."""
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -107,6 +113,13 @@ def open_input(path: Path) -> BinaryIO:
 def read_text_file(path: Path | str, field: str = "file") -> str:
     """A UTF-8 text file named on the command line (``--file``): anywhere the user can read,
     but a regular file of at most :data:`MAX_FILE_BYTES`, read without blocking."""
+    return decode_utf8(read_file_bytes(path, field), str(path), field)
+
+
+def read_file_bytes(path: Path | str, field: str = "file") -> bytes:
+    """The bytes of a file named on the command line or chosen in the app, by the rule of
+    :func:`read_text_file` (a regular file of at most :data:`MAX_FILE_BYTES`, read without
+    blocking), for a file that is not plain text (a PDF: ``timeline.sourcefiles``)."""
     name = str(path)
     if "\x00" in name:
         raise InvalidInput("a file name cannot hold a null byte", field)
@@ -115,7 +128,7 @@ def read_text_file(path: Path | str, field: str = "file") -> str:
         fd = os.open(name, _READ | _NONBLOCK)
     except OSError as exc:
         raise _cannot(name, exc, field) from None
-    return _read_fd(fd, name, field)
+    return _read_bytes(fd, name, field)
 
 
 def confined_path(base: Path, name: str, field: str = "file") -> Path:
@@ -144,6 +157,12 @@ def read_named_file(base: Path | None, name: str, field: str = "file") -> str:
     Refused, with an ``InvalidInput`` at ``field``: a name that leads outside ``base`` (an
     absolute path, ``..``, a symlink pointing out), anything but a regular file, a file over
     :data:`MAX_FILE_BYTES` and one that is not UTF-8."""
+    return decode_utf8(read_named_bytes(base, name, field), name, field)
+
+
+def read_named_bytes(base: Path | None, name: str, field: str = "file") -> bytes:
+    """The bytes of the file an input names, by the rule of :func:`read_named_file`
+    (confined to ``base``, a regular file, bounded), for a file that is not plain text."""
     folder = Path(os.path.realpath(base if base is not None else Path.cwd()))
     target = confined_path(folder, name, field)
     try:
@@ -151,7 +170,7 @@ def read_named_file(base: Path | None, name: str, field: str = "file") -> str:
         fd = _open_inside(folder, target.relative_to(folder).parts)
     except OSError as exc:
         raise _cannot(name, exc, field) from None
-    return _read_fd(fd, name, field)
+    return _read_bytes(fd, name, field)
 
 
 def _open_inside(folder: Path, parts: tuple[str, ...]) -> int:

@@ -35,8 +35,10 @@ from timeline.domain import (
     Rank,
 )
 from timeline.errors import HindsightError, InvalidInput
-from timeline.files import open_input, read_named_file
+from timeline.files import open_input
 from timeline.jsonstream import KeyCheck, Repeated
+from timeline.sourcefiles import SourceText, read_named_source
+from timeline.sourcemeta import METADATA_FIELDS, SOURCE_TYPES
 from timeline.tagging import TagRecord, stage_tag_record, tags_document
 
 FORMAT = "hindsight/1"
@@ -66,13 +68,37 @@ class PredicateRecord(_Record):
         raise ValueError('single must be true, false, "subject", "object" or "both"')
 
 
+class AuthorRecord(_Record):
+    family: str = Field("", description="A person's family name.")
+    given: str = Field("", description="A person's given names.")
+    literal: str = Field("", description="A name written as it is (an organisation); "
+                                         "instead of family and given.")
+
+
 class SourceRecord(_Record):
     id: str
     title: str
     published: str = Field(description="EDTF date of publication.")
     text: str | None = Field(None, description="The full text (or give `file`).")
-    file: str | None = Field(None, description="Path of the text, relative to this file.")
-    url: str = ""
+    file: str | None = Field(None, description="Path of the text, relative to this file: "
+                                               "text, Markdown, HTML or a PDF with a text "
+                                               "layer.")
+    url: str = Field("", description="Web address (http or https).")
+    type: str = Field("", description="CSL type: " + ", ".join(SOURCE_TYPES) + ".")
+    authors: list[AuthorRecord] = []
+    container: str = Field("", description="The newspaper, journal, book or site it "
+                                           "appeared in (CSL container-title).")
+    publisher: str = ""
+    accessed: str = Field("", description="EDTF date it was read online.")
+    archive: str = ""
+    archive_location: str = Field("", description="Box, folder, shelfmark.")
+    locator: str = Field("", description="Its pages in the container (CSL page).")
+    language: str = Field("", description="Language tag: en, fr-CA.")
+    note: str = ""
+    pages: list[int] = Field([], description="Where each page starts in the text "
+                                             "(character offsets; a PDF's pages).")
+    version_of: str = Field("", description="Id of the source (earlier in this file or in "
+                                            "the archive) this is a later version of.")
 
 
 class EntityRecord(_Record):
@@ -279,13 +305,16 @@ class ImportReport:
     entities: int
 
 
-def _source_text(record: SourceRecord, base: Path | None) -> str:
+def _source_text(record: SourceRecord, base: Path | None) -> SourceText:
     if record.text is not None:
-        return record.text
+        return SourceText(record.text, tuple(record.pages))
     if record.file is None:
         raise InvalidInput("a source needs its text: give \"text\" or \"file\"", "text")
-    # Confined to the import file's folder, a regular file, bounded (timeline/files.py).
-    return read_named_file(base, record.file, "file")
+    # Confined to the import file's folder, a regular file, bounded (timeline/files.py); a
+    # PDF's, an HTML or a Markdown file's text extracted (timeline/sourcefiles.py).
+    found = read_named_source(base, record.file, "file")
+    return found if found.pages or not record.pages else SourceText(found.text,
+                                                                    tuple(record.pages))
 
 
 class ImportCancelled(HindsightError):
@@ -316,7 +345,11 @@ def _stage_predicate(batch: Batch, p: PredicateRecord, base: Path | None) -> Non
 
 
 def _stage_source(batch: Batch, s: SourceRecord, base: Path | None) -> None:
-    batch.source(s.id, s.title, s.published, _source_text(s, base), s.url)
+    found = _source_text(s, base)
+    meta = {name: getattr(s, name) for name in METADATA_FIELDS}
+    meta["authors"] = [a.model_dump(include={"family", "given", "literal"}) for a in s.authors]
+    batch.source(s.id, s.title, s.published, found.text, s.url, pages=found.pages,
+                 version_of=s.version_of, meta=meta)
 
 
 def _stage_entity(batch: Batch, e: EntityRecord, base: Path | None) -> None:
@@ -595,8 +628,7 @@ def export_document(archive: Archive) -> dict[str, Any]:
     doc["predicates"] = [{"name": n, "label": label,
                           "single": True if single == "subject" else (single or False)}
                          for n, (label, single) in sorted(archive.predicates.items())]
-    doc["sources"] = [{"id": s["id"], "title": s["title"], "published": s["published"],
-                       "url": s["url"], "text": s["text"]} for s in rm.sources()]
+    doc["sources"] = sources_document(rm.sources())
     doc["entities"] = [{"name": e["name"], "kind": e["kind"], "aliases": e["aliases"],
                         "description": e["description"]} for e in rm.entities()]
     claims, retractions, supersessions, reranks = [], [], [], []
@@ -621,6 +653,19 @@ def export_document(archive: Archive) -> dict[str, Any]:
     doc.update(claims=claims, supersessions=supersessions, retractions=retractions,
                reranks=reranks, tags=tags_document(rm))
     return doc
+
+
+def sources_document(sources: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Sources as Hindsight JSON: each with its metadata, pages and version tie when it has
+    them (a source without them is written as before they existed); first versions before
+    later ones, so that a file imports in its order."""
+    out = []
+    for s in sorted(sources, key=lambda s: (bool(s["version_of"]), s["id"])):
+        record = {"id": s["id"], "title": s["title"], "published": s["published"],
+                  "url": s["url"], "text": s["text"]}
+        record.update({k: s[k] for k in (*METADATA_FIELDS, "pages", "version_of") if s[k]})
+        out.append(record)
+    return out
 
 
 def export_file(archive: Archive, path: Path) -> int:

@@ -21,6 +21,7 @@ from timeline.datewords import words_or_text as words
 from timeline.errors import InvalidInput
 from timeline.parts import via_text
 from timeline.report_cite import DEFAULT_STYLE, bibliography, items_for
+from timeline.sourcefiles import page_label, quote_page
 from timeline.sourcenames import short_source_names
 from timeline.tagging import tag_keys, with_tag
 from timeline.transitions import MAX_DAYS
@@ -50,6 +51,12 @@ class Note:
     name: str  # its short name, unique within the report
     published: str  # when it was published, in words
     quote: str
+    page: str = ""  # the page of the source the quote is on ("p. 12"), when it has pages
+
+    @property
+    def where(self) -> str:
+        """When it was published, and its page: "2 May 2025, p. 12"."""
+        return ", ".join(p for p in (self.published, self.page) if p)
 
 
 @dataclass(frozen=True)
@@ -292,7 +299,9 @@ def build_report(archive: Archive, as_of: str | int, known_as_of: str | int | No
     changes, skipped = _changes(archive, first, last, known, entities, tags)
     numbered = tuple(
         Note(n, source, short.get(source, source),
-             words(str(sources[source]["published"])) if source in sources else "", quote)
+             words(str(sources[source]["published"])) if source in sources else "", quote,
+             page_label(quote_page(sources[source].get("text", ""),
+                                   sources[source].get("pages", ()), quote)))
         for (source, quote), n in notes.numbers.items())
     cited_sources = [sources[s] for s in notes.sources() if s in sources]
     entries = tuple(Entry(i, short.get(i, i), text)

@@ -149,11 +149,17 @@ def _repress_substituted_titles() -> None:
     """CSL suppresses a variable that stood in for the author in the rest of the entry;
     citeproc-py does so only for a ``<text variable>`` substitute, not one through a macro,
     as Chicago's is: a source with no author would show its title twice ("“Title”. 2025.
-    “Title”. March."). The variables of a macro substitute are suppressed too."""
+    “Title”. March."). The variables of a macro substitute are suppressed too.
+
+    Two more of CSL 1.0.2 that citeproc-py lacks, for sources with authors and a container:
+    a name with ``initialize="false"`` keeps its given names whole (Chicago's "Smith, Jane",
+    not "Smith, J."), and a ``<label variable>`` of a variable the item does not have prints
+    nothing (not "Edition." after a newspaper that names no edition)."""
     global _patched
     if _patched:
         return
     from citeproc import model
+    from citeproc.source import VariableError
 
     original = model.Substitute.add_to_repressed_list
 
@@ -163,5 +169,27 @@ def _repress_substituted_titles() -> None:
             repressed = context.get_layout().repressed
             repressed.setdefault(_TEXT, []).extend(sorted(_text_variables(child)))
 
+    name_option = model.Name.get_option
+
+    def get_option(self: Any, name: str, context: Any = None, sort_options: Any = None
+                   ) -> Any:
+        if name == "initialize-with" and self.get("initialize") == "false":
+            return None
+        return name_option(self, name, context, sort_options)
+
+    label_process = model.Label.process
+
+    def process(self: Any, item: Any, variable: Any = None, *args: Any, **kwargs: Any
+                ) -> Any:
+        name = variable or self.get("variable")
+        if name and name != "locator" and not name.startswith("number-of"):
+            try:
+                item.reference[name.replace("-", "_")]
+            except VariableError:
+                return None
+        return label_process(self, item, variable, *args, **kwargs)
+
     model.Substitute.add_to_repressed_list = add_to_repressed_list
+    model.Name.get_option = get_option
+    model.Label.process = process
     _patched = True

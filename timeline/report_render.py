@@ -106,7 +106,7 @@ def to_markdown(report: Report, figure_name: str | None = None) -> str:
         out += [_md_change(c) for c in report.changes] + [""]
     if report.notes:
         out += ["## Notes", ""]
-        out += [f"[^{n.number}]: {md(n.name)} ({md(n.published)}): “{md(n.quote)}”"
+        out += [f"[^{n.number}]: {md(n.name)} ({md(n.where)}): “{md(n.quote)}”"
                 for n in report.notes] + [""]
     if report.bibliography:
         out += [f"## Bibliography ({md(report.style)})", ""]
@@ -262,7 +262,7 @@ def to_html(report: Report, figure_svg: str | None = None, *, for_print: bool = 
     body.append(_html_changes(report))
     if report.notes:
         body.append('<h2>Notes</h2>\n<ol class="notes">\n' + "".join(
-            f'<li id="note-{n.number}">{esc(n.name)} ({esc(n.published)}): '
+            f'<li id="note-{n.number}">{esc(n.name)} ({esc(n.where)}): '
             f"“{esc(n.quote)}”</li>\n" for n in report.notes) + "</ol>\n")
     if report.bibliography:
         body.append(f"<h2>Bibliography</h2>\n<p class=\"legend\">The sources quoted, in the CSL "

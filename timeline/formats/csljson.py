@@ -29,17 +29,36 @@ def issued(published: str) -> dict[str, Any]:
     return out
 
 
+def _name(author: dict[str, Any]) -> dict[str, str]:
+    if author.get("literal"):
+        return {"literal": author["literal"]}
+    return {k: author[k] for k in ("family", "given") if author.get(k)}
+
+
+#: A source's fields that CSL-JSON carries as they are: (source field, CSL variable).
+_AS_IS = (("container", "container-title"), ("publisher", "publisher"), ("url", "URL"),
+          ("archive", "archive"), ("archive_location", "archive_location"),
+          ("locator", "page"), ("language", "language"))
+
+
 def item(source: dict[str, Any]) -> dict[str, Any]:
-    # The archive does not record a source's genre: "document" is CSL's generic type.
-    out: dict[str, Any] = {
-        "id": source["id"],
-        "type": "webpage" if source["url"] else "document",
-        "title": source["title"],
-        "issued": issued(source["published"]),
-        "note": f"Hindsight source {source['id']}",
-    }
-    if source["url"]:
-        out["URL"] = source["url"]
+    """A source as a CSL item: its type (when the source has none: "webpage" with a URL,
+    else CSL's generic "document"), title, authors, container, publisher, dates, URL,
+    archive and place in it, pages, language and a note naming it in the archive."""
+    kind = source.get("type") or ("webpage" if source.get("url") else "document")
+    out: dict[str, Any] = {"id": source["id"], "type": kind, "title": source["title"]}
+    if source.get("authors"):
+        out["author"] = [_name(a) for a in source["authors"]]
+    out["issued"] = issued(source["published"])
+    for field, variable in _AS_IS:
+        if source.get(field):
+            out[variable] = source[field]
+    if source.get("accessed"):
+        out["accessed"] = issued(source["accessed"])
+    note = f"Hindsight source {source['id']}"
+    if source.get("version_of"):
+        note += f", a later version of {source['version_of']}"
+    out["note"] = note + (f". {source['note']}" if source.get("note") else "")
     return out
 
 

@@ -144,11 +144,17 @@ def _bar(view: FactView, lo: int, hi: int) -> list[Any]:
             view.statement, c.id]
 
 
-def _reference(title: str, published: str) -> str:
-    """A source's bibliography entry as one plain author-date line (the archive records no
-    authors: the title comes first): "Title. About 20 February 2025." """
+def _reference(item: dict[str, Any], published: str) -> str:
+    """A source's bibliography entry (its CSL item) as one plain line: its authors, when
+    it names them (else the title comes first), title, container, publisher and date:
+    "Smith, Jane. Title. The Times. About 20 February 2025." """
     when = _words(published)
-    return f"{title.rstrip('.')}. {when[:1].upper()}{when[1:]}."
+    names = [a.get("literal") or ", ".join(a[k] for k in ("family", "given") if a.get(k))
+             for a in item.get("author", [])]
+    parts = [" and ".join(names)] if names else []
+    parts += [item[k] for k in ("title", "container-title", "publisher") if item.get(k)]
+    parts.append(f"{when[:1].upper()}{when[1:]}")
+    return " ".join(f"{p.rstrip('.')}." for p in parts)
 
 
 def _title(selection: Selection) -> str:
@@ -171,7 +177,7 @@ def gather(archive: Archive, selection: Selection) -> dict[str, Any]:
         site.source_index[item["id"]] = k
         site.sources.append({"id": item["id"], "anchor": anchor(item["id"]),
                              "name": names[item["id"]], "title": item["title"],
-                             "reference": _reference(item["title"], published[item["id"]]),
+                             "reference": _reference(item, published[item["id"]]),
                              "url": item.get("URL", "")})
     span = _bounds(claims)
     opening = query_day(selection.as_of, "as_of") if selection.as_of is not None else None

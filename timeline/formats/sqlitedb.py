@@ -7,6 +7,7 @@ and source texts. A snapshot for reading; the archive itself stays the record.
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,7 @@ from typing import Any
 import sqlite_utils
 
 from timeline import dates
-from timeline.api import Archive, FactView, Selection
+from timeline.api import Archive, FactView, Selection, author_text
 from timeline.formats.base import write_atomically
 
 #: Bump when the tables below change meaning.
@@ -26,7 +27,10 @@ _TABLES: dict[str, tuple[dict[str, type], dict[str, Any]]] = {
                    {"pk": "name"}),
     "entities": ({"id": str, "name": str, "kind": str, "description": str, "aliases": str},
                  {"pk": "id"}),
-    "sources": ({"id": str, "title": str, "published": str, "url": str, "text": str},
+    "sources": ({"id": str, "title": str, "published": str, "url": str, "text": str,
+                 "type": str, "authors": str, "container": str, "publisher": str,
+                 "accessed": str, "archive": str, "archive_location": str, "locator": str,
+                 "language": str, "note": str, "pages": str, "version_of": str},
                 {"pk": "id"}),
     "claims": ({"id": str, "subject": str, "subject_id": str, "predicate": str, "object": str,
                 "object_id": str, "value": str, "valid": str, "start_lo": str,
@@ -67,6 +71,14 @@ def _claim(view: FactView, corrections: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
+def _source(source: dict[str, Any]) -> dict[str, Any]:
+    """A source's row: its authors as "Family, Given; Literal", its pages as JSON."""
+    row = {k: v for k, v in source.items() if k != "published_day"}
+    row["authors"] = "; ".join(author_text(a) for a in source["authors"])
+    row["pages"] = json.dumps(source["pages"]) if source["pages"] else ""
+    return row
+
+
 def _rows(archive: Archive, selection: Selection) -> dict[str, list[dict[str, Any]]]:
     rm = archive.readmodel
     views = selection.facts(archive, withdrawn=True)
@@ -86,7 +98,7 @@ def _rows(archive: Archive, selection: Selection) -> dict[str, list[dict[str, An
                        for n, (label, single) in sorted(archive.predicates.items())],
         "entities": [{k: e[k] for k in ("id", "name", "kind", "description", "aliases")}
                      for e in archive.entities()],
-        "sources": archive.sources(),
+        "sources": [_source(s) for s in archive.sources()],
         "claims": claims,
         "citations": citations,
         "corrections": corrections,

@@ -15,6 +15,7 @@ import sqlite_utils
 from timeline.dates import NEG_INF, POS_INF
 from timeline.domain import edit_distance, name_tokens, near_name, normalise_name, typo_limit
 from timeline.readmodel.schema import CLAIM_COLUMNS, ClaimRow, claim_row
+from timeline.readmodel.sources import SourceLookups
 from timeline.readmodel.tags import TagLookups
 
 #: How many names sharing a word with a new name are read to find the closest (a common word
@@ -22,7 +23,7 @@ from timeline.readmodel.tags import TagLookups
 NEAR_READ = 1000
 
 
-class Lookups(TagLookups):
+class Lookups(TagLookups, SourceLookups):
     """Queries by key over the read model's tables (``db``)."""
 
     db: sqlite_utils.Database
@@ -126,18 +127,6 @@ class Lookups(TagLookups):
         """Each predicate's label and single side ("" when multi-valued)."""
         return {name: (label, single) for name, label, single in
                 self.db.execute("SELECT name, label, single FROM predicates")}
-
-    def source(self, source_id: str) -> dict[str, Any] | None:
-        row = self.db.execute(
-            "SELECT id, title, published, url, text FROM sources WHERE id = ?", [source_id]
-        ).fetchone()
-        if row is None:
-            return None
-        return dict(zip(("id", "title", "published", "url", "text"), row, strict=True))
-
-    def sources(self) -> list[dict[str, Any]]:
-        ids = [r[0] for r in self.db.execute("SELECT id FROM sources ORDER BY id")]
-        return [s for s in map(self.source, ids) if s]
 
     def claim(self, claim_id: str) -> ClaimRow | None:
         row = self.db.execute(f"SELECT {CLAIM_COLUMNS} FROM claims c WHERE c.id = ?",

@@ -36,13 +36,13 @@ from timeline.domain import (
     EntitiesMerged,
     EntityCreated,
     PredicateDefined,
-    SourceRegistered,
     merged_kind,
     normalise_name,
     single_side,
 )
 from timeline.errors import ArchiveError
 from timeline.readmodel import search
+from timeline.readmodel import sources as source_rows
 from timeline.readmodel import tags as tag_rows
 from timeline.readmodel.lookups import Lookups
 from timeline.readmodel.schema import (
@@ -523,6 +523,7 @@ class ReadModel(Lookups):
         raise TypeError(f"no projection for {type(event).__name__}")
 
     tag_rows.register(apply)  # Tagged, Untagged
+    source_rows.register(apply)  # SourceRegistered
 
     @apply.register
     def _(self, event: PredicateDefined) -> None:
@@ -574,14 +575,6 @@ class ReadModel(Lookups):
         )
         # Claims that were two entities' may now give one slot and answer.
         self.db.execute(SHARE_MERGED, {"into": into})
-
-    @apply.register
-    def _(self, event: SourceRegistered) -> None:
-        self.db.execute(
-            "INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?, ?)",
-            [event.source_id, event.title, event.published,
-             _known_day(event.published), event.url, event.text],
-        )
 
     @apply.register
     def _(self, event: ClaimRecorded) -> None:

@@ -25,8 +25,9 @@ from timeline.asof.claims import ClaimRow, SlotStart
 from timeline.domain import Citation
 
 #: Bump when the tables below change: an older read model is then rebuilt from the events.
-READMODEL_VERSION = 7  # 5: accounts of one fact (tie, shared), single sides; 6: tags;
-#                         7: the full-text index (search, readmodel/search.py)
+READMODEL_VERSION = 8  # 5: accounts of one fact (tie, shared), single sides; 6: tags;
+#                         7: the full-text index (search, readmodel/search.py);
+#                         8: sources' CSL metadata, pages and versions
 
 #: Bytes of the read model mapped into memory for reading. Mapped pages a process has read
 #: count as its memory, and past this size a larger map bought no measurable speed; this keeps
@@ -46,9 +47,13 @@ CREATE TABLE IF NOT EXISTS names (
     norm TEXT PRIMARY KEY, name TEXT, entity_id TEXT, is_alias INTEGER);
 CREATE INDEX IF NOT EXISTS names_entity ON names(entity_id);
 CREATE INDEX IF NOT EXISTS entities_merged ON entities(merged_into);
+-- Sources (readmodel/sources.py): authors and pages as JSON lists; version_of the first version.
 CREATE TABLE IF NOT EXISTS sources (
     id TEXT PRIMARY KEY, title TEXT, published TEXT, published_day INTEGER, url TEXT,
-    text TEXT);
+    text TEXT, type TEXT, authors TEXT, container TEXT, publisher TEXT, accessed TEXT,
+    archive TEXT, archive_location TEXT, locator TEXT, language TEXT, note TEXT, pages TEXT,
+    version_of TEXT);
+CREATE INDEX IF NOT EXISTS sources_version ON sources(version_of) WHERE version_of != '';
 CREATE TABLE IF NOT EXISTS claims (
     n INTEGER PRIMARY KEY,
     id TEXT UNIQUE NOT NULL,
