@@ -501,8 +501,9 @@ def build_parser(plugins: Sequence[Plugin] = ()) -> argparse.ArgumentParser:
     p.set_defaults(run=run_bench)
     from timeline.cli_report import register as report
     from timeline.cli_tags import register as tags
+    from timeline.cli_undo import register as undo
 
-    for register in (report, tags, *plugins):
+    for register in (report, tags, undo, *plugins):
         register(sub, common)
     return parser
 

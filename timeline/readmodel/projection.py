@@ -47,7 +47,7 @@ from timeline.domain import (
     single_side,
 )
 from timeline.errors import ArchiveError
-from timeline.readmodel import tags as tag_rows
+from timeline.readmodel import undo as more_rows
 from timeline.readmodel.lookups import Lookups
 from timeline.readmodel.schema import (
     CITATIONS,
@@ -526,7 +526,7 @@ class ReadModel(Lookups):
     def apply(self, event: DomainEvent) -> None:  # pragma: no cover - every type is handled
         raise TypeError(f"no projection for {type(event).__name__}")
 
-    tag_rows.register(apply)  # Tagged, Untagged
+    more_rows.register(apply)  # Tagged, Untagged, ClaimRestored, AliasRemoved, ActUndone
 
     @apply.register
     def _(self, event: PredicateDefined) -> None:
