@@ -29,6 +29,7 @@ from gui.accounts import FactNotes
 from gui.badges import EXPLANATIONS, label_style
 from gui.session import Session
 from gui.source_viewer import SourceViewer, published_text
+from gui.undo_actions import who_when
 from timeline.api import (
     Account,
     FactView,
@@ -227,7 +228,7 @@ class CitationPanel(QWidget):
             what = fix["kind"] + (f" to {fix['rank']}" if fix.get("rank") else "")
             reason = f": {fix['reason']}" if (fix.get("reason") or "").strip() else ""
             lines.append(formatting.rich(f"{what.capitalize()} as known from "
-                                         f"{fix['known_at']}{reason}"))
+                                         f"{fix['known_at']}{reason}" + who_when(fix)))
         if fact.claim.note.strip():  # a label with nothing after it is not shown
             lines.append(f"Note: {formatting.rich(fact.claim.note)}")
         if fact.tags:  # its claims' and its sources' (gui/tags.py puts them on)

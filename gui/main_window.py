@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gui import add_source, formatting, report_dialog, search, tags, view_export
+from gui import add_source, formatting, report_dialog, search, tags, undo_actions, view_export
 from gui.badges import colours
 from gui.citation_panel import CitationPanel
 from gui.correction_dialogs import (
@@ -77,6 +77,7 @@ SHORTCUTS = (
     ("Esc", "Clear the entity selection"),
     ("Ctrl+N", "Record a claim"),
     ("Ctrl+Shift+N", "Record another account of the selected fact"),
+    ("Ctrl+Z  Ctrl+Shift+Z", "Undo / redo the last thing you did"),
     ("Ctrl+D", "Compare two dates"),
     ("Ctrl++  Ctrl+-  Ctrl+0", "Zoom the graph in / out / to fit"),
     ("Ctrl+O", "Open an archive"),
@@ -119,6 +120,7 @@ class MainWindow(QMainWindow):
                                          self.rerank_action])
         self.tagging = tags.install(self)  # Tag Claim…, Remove Tag…, the tag filter
         self.search = search.install(self)  # the search box (Ctrl+F) and its results
+        self.undoing = undo_actions.install(self)  # Undo, Redo (Claims), File → Preferences…
 
         session.archive_changed.connect(self._on_archive_changed)
         session.fact_selected.connect(self._on_fact_selected)

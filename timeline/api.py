@@ -23,6 +23,7 @@ from timeline.app import Archive, query_day
 from timeline.asof.claims import ClaimRow
 from timeline.asof.rules import CONTESTED, DISPUTED, KNOWN_NOW, Account, Dispute, Fact
 from timeline.bootstrap import open_archive, open_default
+from timeline.chain import local_author, set_author
 from timeline.commands import Batch, today
 from timeline.dates import (
     NEG_INF,
@@ -94,6 +95,7 @@ from timeline.sourcenames import short_source_names
 from timeline.store import ConcurrentWrite, is_postgres, redact
 from timeline.tagging import tag_keys
 from timeline.transitions import MAX_DAYS as MAX_TRANSITION_DAYS
+from timeline.undo import NothingToUndo, UndoResult
 from timeline.views import (
     Diff,
     FactView,
@@ -176,6 +178,7 @@ __all__ = [
     "write_atomically",
     "edtf_words",
     "TAG_MAX", "clean_tag", "tag_key", "tag_keys",
+    "NothingToUndo", "UndoResult", "local_author", "set_author",
     "REPORT_FIGURE_SIZE", "REPORT_FIGURE_URL", "REPORT_STYLE", "build_report",
     "report_format", "report_styles", "report_to_html", "report_to_markdown", "write_report",
     "SearchHit",

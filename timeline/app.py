@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from timeline import dates, parts, paths
+from timeline import undo as undoing
 from timeline.asof.claims import ClaimRow
 from timeline.asof.query import Sides, facts_as_of
 from timeline.asof.rules import KNOWN_NOW, Fact
@@ -339,8 +340,10 @@ class Archive(Commands):
         return self.readmodel.canonical(entity_id)
 
     def corrections(self, claim_id: str) -> list[dict[str, Any]]:
-        """A claim's retractions, supersessions and reranks, in the order recorded."""
-        return self.readmodel.corrections(claim_id)
+        """A claim's retractions, supersessions, reranks and restorations, in the order
+        recorded, with who wrote each (``recorded_by``) and, for a withdrawal undone since,
+        who undid it when (``undone_by``, ``undone_at``: ``undo.mark_undone``)."""
+        return undoing.mark_undone(self.readmodel.corrections(claim_id, recorded_by=True))
 
     def statement(self, claim: ClaimRow) -> str:
         """The plain sentence for a claim, whatever its status on any day."""
@@ -493,11 +496,26 @@ class Archive(Commands):
                 "id": row.id, "valid": row.valid, "statement": self.statement(row),
                 "known_at": row.known_at, "certainty": row.certainty, "rank": row.rank,
                 "withdrawn": row.withdrawn_day != POS_INF,
-                "corrections": self.readmodel.corrections(row.id, recorded_by=True),
+                "corrections": undoing.mark_undone(self.readmodel.corrections(
+                    row.id, recorded_by=True)), "recorded_at": row.recorded_at,
                 "sources": [{**c, "name": names[c["source"]]} for c in row.sources],
                 "account_of": account_of(row), "recorded_by": authors.get(row.id),
             })
         return out
+
+    # --- undo and redo (timeline.undo) -------------------------------------------------------
+
+    def undo(self, *, dry_run: bool = False) -> undoing.UndoResult:
+        """Undo the last thing the current author did, by recording its compensation."""
+        return undoing.undo(self, dry_run=dry_run)
+
+    def redo(self, *, dry_run: bool = False) -> undoing.UndoResult:
+        """Redo what the current author undid last (the compensation of the undo)."""
+        return undoing.redo(self, dry_run=dry_run)
+
+    def undo_redo(self) -> tuple[str | None, str | None]:
+        """What ``undo`` and ``redo`` would undo and redo now (None: nothing)."""
+        return undoing.next_acts(self)
 
     def claim_views(self, entity: str | None = None, *, withdrawn: bool = False,
                     tags: Sequence[str] = ()) -> list[FactView]:

@@ -84,9 +84,26 @@ def author_name(text: str, where: str = "HINDSIGHT_AUTHOR") -> str:
     return name
 
 
+#: The author this process set (``set_author``: the desktop app's preferences), before
+#: ``HINDSIGHT_AUTHOR``.
+_chosen_author: str | None = None
+
+
+def set_author(name: str | None) -> str | None:
+    """Record this process's writes to SQLite archives as written by ``name`` (checked as
+    ``HINDSIGHT_AUTHOR`` is; None or blank: back to ``HINDSIGHT_AUTHOR`` or the OS user).
+    Returns the name as it will be recorded."""
+    global _chosen_author
+    _chosen_author = author_name(name, "your name") if name and name.strip() else None
+    return local_author()
+
+
 def local_author() -> str | None:
-    """Who writes to an SQLite archive from this process: ``HINDSIGHT_AUTHOR`` when it is set
-    (checked: a bad value refuses the write), else the operating-system user, else nobody."""
+    """Who writes to an SQLite archive from this process: the name set by ``set_author``,
+    else ``HINDSIGHT_AUTHOR`` when it is set (checked: a bad value refuses the write), else
+    the operating-system user, else nobody."""
+    if _chosen_author is not None:
+        return _chosen_author
     given = os.environ.get("HINDSIGHT_AUTHOR")
     if given is not None:
         return author_name(given)

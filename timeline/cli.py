@@ -476,8 +476,9 @@ def build_parser(plugins: Sequence[Plugin] = ()) -> argparse.ArgumentParser:
     from timeline.cli_report import register as report
     from timeline.cli_search import register as search
     from timeline.cli_tags import register as tags
+    from timeline.cli_undo import register as undo
 
-    for register in (report, search, tags, *plugins):
+    for register in (report, search, tags, undo, *plugins):
         register(sub, common)
     return parser
 

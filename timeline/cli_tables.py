@@ -8,6 +8,7 @@ from __future__ import annotations
 import shutil
 import textwrap
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
 from timeline import dates
@@ -120,6 +121,38 @@ def describe_state(state: State) -> str:
     return f"As of {dates.day_to_iso(state.as_of)}{known}{about}: {len(state.facts)} facts"
 
 
+def _when(stamp: str | None, before: str = " ") -> str:
+    """A recorded time (ISO, UTC) as local time to the minute; "" when unknown."""
+    if not stamp:
+        return ""
+    try:
+        return before + datetime.fromisoformat(stamp).astimezone().strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return before + stamp
+
+
+#: What a correction written by ``hindsight undo`` or ``redo`` was the compensation of.
+_UNDO_OF = {"retracted": "the record", "restored": "the {undoes}", "reranked": "a rerank"}
+
+
+def _correction(fix: Mapping[str, Any]) -> str:
+    """One correction in a history: what, known when, who wrote it and when, why; and whether
+    it was undone ("undone by …") or is an undo ("undo of …")."""
+    text = f"{fix['kind']} {fix['known_at']}" + by_author(fix.get("recorded_by"), " by ") + \
+        _when(fix.get("recorded_at"), " on ")
+    reason = fix.get("reason") or ""
+    if reason == "undo" and fix["kind"] in _UNDO_OF:
+        undoes = {"retracted": "retraction", "superseded": "supersession"}.get(
+            fix.get("undoes", ""), "withdrawal")
+        reason = "undo of " + _UNDO_OF[fix["kind"]].format(undoes=undoes)
+    if reason:
+        text += f" ({reason.replace(chr(10), ' ')})"
+    if fix.get("undone_at"):
+        text += " — undone" + by_author(fix.get("undone_by"), " by ") + \
+            _when(fix["undone_at"], " on ")
+    return text
+
+
 def history_table(items: Sequence[Mapping[str, Any]]) -> str:
     """An entity's claims as ``Archive.history`` gives them: when valid and known, who wrote
     each, its certainty, and its sentence with its corrections after it, its sources by short
@@ -127,11 +160,12 @@ def history_table(items: Sequence[Mapping[str, Any]]) -> str:
     statements = {item["id"]: item["statement"] for item in items}
     rows = []
     for item in items:
-        fixes = "; ".join(f"{c['kind']} {c['known_at']}" + by_author(c.get("recorded_by"), " by ")
-                          for c in item["corrections"])
+        fixes = "; ".join(map(_correction, item["corrections"]))
         lines = [item["statement"].replace("\n", " ") + (f"  [{fixes}]" if fixes else "")]
         names = dict.fromkeys(c.get("name") or c["source"] for c in item["sources"])
         lines.append("sources: " + (", ".join(names) or "none"))
+        if item.get("recorded_at"):
+            lines.append("recorded" + _when(item["recorded_at"]))
         tie = item.get("account_of")
         if tie:  # the other account's sentence when it reads otherwise
             said = statements.get(tie, item["statement"])

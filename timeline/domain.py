@@ -331,6 +331,12 @@ def predicate_stream(name: str) -> UUID:
     return _uuid5("predicate:" + name)
 
 
+def undo_stream(first: int) -> UUID:
+    """The stream of the undo of the act written first at log position ``first``: one undo
+    per act, so two writers undoing the same act at once cannot both succeed."""
+    return _uuid5(f"undo:{first}")
+
+
 def tag_stream(target_kind: str, target_id: str, tag: str) -> UUID:
     """The stream of one tag on one claim or source: its ``Tagged`` and ``Untagged`` events,
     in turn. Keyed by the tag's key (``tag_key``): "Strike" and "strike" are one tag."""
@@ -402,6 +408,13 @@ class EntityCreated(DomainEvent):
 
 
 class AliasAdded(DomainEvent):
+    alias: Text
+
+
+class AliasRemoved(DomainEvent):
+    """An alias taken off an entity (the undoing of ``AliasAdded``): the name no longer
+    names it. The ``AliasAdded`` event stays in the record."""
+
     alias: Text
 
 
@@ -485,7 +498,28 @@ class ClaimReranked(DomainEvent):
     reason: str = ""
 
 
-Correction = ClaimRetracted | ClaimSuperseded | ClaimReranked
+class ClaimRestored(DomainEvent):
+    """The claim's withdrawal (its last retraction or supersession) annulled: the undoing of
+    a retraction recorded by mistake (``timeline.undo``). The claim is in force again as if
+    the withdrawal had never been recorded, as known on any day; the withdrawal stays in the
+    record, and the claim's history shows both. ``known_at`` is the annulled withdrawal's."""
+
+    known_at: Text
+    reason: str = ""
+
+
+Correction = ClaimRetracted | ClaimSuperseded | ClaimReranked | ClaimRestored
+
+
+class ActUndone(DomainEvent):
+    """The first event of an undo (or a redo, ``redo``), on a stream of its own
+    (``undo_stream`` of the act): the log positions of the act it compensates (``undoes``:
+    first and last) and what that act was (``summary``). The compensating events follow it
+    in the same write; the undo and redo history is read from these alone."""
+
+    undoes: tuple[int, int]
+    redo: bool = False
+    summary: str = ""
 
 
 # --- tags -------------------------------------------------------------------------------------
@@ -559,14 +593,27 @@ class ClaimHistory:
     def add(self, event: DomainEvent) -> None:
         if isinstance(event, ClaimRecorded):
             self.recorded = True
-        elif isinstance(event, ClaimRetracted | ClaimSuperseded | ClaimReranked):
+        elif isinstance(event, ClaimRetracted | ClaimSuperseded | ClaimReranked |
+                        ClaimRestored):
             self.corrections.append(event)
         self.version = event.originator_version
 
     @property
+    def withdrawal(self) -> ClaimRetracted | ClaimSuperseded | None:
+        """The retraction or supersession in force: the last one, unless a restoration
+        (``ClaimRestored``) annulled it."""
+        found: ClaimRetracted | ClaimSuperseded | None = None
+        for c in self.corrections:
+            if isinstance(c, ClaimRetracted | ClaimSuperseded):
+                found = c
+            elif isinstance(c, ClaimRestored):
+                found = None
+        return found
+
+    @property
     def withdrawn(self) -> bool:
-        """Retracted or superseded."""
-        return any(isinstance(c, ClaimRetracted | ClaimSuperseded) for c in self.corrections)
+        """Retracted or superseded (and not restored since)."""
+        return self.withdrawal is not None
 
     def has(self, kind: type[Correction], **match: Any) -> bool:
         """Whether this very correction is already in the stream."""
@@ -586,4 +633,7 @@ EVENT_TYPES: tuple[type[DomainEvent], ...] = (
     ClaimReranked,
     Tagged,
     Untagged,
+    ClaimRestored,
+    AliasRemoved,
+    ActUndone,
 )

@@ -642,12 +642,19 @@ def export_document(archive: Archive) -> dict[str, Any]:
             "known_at": c.known_at, "sources": c.sources, "note": c.note})
         if c.tie:
             claims[-1]["account_of"] = c.tie
+        withdrawn: list[dict[str, Any]] | None = None  # where its withdrawal in force went
         for fix in rm.corrections(claim_id):
             base = {"claim": c.id, "known_at": fix["known_at"], "reason": fix["reason"]}
-            if fix["kind"] == "retracted":
+            if fix["kind"] == "restored":  # an undone withdrawal is folded away (docs/undo.md)
+                if withdrawn:
+                    withdrawn.pop()
+                withdrawn = None
+            elif fix["kind"] == "retracted":
                 retractions.append(base)
+                withdrawn = retractions
             elif fix["kind"] == "superseded":
                 supersessions.append({**base, "by": fix["by_claim"]})
+                withdrawn = supersessions
             else:
                 reranks.append({**base, "rank": fix["rank"]})
     doc.update(claims=claims, supersessions=supersessions, retractions=retractions,

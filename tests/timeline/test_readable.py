@@ -217,6 +217,9 @@ def test_history_table_shows_certainty_and_sources(
     assert "sources: Microsoft invests in OpenAI, Microsoft invests in OpenAI (2)" in text
     assert "sources: GPT-4.5" in text
     assert "sources: none" in text
+    # when the archive took each claim in (local time, to the minute)
+    assert len(re.findall(r"recorded \d{4}-\d\d-\d\d \d\d:\d\d", text)) == len(
+        [line for line in body if re.match(r"\d{4}", line)])
     assert DEAL not in text
 
 

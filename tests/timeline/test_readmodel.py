@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -154,6 +155,25 @@ def test_an_older_read_model_layout_is_rebuilt(tmp_path):
     with Archive.open(path) as archive:
         assert archive.readmodel._meta("version") == str(READMODEL_VERSION)
         assert [f.subject for f in archive.as_of("1950").facts] == ["Ministry"]
+
+
+def test_a_read_model_whose_tables_lack_this_layout_s_columns_is_rebuilt(tmp_path):
+    """A read model of an older layout is rebuilt before this layout's indexes are made: one
+    of them may name a column its old tables lack (sources.version_of, new in version 8)."""
+    path = tmp_path / "a.sqlite"
+    with Archive.open(path) as archive:
+        archive.add_source("s1", "A report", "1900", "The ministry sat in Vienna.")
+        archive.record("Ministry", "located_in", value="Vienna", valid="1850/..",
+                       known_at="1900", sources=[("s1", "sat in Vienna")])
+    with sqlite3.connect(readmodel_path(path)) as old:
+        old.execute("DROP TABLE sources")
+        old.execute("CREATE TABLE sources (id TEXT PRIMARY KEY, title TEXT, published TEXT, "
+                    "published_day INTEGER, url TEXT, text TEXT)")
+        old.execute("UPDATE meta SET value = '6' WHERE key = 'version'")
+    with Archive.open(path) as archive:
+        assert archive.readmodel._meta("version") == str(READMODEL_VERSION)
+        assert [f.subject for f in archive.as_of("1950").facts] == ["Ministry"]
+        assert archive.source("s1")["title"] == "A report"
 
 
 def test_an_as_of_query_is_a_stabbing_query_on_the_interval_index(built):

@@ -43,7 +43,7 @@ from timeline.domain import (
 from timeline.errors import ArchiveError
 from timeline.readmodel import search
 from timeline.readmodel import sources as source_rows
-from timeline.readmodel import tags as tag_rows
+from timeline.readmodel import undo as more_rows
 from timeline.readmodel.lookups import Lookups
 from timeline.readmodel.schema import (
     CITATIONS,
@@ -189,8 +189,12 @@ class ReadModel(Lookups):
             if self.path:
                 self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
-            self._create()
-            if self._meta("version") != str(READMODEL_VERSION):
+            # A read model of another layout goes first: this one's indexes may name columns
+            # that its tables lack.
+            made = self.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'meta'").fetchone()
+            if made is None:
+                self._create()
+            elif self._meta("version") != str(READMODEL_VERSION):
                 self.reset()
         except BaseException:
             conn.close()
@@ -522,7 +526,7 @@ class ReadModel(Lookups):
     def apply(self, event: DomainEvent) -> None:  # pragma: no cover - every type is handled
         raise TypeError(f"no projection for {type(event).__name__}")
 
-    tag_rows.register(apply)  # Tagged, Untagged
+    more_rows.register(apply)  # Tagged, Untagged, ClaimRestored, AliasRemoved, ActUndone
     source_rows.register(apply)  # SourceRegistered
 
     @apply.register

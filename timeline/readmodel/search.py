@@ -30,6 +30,7 @@ from typing import Any, TypeVar, cast
 
 from timeline.domain import (
     AliasAdded,
+    AliasRemoved,
     EntitiesMerged,
     EntityCreated,
     PredicateDefined,
@@ -194,6 +195,8 @@ HOOKS: dict[type, Hook] = {
     PredicateDefined: (lambda rm, e: _predicate_label(rm, e.name), _after_predicate),
     EntityCreated: (lambda rm, e: _entity_name(rm, str(e.originator_id)), _after_entity),
     AliasAdded: (_nothing, lambda rm, e, _: index_entity(
+        rm, rm.canonical(str(e.originator_id)))),
+    AliasRemoved: (_nothing, lambda rm, e, _: index_entity(
         rm, rm.canonical(str(e.originator_id)))),
     EntitiesMerged: (_nothing, _after_merge),
     SourceRegistered: (_nothing, lambda rm, e, _: index_source(rm, e.source_id)),
