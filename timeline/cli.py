@@ -473,11 +473,12 @@ def build_parser(plugins: Sequence[Plugin] = ()) -> argparse.ArgumentParser:
                    help="skip the desktop slider measurement")
     p.add_argument("--format", choices=("table", "json"), default="json")
     p.set_defaults(run=run_bench)
+    from timeline.cli_cite import register as cite
     from timeline.cli_report import register as report
     from timeline.cli_search import register as search
     from timeline.cli_tags import register as tags
 
-    for register in (report, search, tags, *plugins):
+    for register in (report, search, tags, cite, *plugins):
         register(sub, common)
     return parser
 

@@ -488,6 +488,15 @@ class ClaimReranked(DomainEvent):
 Correction = ClaimRetracted | ClaimSuperseded | ClaimReranked
 
 
+class CitationAdded(DomainEvent):
+    """A further citation of a recorded claim, on the claim's stream (``timeline.citing``):
+    another passage (verbatim in its source) the claim rests on. The claim, its id and its
+    known time stay as they were."""
+
+    source: Text
+    quote: Text
+
+
 # --- tags -------------------------------------------------------------------------------------
 
 #: What a tag goes on.
@@ -586,4 +595,5 @@ EVENT_TYPES: tuple[type[DomainEvent], ...] = (
     ClaimReranked,
     Tagged,
     Untagged,
+    CitationAdded,
 )
