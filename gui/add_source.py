@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gui import claim_from_selection
 from gui.date_field import DateField, DateKind
 from gui.source_viewer import SourceViewer
 from timeline.api import (
@@ -302,6 +303,7 @@ def _on_added(window: MainWindow, dialog: AddSourceDialog) -> None:
     except HindsightError:
         return
     viewer = SourceWindow(source, window)
+    claim_from_selection.attach(window, viewer.viewer)  # Record Claim from Selection…
     viewer.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     viewer.show()
     window.source_window = viewer

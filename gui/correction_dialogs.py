@@ -16,7 +16,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QCompleter,
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
@@ -28,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gui import formatting
+from gui import formatting, name_completer, near_names
 from gui.account_field import AccountOfBox, SingleBox
 from gui.date_field import DateField, DateKind
 from timeline.api import (
@@ -73,10 +72,7 @@ def _names_box(archive: Archive, text: str = "") -> QComboBox:
     box.setEditable(True)
     box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
     box.addItems(entity_names(archive))  # thousands, on a large archive
-    completer = QCompleter(archive.all_names(), box)
-    completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-    completer.setFilterMode(Qt.MatchFlag.MatchContains)
-    box.setCompleter(completer)
+    name_completer.attach(box, archive)  # names and aliases, by the names rule
     box.setEditText(text)
     return box
 
@@ -245,6 +241,7 @@ class RecordClaimDialog(CorrectionDialog):
                                    "close to one the archive holds")
         self.new_entity.hide()
         self._near = False
+        self.refusal: NearNames | None = None  # the last, asked about on Record (near_names)
         box = self.layout()
         assert isinstance(box, QVBoxLayout)
         box.insertWidget(box.indexOf(self.error) + 1, self.new_entity)
@@ -339,7 +336,13 @@ class RecordClaimDialog(CorrectionDialog):
         self._near = False
         valid = super().validate()
         self.new_entity.setVisible(self._near or self.new_entity.isChecked())
+        self.ok_button.setEnabled(valid or self._near)  # Record asks about the near name
         return valid
+
+    def accept(self) -> None:
+        if self._near and not self.new_entity.isChecked() and not near_names.settle(self):
+            return
+        super().accept()
 
     def _on_known_at_edited(self, text: str) -> None:
         self._known_touched = bool(text)
@@ -378,7 +381,7 @@ class RecordClaimDialog(CorrectionDialog):
                 rank=self.rank.currentText(), note=self.note_edit.text().strip(),
                 new_entity=self.new_entity.isChecked(), account_of=self.account_of.claim_id())
         except NearNames as exc:
-            self._near = True
+            self._near, self.refusal = True, exc
             raise exc.confirm_with("Tick “Create a new entity” to create it.") from None
 
 

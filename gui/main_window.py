@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from gui import add_source, formatting, report_dialog, search, tags, undo_actions, view_export
 from gui.badges import colours
 from gui.citation_panel import CitationPanel
+from gui.claim_from_selection import install as install_selection_actions
 from gui.correction_dialogs import (
     CorrectionDialog,
     RecordClaimDialog,
@@ -112,6 +113,7 @@ class MainWindow(QMainWindow):
         self.view_actions = view_export.install(self)  # Export Picture, Export View, Print
         report_dialog.install(self)  # File → Export Report…
         add_source.install(self)  # File → Add Source…
+        install_selection_actions(self)  # Record Claim from / Cite Selection (the viewer)
         self.stats_label = QLabel()
         self.statusBar().addPermanentWidget(self.stats_label)
         self.state_panel.fact_actions = [self.account_action, None, self.retract_action,

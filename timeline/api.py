@@ -53,6 +53,7 @@ from timeline.errors import (
 from timeline.integrity import Report, verify
 from timeline.interchange import ImportCancelled, ImportReport, import_file
 from timeline.parts import PART_OF, via_text
+from timeline.passages import complete_names, dates_in, entities_in
 from timeline.paths import data_dir, default_archive, seed_archive
 from timeline.readmodel.overview import (
     BEGINS,
@@ -184,4 +185,5 @@ __all__ = [
     "SearchHit",
     "SOURCE_FILE_SUFFIXES", "SOURCE_TYPES", "SourceText", "author_text", "csl_type",
     "page_at", "page_label", "parse_author", "quote_page", "read_source_file", "type_words",
+    "complete_names", "dates_in", "entities_in",
 ]

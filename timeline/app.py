@@ -330,6 +330,19 @@ class Archive(Commands):
         """Every entity name and alias, for completion."""
         return self.readmodel.all_names()
 
+    def name_pairs(self) -> list[tuple[str, str]]:
+        """Every entity name and alias with the name of the entity it stands for (after
+        merges): what ``entities_in`` and ``complete_names`` look through."""
+        names, canonical = self.names, self.readmodel.canonical
+        kept: dict[str, str] = {}
+        out = []
+        for name, entity_id in self.readmodel.db.execute(
+                "SELECT name, entity_id FROM names ORDER BY name"):
+            if entity_id not in kept:
+                kept[entity_id] = names.get(canonical(entity_id), name)
+            out.append((name, kept[entity_id]))
+        return out
+
     def entity_ids(self, name: str) -> set[str]:
         """The ids a name stands for: its entity and every entity merged into it."""
         self._current()

@@ -18,6 +18,7 @@ from uuid import UUID
 
 from timeline import dates
 from timeline.asof.claims import ClaimRow
+from timeline.citing import stage_cite
 from timeline.dates import DateError
 from timeline.domain import (
     ENTITY_KINDS,
@@ -52,6 +53,7 @@ from timeline.domain import (
 )
 from timeline.errors import Conflict, InvalidInput, NearNames, NotFound
 from timeline.readmodel import ReadModel, collect_past
+from timeline.readmodel.added_citations import recorded_citations
 from timeline.sourcemeta import check_pages, clean_metadata, clean_url
 
 if TYPE_CHECKING:
@@ -522,7 +524,8 @@ class Batch:
             canonical = self.readmodel.canonical
             return (canonical(claim.subject_id),
                     canonical(claim.object_id) if claim.object_id else None,
-                    tuple(Citation(**c) for c in claim.sources))
+                    tuple(Citation(**c) for c in recorded_citations(  # as first recorded
+                        self.readmodel, claim.id, claim.sources)))
         return (str(claim.subject), str(claim.object) if claim.object else None,
                 claim.citations)
 
@@ -679,6 +682,10 @@ class Batch:
                 "object": name_of(obj) if obj else None, "value": claim.value,
                 "valid": claim.valid, "sources": cites, "certainty": claim.certainty,
                 "rank": claim.rank if isinstance(claim, ClaimRecorded) else "normal"}
+
+    def cite(self, claim_id: str, source: str, quote: str) -> bool:
+        """A further citation of a recorded claim (``timeline.citing.stage_cite``)."""
+        return stage_cite(self, claim_id, source, quote)
 
     def rerank(self, claim_id: str, rank: str, known_at: str | None = None,
                reason: str = "") -> None:

@@ -473,12 +473,13 @@ def build_parser(plugins: Sequence[Plugin] = ()) -> argparse.ArgumentParser:
                    help="skip the desktop slider measurement")
     p.add_argument("--format", choices=("table", "json"), default="json")
     p.set_defaults(run=run_bench)
+    from timeline.cli_cite import register as cite
     from timeline.cli_report import register as report
     from timeline.cli_search import register as search
     from timeline.cli_tags import register as tags
     from timeline.cli_undo import register as undo
 
-    for register in (report, search, tags, undo, *plugins):
+    for register in (report, search, tags, undo, cite, *plugins):
         register(sub, common)
     return parser
 

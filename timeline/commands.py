@@ -171,6 +171,11 @@ class Commands:
         claim or source, InvalidInput for a tag that is not one (``domain.clean_tag``)."""
         return self._idempotent(lambda batch: stage_tag(batch, kind, target_id, tag))
 
+    def cite(self, claim_id: str, source: str, quote: str) -> bool:
+        """Add a citation (``quote``, verbatim in ``source``) to a recorded claim; False, and
+        nothing written, when the claim cites it already (``timeline.citing``)."""
+        return self._idempotent(lambda batch: batch.cite(claim_id, source, quote))
+
     def untag(self, kind: str, target_id: str, tag: str) -> None:
         """Take ``tag`` off a claim or a source; NotFound when it does not have it."""
         self._idempotent(lambda batch: stage_untag(batch, kind, target_id, tag))

@@ -522,6 +522,15 @@ class ActUndone(DomainEvent):
     summary: str = ""
 
 
+class CitationAdded(DomainEvent):
+    """A further citation of a recorded claim, on the claim's stream (``timeline.citing``):
+    another passage (verbatim in its source) the claim rests on. The claim, its id and its
+    known time stay as they were."""
+
+    source: Text
+    quote: Text
+
+
 # --- tags -------------------------------------------------------------------------------------
 
 #: What a tag goes on.
@@ -636,4 +645,5 @@ EVENT_TYPES: tuple[type[DomainEvent], ...] = (
     ClaimRestored,
     AliasRemoved,
     ActUndone,
+    CitationAdded,
 )

@@ -31,6 +31,7 @@ from timeline.app import Archive
 from timeline.chain import GENESIS, chain_link
 from timeline.domain import (
     AliasAdded,
+    CitationAdded,
     ClaimRecorded,
     ClaimSuperseded,
     DomainEvent,
@@ -477,6 +478,8 @@ def _depends(readmodel: ReadModel, event: DomainEvent) -> str | None:
         for entity in (event.originator_id, getattr(event, "into", None)):
             if entity is not None and missing("entities", str(entity)):
                 return f"its entity {entity} is not among the events salvaged"
+    elif isinstance(event, CitationAdded) and missing("sources", event.source):
+        return f"it cites source '{event.source}', which is not salvaged"
     elif isinstance(event, Tagged | Untagged):
         table = "claims" if event.target_kind == "claim" else "sources"
         if missing(table, event.target_id):

@@ -26,6 +26,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
 
 from timeline.app import Archive, Batch
+from timeline.citing import CitationAddedRecord, citations_document, stage_cite_record
 from timeline.domain import (
     ENTITY_KINDS,
     ClaimReranked,
@@ -37,6 +38,7 @@ from timeline.domain import (
 from timeline.errors import HindsightError, InvalidInput
 from timeline.files import open_input
 from timeline.jsonstream import KeyCheck, Repeated
+from timeline.readmodel.added_citations import recorded_citations
 from timeline.sourcefiles import SourceText, read_named_source
 from timeline.sourcemeta import METADATA_FIELDS, SOURCE_TYPES
 from timeline.tagging import TagRecord, stage_tag_record, tags_document
@@ -160,6 +162,7 @@ class HindsightFile(_Record):
     sources: list[SourceRecord] = []
     entities: list[EntityRecord] = []
     claims: list[ClaimRecord] = []
+    citations: list[CitationAddedRecord] = []
     supersessions: list[SupersessionRecord] = []
     retractions: list[RetractionRecord] = []
     reranks: list[RerankRecord] = []
@@ -327,8 +330,8 @@ Progress = Callable[[int, int], bool]
 
 def _counting(doc: HindsightFile, progress: Progress | None) -> Callable[[], None]:
     total = sum(len(getattr(doc, part)) for part in (
-        "predicates", "sources", "entities", "claims", "supersessions", "retractions",
-        "reranks", "tags"))
+        "predicates", "sources", "entities", "claims", "citations", "supersessions",
+        "retractions", "reranks", "tags"))
     done = 0
 
     def tick() -> None:
@@ -365,6 +368,7 @@ _PARTS: dict[str, tuple[type[BaseModel], Callable[[Batch, Any, Path | None], Any
     "sources": (SourceRecord, _stage_source),
     "entities": (EntityRecord, _stage_entity),
     "claims": (ClaimRecord, lambda batch, c, base: stage_claim(batch, c)),
+    "citations": (CitationAddedRecord, lambda batch, c, base: stage_cite_record(batch, c)),
     "supersessions": (SupersessionRecord, lambda batch, s, base: _supersede(batch, s)),
     "retractions": (RetractionRecord, lambda batch, r, base: _retract(batch, r)),
     "reranks": (RerankRecord, lambda batch, rr, base: _rerank(batch, rr)),
@@ -639,7 +643,8 @@ def export_document(archive: Archive) -> dict[str, Any]:
             "id": c.id, "subject": names[c.subject_id], "predicate": c.predicate,
             "object": names[c.object_id] if c.object_id else None, "value": c.value,
             "valid": c.valid, "certainty": c.certainty, "rank": c.rank,
-            "known_at": c.known_at, "sources": c.sources, "note": c.note})
+            "known_at": c.known_at, "sources": recorded_citations(rm, c.id, c.sources),
+            "note": c.note})
         if c.tie:
             claims[-1]["account_of"] = c.tie
         withdrawn: list[dict[str, Any]] | None = None  # where its withdrawal in force went
@@ -657,8 +662,8 @@ def export_document(archive: Archive) -> dict[str, Any]:
                 withdrawn = supersessions
             else:
                 reranks.append({**base, "rank": fix["rank"]})
-    doc.update(claims=claims, supersessions=supersessions, retractions=retractions,
-               reranks=reranks, tags=tags_document(rm))
+    doc.update(claims=claims, citations=citations_document(rm), supersessions=supersessions,
+               retractions=retractions, reranks=reranks, tags=tags_document(rm))
     return doc
 
 

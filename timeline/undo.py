@@ -32,6 +32,7 @@ from timeline.domain import (
     ActUndone,
     AliasAdded,
     AliasRemoved,
+    CitationAdded,
     ClaimRecorded,
     ClaimReranked,
     ClaimRestored,
@@ -176,8 +177,8 @@ def _author(archive: Archive) -> str:
 # --- what an act was --------------------------------------------------------------------------
 
 _ORDER = (EntitiesMerged, ClaimSuperseded, ClaimRetracted, ClaimRestored, ClaimReranked,
-          ClaimRecorded, AliasAdded, AliasRemoved, Tagged, Untagged, SourceRegistered,
-          PredicateDefined, EntityCreated)
+          ClaimRecorded, CitationAdded, AliasAdded, AliasRemoved, Tagged, Untagged,
+          SourceRegistered, PredicateDefined, EntityCreated)
 
 
 def _claim(archive: Archive, event: DomainEvent) -> str:
@@ -210,6 +211,8 @@ def _describe(archive: Archive, event: DomainEvent, count: int) -> str:
         return f"{verb} '{event.tag}' on {event.target_kind} {event.target_id}{many}"
     if isinstance(event, SourceRegistered):
         return f"source '{event.source_id}'{many}"
+    if isinstance(event, CitationAdded):
+        return f"citation of {_claim(archive, event)}{many}"
     if isinstance(event, PredicateDefined):
         return f"definition of predicate '{event.name}'"
     return f"entity '{getattr(event, 'name', '?')}'"
@@ -285,13 +288,20 @@ def _refuse(batch: Batch, event: DomainEvent, what: str) -> None:
         raise Conflict(f"cannot undo the {what}: a merge is not undone (its claims and names "
                        "now belong to the entity it was merged into, and the archive keeps no "
                        "record of which were whose); nothing was written")
-    raise Conflict(f"cannot undo the {what}: a source, once added, is never withdrawn (claims "
-                   "may cite its text); nothing was written")
+    if isinstance(event, CitationAdded):
+        raise Conflict(f"cannot undo the {what}: a citation added to a claim is not taken off "
+                       "(supersede the claim by one without it, or retract it); nothing was "
+                       "written")
+    if isinstance(event, SourceRegistered):
+        raise Conflict(f"cannot undo the {what}: a source, once added, is never withdrawn "
+                       "(claims may cite its text); nothing was written")
+    raise Conflict(f"cannot undo the {what}: Hindsight does not know how to undo a "
+                   f"{type(event).__name__}; nothing was written")
 
 
 def _compensate(batch: Batch, event: DomainEvent, reason: str, what: str) -> None:
     """Stage what undoes one event of an act (docs/undo.md)."""
-    if isinstance(event, EntitiesMerged | SourceRegistered):
+    if isinstance(event, EntitiesMerged | SourceRegistered | CitationAdded):
         _refuse(batch, event, what)
     elif isinstance(event, ClaimRecorded):
         if batch.history(event.claim_id).withdrawn:
@@ -324,6 +334,8 @@ def _compensate(batch: Batch, event: DomainEvent, reason: str, what: str) -> Non
                    if e.originator_version < event.originator_version]
         if earlier and isinstance(was := earlier[-1], PredicateDefined):
             batch.predicate(was.name, was.label, was.single, redefine=True)
+    elif not isinstance(event, EntityCreated | ActUndone):
+        _refuse(batch, event, what)  # never an undo that changes nothing
     # EntityCreated (an entity made on first mention) stays: names are not undone; the
     # ActUndone marker changes nothing.
 

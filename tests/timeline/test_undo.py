@@ -252,3 +252,17 @@ def test_search_follows_an_undone_alias_and_retraction(archive: Archive) -> None
     assert next(h for h in archive.search("OpenAI") if h.kind == "claim").withdrawn == "retracted"
     archive.undo()
     assert next(h for h in archive.search("OpenAI") if h.kind == "claim").withdrawn is None
+
+
+def test_an_added_citation_is_refused_not_undone_in_name_only(archive: Archive) -> None:
+    """An act undo has no compensation for is refused, never "undone" with nothing changed:
+    a citation added to a claim stays, and says so."""
+    archive.add_source("s2", "Letters", "2020", "Sam still led OpenAI that year.")
+    claim = archive.as_of("2021").facts[0].claim.id
+    archive.cite(claim, "s2", "Sam still led OpenAI")
+    count = events(archive)
+    with pytest.raises(Conflict, match=f"cannot undo the citation of {claim}: a citation "
+                                       "added to a claim is not taken off"):
+        archive.undo()
+    assert events(archive) == count
+    assert {s["source"] for s in archive.as_of("2021").facts[0].sources} == {"s1", "s2"}

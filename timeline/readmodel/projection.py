@@ -41,7 +41,7 @@ from timeline.domain import (
     single_side,
 )
 from timeline.errors import ArchiveError
-from timeline.readmodel import search
+from timeline.readmodel import added_citations, search
 from timeline.readmodel import sources as source_rows
 from timeline.readmodel import undo as more_rows
 from timeline.readmodel.lookups import Lookups
@@ -528,6 +528,7 @@ class ReadModel(Lookups):
 
     more_rows.register(apply)  # Tagged, Untagged, ClaimRestored, AliasRemoved, ActUndone
     source_rows.register(apply)  # SourceRegistered
+    added_citations.register(apply)  # CitationAdded
 
     @apply.register
     def _(self, event: PredicateDefined) -> None:

@@ -25,9 +25,10 @@ from timeline.asof.claims import ClaimRow, SlotStart
 from timeline.domain import Citation
 
 #: Bump when the tables below change: an older read model is then rebuilt from the events.
-READMODEL_VERSION = 8  # 5: accounts of one fact (tie, shared), single sides; 6: tags;
+READMODEL_VERSION = 9  # 5: accounts of one fact (tie, shared), single sides; 6: tags;
 #                         7: the full-text index (search, readmodel/search.py);
-#                         8: sources' CSL metadata, pages and versions
+#                         8: sources' CSL metadata, pages and versions;
+#                         9: citations added to recorded claims (added_citations)
 
 #: Bytes of the read model mapped into memory for reading. Mapped pages a process has read
 #: count as its memory, and past this size a larger map bought no measurable speed; this keeps
@@ -95,6 +96,10 @@ CREATE TABLE IF NOT EXISTS tags (
     target_kind TEXT NOT NULL, target_id TEXT NOT NULL, tag_key TEXT NOT NULL, tag TEXT NOT NULL,
     position INTEGER, PRIMARY KEY (target_kind, target_id, tag_key)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS tags_key ON tags(tag_key);
+-- Citations added to recorded claims (readmodel/citations.py), also in their claims' citations.
+CREATE TABLE IF NOT EXISTS added_citations (
+    claim_id TEXT NOT NULL, source TEXT NOT NULL, quote TEXT NOT NULL, position INTEGER);
+CREATE INDEX IF NOT EXISTS added_citations_claim ON added_citations(claim_id);
 -- The full-text index (readmodel/search.py): a claim's row is its n, a source's or an
 -- entity's minus its key here.
 CREATE TABLE IF NOT EXISTS search_targets (
@@ -117,7 +122,8 @@ META_KEYS = ("version", "position", "log", "head")
 CITATIONS: TypeAdapter[tuple[Citation, ...]] = TypeAdapter(tuple[Citation, ...])
 
 TABLES = ("meta", "predicates", "entities", "names", "sources", "claims", "claim_streams",
-           "claim_index", "ranks", "corrections", "tags", "search_targets", "search")
+          "claim_index", "ranks", "corrections", "tags", "added_citations",
+          "search_targets", "search")
 
 
 def readmodel_path(archive: Path) -> Path:
