@@ -26,10 +26,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gui import add_source, formatting, report_dialog, search, tags, undo_actions, view_export
+from gui import formatting, workbench
 from gui.badges import colours
 from gui.citation_panel import CitationPanel
-from gui.claim_from_selection import install as install_selection_actions
 from gui.correction_dialogs import (
     CorrectionDialog,
     RecordClaimDialog,
@@ -110,19 +109,13 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._build_layout()
         self._build_menus()
-        self.view_actions = view_export.install(self)  # Export Picture, Export View, Print
-        report_dialog.install(self)  # File → Export Report…
-        add_source.install(self)  # File → Add Source…
-        install_selection_actions(self)  # Record Claim from / Cite Selection (the viewer)
-        self.stats_label = QLabel()
-        self.statusBar().addPermanentWidget(self.stats_label)
         self.state_panel.fact_actions = [self.account_action, None, self.retract_action,
                                          self.supersede_action, self.rerank_action]
         self.citations.set_fact_actions([self.retract_action, self.supersede_action,
                                          self.rerank_action])
-        self.tagging = tags.install(self)  # Tag Claim…, Remove Tag…, the tag filter
-        self.search = search.install(self)  # the search box (Ctrl+F) and its results
-        self.undoing = undo_actions.install(self)  # Undo, Redo (Claims), File → Preferences…
+        workbench.install(self)  # sources, passages, aliases, tags, search, undo, publishing
+        self.stats_label = QLabel()
+        self.statusBar().addPermanentWidget(self.stats_label)
 
         session.archive_changed.connect(self._on_archive_changed)
         session.fact_selected.connect(self._on_fact_selected)
