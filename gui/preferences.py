@@ -1,7 +1,7 @@
 """File → Preferences…: the name recorded with each change this app writes ("Your name"),
 kept in QSettings and applied to the engine for this process (``timeline.api.set_author``,
 as ``HINDSIGHT_AUTHOR`` would be). Left empty, changes are recorded as ``HINDSIGHT_AUTHOR``
-or the operating-system user; a team archive on PostgreSQL records the database role.
+or the operating-system user; a team archive on PostgreSQL records it beside the database role.
 """
 
 from __future__ import annotations
@@ -60,7 +60,7 @@ class PreferencesDialog(QDialog):
         form.addRow("Your name (recorded with each change):", self.name_edit)
         hint = QLabel("Empty: " + (f"“{default}” (HINDSIGHT_AUTHOR or your user name)"
                                    if default else "nobody") +
-                      ". On a team archive the database role is recorded.")
+                      ". On a team archive it is recorded beside your database role.")
         hint.setWordWrap(True)
         hint.setTextFormat(Qt.TextFormat.PlainText)
         self.error = QLabel()

@@ -531,14 +531,14 @@ class EventStore:
 
     @property
     def recorded_by(self) -> str | None:
-        """Who this store's writes are recorded as written by: on PostgreSQL the database
-        role (``current_user``, which the server itself fills in); in an SQLite file
-        ``HINDSIGHT_AUTHOR``, else the operating-system user (``local_author``); nobody in
-        memory."""
+        """Who this store's writes are recorded as written by: in an SQLite file the app's
+        name, else ``HINDSIGHT_AUTHOR``, else the operating-system user (``local_author``); on
+        PostgreSQL that name and the database role the server fills in ("Ana Lima (ana)",
+        ``timeline.team.shown_author``); nobody in memory."""
         recorder = self._app.recorder
         if isinstance(recorder, ChainedRecorder):
             return local_author()
-        return getattr(recorder, "current_user", None) or None
+        return getattr(recorder, "author", None) or None
 
     def append(self, events: Sequence[DomainEvent]) -> Sequence[int] | None:
         """Store all events in one transaction, or none of them; returns their positions in

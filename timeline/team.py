@@ -1,7 +1,7 @@
 """The team archive on PostgreSQL: its layout in the archive's schema, how each member's
 ``hindsight`` opens and writes it, and ``hindsight team-setup``, which makes it and its roles.
 
-The layout (``TEAM_FORMAT`` 1), all in the schema named by the URL's ``?schema=``:
+The layout (``TEAM_FORMAT`` 2), all in the schema named by the URL's ``?schema=``:
 
 - ``hindsight_events``: the eventsourcing library's events table, made by the library's own
   statements (with its composite type, its notification index and its insert function), plus
@@ -10,6 +10,13 @@ The layout (``TEAM_FORMAT`` 1), all in the schema named by the URL's ``?schema=`
   client can write another name there.
 - ``hindsight_chain (position, digest)``: the hash chain, as in SQLite archives
   (``timeline.chain.chain_link``), written in the same transaction as the events.
+- ``hindsight_authors (first, last, name, role)``: the name each write was made under (the
+  app's preferences, ``HINDSIGHT_AUTHOR`` or the OS user: ``timeline.chain.local_author``),
+  one row per write, inserted in the events' transaction. ``role`` defaults to
+  ``current_user`` and members may insert only ``first, last, name``, so a row always names
+  the role that wrote it; an event's name is read only from a row of its own role
+  (``shown_author``: "Ana Lima (ana)"). The name is what the member says; the role is what the
+  server vouches for. Added by layout 2.
 - ``hindsight_archive (format)``: the layout's version.
 - ``hindsight_lock_events()``: the library serialises writers with an EXCLUSIVE lock on the
   events table, which PostgreSQL grants only to roles that may UPDATE, DELETE or TRUNCATE it.
@@ -19,14 +26,14 @@ The layout (``TEAM_FORMAT`` 1), all in the schema named by the URL's ``?schema=`
 Opening never creates anything once the layout is there: the library's "create table if not
 exists" is off (``CREATE_TABLE=n``), so writers need no CREATE right and do not have to own
 anything. An empty schema is set up by whoever opens it first (that role becomes the owner);
-an archive made by an older Hindsight (no layout version) is brought up to date when its owner
-opens it, and opens read-only for everyone else until then.
+an archive made by an older Hindsight (no layout version, or layout 1) is brought up to date
+when its owner opens it to write, and opens read-only for everyone else until then.
 
 ``setup`` (``hindsight team-setup``) runs as the owner: it makes the schema and the layout, the
 NOLOGIN group roles ``<schema>_writers`` and ``<schema>_readers``, the member roles that do not
-exist yet, and the grants — readers SELECT; writers SELECT, INSERT of the event columns and the
-chain, the sequence and the lock; nobody but the owner UPDATE, DELETE or TRUNCATE: events are
-never edited (docs/team-archive.md).
+exist yet, and the grants — readers SELECT; writers SELECT, INSERT of the event columns, the
+chain and the authors' names (not their roles), the sequence and the lock; nobody but the
+owner UPDATE, DELETE or TRUNCATE: events are never edited (docs/team-archive.md).
 """
 
 from __future__ import annotations
@@ -42,20 +49,38 @@ from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastor
 from psycopg.rows import DictRow
 from psycopg.sql import SQL, Composable, Composed, Identifier, Literal
 
-from timeline.chain import GENESIS, _stored_id, chain_link
+from timeline.chain import GENESIS, _stored_id, author_name, chain_link, local_author
 from timeline.errors import ArchiveError, InvalidInput, first_line
 from timeline.store import redact
 
 #: Version of the layout in the schema (``hindsight_archive``).
-TEAM_FORMAT = 1
+TEAM_FORMAT = 2
 
 EVENTS = "hindsight_events"
 CHAIN = "hindsight_chain"
+AUTHORS = "hindsight_authors"
 MARKER = "hindsight_archive"
 LOCK = "hindsight_lock_events"
 #: The columns a writer may insert into the events table (not ``recorded_by``, not the
 #: notification id: the server fills both).
 EVENT_COLUMNS = ("originator_id", "originator_version", "topic", "state")
+#: The columns of ``hindsight_authors`` a writer may insert (not ``role``: the server fills it).
+AUTHOR_COLUMNS = ("first", "last", "name")
+
+
+def shown_author(name: str | None, role: str) -> str:
+    """How the author of an event on a team archive reads: the name its writer gave, then the
+    role the server noted — "Ana Lima (ana)" — or the role alone when no name was recorded
+    (events written before layout 2), when the name is the role, or when it is not a name
+    Hindsight records (one slipped in past Hindsight with a control character, say)."""
+    if name is None or name == role:
+        return role
+    try:
+        if author_name(name, "name") != name:
+            return role
+    except InvalidInput:
+        return role
+    return f"{name} ({role})"
 
 
 class TeamRecorder(PostgresApplicationRecorder):
@@ -89,6 +114,10 @@ class TeamRecorder(PostgresApplicationRecorder):
         self.owner = ""
         #: The layout is not there at all (an empty schema): ``create_table`` sets it up.
         self.missing = False
+        #: The layout's version (None: none, an older Hindsight's archive or an empty schema).
+        self.format: int | None = None
+        #: The name this process writes under (``local_author``), set by each write.
+        self._name: str | None = None
         with self.datastore.transaction(commit=False) as curs:
             self._inspect(self._state(curs))
 
@@ -96,7 +125,7 @@ class TeamRecorder(PostgresApplicationRecorder):
 
     def _q(self, text: str, **names: Composable) -> Composed:
         return SQL(text).format(schema=self.schema, events=self.table, chain=self.chain,
-                                **names)
+                                authors=Identifier(AUTHORS), **names)
 
     def _state(self, curs: psycopg.Cursor[DictRow]) -> dict[str, Any]:
         schema = self.datastore.schema
@@ -129,16 +158,18 @@ class TeamRecorder(PostgresApplicationRecorder):
                 "with `hindsight team-setup` (docs/team-archive.md)")
         self.missing = state["events"] is None and state["marker"] is None
         self.read_only_reason = None
-        if state["marker"] is None and not self.missing:
-            self.read_only_reason = (
-                f"this archive was set up by an older Hindsight: its owner {self.owner} "
-                "runs `hindsight team-setup` once (or writes once) to bring it up to date "
-                "before anyone else writes")
-        elif state["marker"] is not None and (not isinstance(state.get("format"), int)
-                                              or state["format"] > TEAM_FORMAT):
+        self.format = state.get("format") if state["marker"] is not None else None
+        if state["marker"] is not None and (not isinstance(self.format, int)
+                                            or self.format > TEAM_FORMAT):
             raise PersistenceError(
                 f"archive layout {state.get('format')} in schema '{schema}' is newer than "
                 f"this Hindsight reads ({TEAM_FORMAT}) — please upgrade")
+        if not self.missing and (self.format is None or self.format < TEAM_FORMAT):
+            layout = f" (layout {self.format})" if self.format is not None else ""
+            self.read_only_reason = (
+                f"this archive was set up by an older Hindsight{layout}: its owner "
+                f"{self.owner} runs `hindsight team-setup` once (or writes once) to bring it "
+                "up to date before anyone else writes")
 
     def create_table(self) -> None:
         """Called by the library when the opener may create (a write command): set up an
@@ -157,7 +188,9 @@ class TeamRecorder(PostgresApplicationRecorder):
             legacy = not self.missing
             try:
                 with curs.connection.transaction():
-                    self._create_layout(curs, legacy=legacy)
+                    # Only an archive without a layout has no chain to keep: a layout-1 one
+                    # keeps its chain as it is (rebuilding it would hide an altered event).
+                    self._create_layout(curs, unchained=legacy and self.format is None)
             except psycopg.errors.InsufficientPrivilege as exc:
                 if legacy:
                     return  # not its owner: it reads, and read_only_reason says why not more
@@ -170,7 +203,7 @@ class TeamRecorder(PostgresApplicationRecorder):
         # The composite type may have just been made, by the transaction above.
         self.datastore.register_type_adapters()
 
-    def _create_layout(self, curs: psycopg.Cursor[DictRow], *, legacy: bool) -> None:
+    def _create_layout(self, curs: psycopg.Cursor[DictRow], *, unchained: bool) -> None:
         """The library's objects, then Hindsight's (inside the caller's transaction)."""
         for statement in self.sql_create_statements:
             if "CREATE TYPE" in statement.as_string():
@@ -194,12 +227,29 @@ class TeamRecorder(PostgresApplicationRecorder):
             "LOCK TABLE {schema}.{events} IN EXCLUSIVE MODE; END $body$", lock=Identifier(LOCK)))
         curs.execute(self._q("REVOKE ALL ON FUNCTION {schema}.{lock}() FROM PUBLIC",
                              lock=Identifier(LOCK)))
-        if legacy:
+        self._create_authors(curs)
+        if unchained:
             self._build_chain(curs)
         curs.execute(self._q("CREATE TABLE IF NOT EXISTS {schema}.{marker} "
                              "(format integer NOT NULL)", marker=Identifier(MARKER)))
         curs.execute(self._q("INSERT INTO {schema}.{marker} VALUES (%s)",
                              marker=Identifier(MARKER)), (TEAM_FORMAT,))
+
+    def _create_authors(self, curs: psycopg.Cursor[DictRow]) -> None:
+        """Layout 2's ``hindsight_authors``, granted to the archive's groups when they exist
+        already (an upgrade: ``team-setup`` grants it otherwise)."""
+        curs.execute(self._q(
+            "CREATE TABLE IF NOT EXISTS {schema}.{authors} (first bigint NOT NULL, "
+            "last bigint NOT NULL, name text NOT NULL, role text NOT NULL DEFAULT current_user, "
+            "PRIMARY KEY (role, first), CHECK (first <= last))"))
+        schema = self.datastore.schema
+        for group, grant in ((f"{schema}_writers",
+                              f"SELECT, INSERT ({', '.join(AUTHOR_COLUMNS)})"),
+                             (f"{schema}_readers", "SELECT")):
+            curs.execute("SELECT to_regrole(%s) AS r", (_quoted(group),))
+            if (curs.fetchone() or {}).get("r") is not None:
+                curs.execute(self._q(f"GRANT {grant} ON {{schema}}.{{authors}} TO {{group}}",
+                                     group=Identifier(group)))
 
     def _build_chain(self, curs: psycopg.Cursor[DictRow]) -> None:
         """Chain the events an older Hindsight stored (they were stored without one)."""
@@ -225,6 +275,7 @@ class TeamRecorder(PostgresApplicationRecorder):
                       **kwargs: Any) -> Sequence[int] | None:
         if self.read_only_reason:
             raise PersistenceError(self.read_only_reason)
+        self._name = local_author()  # a bad HINDSIGHT_AUTHOR refuses the write, first
         try:
             return super().insert_events(stored_events, **kwargs)
         except ProgrammingError as exc:
@@ -256,19 +307,53 @@ class TeamRecorder(PostgresApplicationRecorder):
             links.append((position, previous))
         curs.executemany(self._q("INSERT INTO {schema}.{chain} (position, digest) "
                                  "VALUES (%s, %s)"), links)
+        if self._name is not None:  # the role is the server's: DEFAULT current_user
+            curs.execute(self._q("INSERT INTO {schema}.{authors} (first, last, name) "
+                                 "VALUES (%s, %s, %s)"), (min(ids), max(ids), self._name))
         return ids
 
     # --- reading --------------------------------------------------------------------------
 
-    def recorded_by_between(self, after: int, last: int) -> dict[int, str]:
-        """Who wrote each event at a position in (after, last]: the role the server noted."""
-        if self.read_only_reason:
-            return {}  # an older layout: no author column yet
+    @property
+    def author(self) -> str:
+        """Who this process's writes read as written by: ``shown_author`` of the name it
+        writes under (``local_author``) and its role."""
+        return shown_author(local_author(), self.current_user)
+
+    def _authored(self, where: str, params: Sequence[Any],
+                  topic: str = "") -> list[dict[str, Any]]:
+        """The events ``where`` selects that have a role noted, in log order: ``p``, ``role``,
+        ``name`` (from a ``hindsight_authors`` row of that role covering it, the latest
+        starting; None without one), ``tx`` (the transaction that wrote it) and ``state``
+        (of the events of ``topic`` only)."""
+        if self.format is None:
+            return []  # no layout yet (an older Hindsight's archive): no author column
+        name = "NULL::text" if self.format < 2 else (
+            "(SELECT a.name FROM {schema}.{authors} a WHERE a.role = e.recorded_by AND "
+            "a.first <= e.notification_id AND a.last >= e.notification_id "
+            "ORDER BY a.first DESC LIMIT 1)")
         with self.datastore.get_connection() as conn, conn.cursor() as curs:
-            curs.execute(self._q("SELECT notification_id, recorded_by FROM {schema}.{events} "
-                                 "WHERE notification_id > %s AND notification_id <= %s "
-                                 "AND recorded_by IS NOT NULL"), (after, last))
-            return {row["notification_id"]: row["recorded_by"] for row in curs.fetchall()}
+            curs.execute(self._q(
+                "SELECT e.notification_id AS p, e.recorded_by AS role, " + name + " AS name, "
+                "e.xmin::text AS tx, CASE WHEN e.topic = %s THEN e.state END AS state "
+                "FROM {schema}.{events} e WHERE e.recorded_by IS NOT NULL AND " + where +
+                " ORDER BY e.notification_id"), (topic, *params))
+            return curs.fetchall()
+
+    def recorded_by_between(self, after: int, last: int) -> dict[int, str]:
+        """Who wrote each event at a position in (after, last]: the name its writer gave and
+        the role the server noted (``shown_author``)."""
+        rows = self._authored("e.notification_id > %s AND e.notification_id <= %s",
+                              (after, last))
+        return {row["p"]: shown_author(row["name"], row["role"]) for row in rows}
+
+    def written_by(self, author: str, topic: str) -> list[dict[str, Any]]:
+        """The events of this connection's role whose author reads ``author``
+        (``shown_author``: a role that wrote under two names is two authors, and its events
+        from before names were recorded are its role's alone), in log order: ``p``, ``tx``
+        and ``state`` (of the events of ``topic`` only)."""
+        rows = self._authored("e.recorded_by = %s", (self.current_user,), topic)
+        return [row for row in rows if shown_author(row["name"], row["role"]) == author]
 
     def chain_rows(self) -> Iterator[dict[str, Any]]:
         """Every stored event and every chain digest, matched by position, in one snapshot:
@@ -477,6 +562,7 @@ def _roles_and_grants(con: psycopg.Connection[Any], done: Setup) -> None:
     def run(text: str, *args: Any, **names: Composable) -> None:
         con.execute(SQL(text).format(schema=schema, writers=writers, readers=readers,
                                      events=Identifier(EVENTS), chain=Identifier(CHAIN),
+                                     authors=Identifier(AUTHORS),
                                      marker=Identifier(MARKER), lock=Identifier(LOCK),
                                      **names), args or None)
 
@@ -497,7 +583,7 @@ def _roles_and_grants(con: psycopg.Connection[Any], done: Setup) -> None:
             done.created.append(f"{member} (LOGIN)")
     sequence = str(_value(con, "SELECT pg_get_serial_sequence(%s, 'notification_id')",
                           f"{_quoted(done.schema)}.{_quoted(EVENTS)}"))
-    tables = "{schema}.{events}, {schema}.{chain}, {schema}.{marker}"
+    tables = "{schema}.{events}, {schema}.{chain}, {schema}.{authors}, {schema}.{marker}"
     # Nobody but the owner edits or deletes: not the groups, the members or PUBLIC.
     for grantee in ("PUBLIC", "{writers}", "{readers}"):
         run(f"REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON {tables} FROM {grantee}")
@@ -507,6 +593,8 @@ def _roles_and_grants(con: psycopg.Connection[Any], done: Setup) -> None:
     columns = SQL(", ").join(Identifier(c) for c in EVENT_COLUMNS)
     run("GRANT INSERT ({columns}) ON {schema}.{events} TO {writers}", columns=columns)
     run("GRANT INSERT (position, digest) ON {schema}.{chain} TO {writers}")
+    run("GRANT INSERT ({columns}) ON {schema}.{authors} TO {writers}",
+        columns=SQL(", ").join(Identifier(c) for c in AUTHOR_COLUMNS))
     run("GRANT USAGE ON SEQUENCE {sequence} TO {writers}", sequence=SQL(sequence))
     run("GRANT EXECUTE ON FUNCTION {schema}.{lock}() TO {writers}")
     for member in done.writers:

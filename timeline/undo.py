@@ -3,9 +3,10 @@
 An **act** is one write: the events one command appended together (a record with the
 entities it made, a supersession with its replacement claim, a retraction, a tag...). The log
 says who wrote each act — an SQLite archive's ``hindsight_authors`` holds one row per write,
-a PostgreSQL team archive notes the role and transaction of each event — so the acts of the
-current author (``EventStore.recorded_by``: the app's preferences, ``HINDSIGHT_AUTHOR`` or the
-OS user; the database role on PostgreSQL) are read from the archive itself, in any process,
+a PostgreSQL team archive notes the role and transaction of each event and the name of each
+write — so the acts of the current author (``EventStore.recorded_by``: the app's preferences,
+``HINDSIGHT_AUTHOR`` or the OS user; on PostgreSQL that name and the database role,
+"Ana Lima (ana)") are read from the archive itself, in any process,
 after any restart.
 
 Undoing an act appends, in one write, an ``ActUndone`` marker naming the act's positions and
@@ -120,13 +121,9 @@ def _sqlite_acts(recorder: ChainedRecorder, author: str) -> list[Act]:
 
 
 def _team_acts(recorder: Any, author: str) -> list[Act]:
-    """On PostgreSQL one act is one transaction (``xmin``) of the role's events."""
-    with recorder.datastore.get_connection() as conn, conn.cursor() as curs:
-        curs.execute(recorder._q(
-            "SELECT notification_id AS p, xmin::text AS tx, CASE WHEN topic = %s THEN state "
-            "END AS state FROM {schema}.{events} WHERE recorded_by = %s "
-            "ORDER BY notification_id"), (_MARKER_TOPIC, author))
-        rows = curs.fetchall()
+    """On PostgreSQL one act is one transaction (``xmin``) of the author's events: of this
+    role, under this name (``TeamRecorder.written_by``)."""
+    rows = recorder.written_by(author, _MARKER_TOPIC)
     acts: list[Act] = []
     tx, first, last, state = None, 0, 0, None
     for row in rows:

@@ -8,10 +8,11 @@ The rules (docs/team-archive.md, docs/reliability.md):
   digest — the server refuses it, whatever the client.
 - A PostgreSQL archive keeps the same hash chain as an SQLite one, written in the events'
   transaction, and ``verify`` checks it.
-- Who wrote each event is recorded beside it: on PostgreSQL the role the server itself fills in
-  (``DEFAULT current_user``; members may not insert that column), in an SQLite file
-  ``HINDSIGHT_AUTHOR`` or the operating-system user — normalised, then checked, then stored
-  exactly; a bad name refuses the write in one line and writes nothing.
+- Who wrote each event is recorded beside it: the name (``HINDSIGHT_AUTHOR``, the app's
+  preferences or the operating-system user — normalised, then checked, then stored exactly; a
+  bad name refuses the write in one line and writes nothing), and on PostgreSQL the role the
+  server itself fills in (``DEFAULT current_user``; members may not insert that column, nor
+  the role of a name), shown "Ana Lima (ana)".
 
 PostgreSQL runs on 127.0.0.1:5432 (trust authentication); ``postgres_server`` starts it when it
 is down. Each test makes its own LOGIN roles (``hs_*_<random>``) and drops them afterwards.
@@ -42,7 +43,7 @@ from timeline.app import Archive
 from timeline.chain import AUTHOR_MAX, author_name
 from timeline.errors import InvalidInput
 from timeline.integrity import Anchor, verify
-from timeline.team import check_arguments, role_names
+from timeline.team import check_arguments, role_names, shown_author
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVER = "127.0.0.1:5432/test"
@@ -85,8 +86,10 @@ class Team:
     def url(self, role: str) -> str:
         return f"postgresql://{role}@{SERVER}?schema={self.schema}"
 
-    def run(self, role: str, *args: str) -> Result:
-        return hindsight(*args, archive=self.url(role), cache=self.tmp / f"cache-{role}")
+    def run(self, role: str, *args: str, author: str | None = None) -> Result:
+        """``hindsight`` as ``role``, under the name ``author`` (else the OS user's)."""
+        return hindsight(*args, archive=self.url(role), cache=self.tmp / f"cache-{role}",
+                         env={"HINDSIGHT_AUTHOR": author} if author is not None else None)
 
     def connect(self, role: str) -> psycopg.Connection[Any]:
         return psycopg.connect(f"postgresql://{role}@{SERVER}", autocommit=True)
@@ -105,6 +108,11 @@ class Team:
 
     def setup(self, *args: str) -> Result:
         return hindsight("team-setup", self.url(self.owner), *args, cache=self.tmp / "setup")
+
+
+def by(role: str) -> str:
+    """How an event ``role`` wrote without ``HINDSIGHT_AUTHOR`` reads: "<OS user> (role)"."""
+    return shown_author(author_name(getpass.getuser()), role)
 
 
 def _drop_roles(con: psycopg.Connection[Any], roles: list[str]) -> None:
@@ -159,15 +167,15 @@ def test_two_writers_and_a_reader_work_as_documented(team: Team) -> None:
     # Each sees the other's claims and corrections, with who wrote them.
     for role in (team.ana, team.ben, team.cy):
         claims = _history(team, role, "Ministry")
-        assert claims[first_id]["recorded_by"] == team.ana
-        assert claims[second_id]["recorded_by"] == team.ben
-        assert claims[third_id]["recorded_by"] == team.ben
+        assert claims[first_id]["recorded_by"] == by(team.ana)
+        assert claims[second_id]["recorded_by"] == by(team.ben)
+        assert claims[third_id]["recorded_by"] == by(team.ben)
         assert [(c["kind"], c["recorded_by"]) for c in claims[first_id]["corrections"]] == \
-            [("superseded", team.ben)]
+            [("superseded", by(team.ben))]
         assert [(c["kind"], c["recorded_by"]) for c in claims[second_id]["corrections"]] == \
-            [("reranked", team.ana)]
+            [("reranked", by(team.ana))]
     table = team.run(team.cy, "history", "Ministry")
-    assert team.ana in table.out and f"by {team.ben}" in table.out
+    assert by(team.ana) in table.out and f"by {by(team.ben)}" in table.out
 
     # The reader reads as of a day, follows the log, verifies — and writes nothing.
     state = team.run(team.cy, "as-of", "1847", "--format", "json")
@@ -178,7 +186,7 @@ def test_two_writers_and_a_reader_work_as_documented(team: Team) -> None:
                        "--format", "json")
     assert watched.code == 0, watched.err
     assert [json.loads(line)["recorded_by"] for line in watched.out.splitlines()] == \
-        [author for _, author, *_ in before]
+        [by(author) for _, author, *_ in before]
     for args in (("record", "Ministry", "led_by", "--object", "Thiers", "--valid", "1840",
                   "--known-at", "1860"),
                  ("retract", second_id, "--known-at", "1861"),
@@ -193,12 +201,16 @@ def test_two_writers_and_a_reader_work_as_documented(team: Team) -> None:
     assert "chain intact" in checked.out and f"{len(before)} events" in checked.out
 
     # Nobody but the owner edits or deletes: the server refuses the members themselves.
-    events, chain, marker = (team.table(t) for t in (
-        "hindsight_events", "hindsight_chain", "hindsight_archive"))
+    events, chain, marker, authors = (team.table(t) for t in (
+        "hindsight_events", "hindsight_chain", "hindsight_archive", "hindsight_authors"))
     forbidden = {
         team.ana: [f"UPDATE {events} SET topic = topic", f"DELETE FROM {events}",
                    f"TRUNCATE {events}", f"UPDATE {chain} SET digest = digest",
                    f"DELETE FROM {chain}", f"TRUNCATE {chain}",
+                   f"UPDATE {authors} SET name = 'x'", f"DELETE FROM {authors}",
+                   f"TRUNCATE {authors}",
+                   f"INSERT INTO {authors} (first, last, name, role) VALUES (1, 1, 'x', "
+                   f"'{team.ben}')",
                    f"UPDATE {marker} SET format = 1", f"DELETE FROM {marker}",
                    f"ALTER TABLE {events} DROP COLUMN recorded_by",
                    f"INSERT INTO {events} (originator_id, originator_version, topic, state, "
@@ -211,6 +223,7 @@ def test_two_writers_and_a_reader_work_as_documented(team: Team) -> None:
         team.cy: [f"INSERT INTO {events} (originator_id, originator_version, topic, state) "
                   "VALUES (gen_random_uuid(), 1, 't', 'x')",
                   f"INSERT INTO {chain} (position, digest) VALUES (999, 'x')",
+                  f"INSERT INTO {authors} (first, last, name) VALUES (999, 999, 'x')",
                   f"SELECT {team.schema}.hindsight_lock_events()",
                   f"DELETE FROM {events}", f"TRUNCATE {chain}"],
     }
@@ -273,6 +286,7 @@ def test_writers_at_once_keep_one_chain_and_their_names(team: Team,
                                                         ) -> None:
     assert team.setup("--writers", f"{team.ana},{team.ben}").code == 0
     monkeypatch.setenv("XDG_CACHE_HOME", str(team.tmp / "threads"))
+    monkeypatch.setenv("HINDSIGHT_AUTHOR", "Ana Lima")  # one name, two roles: both shown
     written: dict[str, list[str]] = {team.ana: [], team.ben: []}
     failures: list[BaseException] = []
 
@@ -303,7 +317,7 @@ def test_writers_at_once_keep_one_chain_and_their_names(team: Team,
         for role, ids in written.items():
             for k, claim_id in enumerate(ids):
                 [claim] = archive.history(f"{role} subject {k}")
-                assert (claim["id"], claim["recorded_by"]) == (claim_id, role)
+                assert (claim["id"], claim["recorded_by"]) == (claim_id, f"Ana Lima ({role})")
     rows = team.log()
     assert all(digest is not None for *_, digest in rows)
     assert {author for _, author, *_ in rows} == {team.ana, team.ben}
@@ -347,7 +361,104 @@ def test_an_archive_an_older_hindsight_made_is_upgraded_by_its_owner(team: Team)
     assert team.run(team.ana, "record", "B", "p", "--value", "2", "--valid", "2001").code == 0
     claims = list(_history(team, team.cy, "A").values()) + list(
         _history(team, team.cy, "B").values())
-    assert [c["recorded_by"] for c in claims] == [None, team.ana]  # none stored for the old
+    assert [c["recorded_by"] for c in claims] == [None, by(team.ana)]  # none for the old
+    checked = team.run(team.cy, "verify")
+    assert checked.code == 0 and "chain intact" in checked.out, checked.err
+
+
+def test_a_name_is_recorded_beside_the_role_the_server_fills_in(team: Team) -> None:
+    assert team.setup("--writers", f"{team.ana},{team.ben}", "--readers", team.cy).code == 0
+    ana = team.run(team.ana, "record", "A", "p", "--value", "1", "--valid", "2000",
+                   author="  Ana Lima ")
+    assert ana.code == 0, ana.err
+    ben = team.run(team.ben, "record", "B", "p", "--value", "2", "--valid", "2000",
+                   author=team.ben)
+    assert ben.code == 0, ben.err
+    ana_id, ben_id = ana.out.strip(), ben.out.strip()
+
+    def shown(cache: str) -> dict[str, Any]:
+        out = {}
+        for name in ("A", "B"):
+            done = hindsight("history", name, "--format", "json", archive=team.url(team.cy),
+                             cache=team.tmp / cache)
+            assert done.code == 0, done.err
+            out.update({c["id"]: c["recorded_by"] for c in json.loads(done.out)["claims"]})
+        return out
+
+    # The name the member gave, then the role the server vouches for; a name that is the
+    # role is shown once.
+    assert shown("c1") == {ana_id: f"Ana Lima ({team.ana})", ben_id: team.ben}
+    assert f"Ana Lima ({team.ana})" in team.run(team.cy, "history", "A").out
+    authors = team.table("hindsight_authors")
+    with team.connect("postgres") as con:
+        assert con.execute(f"SELECT name, role FROM {authors} ORDER BY first").fetchall() == \
+            [("Ana Lima", team.ana), (team.ben, team.ben)]
+    ben_events = [p for p, author, *_ in team.log() if author == team.ben]
+
+    # Past Hindsight, ana may not say which role wrote; a name she gives is hers, whatever
+    # the positions it claims; a name Hindsight would not record is not shown.
+    with team.connect(team.ana) as con:
+        for statement in (f"INSERT INTO {authors} (first, last, name, role) VALUES "
+                          f"({ben_events[0]}, {ben_events[-1]}, 'Ben Costa', '{team.ben}')",
+                          f"UPDATE {authors} SET role = '{team.ana}'"):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege), con.transaction():
+                con.execute(statement)
+        con.execute(f"INSERT INTO {authors} (first, last, name) VALUES (%s, %s, "
+                    "'Ben Costa')", (ben_events[0], ben_events[-1]))
+        con.execute(f"INSERT INTO {authors} (first, last, name) SELECT first + 1, last, "
+                    f"'Ana\u202eLima' FROM {authors} WHERE role = current_user")
+    with team.connect("postgres") as con:
+        assert con.execute(f"SELECT role FROM {authors} WHERE name = 'Ben Costa'"
+                           ).fetchall() == [(team.ana,)]
+    ana_events = [p for p, author, *_ in team.log() if author == team.ana]
+    watched = team.run(team.cy, "watch", "--from-start", "--limit", str(len(team.log())),
+                       "--format", "json")
+    assert watched.code == 0, watched.err
+    assert {json.loads(line)["position"]: json.loads(line)["recorded_by"]
+            for line in watched.out.splitlines()} == {
+        **{p: f"Ana Lima ({team.ana})" for p in ana_events[:1]},
+        **{p: team.ana for p in ana_events[1:]}, **{p: team.ben for p in ben_events}}
+
+    # The reader names nothing and writes nothing; a bad name refuses the write, first.
+    with team.connect(team.cy) as con, pytest.raises(
+            psycopg.errors.InsufficientPrivilege), con.transaction():
+        con.execute(f"INSERT INTO {authors} (first, last, name) VALUES (1, 1, 'Cy')")
+    before = team.log()
+    refused_in_one_line(team.run(team.cy, "record", "C", "p", "--value", "3", "--valid",
+                                 "2000", author="Cy"), 5, "may only read")
+    refused_in_one_line(team.run(team.ana, "record", "C", "p", "--value", "3", "--valid",
+                                 "2000", author="Ana\tLima"), 2, "HINDSIGHT_AUTHOR: ",
+                        "U+0009")
+    assert team.log() == before
+
+
+def test_a_layout_1_archive_is_upgraded_by_its_owner_then_records_names(team: Team) -> None:
+    assert team.setup("--writers", team.ana, "--readers", team.cy).code == 0
+    assert team.run(team.ana, "record", "A", "p", "--value", "1", "--valid", "2000").code == 0
+    with team.connect(team.owner) as con:  # what Hindsight's layout 1 was: no names
+        con.execute(f"DROP TABLE {team.table('hindsight_authors')}")
+        con.execute(f"UPDATE {team.table('hindsight_archive')} SET format = 1")
+    chain = team.log()
+    # Members read it, as the role alone, but writing waits for the owner.
+    assert [c["recorded_by"] for c in _history(team, team.cy, "A").values()] == [team.ana]
+    refused_in_one_line(team.run(team.ana, "record", "B", "p", "--value", "2", "--valid",
+                                 "2001", author="Ana Lima"), 5,
+                        "set up by an older Hindsight (layout 1)", team.owner)
+    assert team.log() == chain
+    # The owner's next write brings it up to date (no team-setup): the groups keep their
+    # grants, the chain is kept as it is, and names are recorded from then on.
+    assert team.run(team.owner, "record", "C", "p", "--value", "3", "--valid", "2002").code == 0
+    assert team.log()[:len(chain)] == chain
+    assert team.run(team.ana, "record", "B", "p", "--value", "2", "--valid", "2001",
+                    author="Ana Lima").code == 0
+    claims = {name: next(iter(_history(team, team.cy, name).values()))["recorded_by"]
+              for name in ("A", "B", "C")}
+    assert claims == {"A": team.ana, "B": f"Ana Lima ({team.ana})", "C": by(team.owner)}
+    refused_in_one_line(team.run(team.cy, "record", "D", "p", "--value", "4", "--valid",
+                                 "2003"), 5, f"role {team.cy} may only read")
+    with team.connect("postgres") as con:
+        assert con.execute(f"SELECT max(format) FROM {team.table('hindsight_archive')}"
+                           ).fetchone() == (2,)
     checked = team.run(team.cy, "verify")
     assert checked.code == 0 and "chain intact" in checked.out, checked.err
 

@@ -240,6 +240,34 @@ def test_undo_on_a_team_archive(postgres_url: str) -> None:
         assert [c.get("undone_by") for c in history["corrections"]] == [role, None]
 
 
+def test_undo_on_a_team_archive_is_by_role_and_name(postgres_url: str,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """On PostgreSQL the author is the name and the role: one role writing under two names
+    is two authors, each undoing only their own acts (docs/undo.md)."""
+    set_author(None)
+    monkeypatch.setenv("HINDSIGHT_AUTHOR", "Ana Lima")
+    with Archive.open(postgres_url) as archive:
+        role = archive.store.recorder.current_user
+        assert archive.store.recorded_by == f"Ana Lima ({role})"
+        mine = archive.record("Ada", "wrote", value="Notes", valid="1843", known_at="1843")
+        monkeypatch.setenv("HINDSIGHT_AUTHOR", "A. Lima")
+        theirs = archive.record("Ada", "read", value="Menabrea", valid="1842", known_at="1843")
+        monkeypatch.setenv("HINDSIGHT_AUTHOR", "Ana Lima")
+        undone = archive.undo()
+        assert undone.summary == f"record of {mine}"
+        assert undone.message.endswith(f"by Ana Lima ({role}))")
+        with pytest.raises(NothingToUndo, match=r"nothing to undo: Ana Lima \("):
+            archive.undo()
+        assert {h["id"]: h["recorded_by"] for h in archive.history("Ada")}[theirs] == \
+            f"A. Lima ({role})"
+        monkeypatch.setenv("HINDSIGHT_AUTHOR", role)  # the role's own name: the role alone
+        assert archive.store.recorded_by == role
+        with pytest.raises(NothingToUndo):
+            archive.undo()
+        monkeypatch.setenv("HINDSIGHT_AUTHOR", "A. Lima")
+        assert archive.undo().summary == f"record of {theirs}"
+
+
 def test_search_follows_an_undone_alias_and_retraction(archive: Archive) -> None:
     """The full-text index is kept by the undo events too: an alias taken off is no longer
     found, and a claim whose retraction was undone is no longer marked retracted."""

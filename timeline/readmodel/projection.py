@@ -191,10 +191,10 @@ class ReadModel(Lookups):
             self.db.execute("PRAGMA synchronous=NORMAL")
             # A read model of another layout goes first: this one's indexes may name columns
             # that its tables lack.
+            # A new one is made by ``reset`` too, so it records its version (and position 0)
+            # as a rebuild's does.
             made = self.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'meta'").fetchone()
-            if made is None:
-                self._create()
-            elif self._meta("version") != str(READMODEL_VERSION):
+            if made is None or self._meta("version") != str(READMODEL_VERSION):
                 self.reset()
         except BaseException:
             conn.close()
