@@ -9,13 +9,13 @@ claim with the new entity confirmed.
 
 from __future__ import annotations
 
-import html
 from enum import Enum
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from gui import formatting
 from timeline.api import NearNames
 
 if TYPE_CHECKING:
@@ -45,7 +45,7 @@ def question(refusal: NearNames, parent: QWidget | None = None) -> QMessageBox:
     text = f"‘{refusal.name}’ is close to {_near_text(near, kind, entity)}."
     if others:
         text += " Also close: " + ", ".join(others) + "."
-    box.setText(html.escape(text, quote=False) + "<br><br>Use the existing entity, or "
+    box.setText(formatting.rich(text) + "<br><br>Use the existing entity, or "
                 "create a new one?")
     use = box.addButton(f"Use ‘{entity}’", QMessageBox.ButtonRole.AcceptRole)
     create = box.addButton("Create a New Entity", QMessageBox.ButtonRole.ActionRole)

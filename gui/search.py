@@ -18,7 +18,6 @@ a result (a click, or Enter; ↓ and ↑ move through them, Esc closes them):
 
 from __future__ import annotations
 
-import html
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer
@@ -57,23 +56,23 @@ def marked_html(text: str, matches: tuple[tuple[int, int], ...]) -> str:
     """``text`` as rich text: escaped, each match in bold."""
     out, at = [], 0
     for start, end in matches:
-        out += [html.escape(text[at:start]), "<b>", html.escape(text[start:end]), "</b>"]
+        out += [formatting.rich(text[at:start]), "<b>", formatting.rich(text[start:end]), "</b>"]
         at = end
-    out.append(html.escape(text[at:]))
+    out.append(formatting.rich(text[at:]))
     return "".join(out)
 
 
 def hit_html(hit: SearchHit) -> str:
     """A result's two lines: kind, date and what it is; the passage found."""
-    head = [f"<i>{html.escape(hit.kind)}</i>"]
+    head = [f"<i>{formatting.rich(hit.kind)}</i>"]
     if hit.day is not None:
-        head.append(html.escape(formatting.human_date(hit.day)))
+        head.append(formatting.rich(formatting.human_date(hit.day)))
     if hit.withdrawn:
-        head.append(f"<i>{html.escape(hit.withdrawn)}</i>")
+        head.append(f"<i>{formatting.rich(hit.withdrawn)}</i>")
     if hit.field in ("statement", "title", "name"):  # found in what it is: one line
         return f"{' · '.join(head)} &nbsp;{marked_html(hit.snippet, hit.matches)}"
-    head.append(html.escape(hit.title))
-    return (f"{' · '.join(head)}<br><i>{html.escape(hit.field)}:</i> "
+    head.append(formatting.rich(hit.title))
+    return (f"{' · '.join(head)}<br><i>{formatting.rich(hit.field)}:</i> "
             f"{marked_html(hit.snippet, hit.matches)}")
 
 
