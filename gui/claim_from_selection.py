@@ -185,11 +185,19 @@ def prefill(dialog: RecordClaimDialog, source: dict[str, Any], start: int,
     return suggestions
 
 
-def open_record_from_selection(window: MainWindow, viewer: SourceViewer
-                               ) -> RecordClaimDialog | None:
+def _passage(window: MainWindow, viewer: SourceViewer) -> tuple[int, int, str] | None:
+    """The passage selected in ``viewer`` (``selected_passage``); None, and the status bar
+    saying what to do, when there is none."""
     passage = selected_passage(viewer)
     if passage is None or viewer.source is None:
         window.statusBar().showMessage("Select a passage of the source first", 5000)
+        return None
+    return passage
+
+
+def open_record_from_selection(window: MainWindow, viewer: SourceViewer
+                               ) -> RecordClaimDialog | None:
+    if (passage := _passage(window, viewer)) is None:
         return None
     start, _, quote = passage
     dialog = RecordClaimDialog(window.session.archive, facts=window.session.state.facts,
@@ -257,9 +265,7 @@ class CiteSelectionDialog(CorrectionDialog):
 
 def open_cite_selection(window: MainWindow, viewer: SourceViewer
                         ) -> CiteSelectionDialog | None:
-    passage = selected_passage(viewer)
-    if passage is None or viewer.source is None:
-        window.statusBar().showMessage("Select a passage of the source first", 5000)
+    if (passage := _passage(window, viewer)) is None:
         return None
     start, _, quote = passage
     session = window.session
