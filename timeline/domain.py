@@ -425,6 +425,21 @@ class EntitiesMerged(DomainEvent):
     into_name: str
 
 
+class MergeUndone(DomainEvent):
+    """The undoing of an ``EntitiesMerged``, on the absorbed entity's stream: it is itself
+    again. Written with what the merge took (``timeline.undo`` reads it from the log): the
+    entity it was merged ``into`` and that one's kind before the merge (``into_kind``), the
+    entities that were merged into the absorbed one before (``entities``), its ``names``, and
+    the claims whose recorded subject (``subjects``) or object (``objects``) was one of them."""
+
+    into: UUID
+    into_kind: str
+    entities: tuple[str, ...] = ()
+    names: tuple[str, ...] = ()
+    subjects: tuple[str, ...] = ()
+    objects: tuple[str, ...] = ()
+
+
 # --- sources ----------------------------------------------------------------------------------
 
 
@@ -461,6 +476,14 @@ class SourceRegistered(DomainEvent):
     note: str = ""
     pages: tuple[int, ...] = ()  # where each page starts in ``text`` (a PDF's)
     version_of: str = ""  # the id of the source this is a later version of
+
+
+class SourceWithdrawn(DomainEvent):
+    """A source taken back out of the archive (the undoing of ``SourceRegistered``, on the
+    source's stream), when no claim cites it: it is unknown again, and may be registered
+    again. The ``SourceRegistered`` event stays in the record."""
+
+    source_id: Text
 
 
 # --- claims -----------------------------------------------------------------------------------
@@ -646,4 +669,6 @@ EVENT_TYPES: tuple[type[DomainEvent], ...] = (
     AliasRemoved,
     ActUndone,
     CitationAdded,
+    SourceWithdrawn,
+    MergeUndone,
 )

@@ -36,6 +36,7 @@ from timeline.domain import (
     ClaimSuperseded,
     DomainEvent,
     EntitiesMerged,
+    MergeUndone,
     Tagged,
     Untagged,
 )
@@ -474,7 +475,7 @@ def _depends(readmodel: ReadModel, event: DomainEvent) -> str | None:
     elif isinstance(event, ClaimSuperseded):
         if missing("claims", event.by):
             return f"its replacement claim '{event.by}' is not among the events salvaged"
-    elif isinstance(event, (EntitiesMerged, AliasAdded)):
+    elif isinstance(event, (EntitiesMerged, AliasAdded, MergeUndone)):
         for entity in (event.originator_id, getattr(event, "into", None)):
             if entity is not None and missing("entities", str(entity)):
                 return f"its entity {entity} is not among the events salvaged"

@@ -42,11 +42,17 @@ from timeline.domain import (
     DomainEvent,
     EntitiesMerged,
     EntityCreated,
+    MergeUndone,
     PredicateDefined,
     SourceRegistered,
+    SourceWithdrawn,
     Tagged,
     Untagged,
+    claim_stream,
+    merged_kind,
+    normalise_name,
     predicate_stream,
+    source_stream,
     undo_stream,
 )
 from timeline.errors import Conflict, NotFound
@@ -281,25 +287,157 @@ def _withdraw_again(batch: Batch, claim_id: str, event: ClaimRestored, reason: s
 
 
 def _refuse(batch: Batch, event: DomainEvent, what: str) -> None:
-    if isinstance(event, EntitiesMerged):
-        raise Conflict(f"cannot undo the {what}: a merge is not undone (its claims and names "
-                       "now belong to the entity it was merged into, and the archive keeps no "
-                       "record of which were whose); nothing was written")
     if isinstance(event, CitationAdded):
         raise Conflict(f"cannot undo the {what}: a citation added to a claim is not taken off "
                        "(supersede the claim by one without it, or retract it); nothing was "
                        "written")
-    if isinstance(event, SourceRegistered):
-        raise Conflict(f"cannot undo the {what}: a source, once added, is never withdrawn "
-                       "(claims may cite its text); nothing was written")
     raise Conflict(f"cannot undo the {what}: Hindsight does not know how to undo a "
                    f"{type(event).__name__}; nothing was written")
 
 
+def _citing(batch: Batch, source_id: str) -> str | None:
+    """A claim that cites the source ``source_id`` (withdrawn or not), or None."""
+    pattern = "%" + json.dumps({"source": source_id}, ensure_ascii=False,
+                               separators=(",", ":"))[1:-1] + "%"
+    for claim_id, citations in batch.readmodel.db.execute(
+            "SELECT id, citations FROM claims WHERE citations LIKE ? ORDER BY n", [pattern]):
+        if any(c.get("source") == source_id for c in json.loads(citations or "[]")):
+            return str(claim_id)
+    return None
+
+
+def _withdraw_source(batch: Batch, event: SourceRegistered, what: str) -> None:
+    """Take a source back out: only while nothing leans on it (docs/undo.md)."""
+    source_id, db = event.source_id, batch.readmodel.db
+    stream = batch._read(source_stream(source_id))
+    if not stream or stream[-1].originator_version != event.originator_version:
+        raise Conflict(f"cannot undo the {what}: it was withdrawn or registered again since; "
+                       "nothing was written")
+    claim = _citing(batch, source_id)
+    later = db.execute("SELECT id FROM sources WHERE version_of = ? ORDER BY id",
+                       [source_id]).fetchone()
+    tag = db.execute("SELECT tag FROM tags WHERE target_kind = 'source' AND target_id = ? "
+                     "ORDER BY position", [source_id]).fetchone()
+    why = (f"claim {claim} cites it (its citations stay with it, retracted or not)"
+           if claim else f"source '{later[0]}' is a later version of it" if later
+           else f"it is tagged '{tag[0]}' (untag it first)" if tag else None)
+    if why:
+        raise Conflict(f"cannot undo the {what}: {why}; nothing was written")
+    batch._emit(SourceWithdrawn, source_stream(source_id), source_id=source_id)
+
+
+def _register_again(batch: Batch, event: SourceWithdrawn) -> None:
+    """Register again, with the same fields, the source ``event`` withdrew."""
+    earlier = [e for e in batch._read(source_stream(event.source_id))
+               if e.originator_version < event.originator_version]
+    was = next((e for e in reversed(earlier) if isinstance(e, SourceRegistered)), None)
+    if was is None or batch.readmodel.source(event.source_id) is not None:
+        raise Conflict(f"source '{event.source_id}' was registered again since; nothing to "
+                       "redo")
+    fields = was.model_dump(exclude={"originator_id", "originator_version", "timestamp",
+                                     "schema_version"})
+    batch._emit(SourceRegistered, source_stream(event.source_id), **fields)
+
+
+def _merged_in(batch: Batch, absorbed: str, into: str) -> list[str]:
+    """``absorbed`` and the entities merged into it (or into one of those) before it was
+    merged into ``into``: each one's last merge, on its own stream, names one of them."""
+    group = [absorbed]
+    members = [r[0] for r in batch.readmodel.db.execute(
+        "SELECT id FROM entities WHERE merged_into = ? AND id != ? ORDER BY id",
+        [into, absorbed])]
+    last = {m: next((e for e in reversed(batch._read(UUID(m)))
+                     if isinstance(e, EntitiesMerged | MergeUndone)), None) for m in members}
+    grown = True
+    while grown:
+        grown = False
+        for m, merge in last.items():
+            if m not in group and isinstance(merge, EntitiesMerged) and \
+                    str(merge.into) in group:
+                group.append(m)
+                grown = True
+    return group
+
+
+def _names_of(batch: Batch, group: Sequence[str]) -> list[str]:
+    """The names the entities of ``group`` were created with and the aliases added to them
+    (and not removed), from their streams."""
+    names: dict[str, str] = {}
+    for entity in group:
+        for e in batch._read(UUID(entity)):
+            if isinstance(e, EntityCreated | AliasAdded):
+                name = e.name if isinstance(e, EntityCreated) else e.alias
+                names[normalise_name(name)] = name
+            elif isinstance(e, AliasRemoved):
+                names.pop(normalise_name(e.alias), None)
+    return list(names.values())
+
+
+def _kind_before(batch: Batch, into: str, group: Sequence[str]) -> str:
+    """The kind ``into`` had before the group was merged into it: its own, made more specific
+    by the other entities merged into it (``merged_kind``), in the order they were."""
+    created = [e for e in batch._read(UUID(into)) if isinstance(e, EntityCreated)]
+    kind: str = created[-1].kind if created else "other"
+    rows = batch.readmodel.db.execute("SELECT id, kind FROM entities WHERE merged_into = ?",
+                                      [into]).fetchall()
+    others = []
+    for entity, other_kind in rows:
+        if entity not in group:
+            merges = [e for e in batch._read(UUID(entity)) if isinstance(e, EntitiesMerged)]
+            others.append((merges[-1].timestamp if merges else None, other_kind))
+    for _, other_kind in sorted(others, key=lambda o: (o[0] is not None, o[0] or 0)):
+        kind = merged_kind(kind, other_kind)
+    return kind
+
+
+def _unmerge(batch: Batch, event: EntitiesMerged, what: str) -> None:
+    """Make the absorbed entity itself again: ``MergeUndone`` with what the merge took."""
+    absorbed = str(event.originator_id)
+    stream = batch._read(event.originator_id)
+    into = batch.archive.canonical(absorbed)
+    if stream[-1].originator_version != event.originator_version or into == absorbed or \
+            batch.archive.canonical(into) != into:
+        raise Conflict(f"cannot undo the {what}: the entities were merged or unmerged again "
+                       "since; nothing was written")
+    group = _merged_in(batch, absorbed, into)
+    subjects, objects = [], []
+    for claim_id, in batch.readmodel.db.execute(
+            "SELECT id FROM claims WHERE subject_id = ? OR object_id = ? ORDER BY n",
+            [into, into]).fetchall():
+        recorded = next(e for e in batch._read(claim_stream(claim_id))
+                        if isinstance(e, ClaimRecorded))
+        if str(recorded.subject) in group:
+            subjects.append(claim_id)
+        if recorded.object is not None and str(recorded.object) in group:
+            objects.append(claim_id)
+    batch._emit(MergeUndone, event.originator_id, into=UUID(into),
+                into_kind=_kind_before(batch, into, group), entities=tuple(group),
+                names=tuple(_names_of(batch, group)), subjects=tuple(subjects),
+                objects=tuple(objects))
+
+
+def _merge_again(batch: Batch, event: MergeUndone) -> None:
+    """Merge again the entity ``event`` made itself again."""
+    absorbed, into = str(event.originator_id), str(event.into)
+    keep = batch.archive.canonical(into)
+    if batch.archive.canonical(absorbed) != absorbed or keep == absorbed:
+        raise Conflict(f"entity '{absorbed}' was merged again since; nothing to redo")
+    batch._emit(EntitiesMerged, event.originator_id, into=UUID(keep),
+                into_name=batch.archive.names.get(keep, ""))
+
+
 def _compensate(batch: Batch, event: DomainEvent, reason: str, what: str) -> None:
     """Stage what undoes one event of an act (docs/undo.md)."""
-    if isinstance(event, EntitiesMerged | SourceRegistered | CitationAdded):
+    if isinstance(event, CitationAdded):
         _refuse(batch, event, what)
+    elif isinstance(event, EntitiesMerged):
+        _unmerge(batch, event, what)
+    elif isinstance(event, MergeUndone):
+        _merge_again(batch, event)
+    elif isinstance(event, SourceRegistered):
+        _withdraw_source(batch, event, what)
+    elif isinstance(event, SourceWithdrawn):
+        _register_again(batch, event)
     elif isinstance(event, ClaimRecorded):
         if batch.history(event.claim_id).withdrawn:
             raise Conflict(f"claim '{event.claim_id}' was retracted or superseded since; "

@@ -1,6 +1,6 @@
 """The read model's handlers of the undo events (``timeline.undo``): a claim restored (its
-withdrawal annulled), an alias removed, and the undo marker. ``register`` adds them — and
-the tag handlers (``readmodel.tags``) — to the projection.
+withdrawal annulled), an alias removed, a source withdrawn, and the undo marker.
+``register`` adds them — and the tag handlers (``readmodel.tags``) — to the projection.
 
 A restoration annuls the claim's withdrawal, so the claim is back in every "as known on"
 answer as if the retraction or supersession had never been recorded: its ``withdrawn_day`` is
@@ -14,8 +14,14 @@ from __future__ import annotations
 from typing import Any
 
 from timeline.dates import POS_INF
-from timeline.domain import ActUndone, AliasRemoved, ClaimRestored, normalise_name
-from timeline.readmodel import tags
+from timeline.domain import (
+    ActUndone,
+    AliasRemoved,
+    ClaimRestored,
+    SourceWithdrawn,
+    normalise_name,
+)
+from timeline.readmodel import tags, unmerge
 
 
 def _restored(readmodel: Any, event: ClaimRestored) -> None:
@@ -35,6 +41,16 @@ def _alias_removed(readmodel: Any, event: AliasRemoved) -> None:
                           readmodel.canonical(str(event.originator_id))])
 
 
+def _source_withdrawn(readmodel: Any, event: SourceWithdrawn) -> None:
+    """The source and its row of the full-text index dropped: unknown again (undo refuses
+    while a claim cites it, a later version names it or a tag is on it)."""
+    readmodel.db.execute("DELETE FROM sources WHERE id = ?", [event.source_id])
+    key = readmodel.db.execute("SELECT key FROM search_targets WHERE kind = 'source' AND "
+                               "target = ?", [event.source_id]).fetchone()
+    if key is not None:
+        readmodel.db.execute("DELETE FROM search WHERE rowid = ?", [-int(key[0])])
+
+
 def _undone(readmodel: Any, event: ActUndone) -> None:
     """The marker changes no answer: its compensating events, written with it, do."""
 
@@ -42,6 +58,8 @@ def _undone(readmodel: Any, event: ActUndone) -> None:
 def register(apply: Any) -> None:
     """Add the tag and undo events' handlers to the projection's ``apply``."""
     tags.register(apply)
+    unmerge.register(apply)
     apply.register(ClaimRestored, _restored)
     apply.register(AliasRemoved, _alias_removed)
     apply.register(ActUndone, _undone)
+    apply.register(SourceWithdrawn, _source_withdrawn)
