@@ -278,13 +278,25 @@ class TeamRecorder(PostgresApplicationRecorder):
         self._name = local_author()  # a bad HINDSIGHT_AUTHOR refuses the write, first
         try:
             return super().insert_events(stored_events, **kwargs)
-        except ProgrammingError as exc:
-            if "permission denied" not in str(exc):
+        except (ProgrammingError, psycopg.errors.PipelineAborted) as exc:
+            # In the library's pipeline the refusal may surface as the statement after it,
+            # aborted: then the role's own rights say whether it was one.
+            if "permission denied" not in str(exc) and self._may_insert():
                 raise
+            why = first_line(exc) if "permission denied" in str(exc) else \
+                f"permission denied to insert into {self.datastore.schema}.{EVENTS}"
             raise ProgrammingError(
-                f"role {self.current_user} may only read this archive ({first_line(exc)}); its "
+                f"role {self.current_user} may only read this archive ({why}); its "
                 f"owner {self.owner} lets it write with `hindsight team-setup URL --writers "
                 f"{self.current_user}`") from None
+
+    def _may_insert(self) -> bool:
+        """Whether this connection's role may insert events (asked anew, after a failure)."""
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(self._q("SELECT has_table_privilege(current_user, "
+                                 "'{schema}.{events}', 'INSERT') AS ok"))
+            row = curs.fetchone()
+        return bool(row and row["ok"])
 
     def _fetch_ids_after_insert_events(self, curs: psycopg.Cursor[DictRow],
                                        stored_events: Sequence[StoredEvent],
