@@ -1,8 +1,9 @@
 """The frozen app's entry point (PyInstaller runs this script as ``hindsight``).
 
-Entry points (``hindsight.commands``, ``hindsight.renderers``) do not exist inside a bundle, so
-the plugins and renderers that the installed package would find through them are named here. Started as an application with no
-arguments (the macOS .app, the Windows ``hindsightw.exe``), it opens the desktop app.
+Entry points (``hindsight.commands``, ``hindsight.renderers``) do not exist inside a bundle,
+so the plugins and renderers that the installed package would find through them are named here.
+Started as an application with no arguments (the macOS .app, the Windows ``hindsightw.exe``),
+it opens the desktop app.
 """
 
 from __future__ import annotations
