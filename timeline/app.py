@@ -333,6 +333,7 @@ class Archive(Commands):
     def name_pairs(self) -> list[tuple[str, str]]:
         """Every entity name and alias with the name of the entity it stands for (after
         merges): what ``entities_in`` and ``complete_names`` look through."""
+        self._current()  # the names cache, as another process may have changed them
         names, canonical = self.names, self.readmodel.canonical
         kept: dict[str, str] = {}
         out = []
