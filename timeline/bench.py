@@ -14,6 +14,7 @@ import json
 import os
 import random
 import resource
+import shutil
 import sqlite3
 import statistics
 import subprocess
@@ -26,6 +27,7 @@ from typing import Any
 
 from timeline import synthetic
 from timeline.app import Archive
+from timeline.bench_place import Place
 from timeline.dates import day_number
 from timeline.domain import ClaimRecorded, ClaimRetracted, ClaimSuperseded, EntitiesMerged
 from timeline.interchange import import_file
@@ -146,12 +148,12 @@ def _naive_answer(archive: Archive, entity_id: str, day: int) -> int:
     return count
 
 
-def _slider(archive_path: Path) -> float | None:
+def _slider(location: str) -> float | None:
     """p99 of slider move -> updated views, measured by the desktop app in a subprocess."""
     env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
     try:
         done = subprocess.run([sys.executable, "-m", "gui.bench", "--archive",
-                               str(archive_path), "--json", "--moves", "200"],
+                               location, "--json", "--moves", "200"],
                               capture_output=True, text=True, env=env, timeout=900)
     except (OSError, subprocess.TimeoutExpired):
         return None
@@ -164,19 +166,39 @@ def _slider(archive_path: Path) -> float | None:
 
 
 def run(events: int, directory: Path | None = None, *, seed: int = 1, queries: int = 1000,
-        slider: bool = True) -> dict[str, Any]:
+        slider: bool = True, archive: str | None = None) -> dict[str, Any]:
+    """Build and measure an archive of about ``events`` events: in ``directory`` (a temporary
+    folder by default), or, with ``archive``, in the new PostgreSQL schema that URL names."""
     own = directory is None
     work = Path(tempfile.mkdtemp(prefix="hindsight-bench-")) if directory is None else directory
     work.mkdir(parents=True, exist_ok=True)
-    archive_path = work / f"bench-{events}.sqlite"
-    for leftover in work.glob(archive_path.name + "*"):
-        leftover.unlink()
+    place = Place(work, events, archive)
+    try:
+        with place.made():
+            result = _measure(place, events, seed=seed, queries=queries, slider=slider)
+    finally:
+        if own:
+            shutil.rmtree(work, ignore_errors=True)
+    return {key: result[key] for key in KEYS}
+
+
+#: The measures, in the order they are printed.
+KEYS = ["events", "import_s", "import_events_per_s", "raw_sqlite_rows_per_s",
+        "import_ratio_vs_raw_sqlite", "storage_floor_events_per_s",
+        "storage_floor_ratio_vs_raw_sqlite", "open_s", "prewarm_s", "as_of_entity_p50_ms",
+        "as_of_entity_p99_ms", "as_of_known_p99_ms", "naive_replay_ms", "speedup_vs_replay",
+        "slider_p99_ms", "bytes_per_event", "peak_rss_mb"]
+
+
+def _measure(place: Place, events: int, *, seed: int, queries: int, slider: bool
+             ) -> dict[str, Any]:
+    work, location = place.work, place.location
     # Claims are ~97% of the events; the rest are entities, sources, predicates, corrections.
     doc_path = work / f"bench-{events}.json"
     synthetic.write(doc_path, max(10, int(events * 0.965)), seed=seed)
 
     result: dict[str, Any] = {}
-    with Archive.open(archive_path) as archive:
+    with Archive.open(location) as archive:
         started = time.perf_counter()
         report = import_file(archive, doc_path)
         result["import_s"] = round(time.perf_counter() - started, 3)
@@ -185,12 +207,14 @@ def run(events: int, directory: Path | None = None, *, seed: int = 1, queries: i
     raw = _raw_sqlite_rows_per_s(report.events, work)
     result["raw_sqlite_rows_per_s"] = round(raw)
     result["import_ratio_vs_raw_sqlite"] = round(result["import_events_per_s"] / raw, 3)
-    floor = _storage_floor(archive_path, work)
-    result["storage_floor_events_per_s"] = round(floor)
-    result["storage_floor_ratio_vs_raw_sqlite"] = round(floor / raw, 3)
+    # The floor copies the archive's own SQLite files; a PostgreSQL archive has none.
+    floor = None if place.on_postgres else _storage_floor(place.file, work)
+    result["storage_floor_events_per_s"] = None if floor is None else round(floor)
+    result["storage_floor_ratio_vs_raw_sqlite"] = None if floor is None else round(floor / raw,
+                                                                                   3)
 
     started = time.perf_counter()
-    archive = Archive.open(archive_path)
+    archive = Archive.open(location)
     archive.as_of(FIRST)
     result["open_s"] = round(time.perf_counter() - started, 3)
     # Opening starts reading the read model through in the background, so that the OS holds
@@ -229,25 +253,18 @@ def run(events: int, directory: Path | None = None, *, seed: int = 1, queries: i
     result["speedup_vs_replay"] = round(result["naive_replay_ms"] /
                                         max(result["as_of_entity_p50_ms"], 1e-3))
     archive.close()
-    result["slider_p99_ms"] = _slider(archive_path) if slider else None
+    result["slider_p99_ms"] = _slider(location) if slider else None
+    result["bytes_per_event"] = round(place.bytes_on_disk() / max(result["events"], 1))
     result["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
-    order = ["events", "import_s", "import_events_per_s", "raw_sqlite_rows_per_s",
-             "import_ratio_vs_raw_sqlite", "storage_floor_events_per_s",
-             "storage_floor_ratio_vs_raw_sqlite", "open_s", "prewarm_s", "as_of_entity_p50_ms",
-             "as_of_entity_p99_ms", "as_of_known_p99_ms", "naive_replay_ms",
-             "speedup_vs_replay", "slider_p99_ms", "peak_rss_mb"]
-    if own:
-        for path in work.iterdir():
-            path.unlink()
-        work.rmdir()
-    return {key: result[key] for key in order}
+    return result
 
 
 def table(results: list[dict[str, Any]]) -> str:
-    """A Markdown table: one column per run."""
-    keys = list(results[0])
-    lines = ["| measure | " + " | ".join(f"N = {r['events']:,}" for r in results) + " |",
-             "|---|" + "---|" * len(results)]
+    """A Markdown table: one column per run (named by its store, when a run says which)."""
+    keys = [key for key in results[0] if key != "store"]
+    lines = ["| measure | " + " | ".join(
+        f"N = {r['events']:,}" + (f" ({r['store']})" if "store" in r else "")
+        for r in results) + " |", "|---|" + "---|" * len(results)]
     for key in keys[1:]:
         cells = [("—" if r[key] is None else f"{r[key]:,}" if isinstance(r[key], int)
                   else f"{r[key]}") for r in results]

@@ -93,7 +93,7 @@ def run_bench(args: argparse.Namespace) -> int:
     if args.events < 10:
         raise InvalidInput("--events: give at least 10 events")
     result = bench.run(args.events, Path(args.dir) if args.dir else None,
-                       slider=not args.no_slider)
+                       slider=not args.no_slider, archive=getattr(args, "archive", None))
     if args.format == "json":
         print(json.dumps(result))
     else:
@@ -471,6 +471,10 @@ def build_parser(plugins: Sequence[Plugin] = ()) -> argparse.ArgumentParser:
     p.add_argument("--dir", metavar="DIR", help="where to build it (default: a temp folder)")
     p.add_argument("--no-slider", action="store_true",
                    help="skip the desktop slider measurement")
+    p.add_argument("--archive", metavar="URL", default=argparse.SUPPRESS,
+                   help="build it on PostgreSQL instead, in the new schema the URL names "
+                        "(postgresql://USER@HOST[:PORT]/DATABASE?schema=NAME; created, then "
+                        "dropped)")
     p.add_argument("--format", choices=("table", "json"), default="json")
     p.set_defaults(run=run_bench)
     from timeline.cli_cite import register as cite
