@@ -18,7 +18,7 @@ from uuid import UUID
 
 from timeline import dates
 from timeline.asof.claims import ClaimRow
-from timeline.citing import stage_cite
+from timeline.citing import citations_of, stage_cite
 from timeline.dates import DateError
 from timeline.domain import (
     ENTITY_KINDS,
@@ -623,6 +623,9 @@ class Batch:
         claim_id, known = self._withdrawal(claim_id, known_at)
         if by is None:
             fields = self._claim_fields(old)
+            # The replacement keeps every citation, those added since the claim was recorded
+            # (``hindsight cite``) too, unless it is given its own.
+            fields["sources"] = citations_of(self, claim_id)
             changes = {k: v for k, v in replacement.items() if v is not None}
             if not self._changes(old, fields, changes):
                 raise InvalidInput(

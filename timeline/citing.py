@@ -21,22 +21,29 @@ from timeline.errors import InvalidInput, NotFound
 if TYPE_CHECKING:
     from timeline.batch import Batch
 
-__all__ = ["CitationAddedRecord", "citations_document", "stage_cite", "stage_cite_record"]
+__all__ = ["CitationAddedRecord", "citations_document", "citations_of", "stage_cite",
+           "stage_cite_record"]
 
 
-def _cited(batch: Batch, claim_id: str) -> set[tuple[str, str]]:
-    """The (source, quote) pairs a claim already cites: as recorded, added since, staged."""
+def citations_of(batch: Batch, claim_id: str) -> list[tuple[str, str]]:
+    """The (source, quote) pairs a claim cites, in order: as recorded, then those added
+    since (staged ones included), each once."""
     stream = claim_stream(claim_id)
     staged = batch._claims.get(claim_id)
     events: list[Any] = [staged] if staged is not None else batch._read(stream)
     events += [e for e in batch.events if e.originator_id == stream]
-    found: set[tuple[str, str]] = set()
+    found: dict[tuple[str, str], None] = {}
     for event in events:
         if isinstance(event, ClaimRecorded):
-            found.update((c.source, c.quote) for c in event.citations)
+            found.update(((c.source, c.quote), None) for c in event.citations)
         elif isinstance(event, CitationAdded):
-            found.add((event.source, event.quote))
-    return found
+            found[(event.source, event.quote)] = None
+    return list(found)
+
+
+def _cited(batch: Batch, claim_id: str) -> set[tuple[str, str]]:
+    """The (source, quote) pairs a claim already cites: as recorded, added since, staged."""
+    return set(citations_of(batch, claim_id))
 
 
 def stage_cite(batch: Batch, claim_id: str, source: str, quote: str) -> bool:

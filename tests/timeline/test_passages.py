@@ -121,6 +121,19 @@ def test_a_citation_added_to_a_claim() -> None:
     assert verify(archive).ok
 
 
+def test_a_replacement_keeps_the_citations_added_since() -> None:
+    """Superseding a claim carries every citation it has, added ones too, unless the
+    replacement is given its own."""
+    archive, claim_id = _archive()
+    archive.cite(claim_id, "s2", "Altman returned")
+    kept = archive.supersede(claim_id, known_at="2023-12-01", valid="2023-11-17/2023-11-22")
+    assert archive.claim(kept).sources == [{"source": "s1", "quote": "Sam Altman was fired"},
+                                           {"source": "s2", "quote": "Altman returned"}]
+    own = archive.supersede(kept, known_at="2023-12-02", sources=[("s2", "Altman returned")])
+    assert archive.claim(own).sources == [{"source": "s2", "quote": "Altman returned"}]
+    assert verify(archive).ok
+
+
 @pytest.mark.parametrize(("claim", "source", "quote", "field"), [
     ("", "s2", "Altman", "claim"),
     (None, "s2", "Altman returned as chief executive!", "quote"),
