@@ -23,9 +23,11 @@ from timeline.api import (
 )
 
 
-def _utf16(text: str, index: int) -> int:
-    """A Python string index as a Qt text position (Qt counts UTF-16 code units)."""
-    return len(text[:index].encode("utf-16-le")) // 2
+def document_position(text: str, index: int) -> int:
+    """An index into a source's ``text`` as a position in the viewer's document: Qt counts
+    UTF-16 code units, and shows a line break written CR LF as one position (one paragraph).
+    ``claim_from_selection`` maps back the other way."""
+    return len(text[:index].replace("\r\n", "\n").encode("utf-16-le", "surrogatepass")) // 2
 
 
 def published_text(published: str) -> str:
@@ -140,8 +142,9 @@ class SourceViewer(QWidget):
             fmt.setProperty(QTextFormat.Property.FullWidthSelection, False)
             for start, end in places:
                 cursor = QTextCursor(self.text.document())
-                cursor.setPosition(_utf16(text, start))
-                cursor.setPosition(_utf16(text, end), QTextCursor.MoveMode.KeepAnchor)
+                cursor.setPosition(document_position(text, start))
+                cursor.setPosition(document_position(text, end),
+                                  QTextCursor.MoveMode.KeepAnchor)
                 selection = QTextEdit.ExtraSelection()
                 selection.cursor = cursor  # type: ignore[attr-defined]
                 selection.format = fmt  # type: ignore[attr-defined]

@@ -64,6 +64,17 @@ def test_every_occurrence_of_a_repeated_quote_is_highlighted(qtbot):
     assert "Published 2024" in viewer.meta.text()
 
 
+def test_a_quote_after_windows_line_breaks_is_highlighted_exactly(qtbot):
+    """A CR LF break is one position in the document: the highlight is not shifted by one
+    per break before the quote (nor by one per character outside the BMP)."""
+    viewer = SourceViewer()
+    qtbot.addWidget(viewer)
+    text = "First line.\r\nSecond 𝔊 line.\r\n\r\nThe board fired Altman.\r\nEnd."
+    viewer.show_source({"id": "s", "title": "T", "published": "2024", "text": text},
+                       "fired Altman")
+    assert viewer.highlighted_texts() == ["fired Altman"]
+
+
 def test_a_contested_fact_names_its_rival(window):
     window.session.set_as_of(dates.parse_day("2025-05-15"))
     _select(window, "relationship_with", "increasingly tense")
