@@ -18,9 +18,21 @@ a result (a click, or Enter; ↓ and ↑ move through them, Esc closes them):
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer
+from PySide6.QtCore import (
+    QCoreApplication,
+    QElapsedTimer,
+    QEvent,
+    QObject,
+    QPoint,
+    Qt,
+    QThreadPool,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
@@ -37,7 +49,14 @@ from PySide6.QtWidgets import (
 
 from gui import formatting
 from gui.source_viewer import SourceViewer
-from timeline.api import HindsightError, NotFound, SearchHit
+from timeline.api import (
+    HindsightError,
+    NotFound,
+    SearchApart,
+    SearchHit,
+    SearchInterrupted,
+    readmodel_file,
+)
 
 if TYPE_CHECKING:
     from gui.main_window import MainWindow
@@ -93,6 +112,9 @@ class SourceWindow(QDialog):
 class Search(QObject):
     """The window's search box, its results and what they lead to (``install``)."""
 
+    #: A worker's rows for a search apart (or the exception it met), to the GUI thread.
+    _found = Signal(object, object)
+
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.window = window
@@ -118,6 +140,13 @@ class Search(QObject):
         self.timer.setSingleShot(True)
         self.timer.setInterval(DELAY_MS)
         self.timer.timeout.connect(self.run)
+        self.slow = QTimer(self)  # a search running this long says so
+        self.slow.setSingleShot(True)
+        self.slow.setInterval(DELAY_MS)
+        self.slow.timeout.connect(self._on_slow)
+        self._running: SearchApart | None = None
+        self.hits: list[SearchHit] = []
+        self._found.connect(self._on_found)
         self.box.textChanged.connect(self._on_text_changed)
         self.box.returnPressed.connect(self._on_return)
         self.box.installEventFilter(self)
@@ -154,6 +183,7 @@ class Search(QObject):
     def _on_text_changed(self, text: str) -> None:
         if not text.strip():
             self.timer.stop()
+            self._stop()
             self.results.hide()
             return
         self.timer.start()
@@ -163,23 +193,89 @@ class Search(QObject):
             self.run()  # new events: the results again
 
     def search(self, text: str) -> list[SearchHit]:
-        """Search for ``text`` now, as if typed, and show the results."""
+        """Search for ``text`` now, as if typed, show the results and return them."""
         self.box.setText(text)
-        return self.run()
+        self.run()
+        return self.wait()
 
     def run(self) -> list[SearchHit]:
-        """Search for the box's text and show the results (a message when there are none)."""
+        """Search for the box's text and show the results (a message when there are none).
+
+        On an archive kept in a file the words are found and ranked in a worker thread, on a
+        connection of its own (``SearchApart``): a common word on a large archive takes
+        seconds, and typing never waits for it. A newer search stops the one running;
+        "Searching…" shows when one takes longer than ``DELAY_MS``. The hits are returned
+        when the search was done at once (an archive in memory); ``wait`` waits for them."""
         self.timer.stop()
+        self.slow.stop()
         text = self.box.text()
-        self.results.clear()
+        self._stop()
         if not text.strip():
+            self.results.clear()
             self.results.hide()
             return []
+        path = readmodel_file(self.session.archive)
         try:
-            hits = self.session.archive.search(text, LIMIT)
+            if path is None:
+                return self._show(text, self.session.archive.search(text, LIMIT))
+            apart = SearchApart(path, text, LIMIT)
         except HindsightError as exc:
-            self._message(str(exc)[:1].upper() + str(exc)[1:])
+            self._show_error(exc)
             return []
+        self._running = apart
+        self.slow.start()
+
+        def work() -> None:
+            found: object
+            try:
+                found = apart.rows()
+            except Exception as exc:  # noqa: BLE001 - reported to the GUI thread
+                found = exc
+            with contextlib.suppress(RuntimeError):  # the window was closed meanwhile
+                self._found.emit(apart, found)
+
+        QThreadPool.globalInstance().start(work)
+        return []
+
+    def _stop(self) -> None:
+        if self._running is not None:
+            self._running.interrupt()
+            self._running = None
+
+    def _on_found(self, apart: SearchApart, found: object) -> None:
+        if apart is not self._running:
+            return  # stopped, or overtaken by a newer search
+        self._running = None
+        self.slow.stop()
+        if isinstance(found, SearchInterrupted):
+            return
+        try:
+            if isinstance(found, BaseException):
+                raise found
+            assert isinstance(found, list)
+            self._show(apart.text, apart.hits(self.session.archive, found))
+        except HindsightError as exc:
+            self._show_error(exc)
+        except sqlite3.Error as exc:
+            self._show_error(HindsightError(f"the search failed ({exc})"))
+
+    def _on_slow(self) -> None:
+        if self._running is not None:
+            self.results.clear()
+            self._message(f"Searching for “{self._running.text.strip()}”…")
+
+    def wait(self, timeout_ms: int = 60000) -> list[SearchHit]:
+        """Block until the search running is done (for tests and scripts); its hits."""
+        clock = QElapsedTimer()
+        clock.start()
+        while self._running is not None and clock.elapsed() < timeout_ms:
+            QThreadPool.globalInstance().waitForDone(20)
+            QCoreApplication.processEvents()
+        return self.hits
+
+    def _show(self, text: str, hits: list[SearchHit]) -> list[SearchHit]:
+        self.results.clear()
+        self.hits = hits
         for hit in hits:
             self._add(hit)
         if not hits:
@@ -188,6 +284,11 @@ class Search(QObject):
             self.results.setCurrentRow(0)
         self._place()
         return hits
+
+    def _show_error(self, exc: BaseException) -> None:
+        self.results.clear()
+        self.hits = []
+        self._message(str(exc)[:1].upper() + str(exc)[1:])
 
     def _message(self, text: str) -> None:
         item = QListWidgetItem(text)

@@ -82,7 +82,7 @@ from timeline.report_render import FIGURE_URL as REPORT_FIGURE_URL
 from timeline.report_render import to_html as report_to_html
 from timeline.report_render import to_markdown as report_to_markdown
 from timeline.report_write import report_format, write_report
-from timeline.searching import SearchHit
+from timeline.searching import SearchApart, SearchHit, SearchInterrupted
 from timeline.sourcefiles import (
     SOURCE_FILE_SUFFIXES,
     SourceText,
@@ -182,7 +182,7 @@ __all__ = [
     "NothingToUndo", "UndoResult", "local_author", "set_author",
     "REPORT_FIGURE_SIZE", "REPORT_FIGURE_URL", "REPORT_STYLE", "build_report",
     "report_format", "report_styles", "report_to_html", "report_to_markdown", "write_report",
-    "SearchHit",
+    "SearchApart", "SearchHit", "SearchInterrupted",
     "SOURCE_FILE_SUFFIXES", "SOURCE_TYPES", "SourceText", "author_text", "csl_type",
     "page_at", "page_label", "parse_author", "quote_page", "read_source_file", "type_words",
     "complete_names", "dates_in", "entities_in",

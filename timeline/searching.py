@@ -15,8 +15,11 @@ its text.
 from __future__ import annotations
 
 import re
+import sqlite3
+import threading
 import unicodedata
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from timeline import dates
@@ -180,14 +183,68 @@ def _hit(archive: Archive, kind: str, target: str, columns: tuple[str, ...], sco
     return SearchHit(**hit)
 
 
-def search(archive: Archive, text: str, limit: int = 50) -> list[SearchHit]:
-    """``Archive.search``: the best ``limit`` hits for ``text`` over the whole archive."""
+def _checked_limit(limit: int) -> int:
     if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
         raise InvalidInput(f"the number of hits is from 1 to {MAX_LIMIT}, not {limit!r}",
                            "limit")
+    return limit
+
+
+def search(archive: Archive, text: str, limit: int = 50) -> list[SearchHit]:
+    """``Archive.search``: the best ``limit`` hits for ``text`` over the whole archive."""
+    limit = _checked_limit(limit)
+    query = expression(text)
+    return hits(archive, text, index.matches(archive.readmodel.conn, query, limit))
+
+
+def hits(archive: Archive, text: str, found: list[tuple[int, float]]) -> list[SearchHit]:
+    """The hits of rows found for ``text`` (``index.matches``, or ``SearchApart.rows``), in
+    their order, made on the archive's own connection: a row the archive no longer holds is
+    left out."""
     query = expression(text)
     conn = archive.readmodel.conn
-    found = index.matches(conn, query, limit)
     where = index.targets(conn, (rowid for rowid, _ in found))
     return [_hit(archive, *where[rowid], index.marked(conn, query, rowid), score)
             for rowid, score in found if rowid in where]
+
+
+class SearchInterrupted(Exception):
+    """A search apart was stopped (``SearchApart.interrupt``) before it had its rows."""
+
+
+class SearchApart:
+    """The slow half of a search on a large archive — finding and ranking every matching row
+    (a common word may match most claims) — on a read-only connection of its own to the read
+    model's file, so that a worker thread can run it while the archive's own thread answers
+    (an SQLite connection belongs to one thread). The text and limit are checked when it is
+    made (``InvalidInput``); ``rows`` runs it, once; ``interrupt``, from any thread, stops it
+    (``rows`` then raises ``SearchInterrupted``); ``hits`` makes the hits of its rows."""
+
+    def __init__(self, path: Path, text: str, limit: int = 50) -> None:
+        self.path, self.text = path, text
+        self.limit = _checked_limit(limit)
+        self.query = expression(text)
+        self._stopped = threading.Event()
+
+    def rows(self) -> list[tuple[int, float]]:
+        from timeline.readmodel.overview import connect
+
+        conn = connect(self.path)
+        # SQLite asks this every few thousand steps of the statement: stopped, it ends it.
+        conn.set_progress_handler(self._stopped.is_set, 10_000)
+        try:
+            if self._stopped.is_set():
+                raise SearchInterrupted
+            return index.matches(conn, self.query, self.limit)
+        except sqlite3.OperationalError as exc:
+            if self._stopped.is_set() and "interrupt" in str(exc):
+                raise SearchInterrupted from None
+            raise
+        finally:
+            conn.close()
+
+    def interrupt(self) -> None:
+        self._stopped.set()
+
+    def hits(self, archive: Archive, found: list[tuple[int, float]]) -> list[SearchHit]:
+        return hits(archive, self.text, found)

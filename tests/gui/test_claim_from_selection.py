@@ -19,7 +19,7 @@ from gui.claim_from_selection import (
     selected_passage,
 )
 from gui.correction_dialogs import RecordClaimDialog
-from gui.source_viewer import SourceViewer, _utf16
+from gui.source_viewer import SourceViewer, document_position
 
 PASSAGE = ("On 17 November 2023 the board of OpenAI dismissed Optimus; in early 2024 he "
            "spoke with Nadella.")
@@ -34,8 +34,8 @@ def _source(archive, pages: tuple[int, ...] = ()):  # type: ignore[no-untyped-de
 def _select(viewer: SourceViewer, start: int, end: int) -> None:
     text = viewer.source["text"]  # type: ignore[index]
     cursor = QTextCursor(viewer.text.document())
-    cursor.setPosition(_utf16(text, start) - text[:start].count("\r\n"))
-    cursor.setPosition(_utf16(text, end) - text[:end].count("\r\n"),
+    cursor.setPosition(document_position(text, start))
+    cursor.setPosition(document_position(text, end),
                        QTextCursor.MoveMode.KeepAnchor)
     viewer.text.setTextCursor(cursor)
 

@@ -93,3 +93,21 @@ def test_text_is_escaped_and_a_search_with_no_word_says_so(window, qtbot):
     assert "Nothing to search for" in message.text() and not message.flags()
     assert window.search.search("zebraphone") == []
     assert "Nothing in the archive" in window.search.results.item(0).text()
+
+
+def test_searching_runs_apart_and_a_newer_search_overtakes_an_older(window, qtbot):
+    """On an archive file the words are found in a worker thread: typing never waits. A
+    search typed on top of one running stops it, and only the newer one's results show."""
+    search = window.search
+    search.box.setText("altman")
+    assert search.run() == []  # started, not done: the box stays free
+    older = search._running
+    assert older is not None
+    search.box.setText("microsoft")
+    search.run()
+    assert older._stopped.is_set()
+    hits = search.wait()
+    assert hits and hits == _hits(window)
+    assert all("microsoft" in (h.title + h.snippet).lower() for h in hits)
+    qtbot.wait(50)  # the older worker's report, if any, arrives and is ignored
+    assert _hits(window) == hits

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QApplication, QDialog
 
 from gui.add_source import open_add_source
 from gui.claim_from_selection import open_record_from_selection
@@ -155,7 +155,8 @@ def test_an_archive_is_built_from_its_sources_in_the_app(window, qtbot, tmp_path
     qtbot.mouseClick(retract.ok_button, Qt.MouseButton.LeftButton)
     assert interim not in {f.claim.id for f in window.session.state.facts}
     assert window.undoing.undo_action.text() == f"&Undo Retraction of {interim}"
-    window.activateWindow()
+    window.activateWindow()  # the source's window had it: the shortcut is the window's
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=2000)
     qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert interim in {f.claim.id for f in window.session.state.facts}
 

@@ -246,3 +246,69 @@ def test_search_on_a_team_archive(postgres_url) -> None:
     with Archive.open(postgres_url) as again:
         again.retract(ids["back"])
         assert _claim(again, "back", ids["back"]).withdrawn == "retracted"
+
+
+# --- searching apart (a worker thread's connection) -------------------------------------------
+
+
+def test_a_search_apart_finds_what_the_archive_finds(tmp_path: Path) -> None:
+    """The rows found on a connection of its own, made into hits by the archive, are the
+    archive's own search, in its order."""
+    from timeline.api import SearchApart, readmodel_file
+
+    with Archive.open(tmp_path / "a.sqlite") as archive:
+        _story(archive)
+        path = readmodel_file(archive)
+        assert path is not None
+        for text in ("altman", "Microsoft hired", "boa", "nothing here"):
+            apart = SearchApart(path, text, 50)
+            assert apart.hits(archive, apart.rows()) == archive.search(text)
+        with pytest.raises(InvalidInput):
+            SearchApart(path, "  ?! ", 50)  # no word: refused when it is made
+        with pytest.raises(InvalidInput):
+            SearchApart(path, "altman", 0)
+
+
+def test_a_search_apart_stopped_says_so(tmp_path: Path) -> None:
+    import threading
+
+    from timeline.api import SearchApart, SearchInterrupted, readmodel_file
+
+    with Archive.open(tmp_path / "a.sqlite") as archive:
+        _story(archive)
+        path = readmodel_file(archive)
+        assert path is not None
+        stopped = SearchApart(path, "altman", 50)
+        stopped.interrupt()
+        with pytest.raises(SearchInterrupted):
+            stopped.rows()
+        # Stopped while it runs (from another thread): the statement ends.
+        slow = SearchApart(path, "altman", 50)
+        started, outcome = threading.Event(), []
+
+        def run() -> None:
+            import timeline.readmodel.search as index
+
+            original = index.matches
+
+            def crawling(conn, expression, limit):  # type: ignore[no-untyped-def]
+                started.set()
+                conn.execute("WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n) "
+                             "SELECT count(*) FROM n").fetchone()  # never ends by itself
+                return original(conn, expression, limit)
+
+            index.matches = crawling
+            try:
+                outcome.append(slow.rows())
+            except SearchInterrupted as exc:
+                outcome.append(exc)
+            finally:
+                index.matches = original
+
+        worker = threading.Thread(target=run, daemon=True)
+        worker.start()
+        assert started.wait(10)
+        slow.interrupt()
+        worker.join(10)
+        assert not worker.is_alive()
+        assert len(outcome) == 1 and isinstance(outcome[0], SearchInterrupted)
