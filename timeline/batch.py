@@ -441,6 +441,8 @@ class Batch:
                                    relative)
             self._same_claim(claim_id, existing, stored, given, certainty, note)
             return claim_id
+        if form is not None:
+            relative_batch.refuse_withdrawn(self, form)
         stream = claim_stream(claim_id)
         self._emit(ClaimRecorded, stream, new=True, claim_id=claim_id, subject=subject_id,
                    predicate=predicate, object=object_id, value=value, valid=valid,

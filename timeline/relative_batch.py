@@ -33,7 +33,8 @@ def checked(batch: Batch, value: Mapping[str, Any], field: str = "valid"
             ) -> tuple[str, relative.RelativeValid | None]:
     """A valid time given as ``{"start": S, "end": E}``: the EDTF ``valid`` to store and the
     relative form (None when no side is relative: then it is just an interval). Each anchor
-    must be a claim in force, recorded or staged; errors name the place
+    must be a recorded or staged claim (in force, for a new claim: ``refuse_withdrawn``);
+    errors name the place
     (``valid.start.relative_to: no claim 'x'``). A resolved end wholly before the resolved
     start is refused, as in an EDTF interval."""
     form = relative.parse_valid(value, field)
@@ -45,9 +46,6 @@ def checked(batch: Batch, value: Mapping[str, Any], field: str = "valid"
         place = f"{field}.{side}.relative_to"
         if not _lookupable(anchor) or batch.known_claim(anchor) is None:
             raise InvalidInput(f"no claim {anchor!r}", place)
-        if batch.history(anchor).withdrawn:
-            raise InvalidInput(f"claim {anchor!r} is retracted or superseded: date this claim "
-                               "relative to the claim in force", place)
         anchors[anchor] = bounds_of(batch, anchor)
     span = form.span(anchors)
     if span.end_hi <= span.start_lo:
@@ -55,6 +53,16 @@ def checked(batch: Batch, value: Mapping[str, Any], field: str = "valid"
                            f"wholly before its start ({dates.day_to_iso(span.start_lo)} at the "
                            "earliest)", field)
     return form.placeholder(), form
+
+
+def refuse_withdrawn(batch: Batch, form: relative.RelativeValid, field: str = "valid"
+                     ) -> None:
+    """A new claim is dated relative to claims in force only: one relative to a withdrawn
+    claim would not follow its replacement."""
+    for side, anchor in form.anchors():
+        if batch.history(anchor).withdrawn:
+            raise InvalidInput(f"claim {anchor!r} is retracted or superseded: date this claim "
+                               "relative to the claim in force", f"{field}.{side}.relative_to")
 
 
 def bounds_of(batch: Batch, claim_id: str, depth: int = 0) -> relative.Bounds:
