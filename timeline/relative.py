@@ -314,7 +314,8 @@ def words(form: RelativeValid, anchor_text: Callable[[str], str]) -> str:
 
 def range_text(lo: int, hi: int) -> str | None:
     """The EDTF date whose days are exactly [lo, hi) — a day, a month or a year, plain or
-    approximate (``~``) — or None when no such date is."""
+    approximate (``~``) — or else the narrowest month, year, decade or century that holds
+    them all; None when none is (a range beyond four-digit years)."""
     year, month, _ = dates.day_parts(lo)
     if not -9999 <= year <= 9999:
         return None
@@ -328,13 +329,23 @@ def range_text(lo: int, hi: int) -> str | None:
             continue
         if (found.lo, found.hi) == (lo, hi):
             return text
+    iso = dates.day_to_iso(lo)
+    for text in (iso[:-3], iso[:4 + (iso[0] == "-")], iso[:3 + (iso[0] == "-")] + "X",
+                 iso[:2 + (iso[0] == "-")] + "XX"):
+        try:
+            found = dates.parse_date(text)
+        except dates.DateError:
+            continue
+        if found.lo <= lo and hi <= found.hi:
+            return text
     return None
 
 
 def shown_valid(form: RelativeValid, span: dates.Span) -> str:
     """The EDTF valid time a relative claim shows, from its resolved bounds: each relative
-    side as the date whose days it covers exactly (``range_text``), or unknown (empty) when no
-    date covers exactly those days; ``../..`` when that leaves no valid time."""
+    side as the date whose days it covers exactly, or else the narrowest that holds them
+    (``range_text``); unknown (empty) when it resolved to nothing; ``../..`` when that leaves
+    no valid time. Only shown: the claim's bounds are the resolved days themselves."""
     lower, upper = (s if not isinstance(s, Relative) else None for _, s in form.sides())
     if lower is None:
         lower = "" if span.start_lo <= NEG_INF else (
