@@ -6,8 +6,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from timeline.dates import DateError, interval_sides
 from timeline.errors import InvalidInput
+from timeline.relative import with_sides
 
 EPILOG = """\
 relative dates: a start or end may be given relative to another claim's start or end, e.g.
@@ -36,25 +36,16 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def valid_of(args: argparse.Namespace) -> str | dict[str, Any]:
     """``--valid`` as given, or the object form when a side is relative."""
-    relative = {side: getattr(args, f"{side}_relative_to") for side in ("start", "end")}
-    if not any(relative.values()):
-        if args.valid is None:
-            raise InvalidInput("give when it held (--valid), or a relative start or end "
-                               "(--start-relative-to, --end-relative-to)", "valid")
-        return str(args.valid)
-    sides = ["", ""]
-    if args.valid is not None:
-        try:
-            sides = list(interval_sides(args.valid))
-        except DateError as exc:
-            raise InvalidInput(str(exc), "valid") from None
-    out: dict[str, Any] = dict(zip(("start", "end"), sides, strict=True))
-    for side, anchor in relative.items():
-        if anchor:
-            out[side] = {"relative_to": anchor, "edge": getattr(args, f"{side}_edge"),
-                         "offset": getattr(args, f"{side}_offset"),
-                         "approximate": getattr(args, f"{side}_approximate")}
-    return out
+    sides = {}
+    for side in ("start", "end"):
+        anchor = getattr(args, f"{side}_relative_to")
+        sides[side] = {"relative_to": anchor, "edge": getattr(args, f"{side}_edge"),
+                       "offset": getattr(args, f"{side}_offset"),
+                       "approximate": getattr(args, f"{side}_approximate")} if anchor else None
+    if args.valid is None and sides["start"] is None and sides["end"] is None:
+        raise InvalidInput("give when it held (--valid), or a relative start or end "
+                           "(--start-relative-to, --end-relative-to)", "valid")
+    return with_sides(args.valid, sides["start"], sides["end"])
 
 
 _OFFSETS = ("--start-offset", "--end-offset")

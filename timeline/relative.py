@@ -358,3 +358,21 @@ def shown_valid(form: RelativeValid, span: dates.Span) -> str:
     except dates.DateError:
         return "../.."
     return text
+
+
+def with_sides(valid: str | None, start: dict[str, Any] | None, end: dict[str, Any] | None
+               ) -> str | dict[str, Any]:
+    """A valid time as the command line and the app give it: ``valid`` (EDTF) with its start
+    or end replaced by a relative side (Hindsight JSON's object form); ``valid`` as it is when
+    neither is given. A side of ``valid`` that a relative side replaces is ignored; without
+    ``valid`` the other side is unknown. Raises InvalidInput (``valid``) for a bad ``valid``."""
+    if start is None and end is None:
+        return valid or ""
+    sides: tuple[str, str] = ("", "")
+    if valid:
+        try:
+            sides = dates.interval_sides(valid)
+        except dates.DateError as exc:
+            raise InvalidInput(str(exc), "valid") from None
+    return {"start": start if start is not None else sides[0],
+            "end": end if end is not None else sides[1]}
