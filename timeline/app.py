@@ -520,6 +520,11 @@ class Archive(Commands):
             })
         return out
 
+    def relative_words(self, claim_id: str) -> str | None:
+        """A claim's dates relative to other claims, in words ("end: 1 day after the start of
+        “…” (id)"); None when its dates are not relative (timeline.relative)."""
+        return relative_words(self, claim_id)
+
     # --- undo and redo (timeline.undo) -------------------------------------------------------
 
     def undo(self, *, dry_run: bool = False) -> undoing.UndoResult:

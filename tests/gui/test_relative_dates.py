@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 
+from gui import formatting
 from gui.correction_dialogs import RecordClaimDialog
 from timeline import dates
 
@@ -39,9 +40,14 @@ def test_record_a_claim_that_ends_relative_to_another(window, archive, qtbot):
     # It ended the day before the other claim began: its last day is anchor.start_lo - 1.
     assert (row.end_lo, row.end_hi) == (anchor.claim.start_lo, anchor.claim.start_hi)
     said = {h["id"]: h["relative"] for h in archive.history("Satya Nadella")}
-    assert said[dialog.result_id] == (
-        f"start: 2010; end: 1 day before the start of “{anchor.statement}” "
-        f"({anchor.claim.id})")
+    words = (f"start: 2010; end: 1 day before the start of “{anchor.statement}” "
+             f"({anchor.claim.id})")
+    assert said[dialog.result_id] == words
+    # The app shows it: selected on a day it holds, its panel says how it is dated.
+    window.session.set_as_of(dates.parse_day("2012-06-01"))
+    fact = next(f for f in window.session.state.facts if f.claim.id == dialog.result_id)
+    window.session.select_fact(fact)
+    assert formatting.rich(words) in window.citations.notes.text()
 
 
 def test_a_bad_offset_and_an_unknown_claim_are_shown_under_the_field(window, qtbot):
