@@ -7,12 +7,12 @@ true}``. The rules (docs/time-model.md, "Relative dates"):
 - The anchor's **edge** is a range of days [lo, hi): its start is the range of its first
   day (``[start_lo, start_hi + 1)``), its end the range of its last day
   (``[end_lo - 1, end_hi)``). An edge that is open or unknown gives an unknown side.
-- The **offset** (ISO 8601: ``P1Y2M3D``, ``P2W``, ``-P1M``; no time part) moves each day of
-  the range: years and months first, in calendar arithmetic (31 March minus one month is 28
-  or 29 February), then weeks and days. The range's first and last days are moved, so a range
-  never becomes empty.
-- **approximate** widens the moved range on both sides as ``~`` widens a date of the
-  offset's finest unit: a day or a week by 7 days, a month by a month, a year by a year.
+- The **offset** (ISO 8601: ``P1Y2M3D``, ``P2W``, ``-P1M``; no time part) moves both ends of
+  the range, lo and hi: years and months first, in calendar arithmetic (31 March minus one
+  month is 28 or 29 February), then weeks and days. A month or a year moves as a whole
+  (November minus a month is October); a range is never left empty (at least one day).
+- **approximate** widens the moved range on both sides (lo and hi) as ``~`` widens a date of
+  the offset's finest unit: a day or a week by 7 days, a month by a month, a year by a year.
 
 This module is pure (no storage): the write side checks the form with it, the read model
 resolves it against the anchor's stored bounds, and views put it in words.
@@ -132,12 +132,12 @@ class Relative:
         lo, hi = edge_range(anchor, self.edge) or (None, None)
         if lo is None or hi is None:
             return None
-        first, last = self.offset.move(lo), self.offset.move(hi - 1)
+        first, stop = self.offset.move(lo), self.offset.move(hi)
         if self.approximate:
             widen = _WIDEN[self.offset.unit]
-            first, last = widen(first, -1), widen(last, 1)
-        first, last = max(first, NEG_INF + 1), min(last, POS_INF - 2)
-        return first, max(last, first) + 1
+            first, stop = widen(first, -1), widen(stop, 1)
+        first, stop = max(first, NEG_INF + 1), min(stop, POS_INF - 1)
+        return first, max(stop, first + 1)
 
 
 #: A claim's four bounds: (start_lo, start_hi, end_lo, end_hi).
