@@ -616,12 +616,12 @@ def export_document(archive: Archive) -> dict[str, Any]:
         claims.append({
             "id": c.id, "subject": names[c.subject_id], "predicate": c.predicate,
             "object": names[c.object_id] if c.object_id else None, "value": c.value,
-            "valid": c.valid, "certainty": c.certainty, "rank": c.rank,
-            "known_at": c.known_at, "sources": recorded_citations(rm, c.id, c.sources),
+            "valid": exported_valid(rm, c.id, c.valid), "certainty": c.certainty,
+            "rank": c.rank, "known_at": c.known_at,
+            "sources": recorded_citations(rm, c.id, c.sources),
             "note": c.note})
         if c.tie:
             claims[-1]["account_of"] = c.tie
-        claims[-1]["valid"] = exported_valid(rm, c.id, c.valid)
         withdrawn: list[dict[str, Any]] | None = None  # where its withdrawal in force went
         for fix in rm.corrections(claim_id):
             base = {"claim": c.id, "known_at": fix["known_at"], "reason": fix["reason"]}

@@ -591,15 +591,11 @@ class ReadModel(Lookups):
         first = int(self.db.execute("SELECT coalesce(max(n), 0) FROM claims").fetchone()[0]) + 1
         merged = self._merged({str(e) for _, event, _ in run
                                for e in (event.subject, event.object) if e is not None})
-        claims, streams, index, relatives = [], [], [], []
+        claims, streams, index = [], [], []
         ties = self._ties(run)
-        spans: dict[str, tuple[int, int, int, int]] = {}  # of this run, for relative dates
         for n, (position, event, author) in enumerate(run, start=first):
-            valid, span = event.valid, _span(event.valid)
-            if event.valid_relative is not None:
-                relatives.append((event.claim_id, valid, event.valid_relative))
-                valid, span = relative_rows.resolve(self.db, event, spans)
-            spans[event.claim_id] = (span.start_lo, span.start_hi, span.end_lo, span.end_hi)
+            valid, span = (event.valid, _span(event.valid)) if event.valid_relative is None \
+                else relative_rows.resolve(self.db, run, n - first)
             subject = str(event.subject)
             subject = merged.get(subject, subject)
             obj = str(event.object) if event.object else None
@@ -627,7 +623,7 @@ class ReadModel(Lookups):
             claims)
         conn.executemany("INSERT INTO claim_streams VALUES (?, ?)", streams)
         conn.executemany("INSERT INTO claim_index VALUES (?, ?, ?, ?, ?)", index)
-        relative_rows.store(self.db, relatives)
+        relative_rows.store(self.db, run)
         for statement in SHARE_NEW.split(";"):
             conn.execute(statement, {"first": first})
 

@@ -13,35 +13,46 @@ and ``relative_anchors`` (which claims each anchor dates).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
-from timeline import relative
+from timeline import dates, relative
 from timeline.dates import Span
 from timeline.domain import ClaimRecorded
 
 
-def resolve(db: Any, event: ClaimRecorded, run: Mapping[str, relative.Bounds]
+def resolve(db: Any, run: Sequence[tuple[int, ClaimRecorded, Any]], k: int
             ) -> tuple[str, Span]:
-    """A relative claim's valid time as shown (``relative.shown_valid``) and its four bounds,
-    each anchor's bounds taken from ``run`` (claims projected in the same run) or the table."""
+    """The valid time shown (``relative.shown_valid``) and the four bounds of the relative
+    claim ``run[k]``, each anchor's bounds read from the table or, for an anchor earlier in
+    the same run (not in the table yet), worked out from its event."""
+    event = run[k][1]
     assert event.valid_relative is not None
     form = relative.loads(event.valid_relative)
     anchors: dict[str, relative.Bounds] = {}
     for _, anchor in form.anchors():
-        found = run.get(anchor)
-        if found is None:
-            row = db.execute("SELECT start_lo, start_hi, end_lo, end_hi FROM claims "
-                             "WHERE id = ?", [anchor]).fetchone()
-            found = tuple(row) if row else None
-        if found is not None:
-            anchors[anchor] = found
+        row = db.execute("SELECT start_lo, start_hi, end_lo, end_hi FROM claims WHERE id = ?",
+                         [anchor]).fetchone()
+        if row is not None:
+            anchors[anchor] = tuple(row)
+            continue
+        earlier = next((j for j in range(k - 1, -1, -1) if run[j][1].claim_id == anchor), None)
+        if earlier is not None:
+            found = run[earlier][1]
+            span = dates.stored(dates.parse_span, found.valid) \
+                if found.valid_relative is None else resolve(db, run, earlier)[1]
+            anchors[anchor] = (span.start_lo, span.start_hi, span.end_lo, span.end_hi)
     span = form.span(anchors)
     return relative.shown_valid(form, span), span
 
 
-def store(db: Any, rows: Sequence[tuple[str, str, str]]) -> None:
-    """Keep (claim id, the event's valid, the form as JSON) of new relative claims."""
+def store(db: Any, run: Sequence[tuple[int, ClaimRecorded, Any]]) -> None:
+    """Keep the relative claims of a run of new claims: their event's ``valid``, their form,
+    and which claims each anchor dates."""
+    rows = [(e.claim_id, e.valid, e.valid_relative) for _, e, _ in run
+            if e.valid_relative is not None]
+    if not rows:
+        return
     conn = db.conn
     conn.executemany("INSERT OR REPLACE INTO relatives VALUES (?, ?, ?)", rows)
     conn.executemany("INSERT OR IGNORE INTO relative_anchors VALUES (?, ?)", [
