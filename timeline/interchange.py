@@ -37,7 +37,7 @@ from timeline.domain import (
 )
 from timeline.errors import HindsightError, InvalidInput
 from timeline.files import open_input
-from timeline.interchange_order import RelativeValid, anchor_order, chain_order, exported_valid
+from timeline.interchange_order import ValidField, anchor_order, chain_order, exported_valid
 from timeline.jsonstream import KeyCheck, Repeated
 from timeline.readmodel.added_citations import recorded_citations
 from timeline.sourcefiles import SourceText, read_named_source
@@ -122,7 +122,7 @@ class ClaimRecord(_Record):
     predicate: str
     object: str | None = Field(None, description="An entity: the claim is a relationship.")
     value: str | None = Field(None, description="A literal, or the relationship's quality.")
-    valid: str | RelativeValid = Field(
+    valid: ValidField = Field(
         description="EDTF date or interval when the claim held; or an object whose start or "
                     "end may be relative to another claim's (docs/time-model.md).")
     certainty: float = Field(1.0, ge=0.0, le=1.0)

@@ -7,7 +7,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Annotated, Any
 
-from pydantic import WithJsonSchema
+from pydantic import PlainValidator, WithJsonSchema
+from pydantic_core import PydanticCustomError
 
 from timeline import relative
 from timeline.errors import InvalidInput
@@ -37,11 +38,23 @@ _SIDE_SCHEMA = {"anyOf": [
     {"type": "string", "description": "An EDTF date, '..' (open) or '' (unknown)."},
     _EDGE_SCHEMA]}
 
-#: ``valid`` as an object: each side an EDTF date, ``..``, ``""`` or relative to a claim.
-RelativeValid = Annotated[dict[str, Any], WithJsonSchema({
-    "type": "object", "additionalProperties": False,
-    "description": "A valid time by its two sides; either may be relative to another claim.",
-    "properties": {"start": _SIDE_SCHEMA, "end": _SIDE_SCHEMA}})]
+
+
+def _text_or_object(value: Any) -> str | dict[str, Any]:
+    """A claim's ``valid``: EDTF text, or the object form (checked when it is staged)."""
+    if isinstance(value, str | dict):
+        return value
+    raise PydanticCustomError("string_type", "Input should be a valid string (EDTF), or an "
+                                             "object with a start and an end")
+
+
+#: A claim's ``valid``: EDTF text, or an object whose sides are each an EDTF date, ``..``,
+#: ``""`` or relative to a claim.
+ValidField = Annotated[Any, PlainValidator(_text_or_object), WithJsonSchema({"anyOf": [
+    {"type": "string", "description": "EDTF date or interval."},
+    {"type": "object", "additionalProperties": False,
+     "description": "A valid time by its two sides; either may be relative to another claim.",
+     "properties": {"start": _SIDE_SCHEMA, "end": _SIDE_SCHEMA}}]})]
 
 
 def exported_valid(rm: ReadModel, claim_id: str, valid: str) -> str | dict[str, Any]:
