@@ -315,3 +315,37 @@ def test_the_command_line_records_and_shows_a_relative_date(
     assert main(["--archive", path, "record", "Rival", "plotting", "--value", "yes",
                  "--end-relative-to", "nope"]) == 2
     assert "--end-relative-to: no claim 'nope'" in capsys.readouterr().err
+
+
+def test_the_worked_example_of_the_time_model(archive: Archive, tmp_path: Path) -> None:
+    """docs/time-model.md, "Relative dates", as written there."""
+    doc = _doc(
+        {"id": "vote", "subject": "Parliament", "predicate": "voted", "value": "no confidence",
+         "valid": "2023-11-17", "known_at": "2023-11-18"},
+        {"id": "ousted", "subject": "PM", "predicate": "in_office", "value": "yes",
+         "valid": {"start": "2019", "end": _rel("vote", "start", "P1D")},
+         "known_at": "2023-11-20"},
+        {"id": "plot", "subject": "Rival", "predicate": "plotting", "value": "yes",
+         "valid": {"start": _rel("ousted", "end", "-P1M"), "end": _rel("ousted", "end")},
+         "known_at": "2023-11-20"})
+    import_file(archive, _write(tmp_path, doc))
+    assert archive.readmodel.claim("ousted").valid == "2019/2023-11-18"
+    assert archive.readmodel.claim("plot").valid == "2023-10-18/2023-11-18"
+    assert _statuses(archive, "2023-11-18", None, "PM") == {"ousted": "HOLDS"}
+    assert _statuses(archive, "2023-11-19", None, "PM") == {}
+    assert _statuses(archive, "2023-10-18", None, "Rival") == {"plot": "HOLDS"}
+    said = {h["id"]: h["relative"] for h in archive.history("PM")}
+    assert said["ousted"] == ("start: 2019; end: 1 day after the start of “Parliament voted: "
+                              "no confidence” (vote)")
+    archive.supersede("vote", valid="2023-11-20", known_at="2023-12-01")
+    assert _statuses(archive, "2023-11-18", "2023-11-30", "PM") == {"ousted": "HOLDS"}
+    assert _statuses(archive, "2023-11-19", "2023-11-30", "PM") == {}
+    (follower,) = _statuses(archive, "2023-11-21", "2023-12-01", "PM").items()
+    assert follower[1] == "HOLDS"
+    assert archive.readmodel.claim(follower[0]).valid == "2019/2023-11-21"
+    assert _statuses(archive, "2023-11-22", "2023-12-01", "PM") == {}
+    assert _statuses(archive, "2023-10-18", "2023-12-01", "Rival") == {}
+    new_vote = archive.readmodel.claim_ids()[3]
+    archive.retract(new_vote, known_at="2024-01-01")
+    assert _statuses(archive, "2023-11-21", "2023-12-31", "PM") == {follower[0]: "HOLDS"}
+    assert _statuses(archive, "2023-11-21", "2024-01-01", "PM") == {}
