@@ -635,9 +635,11 @@ class Batch:
         def name_of(entity_id: str) -> str:
             return names.get(entity_id) or self._entity_names[UUID(entity_id)]
 
+        form = relative_batch.form_of(self, claim)  # a relative date stays relative
         return {"subject": name_of(subject), "predicate": claim.predicate,
                 "object": name_of(obj) if obj else None, "value": claim.value,
-                "valid": claim.valid, "sources": cites, "certainty": claim.certainty,
+                "valid": form[1].as_json() if form else claim.valid, "sources": cites,
+                "certainty": claim.certainty,
                 "rank": claim.rank if isinstance(claim, ClaimRecorded) else "normal"}
 
     def cite(self, claim_id: str, source: str, quote: str) -> bool:

@@ -15,6 +15,7 @@ from timeline.app import Archive
 from timeline.cli import main
 from timeline.domain import derive_claim_id
 from timeline.errors import InvalidInput
+from timeline.integrity import verify
 from timeline.interchange import export_document, import_file, json_schema
 
 day = dates.parse_day
@@ -349,3 +350,20 @@ def test_the_worked_example_of_the_time_model(archive: Archive, tmp_path: Path) 
     archive.retract(new_vote, known_at="2024-01-01")
     assert _statuses(archive, "2023-11-21", "2023-12-31", "PM") == {follower[0]: "HOLDS"}
     assert _statuses(archive, "2023-11-21", "2024-01-01", "PM") == {}
+
+
+def test_superseding_a_relative_claim_keeps_its_relative_date_and_verify_agrees(
+        archive: Archive) -> None:
+    vote = _vote(archive)
+    ousted = archive.record("PM", "in_office", value="yes", known_at="2023-11-20",
+                            valid={"start": "2019", "end": _rel(vote, offset="P1D")})
+    fixed = archive.supersede(ousted, value="acting", known_at="2023-12-01")
+    assert export_document(archive)["claims"][-1] == {
+        **export_document(archive)["claims"][-1],
+        "id": fixed, "valid": {"start": "2019", "end": _rel(vote, offset="P1D")}}
+    assert _bounds(archive, fixed) == _bounds(archive, ousted)
+    # Superseding the anchor now moves the replacement, not the withdrawn claim.
+    archive.supersede(vote, valid="2023-11-20", known_at="2024-01-01")
+    (follower,) = _statuses(archive, "2023-11-21", "2024-01-01", "PM")
+    assert archive.readmodel.claim(follower).value == "acting"
+    assert verify(archive).ok
