@@ -379,10 +379,8 @@ class Batch:
             raise InvalidInput("a claim needs a value or an object", "value")
         if value is not None and not value.strip():
             raise InvalidInput("a value cannot be empty", "value")
-        form = None
-        if not isinstance(valid, str):
-            valid, form = relative_batch.checked(self, valid)
-        relative = form.dumps() if form is not None else None
+        valid, form = relative_batch.prepared(self, valid)
+        relative = relative_batch.dumps(form)
         # Normalised before anything is derived from it, and stored exactly so.
         given_valid, valid = valid, _valid_field(valid)
         if claim_id is not None:
@@ -441,8 +439,7 @@ class Batch:
                                    relative)
             self._same_claim(claim_id, existing, stored, given, certainty, note)
             return claim_id
-        if form is not None:
-            relative_batch.refuse_withdrawn(self, form)
+        relative_batch.refuse_withdrawn(self, form)
         stream = claim_stream(claim_id)
         self._emit(ClaimRecorded, stream, new=True, claim_id=claim_id, subject=subject_id,
                    predicate=predicate, object=object_id, value=value, valid=valid,

@@ -55,11 +55,22 @@ def checked(batch: Batch, value: Mapping[str, Any], field: str = "valid"
     return form.placeholder(), form
 
 
-def refuse_withdrawn(batch: Batch, form: relative.RelativeValid, field: str = "valid"
+def prepared(batch: Batch, valid: str | Mapping[str, Any]
+             ) -> tuple[str, relative.RelativeValid | None]:
+    """A claim's ``valid`` as given: EDTF text as it is, the object form ``checked``."""
+    return (valid, None) if isinstance(valid, str) else checked(batch, valid)
+
+
+def dumps(form: relative.RelativeValid | None) -> str | None:
+    """The relative form as the event stores it (None: not relative)."""
+    return form.dumps() if form is not None else None
+
+
+def refuse_withdrawn(batch: Batch, form: relative.RelativeValid | None, field: str = "valid"
                      ) -> None:
     """A new claim is dated relative to claims in force only: one relative to a withdrawn
     claim would not follow its replacement."""
-    for side, anchor in form.anchors():
+    for side, anchor in form.anchors() if form is not None else ():
         if batch.history(anchor).withdrawn:
             raise InvalidInput(f"claim {anchor!r} is retracted or superseded: date this claim "
                                "relative to the claim in force", f"{field}.{side}.relative_to")
