@@ -506,8 +506,9 @@ class ClaimRecorded(DomainEvent):
     note: str = ""
     account_of: str | None = None  # another account of the fact this claim id gives
     # A start or end relative to another claim's (timeline.relative, as JSON); ``valid`` then
-    # writes each relative side as ``..``.
-    valid_relative: str | None = None
+    # writes each relative side as ``..``. Not stored when absent: other claims' events are
+    # written as before it existed.
+    valid_relative: str | None = Field(default=None, exclude_if=lambda v: v is None)
 
 
 class ClaimRetracted(DomainEvent):

@@ -13,7 +13,7 @@ from jsonschema import Draft202012Validator
 from timeline import dates, relative
 from timeline.app import Archive
 from timeline.cli import main
-from timeline.domain import derive_claim_id
+from timeline.domain import ClaimRecorded, derive_claim_id
 from timeline.errors import InvalidInput
 from timeline.integrity import verify
 from timeline.interchange import export_document, import_file, json_schema
@@ -367,3 +367,17 @@ def test_superseding_a_relative_claim_keeps_its_relative_date_and_verify_agrees(
     (follower,) = _statuses(archive, "2023-11-21", "2024-01-01", "PM")
     assert archive.readmodel.claim(follower).value == "acting"
     assert verify(archive).ok
+
+
+def test_other_claims_events_are_stored_as_before(archive: Archive) -> None:
+    vote = _vote(archive)
+    archive.record("PM", "in_office", value="yes", known_at="2024",
+                   valid={"start": "2019", "end": _rel(vote)})
+    rows = [json.loads(row.state) for row in archive.store.stored_rows(0)
+            if row.topic.endswith(ClaimRecorded.__name__)]
+    stored = {state["claim_id"]: state for state in rows}
+    assert len(stored) == 2
+    assert "valid_relative" not in stored[vote]
+    (relative_event,) = (s for k, s in stored.items() if k != vote)
+    assert json.loads(relative_event["valid_relative"]) == {"start": "2019", "end": _rel(vote)}
+    assert relative_event["valid"] == "2019/.."
