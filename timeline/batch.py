@@ -82,6 +82,7 @@ class Batch:
     _source_dates: dict[str, str] = field(default_factory=dict)  # id -> published
     _source_roots: dict[str, str] = field(default_factory=dict)  # id -> its first version
     _claims: dict[str, ClaimRecorded] = field(default_factory=dict)
+    _dependents: dict[str, list[str]] = field(default_factory=dict)  # staged, by anchor
     _histories: dict[str, ClaimHistory] = field(default_factory=dict)  # claim id -> its stream
     _absent: set[str] = field(default_factory=set)  # claim ids the read model lacks (``absent``)
     _predicates: set[str] = field(default_factory=set)
@@ -130,6 +131,7 @@ class Batch:
         before = self.written
         self.commit()
         self._claims.clear()
+        self._dependents.clear()
         self._histories.clear()
         self._versions.clear()
         collect_past(before, self.written)  # the collector is paused during a bulk import
@@ -446,6 +448,7 @@ class Batch:
                    certainty=certainty, rank=rank, citations=citations, known_at=known_at,
                    note=note, account_of=account_of, valid_relative=relative)
         self._claims[claim_id] = self.events[-1]  # type: ignore[assignment]
+        relative_batch.staged(self, claim_id, form)
         self._absent.discard(claim_id)
         return claim_id
 

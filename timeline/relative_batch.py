@@ -100,14 +100,17 @@ def form_of(batch: Batch, claim: ClaimRecorded | ClaimRow
     return relative_rows.form_of(batch.readmodel.db, claim.id)
 
 
+def staged(batch: Batch, claim_id: str, form: relative.RelativeValid | None) -> None:
+    """Remember a relative claim the batch has staged under each of its anchors (until the
+    batch is flushed: the read model then holds it)."""
+    for anchor in dict.fromkeys(a for _, a in form.anchors()) if form is not None else ():
+        batch._dependents.setdefault(anchor, []).append(claim_id)
+
+
 def dependents(batch: Batch, anchor_id: str) -> list[str]:
     """Claims dated relative to ``anchor_id``: recorded, then staged by this batch."""
     found = relative_rows.dependents(batch.readmodel.db, anchor_id)
-    for claim_id, claim in batch._claims.items():
-        if claim.valid_relative is not None and claim_id not in found and any(
-                a == anchor_id for _, a in relative.loads(claim.valid_relative).anchors()):
-            found.append(claim_id)
-    return found
+    return found + [c for c in batch._dependents.get(anchor_id, ()) if c not in found]
 
 
 def follow(batch: Batch, anchor_id: str, by: str | None, known_at: str) -> None:
