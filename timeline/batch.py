@@ -83,6 +83,8 @@ class Batch:
     _source_roots: dict[str, str] = field(default_factory=dict)  # id -> its first version
     _claims: dict[str, ClaimRecorded] = field(default_factory=dict)
     _dependents: dict[str, list[str]] = field(default_factory=dict)  # staged, by anchor
+    #: Corrections whose relative dates follow once an import's own are staged (relative_batch)
+    follow_later: list[tuple[str, str | None, str]] | None = None
     _histories: dict[str, ClaimHistory] = field(default_factory=dict)  # claim id -> its stream
     _absent: set[str] = field(default_factory=set)  # claim ids the read model lacks (``absent``)
     _predicates: set[str] = field(default_factory=set)

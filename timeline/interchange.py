@@ -25,6 +25,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
 
+from timeline import relative_batch
 from timeline.app import Archive, Batch
 from timeline.citing import CitationAddedRecord, citations_document, stage_cite_record
 from timeline.domain import (
@@ -390,6 +391,7 @@ def _stage_part(batch: Batch, part: str, records: Iterable[tuple[int, Any]],
     group: list[tuple[int, Any]] = []
     if part == "supersessions":
         records = chain_order(records)
+        relative_batch.defer(batch)  # relative dates follow after the file's corrections
     elif part == "claims":
         records = anchor_order(records)
     reading = iter(records)
@@ -408,6 +410,11 @@ def _stage_part(batch: Batch, part: str, records: Iterable[tuple[int, Any]],
             _stage_group(batch, part, action, group, base, tick)
             group = []
     _stage_group(batch, part, action, group, base, tick)
+    if part == "retractions":
+        try:
+            relative_batch.follow_deferred(batch)
+        except HindsightError as exc:
+            raise type(exc)(f"relative dates: {exc}") from None
 
 
 def _stage_group(batch: Batch, part: str, action: Callable[[Batch, Any, Path | None], Any],

@@ -115,7 +115,11 @@ def dependents(batch: Batch, anchor_id: str) -> list[str]:
 
 def follow(batch: Batch, anchor_id: str, by: str | None, known_at: str) -> None:
     """After ``anchor_id`` was superseded by ``by`` (or retracted, ``by`` None) from
-    ``known_at``: supersede (or retract) each claim in force dated relative to it."""
+    ``known_at``: supersede (or retract) each claim in force dated relative to it — at once,
+    or, during an import's corrections (``follow_later``), once the file's own are staged."""
+    if batch.follow_later is not None:
+        batch.follow_later.append((anchor_id, by, known_at))
+        return
     for claim_id in dependents(batch, anchor_id):
         if batch.history(claim_id).withdrawn:
             continue
@@ -138,3 +142,19 @@ def follow(batch: Batch, anchor_id: str, by: str | None, known_at: str) -> None:
         batch.supersede(claim_id, by=new_id, known_at=known_at,
                         reason=f"the claim its dates are relative to ('{anchor_id}') was "
                                f"superseded by '{by}'")
+
+
+def defer(batch: Batch) -> None:
+    """From now on, an import's corrections: what follows from them waits for
+    ``follow_deferred``. A file holds the whole record, what followed included (an export
+    writes it): a dependent the file corrects itself, or that followed already, is in force
+    no more when its anchor's corrections are followed."""
+    if batch.follow_later is None:
+        batch.follow_later = []
+
+
+def follow_deferred(batch: Batch) -> None:
+    """Follow, in order, the corrections an import staged since ``defer``."""
+    waiting, batch.follow_later = batch.follow_later or [], None
+    for anchor_id, by, known_at in waiting:
+        follow(batch, anchor_id, by, known_at)

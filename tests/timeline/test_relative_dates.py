@@ -381,3 +381,34 @@ def test_other_claims_events_are_stored_as_before(archive: Archive) -> None:
     (relative_event,) = (s for k, s in stored.items() if k != vote)
     assert json.loads(relative_event["valid_relative"]) == {"start": "2019", "end": _rel(vote)}
     assert relative_event["valid"] == "2019/.."
+
+
+def test_a_file_that_supersedes_an_anchor_moves_its_dependents(archive: Archive,
+                                                                 tmp_path: Path) -> None:
+    doc = _doc(_claim("vote", "2023-11-17", subject="Parliament"),
+               _claim("ousted", {"start": "2019", "end": _rel("vote", offset="P1D")}),
+               _claim("vote2", "2023-11-20", subject="Parliament"))
+    doc["supersessions"] = [{"claim": "vote", "by": "vote2", "known_at": "2025-06"}]
+    import_file(archive, _write(tmp_path, doc))  # the claims are known from 2024-12-31
+    (follower,) = _statuses(archive, "2023-11-21", "2025-06", "PM")
+    assert _bounds(archive, follower)[2:] == (day("2023-11-22"), day("2023-11-22"))
+    assert _statuses(archive, "2023-11-18", "2025-05", "PM") == {"ousted": "HOLDS"}
+    assert _statuses(archive, "2023-11-21", "2025-05", "PM") == {}
+
+
+def test_a_dependent_corrected_by_hand_exports_and_imports_back(tmp_path: Path) -> None:
+    first = Archive.open(tmp_path / "one.hindsight")
+    vote = _vote(first)
+    ousted = first.record("PM", "in_office", value="yes", known_at="2023-11-20",
+                          valid={"start": "2019", "end": _rel(vote, offset="P1D")})
+    first.supersede(ousted, value="acting", known_at="2023-11-25")
+    first.supersede(vote, valid="2023-11-20", known_at="2023-12-01")
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps(export_document(first)), encoding="utf-8")
+    second = Archive.open(tmp_path / "two.hindsight")
+    import_file(second, path)
+    assert sorted(export_document(second)["supersessions"], key=str) == sorted(
+        export_document(first)["supersessions"], key=str)
+    for on, known in (("2023-11-18", "2023-11-24"), ("2023-11-18", "2023-11-30"),
+                      ("2023-11-21", "2023-12-01")):
+        assert _statuses(second, on, known, "PM") == _statuses(first, on, known, "PM")
