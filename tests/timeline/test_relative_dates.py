@@ -412,3 +412,19 @@ def test_a_dependent_corrected_by_hand_exports_and_imports_back(tmp_path: Path) 
     for on, known in (("2023-11-18", "2023-11-24"), ("2023-11-18", "2023-11-30"),
                       ("2023-11-21", "2023-12-01")):
         assert _statuses(second, on, known, "PM") == _statuses(first, on, known, "PM")
+
+
+@pytest.mark.parametrize(("offset", "approximate", "shown"), [
+    ("P1D", False, "2023-11-18/.."),
+    ("P1D", True, "2023-11-18~/.."),  # exactly the days of 2023-11-18~
+    ("-P1M", True, "2023/.."),  # 2023-09-17 to 2023-11-17: no date is exactly that; 2023 holds it
+])
+def test_a_relative_claim_shows_the_edtf_date_that_covers_its_days(
+        archive: Archive, offset: str, approximate: bool, shown: str) -> None:
+    anchor = _vote(archive)
+    claim = archive.record("PM", "in_office", value="yes", known_at="2024", valid={
+        "start": _rel(anchor, offset=offset, approximate=approximate), "end": ".."})
+    row = archive.readmodel.claim(claim)
+    assert row is not None and row.valid == shown
+    covered = dates.parse_span(shown)
+    assert covered.start_lo <= row.start_lo and row.start_hi <= covered.start_hi
