@@ -224,6 +224,9 @@ class CitationPanel(QWidget):
         if fact.fact.ended_by and fact.fact.ended_by not in fact.fact.handover_with:
             text = self._statement_of(fact.fact.ended_by)
             lines.append(f"Ends where this begins: {formatting.rich(text)}")
+        relative = self.session.archive.relative_words(fact.claim.id)
+        if relative:  # its start or end given relative to another claim's
+            lines.append(f"<b>Dates:</b> {formatting.rich(relative)}")
         for fix in self.session.archive.corrections(fact.claim.id):
             what = fix["kind"] + (f" to {fix['rank']}" if fix.get("rank") else "")
             reason = f": {fix['reason']}" if (fix.get("reason") or "").strip() else ""

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from gui import formatting, name_completer, near_names
 from gui.account_field import AccountOfBox, SingleBox
 from gui.date_field import DateField, DateKind
+from gui.relative_field import RelativeSide
 from timeline.api import (
     RANKS,
     Archive,
@@ -39,6 +40,7 @@ from timeline.api import (
     InvalidInput,
     NearNames,
     entity_names,
+    relative_valid,
 )
 
 _ERROR_STYLE = "color: #d0312d;"
@@ -200,6 +202,9 @@ class CorrectionDialog(QDialog):
 
     def _show_problem(self, field: str, message: str) -> None:
         key = field.split(".")[-1] if field else ""
+        if field.startswith(("valid.start.", "valid.end.")):  # a relative side's
+            key, message = ".".join(field.split(".")[:2]), f"{field.split('.')[2]}: {message}"
+            message = message.replace("relative_to: ", "")
         shown = self._checked.get(key)
         if shown is None and key.startswith("sources"):
             shown = self._checked.get("quote")
@@ -295,6 +300,13 @@ class RecordClaimDialog(CorrectionDialog):
         self._row("Value", self.value, "value", "A literal value, or the quality of the "
                   "relationship (optional if an object is given)")
         self._row("Valid", self.valid, "valid")
+        self.relative = {side: RelativeSide(side, facts) for side in ("start", "end")}
+        for side, field in self.relative.items():
+            self._row(f"{side.capitalize()} relative", field, f"valid.{side}",
+                      f"Optional: the {side} given relative to another claim's start or end "
+                      "(it follows that claim when it is superseded); the Valid field then "
+                      f"gives the other side only")
+            field.changed.connect(self._on_input_changed)
         self._row("Source", self.source, "source")
         self._row("Quote", self.quote, "quote", "Text that appears verbatim in the source")
         self.known_at = self._known_at_field("")
@@ -374,7 +386,9 @@ class RecordClaimDialog(CorrectionDialog):
         try:
             return batch.record(
                 self.subject.currentText().strip(), predicate,
-                valid=self.valid.text(), value=self.value.text().strip() or None,
+                valid=relative_valid(self.valid.text(), self.relative["start"].value(),
+                                     self.relative["end"].value()),
+                value=self.value.text().strip() or None,
                 object=self.object.currentText().strip() or None,
                 sources=[(source_id, self.quote.text())] if source_id else [],
                 known_at=self.known_at.text() or None, certainty=self.certainty.value(),

@@ -28,6 +28,7 @@ from timeline.dates import POS_INF, DateError
 from timeline.errors import ArchiveError, InvalidInput, NotFound
 from timeline.readmodel import ReadModel, overview, readmodel_path
 from timeline.readmodel.tags import TagMap
+from timeline.relative_views import relative_words
 from timeline.searching import SearchHit, search
 from timeline.sourcefiles import quote_page
 from timeline.sourcenames import account_of, claim_sources, source_names
@@ -499,7 +500,8 @@ class Archive(Commands):
     def history(self, name: str) -> list[dict[str, Any]]:
         """Every claim about an entity, in valid-time order, with its corrections, its
         certainty, its citations (each with its source's short name, ``name``, unique within
-        the history) and the claim it gives another account of (``account_of``, or None)."""
+        the history), the claim it gives another account of (``account_of``, or None) and its
+        dates relative to other claims in words (``relative``, or None)."""
         entity = self.entity(name)
         rows = self.readmodel.claims_about(self.readmodel.merged_ids(entity["id"]))
         authors = self.readmodel.recorded_by([row.id for row in rows])
@@ -514,8 +516,14 @@ class Archive(Commands):
                     row.id, recorded_by=True)), "recorded_at": row.recorded_at,
                 "sources": [{**c, "name": names[c["source"]]} for c in row.sources],
                 "account_of": account_of(row), "recorded_by": authors.get(row.id),
+                "relative": relative_words(self, row.id),
             })
         return out
+
+    def relative_words(self, claim_id: str) -> str | None:
+        """A claim's dates relative to other claims, in words ("end: 1 day after the start of
+        “…” (id)"); None when its dates are not relative (timeline.relative)."""
+        return relative_words(self, claim_id)
 
     # --- undo and redo (timeline.undo) -------------------------------------------------------
 

@@ -8,22 +8,26 @@ batch of its own; an import is one large batch (``Commands.bulk_batch``).
 
 from __future__ import annotations
 
-import functools
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from timeline import dates
+from timeline import relative_batch
 from timeline.asof.claims import ClaimRow
+from timeline.batch_fields import (  # noqa: F401 - today is imported from here too
+    _date_field,
+    _known_at,
+    _lookupable,
+    _rank,
+    _valid_field,
+    today,
+)
 from timeline.citing import citations_of, stage_cite
-from timeline.dates import DateError
 from timeline.domain import (
     ENTITY_KINDS,
     GENERIC_KINDS,
-    RANKS,
     TITLE_MAX,
     AliasAdded,
     Citation,
@@ -60,67 +64,6 @@ if TYPE_CHECKING:
     from timeline.app import Archive
 
 
-def today() -> str:
-    return datetime.now(UTC).date().isoformat()
-
-
-def _lookupable(text: object) -> bool:
-    """Whether a name or id can be looked up as it is given: not blank, and valid Unicode
-    (the read model cannot be asked about half a surrogate pair)."""
-    if not isinstance(text, str) or not text.strip():
-        return False
-    try:
-        text.encode()
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
-def _date_field(text: str, field_name: str) -> dates.DateRange:
-    try:
-        return dates.parse_date(text)
-    except DateError as exc:
-        raise InvalidInput(str(exc), field_name) from None
-
-
-def _valid_field(text: str) -> str:
-    """A claim's valid time as it is stored and hashed into a derived claim id, validated:
-    without surrounding blanks, and an interval as ``A/B`` with its sides stripped (``A..`` is
-    ``A/..``, ``..B`` is ``../B``), so that two spellings of one valid time are one claim.
-    A text already in this form is kept as it is (ids derived before the rule stay)."""
-    try:
-        return _normal_valid(text)
-    except DateError as exc:
-        raise InvalidInput(str(exc), "valid") from None
-
-
-@functools.lru_cache(maxsize=1 << 15)
-def _normal_valid(text: str) -> str:
-    span = dates.parse_span(text)
-    t = span.text
-    if t == text and len(t.split()) == 1 and ("/" in t or ".." not in t):
-        return t  # already normal: no blanks, and no ``A..`` or ``..B`` to rewrite
-    lower, upper = dates.interval_sides(t)
-    if lower == upper == span.text:  # a single date
-        return span.text
-    return f"{lower}/{upper}"
-
-
-def _known_at(known_at: str | None) -> str:
-    """A write's known time: as given, or today (the moment it is recorded); validated."""
-    known_at = (known_at or today()).strip()
-    _date_field(known_at, "known_at")
-    return known_at
-
-
-def _rank(rank: str) -> str:
-    if rank not in RANKS:
-        raise InvalidInput(f"rank '{rank}' is not one of {', '.join(RANKS)}", "rank")
-    return rank
-
-
-
-
 @dataclass
 class Batch:
     """Validated events waiting to be appended together.
@@ -139,6 +82,9 @@ class Batch:
     _source_dates: dict[str, str] = field(default_factory=dict)  # id -> published
     _source_roots: dict[str, str] = field(default_factory=dict)  # id -> its first version
     _claims: dict[str, ClaimRecorded] = field(default_factory=dict)
+    _dependents: dict[str, list[str]] = field(default_factory=dict)  # staged, by anchor
+    #: Corrections whose relative dates follow once an import's own are staged (relative_batch)
+    follow_later: list[tuple[str, str | None, str]] | None = None
     _histories: dict[str, ClaimHistory] = field(default_factory=dict)  # claim id -> its stream
     _absent: set[str] = field(default_factory=set)  # claim ids the read model lacks (``absent``)
     _predicates: set[str] = field(default_factory=set)
@@ -187,6 +133,7 @@ class Batch:
         before = self.written
         self.commit()
         self._claims.clear()
+        self._dependents.clear()
         self._histories.clear()
         self._versions.clear()
         collect_past(before, self.written)  # the collector is paused during a bulk import
@@ -419,7 +366,8 @@ class Batch:
         otherwise add one of them meanwhile (the store would then refuse the batch)."""
         self._absent.update(self.readmodel.absent_claims(claim_ids))
 
-    def record(self, subject: str, predicate: str, *, valid: str, value: str | None = None,
+    def record(self, subject: str, predicate: str, *, valid: str | Mapping[str, Any],
+               value: str | None = None,
                object: str | None = None, sources: Sequence[tuple[str, str]] = (),
                known_at: str | None = None, certainty: float = 1.0, rank: str = "normal",
                note: str = "", claim_id: str | None = None, kind: str | None = None,
@@ -429,11 +377,14 @@ class Batch:
         else "other"); ``kind`` for a claim that makes none must be the kind of its subject
         or object. ``new_entity=False`` refuses a new name close to names the archive holds
         (``NearNames``: "did you mean...?"), ``True`` confirms it; None (scripts, imports)
-        does not ask."""
+        does not ask. ``valid`` may be ``{"start": S, "end": E}`` with a side relative to
+        another claim's (``timeline.relative_batch.checked``)."""
         if value is None and object is None:
             raise InvalidInput("a claim needs a value or an object", "value")
         if value is not None and not value.strip():
             raise InvalidInput("a value cannot be empty", "value")
+        valid, form = relative_batch.prepared(self, valid)
+        relative = relative_batch.dumps(form)
         # Normalised before anything is derived from it, and stored exactly so.
         given_valid, valid = valid, _valid_field(valid)
         if claim_id is not None:
@@ -473,9 +424,9 @@ class Batch:
             # defaulted, so a file without known_at imports the same ids on any day.
             derived_known_at = known_at if given_known_at else ""
             claim_id = derive_claim_id(subject_id, predicate, object_id, value, valid,
-                                       derived_known_at, citations)
+                                       derived_known_at, citations, relative)
             if (given_valid, given_known_at or "") != (valid, derived_known_at) and \
-                    self.known_claim(claim_id) is None:
+                    relative is None and self.known_claim(claim_id) is None:
                 # Before dates were normalised an id was derived from them as typed: a claim
                 # recorded so is found under its id, not recorded a second time.
                 legacy = derive_claim_id(subject_id, predicate, object_id, value, given_valid,
@@ -488,15 +439,18 @@ class Batch:
             # A known_at that only defaulted to today says nothing about identity.
             given = self._identity(str(subject_id), predicate,
                                    str(object_id) if object_id else None, value, valid,
-                                   known_at if settled_known_at else stored[5], citations)
+                                   known_at if settled_known_at else stored[5], citations,
+                                   relative)
             self._same_claim(claim_id, existing, stored, given, certainty, note)
             return claim_id
+        relative_batch.refuse_withdrawn(self, form)
         stream = claim_stream(claim_id)
         self._emit(ClaimRecorded, stream, new=True, claim_id=claim_id, subject=subject_id,
                    predicate=predicate, object=object_id, value=value, valid=valid,
                    certainty=certainty, rank=rank, citations=citations, known_at=known_at,
-                   note=note, account_of=account_of)
+                   note=note, account_of=account_of, valid_relative=relative)
         self._claims[claim_id] = self.events[-1]  # type: ignore[assignment]
+        relative_batch.staged(self, claim_id, form)
         self._absent.discard(claim_id)
         return claim_id
 
@@ -532,21 +486,24 @@ class Batch:
     def _content(self, claim: ClaimRecorded | ClaimRow) -> tuple[Any, ...]:
         """What makes a claim the same claim: compared when an id is recorded again."""
         subject, obj, cites = self._parts(claim)
+        found = relative_batch.form_of(self, claim)
         try:
-            valid = _valid_field(claim.valid)  # stored before dates were normalised
-        except InvalidInput:
+            valid = found[0] if found else _valid_field(claim.valid)  # stored before dates
+        except InvalidInput:  # were normalised
             valid = claim.valid
         return self._identity(subject, claim.predicate, obj, claim.value, valid,
-                              claim.known_at, cites)
+                              claim.known_at, cites, found[1].dumps() if found else None)
 
     @staticmethod
     def _identity(subject: str, predicate: str, obj: str | None, value: str | None,
-                  valid: str, known_at: str, cites: Sequence[Citation]) -> tuple[Any, ...]:
+                  valid: str, known_at: str, cites: Sequence[Citation],
+                  relative: str | None = None) -> tuple[Any, ...]:
         """A claim's identity, as ``derive_claim_id`` hashes it: its citations in any order."""
         return (subject, predicate, obj, value, valid, known_at,
-                tuple(sorted((c.source, c.quote) for c in cites)))
+                tuple(sorted((c.source, c.quote) for c in cites)), relative)
 
-    _IDENTITY = ("subject", "predicate", "object", "value", "valid", "known_at", "sources")
+    _IDENTITY = ("subject", "predicate", "object", "value", "valid", "known_at", "sources",
+                 "valid")
 
     def _same_claim(self, claim_id: str, existing: ClaimRecorded | ClaimRow,
                     stored: tuple[Any, ...], given: tuple[Any, ...], certainty: float,
@@ -614,6 +571,7 @@ class Batch:
     def retract(self, claim_id: str, known_at: str | None = None, reason: str = "") -> None:
         claim_id, known_at = self._withdrawal(claim_id, known_at)
         self._correct(ClaimRetracted, claim_id, known_at=known_at, reason=reason)
+        relative_batch.follow(self, claim_id, None, known_at)
 
     def supersede(self, claim_id: str, *, known_at: str | None = None, reason: str = "",
                   by: str | None = None, **replacement: Any) -> str:
@@ -646,6 +604,7 @@ class Batch:
             raise Conflict(f"the replacement '{by}' is itself retracted or superseded: "
                            f"'{claim_id}' would vanish; supersede it by a claim in force")
         self._correct(ClaimSuperseded, claim_id, by=by, known_at=known, reason=reason)
+        relative_batch.follow(self, claim_id, by, known)
         return by
 
     def _changes(self, old: ClaimRecorded | ClaimRow, fields: dict[str, Any],
@@ -681,9 +640,11 @@ class Batch:
         def name_of(entity_id: str) -> str:
             return names.get(entity_id) or self._entity_names[UUID(entity_id)]
 
+        form = relative_batch.form_of(self, claim)  # a relative date stays relative
         return {"subject": name_of(subject), "predicate": claim.predicate,
                 "object": name_of(obj) if obj else None, "value": claim.value,
-                "valid": claim.valid, "sources": cites, "certainty": claim.certainty,
+                "valid": form[1].as_json() if form else claim.valid, "sources": cites,
+                "certainty": claim.certainty,
                 "rank": claim.rank if isinstance(claim, ClaimRecorded) else "normal"}
 
     def cite(self, claim_id: str, source: str, quote: str) -> bool:

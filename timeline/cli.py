@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from timeline import __version__
+from timeline import __version__, cli_relative
 from timeline.api import Archive, HindsightError, InvalidInput, NearNames
 from timeline.bootstrap import open_archive
 from timeline.cli_diff import diff_text
@@ -216,7 +216,8 @@ def _cli_field(exc: InvalidInput) -> InvalidInput:
     if not exc.field:
         return exc
     name = exc.field.split(".")[-1]
-    where = _POSITIONAL.get(name) or "--" + name.replace("_", "-")
+    where = cli_relative.option_of(exc.field) or _POSITIONAL.get(name) or \
+        "--" + name.replace("_", "-")
     return InvalidInput(f"{where}: {exc.message}")
 
 
@@ -226,7 +227,7 @@ def cmd_record(args: argparse.Namespace, archive: Archive) -> int:
     def stage(batch: Any) -> str:
         staged.append(batch)
         return batch.record(
-            args.subject, args.predicate, valid=args.valid, value=args.value,
+            args.subject, args.predicate, valid=cli_relative.valid_of(args), value=args.value,
             object=args.object, sources=_citations(args), known_at=args.known_at,
             certainty=args.certainty, rank=args.rank, note=args.note or "", kind=args.kind,
             new_entity=args.new_entity, account_of=args.account_of)
@@ -369,9 +370,12 @@ def build_parser(plugins: Sequence[Plugin] = ()) -> argparse.ArgumentParser:
         p.add_argument("--certainty", type=float)
 
     p = command("record", cmd_record, "record a claim; prints its id")
+    p.epilog = cli_relative.EPILOG
+    p.formatter_class = argparse.RawDescriptionHelpFormatter
     p.add_argument("subject", metavar="SUBJECT")
     p.add_argument("predicate", metavar="PREDICATE")
-    claim_fields(p, required=True)
+    claim_fields(p, required=False)
+    cli_relative.add_arguments(p)
     p.add_argument("--rank", choices=RANKS, default="normal")
     p.add_argument("--note")
     p.add_argument("--kind", choices=ENTITY_KINDS,
@@ -514,7 +518,7 @@ def main(argv: Sequence[str] | None = None, plugins: Sequence[Plugin] | None = N
     if argv[:1] == ["--self-test"]:
         # The self-test checks the desktop app too, so a plugin provides it as a command.
         argv[0] = "self-test"
-    args = parser.parse_args(argv)
+    args = parser.parse_args(cli_relative.joined_offsets(argv))
     if getattr(args, "run", None):
         try:
             return int(args.run(args))

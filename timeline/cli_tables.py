@@ -164,6 +164,8 @@ def history_table(items: Sequence[Mapping[str, Any]]) -> str:
         lines = [item["statement"].replace("\n", " ") + (f"  [{fixes}]" if fixes else "")]
         names = dict.fromkeys(c.get("name") or c["source"] for c in item["sources"])
         lines.append("sources: " + (", ".join(names) or "none"))
+        if item.get("relative"):
+            lines.append("dates: " + item["relative"])
         if item.get("recorded_at"):
             lines.append("recorded" + _when(item["recorded_at"]))
         tie = item.get("account_of")

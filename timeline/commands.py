@@ -120,8 +120,9 @@ class Commands:
                            ) from None
         return result
 
-    def record(self, subject: str, predicate: str, *, valid: str, value: str | None = None,
-               object: str | None = None, sources: Sequence[tuple[str, str]] = (),
+    def record(self, subject: str, predicate: str, *, valid: str | Mapping[str, Any],
+               value: str | None = None, object: str | None = None,
+               sources: Sequence[tuple[str, str]] = (),
                known_at: str | None = None, certainty: float = 1.0, rank: str = "normal",
                note: str = "", kind: str | None = None, new_entity: bool | None = None,
                account_of: str | None = None) -> str:

@@ -360,8 +360,11 @@ def derive_claim_id(
     valid: str,
     known_at: str,
     citations: tuple[Citation, ...],
+    relative: str | None = None,
 ) -> str:
-    """A claim id from its content, so that recording the same claim twice is one claim."""
+    """A claim id from its content, so that recording the same claim twice is one claim. A
+    relative valid time (``relative``, timeline.relative) is part of the content when given;
+    ids of claims without one are derived as before it existed."""
     content = json.dumps(
         [
             str(subject),
@@ -371,7 +374,7 @@ def derive_claim_id(
             valid,
             known_at,
             sorted([c.source, c.quote] for c in citations),
-        ],
+        ] + ([relative] if relative is not None else []),
         ensure_ascii=False,
         separators=(",", ":"),
     )
@@ -502,6 +505,10 @@ class ClaimRecorded(DomainEvent):
     known_at: Text  # EDTF date: when the archive could have known it
     note: str = ""
     account_of: str | None = None  # another account of the fact this claim id gives
+    # A start or end relative to another claim's (timeline.relative, as JSON); ``valid`` then
+    # writes each relative side as ``..``. Not stored when absent: other claims' events are
+    # written as before it existed.
+    valid_relative: str | None = Field(default=None, exclude_if=lambda v: v is None)
 
 
 class ClaimRetracted(DomainEvent):

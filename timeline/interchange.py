@@ -25,6 +25,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
 
+from timeline import relative_batch
 from timeline.app import Archive, Batch
 from timeline.citing import CitationAddedRecord, citations_document, stage_cite_record
 from timeline.domain import (
@@ -37,6 +38,7 @@ from timeline.domain import (
 )
 from timeline.errors import HindsightError, InvalidInput
 from timeline.files import open_input
+from timeline.interchange_order import ValidField, anchor_order, chain_order, exported_valid
 from timeline.jsonstream import KeyCheck, Repeated
 from timeline.readmodel.added_citations import recorded_citations
 from timeline.sourcefiles import SourceText, read_named_source
@@ -121,7 +123,9 @@ class ClaimRecord(_Record):
     predicate: str
     object: str | None = Field(None, description="An entity: the claim is a relationship.")
     value: str | None = Field(None, description="A literal, or the relationship's quality.")
-    valid: str = Field(description="EDTF date or interval when the claim held.")
+    valid: ValidField = Field(
+        description="EDTF date or interval when the claim held; or an object whose start or "
+                    "end may be relative to another claim's (docs/time-model.md).")
     certainty: float = Field(1.0, ge=0.0, le=1.0)
     rank: Rank = "normal"
     known_at: str | None = Field(
@@ -386,7 +390,10 @@ def _stage_part(batch: Batch, part: str, records: Iterable[tuple[int, Any]],
     action = _PARTS[part][1]
     group: list[tuple[int, Any]] = []
     if part == "supersessions":
-        records = _chain_order(records)
+        records = chain_order(records)
+        relative_batch.defer(batch)  # relative dates follow after the file's corrections
+    elif part == "claims":
+        records = anchor_order(records)
     reading = iter(records)
     while True:
         try:
@@ -403,37 +410,11 @@ def _stage_part(batch: Batch, part: str, records: Iterable[tuple[int, Any]],
             _stage_group(batch, part, action, group, base, tick)
             group = []
     _stage_group(batch, part, action, group, base, tick)
-
-
-def _chain_order(records: Iterable[tuple[int, SupersessionRecord]]
-                 ) -> list[tuple[int, SupersessionRecord]]:
-    """Supersessions in the order their chains were made: ``A by B`` before ``B by C``,
-    whatever their order in the file (an export lists them claim by claim). A replacement
-    must be in force when it replaces (``Batch.supersede``), and in that order it is. Otherwise
-    the file's order is kept; of a cycle (``A by B``, ``B by A``) one is refused."""
-    items = list(records)
-    replacing: dict[str, list[int]] = {}  # claim id -> supersessions made in its favour
-    for at, (_, record) in enumerate(items):
-        replacing.setdefault(record.by, []).append(at)
-    ordered: list[tuple[int, SupersessionRecord]] = []
-    done = [False] * len(items)
-    opened = [False] * len(items)
-    for first in range(len(items)):
-        stack = [first]
-        while stack:  # depth first, without recursion: a chain may be very long
-            at = stack[-1]
-            if done[at]:
-                stack.pop()
-                continue
-            if not opened[at]:
-                opened[at] = True
-                before = [b for b in replacing.get(items[at][1].claim, ()) if not opened[b]]
-                stack.extend(reversed(before))
-                continue
-            stack.pop()
-            done[at] = True
-            ordered.append(items[at])
-    return ordered
+    if part == "retractions":
+        try:
+            relative_batch.follow_deferred(batch)
+        except HindsightError as exc:
+            raise type(exc)(f"relative dates: {exc}") from None
 
 
 def _stage_group(batch: Batch, part: str, action: Callable[[Batch, Any, Path | None], Any],
@@ -642,8 +623,9 @@ def export_document(archive: Archive) -> dict[str, Any]:
         claims.append({
             "id": c.id, "subject": names[c.subject_id], "predicate": c.predicate,
             "object": names[c.object_id] if c.object_id else None, "value": c.value,
-            "valid": c.valid, "certainty": c.certainty, "rank": c.rank,
-            "known_at": c.known_at, "sources": recorded_citations(rm, c.id, c.sources),
+            "valid": exported_valid(rm, c.id, c.valid), "certainty": c.certainty,
+            "rank": c.rank, "known_at": c.known_at,
+            "sources": recorded_citations(rm, c.id, c.sources),
             "note": c.note})
         if c.tie:
             claims[-1]["account_of"] = c.tie

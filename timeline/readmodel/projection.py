@@ -42,6 +42,7 @@ from timeline.domain import (
 )
 from timeline.errors import ArchiveError
 from timeline.readmodel import added_citations, search
+from timeline.readmodel import relative as relative_rows
 from timeline.readmodel import sources as source_rows
 from timeline.readmodel import undo as more_rows
 from timeline.readmodel.lookups import Lookups
@@ -593,7 +594,8 @@ class ReadModel(Lookups):
         claims, streams, index = [], [], []
         ties = self._ties(run)
         for n, (position, event, author) in enumerate(run, start=first):
-            span = _span(event.valid)
+            valid, span = (event.valid, _span(event.valid)) if event.valid_relative is None \
+                else relative_rows.resolve(self.db, run, n - first)
             subject = str(event.subject)
             subject = merged.get(subject, subject)
             obj = str(event.object) if event.object else None
@@ -605,7 +607,7 @@ class ReadModel(Lookups):
                 n, event.claim_id, subject, event.predicate, obj, value,
                 obj if (obj and value is not None) else "",
                 value if value is not None else "entity:" + (obj or ""),
-                event.valid, span.start_lo, span.start_hi, span.end_lo, span.end_hi,
+                valid, span.start_lo, span.start_hi, span.end_lo, span.end_hi,
                 event.certainty, event.rank, event.known_at, known, POS_INF,
                 CITATIONS.dump_json(event.citations).decode(),
                 event.note, event.timestamp.isoformat(), position, author,
@@ -621,6 +623,7 @@ class ReadModel(Lookups):
             claims)
         conn.executemany("INSERT INTO claim_streams VALUES (?, ?)", streams)
         conn.executemany("INSERT INTO claim_index VALUES (?, ?, ?, ?, ?)", index)
+        relative_rows.store(self.db, run)
         for statement in SHARE_NEW.split(";"):
             conn.execute(statement, {"first": first})
 

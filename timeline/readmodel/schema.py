@@ -25,10 +25,11 @@ from timeline.asof.claims import ClaimRow, SlotStart
 from timeline.domain import Citation
 
 #: Bump when the tables below change: an older read model is then rebuilt from the events.
-READMODEL_VERSION = 9  # 5: accounts of one fact (tie, shared), single sides; 6: tags;
+READMODEL_VERSION = 10  # 5: accounts of one fact (tie, shared), single sides; 6: tags;
 #                         7: the full-text index (search, readmodel/search.py);
 #                         8: sources' CSL metadata, pages and versions;
-#                         9: citations added to recorded claims (added_citations)
+#                         9: citations added to recorded claims (added_citations);
+#                         10: relative dates (relatives, relative_anchors)
 
 #: Bytes of the read model mapped into memory for reading. Mapped pages a process has read
 #: count as its memory, and past this size a larger map bought no measurable speed; this keeps
@@ -100,6 +101,13 @@ CREATE INDEX IF NOT EXISTS tags_key ON tags(tag_key);
 CREATE TABLE IF NOT EXISTS added_citations (
     claim_id TEXT NOT NULL, source TEXT NOT NULL, quote TEXT NOT NULL, position INTEGER);
 CREATE INDEX IF NOT EXISTS added_citations_claim ON added_citations(claim_id);
+-- Relative dates (readmodel/relative.py): a claim's stored valid and its relative form (JSON),
+-- and which claims each anchor dates.
+CREATE TABLE IF NOT EXISTS relatives (
+    claim_id TEXT PRIMARY KEY, valid TEXT NOT NULL, form TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS relative_anchors (
+    anchor_id TEXT NOT NULL, claim_id TEXT NOT NULL, PRIMARY KEY (anchor_id, claim_id))
+    WITHOUT ROWID;
 -- The full-text index (readmodel/search.py): a claim's row is its n, a source's or an
 -- entity's minus its key here.
 CREATE TABLE IF NOT EXISTS search_targets (
@@ -123,7 +131,7 @@ CITATIONS: TypeAdapter[tuple[Citation, ...]] = TypeAdapter(tuple[Citation, ...])
 
 TABLES = ("meta", "predicates", "entities", "names", "sources", "claims", "claim_streams",
           "claim_index", "ranks", "corrections", "tags", "added_citations",
-          "search_targets", "search")
+          "relatives", "relative_anchors", "search_targets", "search")
 
 
 def readmodel_path(archive: Path) -> Path:
