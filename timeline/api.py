@@ -71,6 +71,7 @@ from timeline.readmodel.overview import (
     readmodel_file,
     relationship_pairs,
 )
+from timeline.recorded import correction_note, instant_text, recorded_instant
 from timeline.renderers import MAX_SIDE as PICTURE_MAX_SIDE
 from timeline.renderers import MIN_SIZE as PICTURE_MIN_SIZE
 from timeline.renderers import picture_size
@@ -186,4 +187,5 @@ __all__ = [
     "SOURCE_FILE_SUFFIXES", "SOURCE_TYPES", "SourceText", "author_text", "csl_type",
     "page_at", "page_label", "parse_author", "quote_page", "read_source_file", "type_words",
     "complete_names", "dates_in", "entities_in",
+    "correction_note", "instant_text", "recorded_instant",
 ]
