@@ -123,6 +123,10 @@ class Session(QObject):
         """The tag filter (``ViewState.set_tags``)."""
         return self.view.tags
 
+    def reader(self) -> Archive:
+        """The archive the state is asked of: as recorded on ``recorded_as_of`` when set."""
+        return self.view.reader()
+
     def timeline(self) -> list[Claim]:
         return self.view.timeline()
 

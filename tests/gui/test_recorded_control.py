@@ -18,20 +18,26 @@ BEFORE = datetime(2030, 1, 1, 11, 0, tzinfo=UTC)
 AFTER = datetime(2030, 1, 1, 12, 30, tzinfo=UTC)
 
 
+def _frozen(moment: datetime) -> type[datetime]:
+    """A ``datetime`` whose clock stands at ``moment`` (for the events' timestamps)."""
+
+    class Frozen(datetime):
+        @classmethod
+        def now(cls, tz: Any = None) -> Frozen:  # type: ignore[override]
+            return moment  # type: ignore[return-value]
+
+    return Frozen
+
+
 @pytest.fixture
 def corrected(window: Any, monkeypatch: pytest.MonkeyPatch) -> str:
     """Retract Microsoft's investment, as if on 1 January 2030 at noon (UTC), with a known
     time before the claim's own: it leaves every "as known on" answer. Its claim id."""
 
-    class Frozen(datetime):
-        @classmethod
-        def now(cls, tz: Any = None) -> Frozen:  # type: ignore[override]
-            return CORRECTED  # type: ignore[return-value]
-
     session = window.session
     fact = next(f for f in session.state.facts if "invested" in f.statement)
     with monkeypatch.context() as patch:
-        patch.setattr(domain, "datetime", Frozen)
+        patch.setattr(domain, "datetime", _frozen(CORRECTED))
         session.archive.retract(fact.claim.id, "2019-01-01", "a 2019 filing says otherwise")
     session.reload()
     return str(fact.claim.id)
@@ -94,3 +100,36 @@ def test_the_control_follows_the_session(window: Any, corrected: str) -> None:
     assert corrected in _shown(window)
     window.session.set_recorded_as_of(None)
     assert not control.check.isChecked()
+
+
+def test_the_sources_panel_and_the_diff_follow_recorded_time(
+        qtbot: Any, window: Any, corrected: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from gui.diff_dialog import DiffDialog
+
+    session = window.session
+    assert session.fact_for(corrected) is None  # retracted now
+    session.set_recorded_as_of(BEFORE)
+    assert session.fact_for(corrected) is not None
+    session.set_recorded_as_of(None)
+    leads = next(f for f in session.state.facts if f.statement.startswith("Satya Nadella leads"))
+    with monkeypatch.context() as patch:
+        patch.setattr(domain, "datetime", _frozen(CORRECTED))
+        session.archive.rerank(leads.claim.id, "preferred", "2020-01-01", "the board minutes")
+    session.reload()
+    session.set_recorded_as_of(BEFORE)
+    session.select_claim(leads.claim.id)
+    assert window.citations.fact.claim.id == leads.claim.id
+    assert "Reranked" not in window.citations.notes.text()
+    session.set_recorded_as_of(AFTER)  # the same fact, its rerank now recorded
+    assert window.citations.fact.claim.id == leads.claim.id
+    assert "Reranked to preferred as known from 2020-01-01" in window.citations.notes.text()
+    session.set_recorded_as_of(None)
+    dialog = DiffDialog(session)
+    qtbot.addWidget(dialog)
+    assert "as recorded on" not in dialog.known_label.text()
+    session.set_recorded_as_of(BEFORE)
+    dialog = DiffDialog(session)
+    qtbot.addWidget(dialog)
+    assert dialog.known_label.text().endswith("as recorded on 1 January 2030, 11:00 UTC")
+    assert dialog.diff is not None
+    assert dialog.diff.after.recorded_as_of == "2030-01-01T11:00:00Z"
