@@ -29,7 +29,6 @@ from gui.accounts import FactNotes
 from gui.badges import BadgeDelegate
 from gui.date_field import DateField, DateKind
 from gui.models import fact_tooltip
-from gui.recorded_control import moment_words
 from gui.session import Session
 from timeline.api import Diff, FactView, HindsightError, InvalidInput
 
@@ -60,7 +59,7 @@ class DiffDialog(QDialog):
             "As known now (everything recorded)" if known is None else
             f"As known on {formatting.human_date(known)} (the window's “as known on” date)")
             + ("" if session.state.recorded_as_of is None else
-               f" · as recorded on {moment_words(session.state.recorded_as_of)}"))
+               f" · as recorded on {formatting.moment_words(session.state.recorded_as_of)}"))
         self.known_label.setTextFormat(Qt.TextFormat.PlainText)  # it names the focus
         self.summary = QLabel()
         self.summary.setTextFormat(Qt.TextFormat.PlainText)  # messages quote what was typed

@@ -13,9 +13,8 @@ from datetime import UTC, datetime
 from PySide6.QtCore import QDateTime, QTimeZone
 from PySide6.QtWidgets import QCheckBox, QDateTimeEdit, QHBoxLayout, QWidget
 
-from gui import formatting
 from gui.session import Session
-from timeline.api import State, parse_day, recorded_instant
+from timeline.api import State
 
 #: How the field shows a moment.
 FORMAT = "yyyy-MM-dd HH:mm:ss 'UTC'"
@@ -27,13 +26,6 @@ def to_qt(moment: datetime) -> QDateTime:
 
 def from_qt(value: QDateTime) -> datetime:
     return datetime.fromtimestamp(value.toMSecsSinceEpoch() / 1000, UTC)
-
-
-def moment_words(recorded_as_of: str) -> str:
-    """A recorded moment (ISO 8601, UTC) in words: "2 March 2026, 09:00 UTC"."""
-    moment = recorded_instant(recorded_as_of)
-    day = formatting.human_date(parse_day(moment.date().isoformat()))
-    return f"{day}, {moment:%H:%M} UTC"
 
 
 class RecordedControl(QWidget):

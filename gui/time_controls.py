@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from gui import events, formatting
 from gui.date_field import DateField, DateKind
 from gui.density_strip import DensityStrip
-from gui.recorded_control import RecordedControl, moment_words
+from gui.recorded_control import RecordedControl
 from gui.session import Session
 from gui.time_slider import TimeSlider
 from timeline.api import State, parse_day
@@ -51,7 +51,7 @@ def _note(state: State) -> str:
     """The note under the dates: what the answer hides, if anything."""
     hidden = [] if state.known_as_of is None else ["later sources and corrections are hidden"]
     if state.recorded_as_of is not None:
-        hidden.append(f"as recorded on {moment_words(state.recorded_as_of)}: what was "
+        hidden.append(f"as recorded on {formatting.moment_words(state.recorded_as_of)}: what was "
                       "recorded after is hidden")
     return "; ".join(hidden) or "everything recorded"
 

@@ -133,3 +133,16 @@ def test_the_sources_panel_and_the_diff_follow_recorded_time(
     assert dialog.known_label.text().endswith("as recorded on 1 January 2030, 11:00 UTC")
     assert dialog.diff is not None
     assert dialog.diff.after.recorded_as_of == "2030-01-01T11:00:00Z"
+
+
+def test_a_picture_as_recorded_says_so_and_shows_the_archive_then(window: Any,
+                                                                   corrected: str) -> None:
+    from gui.pictures import render_graph
+    from tests.gui.test_pictures import texts
+
+    archive = window.session.archive
+    then = " ".join(texts(render_graph(archive.as_recorded(BEFORE), as_of="2024-06-01")))
+    now = " ".join(texts(render_graph(archive, as_of="2024-06-01")))
+    assert "as recorded on 1 January 2030, 11:00 UTC" in then
+    assert "as recorded on" not in now
+    assert "invested" in then and "invested" not in now
