@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from PySide6.QtCore import QDateTime, QTimeZone
-from PySide6.QtWidgets import QCheckBox, QDateTimeEdit, QHBoxLayout, QWidget
+from PySide6.QtCore import QDateTime, Qt, QTimeZone
+from PySide6.QtWidgets import QApplication, QCheckBox, QDateTimeEdit, QHBoxLayout, QWidget
 
 from gui.session import Session
 from timeline.api import State
@@ -62,11 +62,19 @@ class RecordedControl(QWidget):
 
     def _on_toggled(self, on: bool) -> None:
         self.edit.setEnabled(on)
-        self.session.set_recorded_as_of(self.moment() if on else None)
+        self._set(self.moment() if on else None)
 
     def _on_changed(self, _value: QDateTime) -> None:
         if self.check.isChecked():
-            self.session.set_recorded_as_of(self.moment())
+            self._set(self.moment())
+
+    def _set(self, moment: datetime | None) -> None:
+        """A new moment replays the log up to it (seconds, on a large archive): say so."""
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            self.session.set_recorded_as_of(moment)
+        finally:
+            QApplication.restoreOverrideCursor()
 
     def _on_state_changed(self, state: State) -> None:
         """Follow the session (a moment set elsewhere, another archive opened)."""

@@ -123,8 +123,9 @@ CUTS_KEPT = 3
 
 def as_recorded(archive: Archive, when: str | datetime) -> RecordedArchive:
     """The archive as it stood at ``when`` (``recorded_instant``): a read-only archive of the
-    log's prefix. The last few cuts are kept; a cut is never changed once made, so an answer
-    asked of one stays the answer of its moment."""
+    log's prefix. The last few cuts are kept, and a new one starts from a copy of the latest
+    kept before it; a cut is never changed once made, so an answer asked of one stays the
+    answer of its moment."""
     moment = recorded_instant(when)
     position = cut_position(archive, moment)
     kept: OrderedDict[int, CutReadModel] | None = getattr(archive, "_recorded_cuts", None)
@@ -133,7 +134,10 @@ def as_recorded(archive: Archive, when: str | datetime) -> RecordedArchive:
         archive._recorded_cuts = kept  # type: ignore[attr-defined]
     cut = kept.get(position)
     if cut is None:
-        cut = kept[position] = CutReadModel(archive.store, position)
+        # Moved forward from the latest cut kept before it, when there is one.
+        earlier = max((p for p in kept if p < position), default=None)
+        cut = kept[position] = CutReadModel(archive.store, position,
+                                            kept[earlier] if earlier is not None else None)
         while len(kept) > CUTS_KEPT:
             kept.popitem(last=False)  # freed once no answer holds it
     kept.move_to_end(position)

@@ -19,9 +19,14 @@ PAGE = 5000
 class CutReadModel(ReadModel):
     """A read model in memory that holds the log's events up to ``last`` and no further."""
 
-    def __init__(self, store: EventStore, last: int) -> None:
+    def __init__(self, store: EventStore, last: int, earlier: CutReadModel | None = None
+                 ) -> None:
+        """The cut at ``last``; from a copy of ``earlier`` (a cut at an earlier position) when
+        given, so that only the events between are applied — ``earlier`` is not changed."""
         super().__init__(None)
         self._store = store
+        if earlier is not None and earlier.position <= last:
+            earlier.db.conn.backup(self.db.conn)
         self.advance(last)
 
     def advance(self, last: int) -> None:
