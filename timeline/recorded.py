@@ -141,7 +141,9 @@ def as_recorded(archive: Archive, when: str | datetime) -> RecordedArchive:
         while len(kept) > CUTS_KEPT:
             kept.popitem(last=False)  # freed once no answer holds it
     kept.move_to_end(position)
-    return RecordedArchive(archive.store, cut, moment)
+    found = RecordedArchive(archive.store, cut, moment)
+    found.recorded_of = archive
+    return found
 
 
 class RecordedArchive(Archive):
@@ -153,6 +155,8 @@ class RecordedArchive(Archive):
         self.cut = cut
         self.moment = moment
         self.position = cut.position
+        #: The archive this is a cut of (its files are this one's, for an export's checks).
+        self.recorded_of: Archive | None = None
 
     @property
     def recorded_as_of(self) -> str:

@@ -331,6 +331,19 @@ def test_export_as_recorded_is_the_archive_then_and_imports(
         assert [c.valid for c in copy.timeline()] == ["2023/.."]
 
 
+def test_an_export_as_recorded_never_writes_over_the_archives_files(
+        capsys: pytest.CaptureFixture[str], story_file: tuple[Path, datetime]) -> None:
+    from timeline.readmodel import readmodel_path
+
+    path, between = story_file
+    for target in (path, readmodel_path(path)):
+        before = target.read_bytes()
+        code, _, err = _run(capsys, "export", "--to", "csv", str(target), "--recorded-as-of",
+                            instant_text(between), "--archive", str(path))
+        assert code == 2 and "archive" in err, err
+        assert target.read_bytes() == before
+
+
 @pytest.mark.parametrize(("value", "says"), [
     ("2025-02-30", "--recorded-as-of: '2025-02-30' is not a valid EDTF date: day 30 is out"),
     ("2025-03-01T14:61", "--recorded-as-of: '2025-03-01T14:61' is not a date and time"),
