@@ -39,7 +39,8 @@ def early_correction(archive: Archive, claim_id: str, known_at: str | None) -> s
         claim = archive.claim(claim_id)
     except NotFound:
         return None
-    return correction_note(claim.known_at, claim.known_day, known_at)
+    note = correction_note(claim.known_at, claim.known_day, known_at)
+    return f"note: {note}" if note else None
 
 
 def say(note: str | None) -> None:

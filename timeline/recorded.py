@@ -186,10 +186,12 @@ class RecordedArchive(Archive):
 
 
 def correction_note(claim_known_at: str, claim_known_day: int,
-                    correction_known_at: str | None) -> str | None:
-    """The one line said when a correction is known before the claim it corrects — it then
-    takes the claim out of every "as known on" answer, even those of the days the claim was
-    believed — or None when it is not."""
+                    correction_known_at: str | None, see: str = "--recorded-as-of"
+                    ) -> str | None:
+    """What a correction known before the claim it corrects does, in one sentence — it takes
+    the claim out of every "as known on" answer, even those of the days the claim was
+    believed; ``see`` names where to see what the archive said before — or None when the
+    correction is not known before the claim (or its known time is not a date)."""
     if not correction_known_at:
         return None
     try:
@@ -198,10 +200,10 @@ def correction_note(claim_known_at: str, claim_known_day: int,
         return None
     if day >= claim_known_day:
         return None
-    return (f"note: this correction is known from {correction_known_at}, before the claim it "
+    return (f"this correction is known from {correction_known_at}, before the claim it "
             f"corrects (known {claim_known_at}): the claim is now in no 'as known on' answer, "
             "not even of the days it was believed; to see what the archive said before this "
-            "correction, use --recorded-as-of")
+            f"correction, use {see}")
 
 
 __all__ = ["RecordedArchive", "RecordedTimes", "as_recorded", "correction_note",

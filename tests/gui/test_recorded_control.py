@@ -146,3 +146,30 @@ def test_a_picture_as_recorded_says_so_and_shows_the_archive_then(window: Any,
     assert "as recorded on 1 January 2030, 11:00 UTC" in then
     assert "as recorded on" not in now
     assert "invested" in then and "invested" not in now
+
+
+def test_a_withdrawal_known_before_its_claim_is_said_in_the_dialog(window: Any, qtbot: Any
+                                                                    ) -> None:
+    from gui.correction_dialogs import RetractDialog, SupersedeDialog
+
+    session = window.session
+    fact = next(f for f in session.state.facts if "invested" in f.statement)
+    session.select_fact(fact)  # known from 2019-07-22
+    for kind in (RetractDialog, SupersedeDialog):
+        dialog = window.open_claim_dialog(kind)  # closed (and deleted) by reject below
+        if kind is SupersedeDialog:
+            dialog.valid.setText("2019-07-23/..")
+        dialog.validate()
+        assert dialog.note.isHidden() and dialog.ok_button.isEnabled()  # known today
+        dialog.known_at.setText("2019-01-01")
+        dialog.validate()
+        assert not dialog.note.isHidden() and dialog.ok_button.isEnabled()
+        assert dialog.note.text() == (
+            "This correction is known from 2019-01-01, before the claim it corrects (known "
+            "2019-07-22): the claim is now in no 'as known on' answer, not even of the days it "
+            "was believed; to see what the archive said before this correction, use “As "
+            "recorded on”.")
+        dialog.known_at.setText("2019-07-22")
+        dialog.validate()
+        assert dialog.note.isHidden()
+        dialog.reject()
