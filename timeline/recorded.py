@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from array import array
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import replace
@@ -76,8 +77,8 @@ class RecordedTimes:
     (the stored bytes are read, not decoded, except where the timestamp cannot be found)."""
 
     def __init__(self) -> None:
-        self.positions: list[int] = []
-        self.stamps: list[int] = []  # microseconds, UTC
+        self.positions = array("q")
+        self.stamps = array("q")  # microseconds, UTC
         self._ordered = True  # the timestamps never go down along the log
 
     def extend(self, store: Any) -> None:
@@ -117,8 +118,10 @@ def cut_position(archive: Archive, moment: datetime) -> int:
     return times.position_at(moment)
 
 
-#: Cuts kept per archive (the last asked for), each an in-memory read model.
+#: Cuts kept per archive (the last asked for), each an in-memory read model; fewer when
+#: together they hold more than CUT_EVENTS_KEPT events (the last one is always kept).
 CUTS_KEPT = 3
+CUT_EVENTS_KEPT = 300_000
 
 
 def as_recorded(archive: Archive, when: str | datetime) -> RecordedArchive:
@@ -138,9 +141,9 @@ def as_recorded(archive: Archive, when: str | datetime) -> RecordedArchive:
         earlier = max((p for p in kept if p < position), default=None)
         cut = kept[position] = CutReadModel(archive.store, position,
                                             kept[earlier] if earlier is not None else None)
-        while len(kept) > CUTS_KEPT:
-            kept.popitem(last=False)  # freed once no answer holds it
     kept.move_to_end(position)
+    while len(kept) > CUTS_KEPT or (len(kept) > 1 and sum(kept) > CUT_EVENTS_KEPT):
+        kept.popitem(last=False)  # freed once no answer holds it
     found = RecordedArchive(archive.store, cut, moment)
     found.recorded_of = archive
     return found

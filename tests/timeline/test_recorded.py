@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 import random
+from array import array
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -84,10 +85,11 @@ def test_a_bad_moment_is_refused_naming_the_option(text: str, says: str) -> None
 
 def test_the_cut_is_the_last_event_at_or_before_the_moment_even_out_of_order() -> None:
     times = RecordedTimes()
-    times.positions, times.stamps = [1, 2, 3, 4], [10, 20, 20, 30]
+    times.positions, times.stamps = array("q", [1, 2, 3, 4]), array("q", [10, 20, 20, 30])
     assert [times.position_at(_at(m)) for m in (9, 10, 19, 20, 29, 30, 99)] == \
         [0, 1, 1, 3, 3, 4, 4]
-    times.stamps, times._ordered = [10, 30, 20, 40], False  # another writer's clock behind
+    # Another writer's clock behind:
+    times.stamps, times._ordered = array("q", [10, 30, 20, 40]), False
     assert [times.position_at(_at(m)) for m in (9, 10, 25, 35, 40)] == [0, 1, 3, 3, 4]
 
 
@@ -194,6 +196,25 @@ def test_an_archive_as_recorded_writes_nothing(clock: Clock) -> None:
             archive.as_recorded(between).record("Halden", "ceo", object="Someone",
                                                 valid="2024/..")
         assert archive.store.max_position() == events
+
+
+def test_few_cuts_are_kept_and_fewer_when_large(clock: Clock,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    from timeline import recorded
+
+    with Archive.in_memory() as archive:
+        moments = []
+        for k in range(5):
+            archive.record("Halden", "based_in", object=f"Town {k}", valid="2020/..",
+                           known_at="2021")
+            moments.append(clock.tick())
+        for moment in moments:
+            archive.as_recorded(moment)
+        kept = archive._recorded_cuts  # type: ignore[attr-defined]
+        assert len(kept) == recorded.CUTS_KEPT and max(kept) == archive.store.max_position()
+        monkeypatch.setattr(recorded, "CUT_EVENTS_KEPT", max(kept) + 1)
+        first = archive.as_recorded(moments[0]).position
+        assert 0 < first < min(kept) + 1 and list(kept) == [first]  # the others: too many
 
 
 # --- differential: an answer as recorded on T is the answer the archive gave at T -------------
