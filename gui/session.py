@@ -127,6 +127,9 @@ class Session(QObject):
         """The archive the state is asked of: as recorded on ``recorded_as_of`` when set."""
         return self.view.reader()
 
+    def recorded_later(self) -> int:
+        return self.view.recorded_later()
+
     def timeline(self) -> list[Claim]:
         return self.view.timeline()
 

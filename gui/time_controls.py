@@ -47,12 +47,14 @@ _DEFAULT_SPEED = 2
 _TICK_MS = 33
 
 
-def _note(state: State) -> str:
-    """The note under the dates: what the answer hides, if anything."""
+def _note(state: State, later: int) -> str:
+    """The note under the dates: what the answer hides, if anything (``later``: how many
+    events were recorded after the "as recorded on" moment)."""
     hidden = [] if state.known_as_of is None else ["later sources and corrections are hidden"]
     if state.recorded_as_of is not None:
-        hidden.append(f"as recorded on {formatting.moment_words(state.recorded_as_of)}: what was "
-                      "recorded after is hidden")
+        when = f"as recorded on {formatting.moment_words(state.recorded_as_of)}"
+        hidden.append(f"{when}: what was recorded after is hidden" if later else
+                      f"{when}: nothing was recorded after")
     return "; ".join(hidden) or "everything recorded"
 
 
@@ -312,7 +314,7 @@ class TimeControls(QWidget):
         else:
             self.known_title.setText(formatting.human_date(r))
             self.known_title.setStyleSheet("QLabel#knownTitle { color: #c77a00; }")
-        self.known_note.setText(_note(state))
+        self.known_note.setText(_note(state, self.session.recorded_later()))
         self.known_note.setStyleSheet("" if state.recorded_as_of is None else
                                       "QLabel { color: #7a4fb0; }")
         self.now_button.setEnabled(r is not None)

@@ -323,6 +323,10 @@ class ViewState:
         self.state = self._query()
         return Change.STATE
 
+    def recorded_later(self) -> int:
+        """How many events were recorded after ``recorded_as_of`` (hidden; 0 when off)."""
+        return int(getattr(self.reader(), "later", 0)) if self.recorded_as_of else 0
+
     def reader(self) -> Archive:
         """The archive the state is asked of: as recorded on ``recorded_as_of`` when set."""
         if self.recorded_as_of is None:

@@ -107,6 +107,10 @@ class RecordedTimes:
         return next((p for p, s in zip(reversed(self.positions), reversed(self.stamps),
                                        strict=True) if s <= bound), 0)
 
+    def after(self, position: int) -> int:
+        """How many events the log holds after ``position``."""
+        return len(self.positions) - bisect.bisect_right(self.positions, position)
+
 
 def cut_position(archive: Archive, moment: datetime) -> int:
     """The log position "as recorded on ``moment``" cuts the archive's log at."""
@@ -146,6 +150,7 @@ def as_recorded(archive: Archive, when: str | datetime) -> RecordedArchive:
         kept.popitem(last=False)  # freed once no answer holds it
     found = RecordedArchive(archive.store, cut, moment)
     found.recorded_of = archive
+    found.later = archive._recorded_times.after(position)  # type: ignore[attr-defined]
     return found
 
 
@@ -160,6 +165,8 @@ class RecordedArchive(Archive):
         self.position = cut.position
         #: The archive this is a cut of (its files are this one's, for an export's checks).
         self.recorded_of: Archive | None = None
+        #: How many events the archive holds that were recorded after the cut (hidden here).
+        self.later = 0
 
     @property
     def recorded_as_of(self) -> str:
@@ -167,6 +174,13 @@ class RecordedArchive(Archive):
 
     def refresh(self) -> int:
         return 0
+
+    def as_recorded(self, recorded_as_of: str | datetime) -> Archive:
+        """The archive this is a cut of, as recorded on another moment."""
+        source = self.recorded_of
+        if source is None:
+            return as_recorded(self, recorded_as_of)
+        return source.as_recorded(recorded_as_of)
 
     def close(self) -> None:
         """Nothing: the store is the archive's, and the cut is closed with the archive."""

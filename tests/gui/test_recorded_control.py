@@ -87,6 +87,9 @@ def test_as_recorded_on_shows_what_the_archive_said_before_a_correction(
     assert corrected not in _shown(window)
     window.session.set_known_as_of(None)
 
+    control.edit.setDateTime(to_qt(datetime(2100, 1, 1, tzinfo=UTC)))  # nothing after it
+    assert controls.known_note.text() == ("as recorded on 1 January 2100, 00:00 UTC: nothing "
+                                          "was recorded after")
     qtbot.mouseClick(control.check, Qt.MouseButton.LeftButton)
     assert window.session.recorded_as_of is None and not control.edit.isEnabled()
     assert corrected not in _shown(window)

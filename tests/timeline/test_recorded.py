@@ -133,6 +133,10 @@ def test_what_the_archive_said_before_the_correction(clock: Clock) -> None:
         assert _answer(then, "2023-06-01", "2025-03-01") == [(claim, "MAYBE")]
         assert _answer(then, "2023-06-01", "2024-01-01") == []  # not yet published
         assert then.as_of("2023-06-01").recorded_as_of == instant_text(between)
+        assert then.later == 3  # the report, the supersession and the replacement
+        assert archive.as_recorded("2100").later == 0
+        # Asked of a cut, another moment is the archive's own at that moment.
+        assert then.as_recorded("2100").later == 0
         assert archive.as_of("2023-06-01").recorded_as_of is None
         # The day of the correction, as a date: everything recorded on it.
         assert _answer(archive.as_recorded(between.date().isoformat()),
