@@ -1,7 +1,8 @@
 """Starting the desktop app: the QApplication, the window, and the screenshot mode.
 
-``hindsight gui --as-of DATE [--known-as-of DATE] [--entity NAME] [--tag TAG] [--search TEXT]
---screenshot PNG`` renders the main window at that state (``--tag``: with the tag filter on;
+``hindsight gui --as-of DATE [--known-as-of DATE] [--recorded-as-of WHEN] [--entity NAME]
+[--tag TAG] [--search TEXT] --screenshot PNG`` renders the main window at that state
+(``--recorded-as-of``: with "As recorded on" on; ``--tag``: with the tag filter on;
 ``--search``: with the search box's results open), saves the picture
 and exits, for docs, bug reports and tests.
 Dates and names are checked before any window exists, so a typo is one line on stderr.
@@ -13,6 +14,7 @@ import argparse
 import os
 import sys
 import tempfile
+from datetime import datetime
 from pathlib import Path
 
 from timeline.api import (
@@ -25,6 +27,7 @@ from timeline.api import (
     is_postgres,
     open_archive,
     query_day,
+    recorded_instant,
     tag_key,
 )
 
@@ -38,6 +41,15 @@ def _day(text: str | None, option: str) -> int | None:
         return query_day(text, option)
     except InvalidInput as exc:
         raise InvalidInput(f"{option}: {exc.message}") from None
+
+
+def _moment(text: str | None) -> datetime | None:
+    if text is None:
+        return None
+    try:
+        return recorded_instant(text)
+    except InvalidInput as exc:
+        raise InvalidInput(f"--recorded-as-of: {exc.message}") from None
 
 
 def _size(text: str) -> tuple[int, int]:
@@ -70,6 +82,7 @@ def ensure_app() -> object:
 def run(args: argparse.Namespace) -> int:
     as_of = _day(getattr(args, "as_of", None), "--as-of")
     known = _day(getattr(args, "known_as_of", None), "--known-as-of")
+    recorded = _moment(getattr(args, "recorded_as_of", None))
     screenshot = getattr(args, "screenshot", None)
     size = _size(getattr(args, "size", "1440x900"))
     location = getattr(args, "archive", None)
@@ -91,8 +104,8 @@ def run(args: argparse.Namespace) -> int:
     ensure_app()
     if screenshot:
         return _screenshot(archive, path, Path(screenshot), size, as_of, known, entity, tag,
-                           search)
-    return _interactive(archive, path, as_of, known, entity, tag, search)
+                           search, recorded)
+    return _interactive(archive, path, as_of, known, entity, tag, search, recorded)
 
 
 def _tag(archive: Archive, tag: str | None) -> str | None:
@@ -106,13 +119,15 @@ def _tag(archive: Archive, tag: str | None) -> str | None:
 
 
 def _window(archive: Archive, path: Path, as_of: int | None, known: int | None,
-            entity: str | None, settings: object = None, tag: str | None = None) -> object:
+            entity: str | None, settings: object = None, tag: str | None = None,
+            recorded: datetime | None = None) -> object:
     from gui.main_window import MainWindow
     from gui.session import Session
 
     session = Session(archive, path)
     window = MainWindow(session, settings)  # type: ignore[arg-type]
     session.set_dates(session.as_of if as_of is None else as_of, known)
+    session.set_recorded_as_of(recorded)
     if entity:
         session.select_entity(entity)
     if tag:
@@ -121,11 +136,12 @@ def _window(archive: Archive, path: Path, as_of: int | None, known: int | None,
 
 
 def _interactive(archive: Archive, path: Path, as_of: int | None, known: int | None,
-                 entity: str | None, tag: str | None = None, search: str | None = None) -> int:
+                 entity: str | None, tag: str | None = None, search: str | None = None,
+                 recorded: datetime | None = None) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    window = _window(archive, path, as_of, known, entity, tag=tag)
+    window = _window(archive, path, as_of, known, entity, tag=tag, recorded=recorded)
     window.show()  # type: ignore[attr-defined]
     if search:
         QTimer.singleShot(0, lambda: window.search.search(search))  # type: ignore[attr-defined]
@@ -136,7 +152,8 @@ def _interactive(archive: Archive, path: Path, as_of: int | None, known: int | N
 
 def _screenshot(archive: Archive, path: Path, png: Path, size: tuple[int, int],
                 as_of: int | None, known: int | None, entity: str | None,
-                tag: str | None = None, search: str | None = None) -> int:
+                tag: str | None = None, search: str | None = None,
+                recorded: datetime | None = None) -> int:
     from PySide6.QtCore import QSettings
 
     from gui.main_window import MainWindow
@@ -144,7 +161,7 @@ def _screenshot(archive: Archive, path: Path, png: Path, size: tuple[int, int],
     # A throwaway settings file: a screenshot neither uses nor changes the user's layout.
     with tempfile.TemporaryDirectory() as tmp:
         settings = QSettings(str(Path(tmp) / "screenshot.ini"), QSettings.Format.IniFormat)
-        window = _window(archive, path, as_of, known, entity, settings, tag)
+        window = _window(archive, path, as_of, known, entity, settings, tag, recorded)
         assert isinstance(window, MainWindow)
         window.resize(*size)
         window.show()

@@ -183,9 +183,12 @@ class CitationPanel(QWidget):
         claim = self.fact.claim
         current = self.session.fact_for(claim.id)
         status = current.status if current else None
-        key = (status, state.as_of, state.known_as_of)
+        key = (status, state.as_of, state.known_as_of, state.recorded_as_of)
         if key == self._shown_status:
             return
+        if self._shown_status is not None and self._shown_status[3] != key[3]:
+            self.notes.setText(self._notes(self.fact))  # its corrections, as recorded then
+            self.notes.setVisible(bool(self.notes.text()))
         self._shown_status = key
         day = formatting.human_date(state.as_of)
         known = "" if state.known_as_of is None else \
@@ -227,7 +230,7 @@ class CitationPanel(QWidget):
         relative = self.session.archive.relative_words(fact.claim.id)
         if relative:  # its start or end given relative to another claim's
             lines.append(f"<b>Dates:</b> {formatting.rich(relative)}")
-        for fix in self.session.archive.corrections(fact.claim.id):
+        for fix in self.session.reader().corrections(fact.claim.id):  # as recorded then
             what = fix["kind"] + (f" to {fix['rank']}" if fix.get("rank") else "")
             reason = f": {fix['reason']}" if (fix.get("reason") or "").strip() else ""
             lines.append(formatting.rich(f"{what.capitalize()} as known from "

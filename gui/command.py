@@ -20,6 +20,9 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
                    "of the archive)")
     p.add_argument("--known-as-of", metavar="DATE",
                    help="start with the record as it stood on this date (default: now)")
+    p.add_argument("--recorded-as-of", metavar="DATE|DATETIME",
+                   help="start with the archive as it stood then: a date (its end, UTC) or a "
+                        "date and time (ISO 8601); default: everything recorded")
     p.add_argument("--entity", metavar="NAME", help="start with this entity selected (a name "
                    "or an alias)")
     p.add_argument("--tag", metavar="TAG",

@@ -39,6 +39,7 @@ from timeline.api import (
     HindsightError,
     InvalidInput,
     NearNames,
+    correction_note,
     entity_names,
     relative_valid,
 )
@@ -413,7 +414,23 @@ class _ClaimDialog(CorrectionDialog):
         self.form.addRow("Claim", statement)
 
 
-class RetractDialog(_ClaimDialog):
+class _WithdrawDialog(_ClaimDialog):
+    """A retraction or a supersession: known before the claim, it is said what that does."""
+
+    known_at: DateField
+
+    def _explain(self, batch: Batch) -> None:
+        super()._explain(batch)
+        claim = self.fact.claim
+        early = correction_note(claim.known_at, claim.known_day, self.known_at.text() or None,
+                                see="“As recorded on”")
+        if early:
+            said = [self.note.text()] if not self.note.isHidden() else []
+            self.note.setText(" ".join([*said, early[0].upper() + early[1:] + "."]))
+            self.note.show()
+
+
+class RetractDialog(_WithdrawDialog):
     title = "Retract a Claim"
     ok_text = "Retract"
 
@@ -434,7 +451,7 @@ class RetractDialog(_ClaimDialog):
         return self.fact.claim.id
 
 
-class SupersedeDialog(_ClaimDialog):
+class SupersedeDialog(_WithdrawDialog):
     title = "Supersede a Claim"
     ok_text = "Supersede"
 

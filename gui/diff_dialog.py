@@ -57,7 +57,9 @@ class DiffDialog(QDialog):
             else ""
         self.known_label = QLabel(about + (
             "As known now (everything recorded)" if known is None else
-            f"As known on {formatting.human_date(known)} (the window's “as known on” date)"))
+            f"As known on {formatting.human_date(known)} (the window's “as known on” date)")
+            + ("" if session.state.recorded_as_of is None else
+               f" · as recorded on {formatting.moment_words(session.state.recorded_as_of)}"))
         self.known_label.setTextFormat(Qt.TextFormat.PlainText)  # it names the focus
         self.summary = QLabel()
         self.summary.setTextFormat(Qt.TextFormat.PlainText)  # messages quote what was typed
@@ -117,10 +119,10 @@ class DiffDialog(QDialog):
         refused = ""
         try:
             try:
-                diff = self.session.archive.diff(*asked)
+                diff = self.session.reader().diff(*asked)
             except InvalidInput as exc:  # too many days to list: the end states still compare
                 refused = str(exc).replace(" (--entity)", "")
-                diff = self.session.archive.diff(*asked, with_transitions=False)
+                diff = self.session.reader().diff(*asked, with_transitions=False)
         except HindsightError as exc:
             self._clear(str(exc))
             return

@@ -15,19 +15,27 @@ from timeline.api import (
     day_to_iso,
     human_date,
     is_template,
+    parse_day,
+    recorded_instant,
     today_day,
     year_text,
 )
 
 #: Days in words, as the engine writes them: '30 November 2023', '44 BCE'.
-__all__ = ["first_of_year", "human_date", "iso", "predicate_phrase", "rich", "today",
-           "tooltip", "year_of", "year_text"]
+__all__ = ["first_of_year", "human_date", "iso", "moment_words", "predicate_phrase", "rich",
+           "today", "tooltip", "year_of", "year_text"]
 
 iso = day_to_iso
 """Day number -> ISO/EDTF text: '2023-11-17', '-0043-03-15'; '..' for the sentinels."""
 
 today = today_day
 """Today (UTC) as a day number."""
+
+
+def moment_words(recorded_as_of: str) -> str:
+    """A recorded moment (ISO 8601, UTC) in words, to the minute: "2 March 2026, 09:00 UTC"."""
+    moment = recorded_instant(recorded_as_of)
+    return f"{human_date(parse_day(moment.date().isoformat()))}, {moment:%H:%M} UTC"
 
 
 def year_of(day: int) -> int:

@@ -118,6 +118,8 @@ def _names(archive: Archive, entities: Sequence[str]) -> list[str]:
 def _describe(state: State, names: Sequence[str], count: str) -> list[str]:
     known = ("as known on " + formatting.human_date(state.known_as_of)
              if state.known_as_of is not None else "as known now (everything recorded)")
+    if state.recorded_as_of is not None:
+        known += f" · as recorded on {formatting.moment_words(state.recorded_as_of)}"
     about = f"about {', '.join(names)}" if names else "the whole archive"
     return [f"{known} · {about} · {count}"]
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QThreadPool, Signal
@@ -101,6 +102,11 @@ class Session(QObject):
         return self.view.known_as_of
 
     @property
+    def recorded_as_of(self) -> datetime | None:
+        """The moment the archive is shown as recorded on (UTC), or None: everything."""
+        return self.view.recorded_as_of
+
+    @property
     def state(self) -> State:
         return self.view.state
 
@@ -116,6 +122,13 @@ class Session(QObject):
     def tags(self) -> tuple[str, ...]:
         """The tag filter (``ViewState.set_tags``)."""
         return self.view.tags
+
+    def reader(self) -> Archive:
+        """The archive the state is asked of: as recorded on ``recorded_as_of`` when set."""
+        return self.view.reader()
+
+    def recorded_later(self) -> int:
+        return self.view.recorded_later()
 
     def timeline(self) -> list[Claim]:
         return self.view.timeline()
@@ -170,6 +183,9 @@ class Session(QObject):
 
     def set_known_as_of(self, day: int | None) -> None:
         self._emit(self.view.set_known_as_of(day))
+
+    def set_recorded_as_of(self, moment: datetime | None) -> None:
+        self._emit(self.view.set_recorded_as_of(moment))
 
     def set_dates(self, as_of: int, known_as_of: int | None) -> None:
         self._emit(self.view.set_dates(as_of, known_as_of))

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from gui import events, formatting
 from gui.date_field import DateField, DateKind
 from gui.density_strip import DensityStrip
+from gui.recorded_control import RecordedControl
 from gui.session import Session
 from gui.time_slider import TimeSlider
 from timeline.api import State, parse_day
@@ -44,6 +45,17 @@ SPEEDS: tuple[tuple[str, float], ...] = (
 )
 _DEFAULT_SPEED = 2
 _TICK_MS = 33
+
+
+def _note(state: State, later: int) -> str:
+    """The note under the dates: what the answer hides, if anything (``later``: how many
+    events were recorded after the "as recorded on" moment)."""
+    hidden = [] if state.known_as_of is None else ["later sources and corrections are hidden"]
+    if state.recorded_as_of is not None:
+        when = f"as recorded on {formatting.moment_words(state.recorded_as_of)}"
+        hidden.append(f"{when}: what was recorded after is hidden" if later else
+                      f"{when}: nothing was recorded after")
+    return "; ".join(hidden) or "everything recorded"
 
 
 class TimeControls(QWidget):
@@ -207,6 +219,7 @@ class TimeControls(QWidget):
         self.known_field.edit.setMinimumWidth(120)
         self.now_button = QPushButton("Now")
         self.now_button.setToolTip("Show everything recorded, up to now (Ctrl+Shift+K)")
+        self.recorded = RecordedControl(self.session)
 
         grid = QGridLayout()
         grid.setHorizontalSpacing(8)
@@ -223,6 +236,7 @@ class TimeControls(QWidget):
         grid.addWidget(self.known_slider, 2, 1)
         grid.addWidget(self.known_field, 2, 2)
         grid.addWidget(self.now_button, 2, 3)
+        grid.addWidget(self.recorded, 3, 1, 1, 3)
         grid.setColumnStretch(1, 1)
         grid.setColumnMinimumWidth(2, 130)
 
@@ -297,11 +311,12 @@ class TimeControls(QWidget):
         if r is None:
             self.known_title.setText("now")
             self.known_title.setStyleSheet("")
-            self.known_note.setText("everything recorded")
         else:
             self.known_title.setText(formatting.human_date(r))
             self.known_title.setStyleSheet("QLabel#knownTitle { color: #c77a00; }")
-            self.known_note.setText("later sources and corrections are hidden")
+        self.known_note.setText(_note(state, self.session.recorded_later()))
+        self.known_note.setStyleSheet("" if state.recorded_as_of is None else
+                                      "QLabel { color: #7a4fb0; }")
         self.now_button.setEnabled(r is not None)
         self.known_now_action.setEnabled(r is not None)
         self.strip.set_marks(v, r)

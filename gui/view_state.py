@@ -24,6 +24,7 @@ import enum
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 
 from gui import formatting
@@ -112,6 +113,8 @@ class ViewState:
         #: The slider's day, and the "as known on" day (None: everything recorded).
         self.as_of = 0
         self.known_as_of: int | None = None
+        #: The moment the archive is shown as recorded on (UTC; None: everything recorded).
+        self.recorded_as_of: datetime | None = None
         #: The state panel's filter as typed (stripped), and the entity it names, if any.
         self.filter_text = ""
         self.filter_entity: str | None = None
@@ -166,6 +169,7 @@ class ViewState:
         self._forget()
         self.fact = None
         self.known_as_of = None
+        self.recorded_as_of = None
         self.tags = ()  # another archive's tags
         if old is not archive:
             old.close()
@@ -309,6 +313,26 @@ class ViewState:
         self.state = self._query()
         return Change.STATE
 
+    def set_recorded_as_of(self, moment: datetime | None) -> Change:
+        """Show the archive as it stood at ``moment`` (UTC; None: everything recorded): only
+        what was recorded by then, merges and aliases included (``Archive.as_recorded``)."""
+        if moment == self.recorded_as_of:
+            return Change.NONE
+        self.recorded_as_of = moment
+        self._states.clear()
+        self.state = self._query()
+        return Change.STATE
+
+    def recorded_later(self) -> int:
+        """How many events were recorded after ``recorded_as_of`` (hidden; 0 when off)."""
+        return int(getattr(self.reader(), "later", 0)) if self.recorded_as_of else 0
+
+    def reader(self) -> Archive:
+        """The archive the state is asked of: as recorded on ``recorded_as_of`` when set."""
+        if self.recorded_as_of is None:
+            return self.archive
+        return self.archive.as_recorded(self.recorded_as_of)
+
     def _query(self) -> State:
         """The state the views show: the whole archive's, or the focus'. The last few are
         kept (a drag back and forth, a replay started again) until the archive changes."""
@@ -316,8 +340,7 @@ class ViewState:
         key = (self.as_of, self.known_as_of, focus)
         state = self._states.get(key)
         if state is None:
-            state = self.archive.as_of(self.as_of, self.known_as_of, [focus] if focus else [],
-                                       self.tags)
+            state = self._ask(focus)
             self._states[key] = state
             if len(self._states) > self.states_kept:
                 self._states.popitem(last=False)
@@ -325,13 +348,30 @@ class ViewState:
             self._states.move_to_end(key)
         return state
 
+    def _ask(self, focus: str | None) -> State:
+        reader = self.reader()
+        try:
+            return reader.as_of(self.as_of, self.known_as_of, [focus] if focus else [],
+                                self.tags)
+        except NotFound:
+            if reader is self.archive:
+                raise
+            # The focus was not yet recorded then: an empty state, as recorded then.
+            return State(self.as_of, self.known_as_of, (), (),
+                         recorded_as_of=getattr(reader, "recorded_as_of", None))
+
     def cached_states(self) -> list[tuple[int, int | None, str | None]]:
         """The keys (day, known day, focus) of the states kept, least recently used first."""
         return list(self._states)
 
     def query(self, entities: Sequence[str]) -> State:
         """The state on the current dates, narrowed to entities as the engine narrows it."""
-        return self.archive.as_of(self.as_of, self.known_as_of, entities)
+        try:
+            return self.reader().as_of(self.as_of, self.known_as_of, entities)
+        except NotFound:
+            if self.recorded_as_of is None:
+                raise
+            return replace(self.state, facts=())  # not yet recorded then
 
     # --- selection --------------------------------------------------------------------------
 

@@ -71,6 +71,7 @@ from timeline.readmodel.overview import (
     readmodel_file,
     relationship_pairs,
 )
+from timeline.recorded import correction_note, instant_text, recorded_instant
 from timeline.relative import with_sides as relative_valid
 from timeline.renderers import MAX_SIDE as PICTURE_MAX_SIDE
 from timeline.renderers import MIN_SIZE as PICTURE_MIN_SIZE
@@ -188,4 +189,5 @@ __all__ = [
     "page_at", "page_label", "parse_author", "quote_page", "read_source_file", "type_words",
     "complete_names", "dates_in", "entities_in",
     "relative_valid",
+    "correction_note", "instant_text", "recorded_instant",
 ]

@@ -14,6 +14,7 @@ import os
 import sqlite3
 import time
 from collections.abc import Collection, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -153,8 +154,19 @@ class Archive(Commands):
     def close(self) -> None:
         try:
             self.readmodel.close()
+            for cut in getattr(self, "_recorded_cuts", {}).values():
+                cut.close()
         finally:
             self.store.close()
+
+    def as_recorded(self, recorded_as_of: str | datetime) -> Archive:
+        """The archive exactly as it stood on ``recorded_as_of``: a date (the end of that day,
+        UTC) or a date and time (ISO 8601). It answers every question (``as_of``, ``diff``,
+        ``history``, an export) from the events recorded by then, and writes nothing; its
+        states carry ``recorded_as_of`` (``timeline.recorded``)."""
+        from timeline.recorded import as_recorded
+
+        return as_recorded(self, recorded_as_of)
 
     def __enter__(self) -> Archive:
         return self

@@ -20,6 +20,8 @@ from timeline.api import Archive, HindsightError, InvalidInput, NearNames
 from timeline.bootstrap import open_archive
 from timeline.cli_diff import diff_text
 from timeline.cli_export import add_export_arguments, cmd_export
+from timeline.cli_recorded import add_argument as add_recorded_argument
+from timeline.cli_recorded import early_correction, recorded, recorded_as_of, say
 from timeline.cli_sources import add_arguments as add_source_arguments
 from timeline.cli_sources import cmd_source
 from timeline.cli_tables import by_author, describe_state, facts_table, history_table, table
@@ -38,6 +40,7 @@ def _print_json(data: Any) -> None:
 
 
 def cmd_as_of(args: argparse.Namespace, archive: Archive) -> int:
+    archive = recorded(args, archive)
     state = archive.as_of(args.date, args.known_as_of, args.entity or (), args.tag or ())
     if args.format == "json":
         _print_json(state.to_json())
@@ -50,15 +53,20 @@ def cmd_as_of(args: argparse.Namespace, archive: Archive) -> int:
 
 
 def cmd_history(args: argparse.Namespace, archive: Archive) -> int:
+    archive = recorded(args, archive)
     items = archive.history(args.name)
     if args.format == "json":
-        _print_json({"entity": archive.entity(args.name), "claims": items})
+        _print_json({"entity": archive.entity(args.name),
+                     "recorded_as_of": recorded_as_of(archive), "claims": items})
     else:
+        if recorded_as_of(archive):
+            print(f"As recorded on {recorded_as_of(archive)}:")
         print(history_table(items))
     return 0
 
 
 def cmd_diff(args: argparse.Namespace, archive: Archive) -> int:
+    archive = recorded(args, archive)
     diff = archive.diff(args.date1, args.date2, args.known_as_of, args.entity or ())
     if args.format == "json":
         _print_json(diff.to_json())
@@ -247,7 +255,9 @@ def cmd_record(args: argparse.Namespace, archive: Archive) -> int:
 
 
 def cmd_retract(args: argparse.Namespace, archive: Archive) -> int:
+    note = early_correction(archive, args.claim_id, args.known_at)
     archive.retract(args.claim_id, args.known_at, args.reason or "")
+    say(note)
     return 0
 
 
@@ -257,9 +267,11 @@ def cmd_supersede(args: argparse.Namespace, archive: Archive) -> int:
                                        "certainty") if getattr(args, k) is not None}
     if args.source:
         replacement["sources"] = _citations(args)
+    note = early_correction(archive, args.claim_id, args.known_at)
     new_id = archive.supersede(args.claim_id, known_at=args.known_at, reason=args.reason or "",
                                **replacement)
     print(new_id)
+    say(note)
     return 0
 
 
@@ -333,6 +345,7 @@ def build_parser(plugins: Sequence[Plugin] = ()) -> argparse.ArgumentParser:
                             "relationship of two")
         p.add_argument("--known-as-of", metavar="DATE",
                        help="as the record stood on this date (default: everything known now)")
+        add_recorded_argument(p)
 
     p = command("as-of", cmd_as_of, "the state of the world on a date")
     p.add_argument("date", metavar="DATE",
@@ -344,6 +357,7 @@ def build_parser(plugins: Sequence[Plugin] = ()) -> argparse.ArgumentParser:
 
     p = command("history", cmd_history, "every claim about an entity, in valid-time order")
     p.add_argument("name", metavar="NAME")
+    add_recorded_argument(p)
     output(p)
 
     p = command("diff", cmd_diff, "what began, ended or changed between two dates, and "

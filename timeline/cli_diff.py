@@ -20,7 +20,9 @@ def diff_text(diff: Diff, table: Table) -> str:
     rows = [("began", f.status, f.statement) for f in diff.began]
     rows += [("ended", f.status, f.statement) for f in diff.ended]
     rows += [("changed", f"{a.status}→{b.status}", b.statement) for a, b in diff.changed]
-    lines = [f"From {first} to {last}:", table(rows, ("CHANGE", "STATUS", "STATEMENT"))
+    recorded = (", as recorded on " + diff.after.recorded_as_of.replace("T", " ")[:19] + " UTC"
+                if diff.after.recorded_as_of else "")
+    lines = [f"From {first} to {last}{recorded}:", table(rows, ("CHANGE", "STATUS", "STATEMENT"))
              if rows else "no change"]
     if diff.transitions:
         steps = [(day_to_iso(t.day), t.kind,

@@ -24,6 +24,8 @@ from typing import Any
 
 from timeline import renderers
 from timeline.api import Archive, InvalidInput
+from timeline.cli_recorded import add_argument as add_recorded_argument
+from timeline.cli_recorded import recorded
 
 #: Pictures of a view, drawn by the desktop app's renderer.
 PICTURE_FORMATS = ("svg", "png", "pdf")
@@ -68,6 +70,7 @@ def add_export_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--known-as-of", metavar="DATE",
                    help="with --to svg, png or pdf: as the record stood on DATE (default: "
                         "everything known now)")
+    add_recorded_argument(p)
     p.add_argument("--salvage", action="store_true",
                    help="with --to json: every event that can still be read, even when some "
                         "cannot; those are listed on stderr and the exit code is 6")
@@ -103,6 +106,7 @@ def cmd_export(args: argparse.Namespace, archive: Archive) -> int:
     if args.salvage:
         return cmd_salvage(args, archive)
     _check_options(args)
+    archive = recorded(args, archive)
     if args.to in PICTURE_FORMATS:
         return _export_picture(args, archive)
     selection = Selection(args.as_of, args.entity[0] if args.entity else None,
@@ -170,9 +174,9 @@ def cmd_salvage(args: argparse.Namespace, archive: Archive) -> int:
 
     if args.to != "json":
         raise InvalidInput(f"--salvage writes Hindsight JSON, not '{args.to}': give --to json")
-    if args.as_of or args.entity:
-        raise InvalidInput("--salvage writes every event that can be read: not with --as-of "
-                           "or --entity")
+    if args.as_of or args.entity or args.recorded_as_of:
+        raise InvalidInput("--salvage writes every event that can be read: not with --as-of, "
+                           "--entity or --recorded-as-of")
     if args.file == "-":
         raise InvalidInput("--salvage writes a file: give a file name, not -")
     target = Path(args.file)

@@ -118,7 +118,15 @@ def describe_state(state: State) -> str:
     known = (f", as known on {dates.day_to_iso(state.known_as_of)}"
              if state.known_as_of is not None else ", by everything known now")
     about = (" — " + " & ".join(e["name"] for e in state.entities)) if state.entities else ""
-    return f"As of {dates.day_to_iso(state.as_of)}{known}{about}: {len(state.facts)} facts"
+    return (f"As of {dates.day_to_iso(state.as_of)}{known}{recorded_words(state.recorded_as_of)}"
+            f"{about}: {len(state.facts)} facts")
+
+
+def recorded_words(recorded_as_of: str | None) -> str:
+    """", as recorded on 2025-03-01 23:59:59 UTC", or "" for everything recorded."""
+    if not recorded_as_of:
+        return ""
+    return ", as recorded on " + recorded_as_of.replace("T", " ")[:19] + " UTC"
 
 
 def _when(stamp: str | None, before: str = " ") -> str:

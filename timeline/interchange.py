@@ -171,6 +171,8 @@ class HindsightFile(_Record):
     retractions: list[RetractionRecord] = []
     reranks: list[RerankRecord] = []
     tags: list[TagRecord] = []
+    #: An export of the archive as recorded on that moment (ISO 8601, UTC); not imported.
+    recorded_as_of: str | None = None
 
 
 def json_schema() -> dict[str, Any]:

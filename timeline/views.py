@@ -145,12 +145,16 @@ class State:
     known_as_of: int | None
     entities: tuple[dict[str, Any], ...]
     facts: tuple[FactView, ...]
+    #: The moment the archive is shown as recorded on (ISO 8601, UTC), or None: everything
+    #: recorded (``Archive.as_recorded``).
+    recorded_as_of: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
             "as_of": dates.day_to_iso(self.as_of),
             "known_as_of": (dates.day_to_iso(self.known_as_of)
                             if self.known_as_of is not None else None),
+            "recorded_as_of": self.recorded_as_of,
             "entity": self.entities[0] if len(self.entities) == 1 else None,
             "entities": list(self.entities),
             "facts": [f.to_json() for f in self.facts],
@@ -202,6 +206,7 @@ class Diff:
             "from": dates.day_to_iso(self.before.as_of),
             "to": dates.day_to_iso(self.after.as_of),
             "known_as_of": self.after.to_json()["known_as_of"],
+            "recorded_as_of": self.after.recorded_as_of,
             "began": [f.to_json() for f in self.began],
             "ended": [f.to_json() for f in self.ended],
             "changed": [{"id": a.claim.id, "statement": b.statement, "from": a.status,

@@ -31,8 +31,8 @@ def _png_size(path: Path) -> tuple[int, int]:
 def test_screenshot_writes_a_png_of_the_window_at_that_state(archive_path, tmp_path):
     png = tmp_path / "shot.png"
     done = _run(["gui", "--archive", str(archive_path), "--as-of", "2023-11-30",
-                 "--known-as-of", "2025-06-01", "--entity", "Optimus", "--screenshot",
-                 str(png)], tmp_path)
+                 "--known-as-of", "2025-06-01", "--recorded-as-of", "9999-12-31",
+                 "--entity", "Optimus", "--screenshot", str(png)], tmp_path)
     assert done.returncode == 0, done.stderr
     width, height = _png_size(png)
     assert width >= 1280 and height >= 800
@@ -43,6 +43,8 @@ def test_screenshot_writes_a_png_of_the_window_at_that_state(archive_path, tmp_p
 @pytest.mark.parametrize(("args", "code", "message"), [
     (["--as-of", "2023-13"], 2, "--as-of: '2023-13' is not a valid EDTF date"),
     (["--known-as-of", "soon"], 2, "--known-as-of: 'soon' is not a valid EDTF date"),
+    (["--recorded-as-of", "2025-03-01T25:00"], 2,
+     "--recorded-as-of: '2025-03-01T25:00' is not a date and time"),
     (["--entity", "Nobody At All"], 3, "unknown entity 'Nobody At All'"),
     (["--size", "800x600"], 2, "--size: 800x600 is smaller than 1280x800"),
 ])

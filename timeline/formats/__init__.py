@@ -29,6 +29,9 @@ def _export_json(archive: Archive, path: Path, selection: Selection) -> int:
         raise InvalidInput("Hindsight JSON holds the whole archive; --as-of, --entity and "
                            "--tag go with the other formats", "to")
     doc = export_document(archive)
+    recorded = getattr(archive, "recorded_as_of", None)  # the archive as recorded then
+    if recorded:
+        doc["recorded_as_of"] = recorded
     write_json(path, doc, archive)
     return len(doc["claims"])
 

@@ -34,6 +34,7 @@ def archive_files(archive: Archive | None) -> tuple[Path, ...]:
     archive) and its read model (for PostgreSQL, the copy cached on this machine)."""
     if archive is None:
         return ()
+    archive = getattr(archive, "recorded_of", None) or archive  # a cut: its archive's files
     found = (archive.store.path, archive.readmodel.path)
     return tuple(Path(p) for p in found if p is not None)
 

@@ -1,0 +1,227 @@
+"""Recorded time: when the archive itself took in each event (docs/time-model.md#recorded-time).
+
+"As recorded on T" is the archive exactly as it stood after the last event whose timestamp
+(the event's own, UTC, set when it was written) is at or before T: a cut of the log at that
+event's position. The answer comes from a read model of that prefix of the log, projected by
+the same code as the archive's own (``readmodel.cut``), so every rule — merges, aliases,
+reranks, corrections, undone acts — applies as it did then.
+
+A DATE means the end of that day, UTC (everything recorded on it); a DATETIME (ISO 8601, with
+or without ``Z`` or an offset; without one it is UTC) is exact.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from array import array
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+from timeline import dates
+from timeline.app import Archive
+from timeline.errors import InvalidInput
+from timeline.readmodel.cut import CutReadModel
+from timeline.store import EventStore
+from timeline.views import State
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_STAMP = re.compile(rb'"timestamp":"([^"\\]+)"')
+_HAS_TIME = re.compile(r"\d[T ]\d")
+_END_OF_DAY = time(23, 59, 59, 999999)
+
+
+def _micros(moment: datetime) -> int:
+    """A moment as microseconds since 1970-01-01 UTC."""
+    delta = moment.astimezone(UTC) - _EPOCH
+    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+
+
+def recorded_instant(text: str | datetime, field: str = "recorded_as_of") -> datetime:
+    """A ``--recorded-as-of`` value as a moment in UTC: a date means the last microsecond of
+    that day (any single EDTF date or ``today``: the last day it covers); a date and time
+    (ISO 8601) is that moment, UTC when it gives no offset. InvalidInput names ``field``."""
+    if isinstance(text, datetime):
+        return text.replace(tzinfo=UTC) if text.tzinfo is None else text.astimezone(UTC)
+    text = text.strip()
+    if _HAS_TIME.search(text):
+        try:
+            moment = datetime.fromisoformat(text)
+        except ValueError:
+            raise InvalidInput(f"'{text}' is not a date and time (ISO 8601, e.g. "
+                               "2025-03-01T14:30:00Z)", field) from None
+        return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    try:
+        day = dates.parse_day(text)
+    except dates.DateError as exc:
+        raise InvalidInput(f"{exc} (give a date, or a date and time such as "
+                           "2025-03-01T14:30:00Z)", field) from None
+    first, last = date(1, 1, 1).toordinal(), date(9999, 12, 31).toordinal()
+    ordinal = day + date(1970, 1, 1).toordinal()
+    if not first <= ordinal <= last:
+        raise InvalidInput(f"'{text}' is not a day of the years 1 to 9999, when events are "
+                           "recorded", field)
+    return datetime.combine(date.fromordinal(ordinal), _END_OF_DAY, tzinfo=UTC)
+
+
+def instant_text(moment: datetime) -> str:
+    """A recorded moment as JSON gives it: ISO 8601 in UTC with a ``Z``."""
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+class RecordedTimes:
+    """Each event's position and timestamp, read once from the log and extended as it grows
+    (the stored bytes are read, not decoded, except where the timestamp cannot be found)."""
+
+    def __init__(self) -> None:
+        self.positions = array("q")
+        self.stamps = array("q")  # microseconds, UTC
+        self._ordered = True  # the timestamps never go down along the log
+
+    def extend(self, store: Any) -> None:
+        after = self.positions[-1] if self.positions else 0
+        while True:
+            rows = store.stored_rows(after, 5000)
+            if not rows:
+                return
+            for row in rows:
+                found = _STAMP.search(bytes(row.state))
+                moment = (datetime.fromisoformat(found[1].decode()) if found
+                          else store.decode(row).timestamp)
+                stamp = _micros(moment)
+                if self.stamps and stamp < self.stamps[-1]:
+                    self._ordered = False
+                self.positions.append(row.id)
+                self.stamps.append(stamp)
+            after = rows[-1].id
+
+    def position_at(self, moment: datetime) -> int:
+        """The position of the last event recorded at or before ``moment`` (0: none)."""
+        bound = _micros(moment)
+        if self._ordered:
+            k = bisect.bisect_right(self.stamps, bound)
+            return self.positions[k - 1] if k else 0
+        return next((p for p, s in zip(reversed(self.positions), reversed(self.stamps),
+                                       strict=True) if s <= bound), 0)
+
+    def after(self, position: int) -> int:
+        """How many events the log holds after ``position``."""
+        return len(self.positions) - bisect.bisect_right(self.positions, position)
+
+
+def cut_position(archive: Archive, moment: datetime) -> int:
+    """The log position "as recorded on ``moment``" cuts the archive's log at."""
+    times: RecordedTimes | None = getattr(archive, "_recorded_times", None)
+    if times is None:
+        times = RecordedTimes()
+        archive._recorded_times = times  # type: ignore[attr-defined]
+    times.extend(archive.store)
+    return times.position_at(moment)
+
+
+#: Cuts kept per archive (the last asked for), each an in-memory read model; fewer when
+#: together they hold more than CUT_EVENTS_KEPT events (the last one is always kept).
+CUTS_KEPT = 3
+CUT_EVENTS_KEPT = 300_000
+
+
+def as_recorded(archive: Archive, when: str | datetime) -> RecordedArchive:
+    """The archive as it stood at ``when`` (``recorded_instant``): a read-only archive of the
+    log's prefix. The last few cuts are kept, and a new one starts from a copy of the latest
+    kept before it; a cut is never changed once made, so an answer asked of one stays the
+    answer of its moment."""
+    moment = recorded_instant(when)
+    position = cut_position(archive, moment)
+    kept: OrderedDict[int, CutReadModel] | None = getattr(archive, "_recorded_cuts", None)
+    if kept is None:
+        kept = OrderedDict()
+        archive._recorded_cuts = kept  # type: ignore[attr-defined]
+    cut = kept.get(position)
+    if cut is None:
+        # Moved forward from the latest cut kept before it, when there is one.
+        earlier = max((p for p in kept if p < position), default=None)
+        cut = kept[position] = CutReadModel(archive.store, position,
+                                            kept[earlier] if earlier is not None else None)
+    kept.move_to_end(position)
+    while len(kept) > CUTS_KEPT or (len(kept) > 1 and sum(kept) > CUT_EVENTS_KEPT):
+        kept.popitem(last=False)  # freed once no answer holds it
+    found = RecordedArchive(archive.store, cut, moment)
+    found.recorded_of = archive
+    found.later = archive._recorded_times.after(position)  # type: ignore[attr-defined]
+    return found
+
+
+class RecordedArchive(Archive):
+    """An archive as recorded at ``moment``: it answers from the log's prefix, writes nothing
+    and never catches up. Its states say the moment (``State.recorded_as_of``)."""
+
+    def __init__(self, store: EventStore, cut: CutReadModel, moment: datetime) -> None:
+        super().__init__(store, cut, catch_up=False)
+        self.cut = cut
+        self.moment = moment
+        self.position = cut.position
+        #: The archive this is a cut of (its files are this one's, for an export's checks).
+        self.recorded_of: Archive | None = None
+        #: How many events the archive holds that were recorded after the cut (hidden here).
+        self.later = 0
+
+    @property
+    def recorded_as_of(self) -> str:
+        return instant_text(self.moment)
+
+    def refresh(self) -> int:
+        return 0
+
+    def as_recorded(self, recorded_as_of: str | datetime) -> Archive:
+        """The archive this is a cut of, as recorded on another moment."""
+        source = self.recorded_of
+        if source is None:
+            return as_recorded(self, recorded_as_of)
+        return source.as_recorded(recorded_as_of)
+
+    def close(self) -> None:
+        """Nothing: the store is the archive's, and the cut is closed with the archive."""
+
+    def as_of(self, day: str | int, known_as_of: str | int | None = None,
+              entities: Sequence[str] = (), tags: Sequence[str] = ()) -> State:
+        state = super().as_of(day, known_as_of, entities, tags)
+        return replace(state, recorded_as_of=self.recorded_as_of)
+
+    def statistics(self) -> dict[str, int]:
+        counts = self.readmodel.counts()
+        counts["events"] = self.position
+        return counts
+
+    def _refuse(self, *args: Any, **kwargs: Any) -> Any:
+        raise InvalidInput("the archive as recorded earlier only answers questions; write to "
+                           "the archive itself", "recorded_as_of")
+
+    batch = bulk_batch = _idempotent = _refuse  # type: ignore[assignment]
+
+
+def correction_note(claim_known_at: str, claim_known_day: int,
+                    correction_known_at: str | None, see: str = "--recorded-as-of"
+                    ) -> str | None:
+    """What a correction known before the claim it corrects does, in one sentence — it takes
+    the claim out of every "as known on" answer, even those of the days the claim was
+    believed; ``see`` names where to see what the archive said before — or None when the
+    correction is not known before the claim (or its known time is not a date)."""
+    if not correction_known_at:
+        return None
+    try:
+        day = dates.known_day(correction_known_at)
+    except dates.DateError:
+        return None
+    if day >= claim_known_day:
+        return None
+    return (f"this correction is known from {correction_known_at}, before the claim it "
+            f"corrects (known {claim_known_at}): the claim is now in no 'as known on' answer, "
+            "not even of the days it was believed; to see what the archive said before this "
+            f"correction, use {see}")
+
+
+__all__ = ["RecordedArchive", "RecordedTimes", "as_recorded", "correction_note",
+           "cut_position", "instant_text", "recorded_instant"]
