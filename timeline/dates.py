@@ -334,8 +334,9 @@ def _parse_long_year(quote: str, m: re.Match[str], cal: Calendar) -> tuple[int, 
     first, stop = _year_block(sign, digits, unknown)
     if first < MIN_YEAR or stop > MAX_YEAR + 1 or (cal.julian and not (
             _MIN_DAY <= _years(first, stop, cal)[0] <= _years(first, stop, cal)[1] <= _MAX_DAY)):
+        which = " of the Gregorian calendar" if cal.julian else ""
         raise _unsupported(quote, f"year out of range (years run from Y{MIN_YEAR} to "
-                                  f"Y{MAX_YEAR}" + (" of the Gregorian calendar)" if cal.julian else ")"))
+                                  f"Y{MAX_YEAR}{which})")
     return *_years(first, stop, cal), _precision(unknown)
 
 
