@@ -8,22 +8,22 @@ batch of its own; an import is one large batch (``Commands.bulk_batch``).
 
 from __future__ import annotations
 
-import functools
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from timeline import dates
 from timeline.asof.claims import ClaimRow
 from timeline.citing import stage_cite
-from timeline.dates import DateError
+from timeline.claimfields import calendar_field, published_known_at, valid_field
+from timeline.claimfields import date_field as _date_field
+from timeline.claimfields import known_at_field as _known_at
+from timeline.claimfields import lookupable as _lookupable
+from timeline.claimfields import rank_field as _rank
 from timeline.domain import (
     ENTITY_KINDS,
     GENERIC_KINDS,
-    RANKS,
     TITLE_MAX,
     AliasAdded,
     Citation,
@@ -60,67 +60,6 @@ if TYPE_CHECKING:
     from timeline.app import Archive
 
 
-def today() -> str:
-    return datetime.now(UTC).date().isoformat()
-
-
-def _lookupable(text: object) -> bool:
-    """Whether a name or id can be looked up as it is given: not blank, and valid Unicode
-    (the read model cannot be asked about half a surrogate pair)."""
-    if not isinstance(text, str) or not text.strip():
-        return False
-    try:
-        text.encode()
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
-def _date_field(text: str, field_name: str) -> dates.DateRange:
-    try:
-        return dates.parse_date(text)
-    except DateError as exc:
-        raise InvalidInput(str(exc), field_name) from None
-
-
-def _valid_field(text: str) -> str:
-    """A claim's valid time as it is stored and hashed into a derived claim id, validated:
-    without surrounding blanks, and an interval as ``A/B`` with its sides stripped (``A..`` is
-    ``A/..``, ``..B`` is ``../B``), so that two spellings of one valid time are one claim.
-    A text already in this form is kept as it is (ids derived before the rule stay)."""
-    try:
-        return _normal_valid(text)
-    except DateError as exc:
-        raise InvalidInput(str(exc), "valid") from None
-
-
-@functools.lru_cache(maxsize=1 << 15)
-def _normal_valid(text: str) -> str:
-    span = dates.parse_span(text)
-    t = span.text
-    if t == text and len(t.split()) == 1 and ("/" in t or ".." not in t):
-        return t  # already normal: no blanks, and no ``A..`` or ``..B`` to rewrite
-    lower, upper = dates.interval_sides(t)
-    if lower == upper == span.text:  # a single date
-        return span.text
-    return f"{lower}/{upper}"
-
-
-def _known_at(known_at: str | None) -> str:
-    """A write's known time: as given, or today (the moment it is recorded); validated."""
-    known_at = (known_at or today()).strip()
-    _date_field(known_at, "known_at")
-    return known_at
-
-
-def _rank(rank: str) -> str:
-    if rank not in RANKS:
-        raise InvalidInput(f"rank '{rank}' is not one of {', '.join(RANKS)}", "rank")
-    return rank
-
-
-
-
 @dataclass
 class Batch:
     """Validated events waiting to be appended together.
@@ -136,7 +75,7 @@ class Batch:
     _names: dict[str, UUID] = field(default_factory=dict)  # normalised name -> stream
     _entity_names: dict[UUID, str] = field(default_factory=dict)
     _sources: dict[str, str] = field(default_factory=dict)  # id -> text
-    _source_dates: dict[str, str] = field(default_factory=dict)  # id -> published
+    _source_dates: dict[str, str] = field(default_factory=dict)  # id -> known_at it gives
     _source_roots: dict[str, str] = field(default_factory=dict)  # id -> its first version
     _claims: dict[str, ClaimRecorded] = field(default_factory=dict)
     _histories: dict[str, ClaimHistory] = field(default_factory=dict)  # claim id -> its stream
@@ -346,10 +285,11 @@ class Batch:
 
     def source(self, source_id: str, title: str, published: str, text: str,
                url: str = "", *, pages: Sequence[int] = (), version_of: str = "",
-               meta: Mapping[str, Any] | None = None) -> bool:
+               meta: Mapping[str, Any] | None = None, calendar: str | None = None) -> bool:
         """Register a source; False when it is already there with the same text. ``pages``:
         where each page starts in ``text``; ``version_of``: the source this is a later
-        version of; ``meta``: its CSL metadata (``timeline.sourcemeta``)."""
+        version of; ``meta``: its CSL metadata (``timeline.sourcemeta``); ``calendar``: the
+        calendar ``published`` is written in (Gregorian when not given)."""
         # A source the archive already holds is looked up by its id as it is (ids stored
         # before the rule are not checked again); a new one is checked and stored as checked.
         existing = self.source_text(source_id.strip()) if _lookupable(source_id) else None
@@ -359,7 +299,8 @@ class Batch:
             url = clean_url(url)
         else:
             source_id = source_id.strip()
-        _date_field(published, "published")
+        calendar = calendar_field(calendar)
+        _date_field(published, "published", calendar)
         if existing is not None:
             if existing != text:
                 raise Conflict(
@@ -369,9 +310,9 @@ class Batch:
         root = self._version_root(version_of, source_id) if version_of else ""
         self._emit(SourceRegistered, source_stream(source_id), source_id=source_id,
                    title=title, published=published.strip(), text=text, url=url, **fields,
-                   pages=check_pages(pages, text), version_of=root)
+                   pages=check_pages(pages, text), version_of=root, calendar=calendar)
         self._sources[source_id] = text
-        self._source_dates[source_id] = published.strip()
+        self._source_dates[source_id] = published_known_at(published.strip(), calendar)
         self._source_roots[source_id] = root
         return True
 
@@ -423,19 +364,22 @@ class Batch:
                object: str | None = None, sources: Sequence[tuple[str, str]] = (),
                known_at: str | None = None, certainty: float = 1.0, rank: str = "normal",
                note: str = "", claim_id: str | None = None, kind: str | None = None,
-               new_entity: bool | None = None, account_of: str | None = None) -> str:
+               new_entity: bool | None = None, account_of: str | None = None,
+               calendar: str | None = None) -> str:
         """Record a claim; returns its id (the existing one when it is already recorded).
         A subject or object the archive does not hold becomes an entity (of ``kind``, given:
         else "other"); ``kind`` for a claim that makes none must be the kind of its subject
         or object. ``new_entity=False`` refuses a new name close to names the archive holds
         (``NearNames``: "did you mean...?"), ``True`` confirms it; None (scripts, imports)
-        does not ask."""
+        does not ask. ``calendar``: the calendar ``valid`` is written in (Gregorian when not
+        given)."""
         if value is None and object is None:
             raise InvalidInput("a claim needs a value or an object", "value")
         if value is not None and not value.strip():
             raise InvalidInput("a value cannot be empty", "value")
         # Normalised before anything is derived from it, and stored exactly so.
-        given_valid, valid = valid, _valid_field(valid)
+        calendar = calendar_field(calendar)
+        given_valid, valid = valid, valid_field(valid, calendar)
         if claim_id is not None:
             # An id is never changed into another (it names a stream): one that is not already
             # in its stored form is refused, unless the archive holds it from before the rule.
@@ -473,7 +417,7 @@ class Batch:
             # defaulted, so a file without known_at imports the same ids on any day.
             derived_known_at = known_at if given_known_at else ""
             claim_id = derive_claim_id(subject_id, predicate, object_id, value, valid,
-                                       derived_known_at, citations)
+                                       derived_known_at, citations, calendar)
             if (given_valid, given_known_at or "") != (valid, derived_known_at) and \
                     self.known_claim(claim_id) is None:
                 # Before dates were normalised an id was derived from them as typed: a claim
@@ -488,14 +432,15 @@ class Batch:
             # A known_at that only defaulted to today says nothing about identity.
             given = self._identity(str(subject_id), predicate,
                                    str(object_id) if object_id else None, value, valid,
-                                   known_at if settled_known_at else stored[5], citations)
+                                   known_at if settled_known_at else stored[5], citations,
+                                   calendar)
             self._same_claim(claim_id, existing, stored, given, certainty, note)
             return claim_id
         stream = claim_stream(claim_id)
         self._emit(ClaimRecorded, stream, new=True, claim_id=claim_id, subject=subject_id,
                    predicate=predicate, object=object_id, value=value, valid=valid,
                    certainty=certainty, rank=rank, citations=citations, known_at=known_at,
-                   note=note, account_of=account_of)
+                   note=note, account_of=account_of, calendar=calendar)
         self._claims[claim_id] = self.events[-1]  # type: ignore[assignment]
         self._absent.discard(claim_id)
         return claim_id
@@ -508,14 +453,15 @@ class Batch:
         return target
 
     def _published(self, sources: Sequence[tuple[str, str]]) -> str | None:
-        """The publication date of the first cited source, if it is registered."""
+        """The publication date of the first cited source, if it is registered, as a claim's
+        known time (``published_known_at``)."""
         if not sources:
             return None
         source_id = sources[0][0]
         if source_id in self._source_dates:
             return self._source_dates[source_id]
         found = self.readmodel.source(source_id)
-        return found["published"] if found else None
+        return published_known_at(found["published"], found["calendar"]) if found else None
 
     def _parts(self, claim: ClaimRecorded | ClaimRow
                ) -> tuple[str, str | None, tuple[Citation, ...]]:
@@ -533,20 +479,22 @@ class Batch:
         """What makes a claim the same claim: compared when an id is recorded again."""
         subject, obj, cites = self._parts(claim)
         try:
-            valid = _valid_field(claim.valid)  # stored before dates were normalised
+            valid = valid_field(claim.valid, claim.calendar)  # stored before normalising
         except InvalidInput:
             valid = claim.valid
         return self._identity(subject, claim.predicate, obj, claim.value, valid,
-                              claim.known_at, cites)
+                              claim.known_at, cites, claim.calendar)
 
     @staticmethod
     def _identity(subject: str, predicate: str, obj: str | None, value: str | None,
-                  valid: str, known_at: str, cites: Sequence[Citation]) -> tuple[Any, ...]:
+                  valid: str, known_at: str, cites: Sequence[Citation],
+                  calendar: str) -> tuple[Any, ...]:
         """A claim's identity, as ``derive_claim_id`` hashes it: its citations in any order."""
         return (subject, predicate, obj, value, valid, known_at,
-                tuple(sorted((c.source, c.quote) for c in cites)))
+                tuple(sorted((c.source, c.quote) for c in cites)), calendar)
 
-    _IDENTITY = ("subject", "predicate", "object", "value", "valid", "known_at", "sources")
+    _IDENTITY = ("subject", "predicate", "object", "value", "valid", "known_at", "sources",
+                 "calendar")
 
     def _same_claim(self, claim_id: str, existing: ClaimRecorded | ClaimRow,
                     stored: tuple[Any, ...], given: tuple[Any, ...], certainty: float,
@@ -659,7 +607,8 @@ class Batch:
                     same = value is not None and was is not None and _lookupable(value) and \
                         self.resolve(value) == self.resolve(was)
                 elif key == "valid":
-                    same = _valid_field(value) == _valid_field(was)
+                    same = valid_field(value, changes.get("calendar", fields["calendar"])) \
+                        == valid_field(was, fields["calendar"])
                 elif key == "sources":
                     same = sorted((s.strip(), q.strip()) for s, q in value) == sorted(was)
                 else:
@@ -680,7 +629,8 @@ class Batch:
 
         return {"subject": name_of(subject), "predicate": claim.predicate,
                 "object": name_of(obj) if obj else None, "value": claim.value,
-                "valid": claim.valid, "sources": cites, "certainty": claim.certainty,
+                "valid": claim.valid, "calendar": claim.calendar, "sources": cites,
+                "certainty": claim.certainty,
                 "rank": claim.rank if isinstance(claim, ClaimRecorded) else "normal"}
 
     def cite(self, claim_id: str, source: str, quote: str) -> bool:

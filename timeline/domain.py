@@ -28,6 +28,7 @@ from uuid import UUID, SafeUUID
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from timeline.calendars import CalendarName
 from timeline.errors import InvalidInput
 
 #: Version of the stored event schema. Bump it with an upcaster in ``timeline.store``.
@@ -360,8 +361,11 @@ def derive_claim_id(
     valid: str,
     known_at: str,
     citations: tuple[Citation, ...],
+    calendar: str = "gregorian",
 ) -> str:
-    """A claim id from its content, so that recording the same claim twice is one claim."""
+    """A claim id from its content, so that recording the same claim twice is one claim. A
+    valid time in the Julian calendar is hashed with its calendar; a Gregorian one as it was
+    before calendars existed (the ids of those claims stay)."""
     content = json.dumps(
         [
             str(subject),
@@ -371,6 +375,7 @@ def derive_claim_id(
             valid,
             known_at,
             sorted([c.source, c.quote] for c in citations),
+            *([calendar] if calendar != "gregorian" else []),
         ],
         ensure_ascii=False,
         separators=(",", ":"),
@@ -476,6 +481,7 @@ class SourceRegistered(DomainEvent):
     note: str = ""
     pages: tuple[int, ...] = ()  # where each page starts in ``text`` (a PDF's)
     version_of: str = ""  # the id of the source this is a later version of
+    calendar: CalendarName = "gregorian"  # the calendar ``published`` is written in
 
 
 class SourceWithdrawn(DomainEvent):
@@ -502,6 +508,7 @@ class ClaimRecorded(DomainEvent):
     known_at: Text  # EDTF date: when the archive could have known it
     note: str = ""
     account_of: str | None = None  # another account of the fact this claim id gives
+    calendar: CalendarName = "gregorian"  # the calendar ``valid`` is written in
 
 
 class ClaimRetracted(DomainEvent):

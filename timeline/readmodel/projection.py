@@ -91,11 +91,11 @@ def _known_day(text: str) -> int:
         return dates.stored(dates.known_day, text)
 
 
-def _span(text: str) -> dates.Span:
+def _span(text: str, calendar: str) -> dates.Span:
     try:
-        return dates.parse_span(text)
+        return dates.parse_span(text, calendar)
     except dates.DateError:
-        return dates.stored(dates.parse_span, text)
+        return dates.stored(lambda t: dates.parse_span(t, calendar), text)
 
 
 class ReadModel(Lookups):
@@ -593,7 +593,7 @@ class ReadModel(Lookups):
         claims, streams, index = [], [], []
         ties = self._ties(run)
         for n, (position, event, author) in enumerate(run, start=first):
-            span = _span(event.valid)
+            span = _span(event.valid, event.calendar)
             subject = str(event.subject)
             subject = merged.get(subject, subject)
             obj = str(event.object) if event.object else None
@@ -609,15 +609,15 @@ class ReadModel(Lookups):
                 event.certainty, event.rank, event.known_at, known, POS_INF,
                 CITATIONS.dump_json(event.citations).decode(),
                 event.note, event.timestamp.isoformat(), position, author,
-                ties.get(event.claim_id)))
+                ties.get(event.claim_id), event.calendar))
             streams.append((str(event.originator_id), event.claim_id))
             index.append((n, span.start_lo, span.end_hi - 1, known, POS_INF))
         conn = self.db.conn
         conn.executemany(
             "INSERT INTO claims (n, id, subject_id, predicate, object_id, value, slot_object, "
             "answer, valid, start_lo, start_hi, end_lo, end_hi, certainty, rank, known_at, "
-            "known_day, withdrawn_day, citations, note, recorded_at, position, recorded_by, tie) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "known_day, withdrawn_day, citations, note, recorded_at, position, recorded_by, tie, "
+            f"calendar) VALUES ({', '.join('?' * 25)})",
             claims)
         conn.executemany("INSERT INTO claim_streams VALUES (?, ?)", streams)
         conn.executemany("INSERT INTO claim_index VALUES (?, ?, ?, ?, ?)", index)
