@@ -186,6 +186,23 @@ def words_or_text(text: str, calendar: str = GREGORIAN) -> str:
         return text
 
 
+def valid_text(valid: str, calendar: str = GREGORIAN) -> str:
+    """A date as written, with its calendar named when it is not the Gregorian:
+    '1700-02-29 (Julian)'; a Gregorian date as it is."""
+    return valid if calendar == GREGORIAN else f"{valid} ({calendar_named(calendar).title})"
+
+
+def gregorian_tip(valid: str, calendar: str = GREGORIAN) -> str:
+    """What a date of another calendar is in the Gregorian: :func:`gregorian_words`; '' for a
+    Gregorian date, or a date the engine does not read (an older archive's)."""
+    if calendar == GREGORIAN:
+        return ""
+    try:
+        return gregorian_words(valid, calendar)
+    except DateError:
+        return ""
+
+
 def _days_words(lo: int, hi: int) -> str:
     """Days [lo, hi) in Gregorian words: '11 March 1700', '12–14 March 1700',
     '11 February – 11 March 1700', '30 December 1699 – 9 January 1700'."""
