@@ -360,7 +360,8 @@ class RecordClaimDialog(CorrectionDialog):
             # A claim from a source became known when the source was published (a claim's
             # known time is Gregorian: a Julian date gives the day it was surely known by).
             found = self.archive.source(source_id)
-            self.known_at.setText(found["published"] if found.get("calendar", "gregorian") == "gregorian"
+            gregorian = found.get("calendar", "gregorian") == "gregorian"
+            self.known_at.setText(found["published"] if gregorian
                                   else formatting.iso(found["published_day"]))
         elif not source_id and not self._known_touched:
             self.known_at.setText("")
