@@ -99,3 +99,26 @@ def test_superseding_a_julian_claim_reads_the_new_date_in_its_calendar(window, a
     new = archive.claim(supersede.result_id)
     assert (new.valid, new.calendar) == ("1700-02-28", "julian")
     assert dates.day_to_iso(new.start_lo) == "1700-03-10"
+
+
+def test_a_source_published_on_a_julian_date(window, qtbot):  # type: ignore[no-untyped-def]
+    from gui.add_source import open_add_source
+
+    dialog = open_add_source(window)
+    qtbot.keyClicks(dialog.text, "He came to London.")
+    qtbot.keyClicks(dialog.source_id, "diary")
+    qtbot.keyClicks(dialog.title, "A diary")
+    qtbot.keyClicks(dialog.published.edit, "1700-02-29")
+    assert "Gregorian calendar" in (dialog.published.error() or "")
+    dialog.calendar.setCurrentIndex(dialog.calendar.findData("julian"))
+    assert dialog.published.error() is None
+    dialog.save_button.click()
+    assert not dialog.isVisible()
+    source = window.session.archive.source("diary")
+    assert (source["published"], source["calendar"]) == ("1700-02-29", "julian")
+    assert "Published 1700-02-29 (Julian)" in window.source_window.viewer.meta.text()
+    window.source_window.close()
+    record = window.open_record_dialog()
+    record.source.setCurrentIndex(record.source.findData("diary"))
+    assert record.source.currentText() == "A diary (1700-02-29 (Julian))"
+    assert record.known_at.text() == "1700-03-11"  # the Gregorian day it was surely known by
