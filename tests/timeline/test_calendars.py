@@ -342,3 +342,64 @@ def test_the_command_line_records_a_julian_date_and_finds_it_on_its_gregorian_da
     shown = json.loads(_cli(tmp_path, "source", "show", "diary").stdout)
     assert (shown["published"], shown["calendar"]) == ("1700-02-29", "julian")
     assert "1700-02-29 (Julian)" in _cli(tmp_path, "source", "list").stdout
+
+
+# --- the other exports ----------------------------------------------------------------------
+
+
+def _julian_archive(tmp_path: Path) -> Archive:
+    archive = Archive.in_memory()
+    (tmp_path / "in.json").write_text(json.dumps(DOC), encoding="utf-8")
+    import_file(archive, tmp_path / "in.json")
+    return archive
+
+
+def test_csv_writes_a_calendar_column_only_when_a_claim_needs_it(tmp_path: Path) -> None:
+    from timeline.formats import export_path, import_path
+    from timeline.views import Selection
+
+    archive = _julian_archive(tmp_path)
+    export_path(archive, "csv", tmp_path / "all.csv")
+    header, *rows = (tmp_path / "all.csv").read_text(encoding="utf-8").splitlines()
+    assert header.endswith(",calendar")
+    assert sorted(row.rsplit(",", 1)[1] for row in rows) == ["gregorian", "julian"]
+    again = Archive.in_memory()
+    again.add_source("diary", "A diary", "1700-02-29", "He came to London.", calendar="julian")
+    import_path(again, tmp_path / "all.csv")
+    assert [(f.claim.valid, f.claim.calendar) for f in again.as_of("1700-03-11").facts] == [
+        ("1700-02-29", "julian")]
+    export_path(archive, "csv", tmp_path / "born.csv", Selection(as_of="1672-05-30"))
+    assert "calendar" not in (tmp_path / "born.csv").read_text(encoding="utf-8")
+    archive.close()
+    again.close()
+
+
+def test_timelinejs_places_a_julian_date_on_its_gregorian_day(tmp_path: Path) -> None:
+    from timeline.formats.csljson import items as csl_items
+    from timeline.formats.timelinejs import document
+    from timeline.views import Selection
+
+    archive = _julian_archive(tmp_path)
+    events = {e["text"]["headline"]: e for e in document(archive, Selection())["events"]}
+    visit = events["Peter visited London"]
+    assert visit["start_date"] == {"year": "1700", "month": "3", "day": "11"}
+    assert visit["display_date"] == "29 February 1700 (Julian)"
+    assert "A diary, 29 February 1700 (Julian)" in visit["text"]["text"]
+    item = next(i for i in csl_items(archive, Selection()) if i["id"] == "diary")
+    assert item["issued"] == {"date-parts": [[1700, 2, 29]]}  # cited as written
+    archive.close()
+
+
+def test_the_report_and_the_site_name_the_calendar(tmp_path: Path) -> None:
+    from timeline.formats import export_path
+    from timeline.report import build_report
+    from timeline.report_render import to_markdown
+
+    archive = _julian_archive(tmp_path)
+    text = to_markdown(build_report(archive, "1700-03-11"))
+    assert "29 February 1700 (Julian)" in text
+    export_path(archive, "site", tmp_path / "site")
+    assert "29 February 1700 (Julian)" in "".join(
+        p.read_text(encoding="utf-8") for p in (tmp_path / "site").rglob("*") if p.is_file()
+        and p.suffix in (".html", ".js", ".json"))
+    archive.close()
