@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -403,3 +404,23 @@ def test_the_report_and_the_site_name_the_calendar(tmp_path: Path) -> None:
         p.read_text(encoding="utf-8") for p in (tmp_path / "site").rglob("*") if p.is_file()
         and p.suffix in (".html", ".js", ".json"))
     archive.close()
+
+
+def _documented_rows() -> list[tuple[str, str, str]]:
+    """The table of docs/time-model.md#calendars: (Julian date, Gregorian lo, hi)."""
+    text = (ROOT / "docs" / "time-model.md").read_text(encoding="utf-8")
+    section = text.split("### Calendars", 1)[1].split("\n## ", 1)[0]
+    rows = re.findall(r"^\| `([^`]+)`[^|]*\| \[([-\d]+), ([-\d]+)\)", section, re.M)
+    return [(a, b, c) for a, b, c in rows]
+
+
+def test_the_documented_table_is_what_the_engine_computes() -> None:
+    rows = _documented_rows()
+    assert len(rows) >= 10
+    for text, lo, hi in rows:
+        found = dates.parse_date(text, "julian")
+        assert (dates.day_to_iso(found.lo), dates.day_to_iso(found.hi)) == (lo, hi), text
+        if found.precision == "day" and not found.qualified:  # and what convertdate says
+            year, month, day = (int(p) for p in re.fullmatch(
+                r"(-?\d{4})-(\d\d)-(\d\d)", text).groups())  # type: ignore[union-attr]
+            assert found.lo == jday(year, month, day)
