@@ -271,6 +271,8 @@ def test_json_carries_the_calendar_both_ways(tmp_path: Path) -> None:
     (tmp_path / "out.json").write_text(json.dumps(exported), encoding="utf-8")
     import_file(again, tmp_path / "out.json")
     assert export_document(again) == exported
+    assert import_file(archive, tmp_path / "in.json").events == 0  # the same claims again
+    assert import_file(archive, tmp_path / "out.json").events == 0
     assert again.as_of("1700-03-11").facts[0].claim.calendar == "julian"
     archive.close()
     again.close()
