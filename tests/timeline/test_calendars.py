@@ -426,3 +426,31 @@ def test_the_documented_table_is_what_the_engine_computes() -> None:
             year, month, day = (int(p) for p in re.fullmatch(
                 r"(-?\d{4})-(\d\d)-(\d\d)", text).groups())  # type: ignore[union-attr]
             assert found.lo == jday(year, month, day)
+
+
+def _both_paths(text: str) -> list[object]:
+    """``parse_span(text, "julian")`` by the fast path and by the general one (edtf)."""
+    caches = (dates.parse_span, dates.parse_date, dates._side_bounds, dates._fast_bounds)
+    found: list[object] = []
+    for fast in (True, False):
+        for cache in caches:
+            cache.cache_clear()
+        dates._FAST = fast
+        try:
+            found.append(dates.parse_span(text, "julian"))
+        except dates.DateError as exc:
+            found.append(str(exc))
+        finally:
+            dates._FAST = True
+    for cache in caches:
+        cache.cache_clear()
+    return found
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.integers(0, 9999), months, st.integers(1, 31), st.sampled_from(["", "~", "?", "%"]),
+       st.sampled_from(["", "/..", "/"]))
+def test_the_fast_path_and_the_general_one_agree_on_julian_dates(
+        year: int, month: int, day: int, qualifier: str, end: str) -> None:
+    fast, general = _both_paths(edtf(year, month, day) + qualifier + end)
+    assert fast == general
