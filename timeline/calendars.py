@@ -17,6 +17,7 @@ worked examples.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -100,30 +101,24 @@ def julian_day_parts(day: int) -> tuple[int, int, int]:
 # Calendars as values
 
 
-@dataclass(frozen=True)
+def _julian_days_in_month(year: int, month: int) -> int:
+    return int(_julian.month_length(year, month))
+
+
+@dataclass(frozen=True, eq=False)  # one value per calendar: compared and hashed by identity
 class Calendar:
-    """One calendar: how a (year, month, day) it names maps to day numbers and back."""
+    """One calendar: how a (year, month, day) it names maps to day numbers and back.
+
+    ``day_number(year, month, day)`` raises ValueError when the calendar has no such day;
+    ``day_parts(day)`` is its inverse; ``days_in_month(year, month)``. Plain functions held
+    as fields, not methods: dates are parsed in bulk, and a call through them costs no more
+    than calling the function itself."""
 
     name: str
-
-    @property
-    def julian(self) -> bool:
-        return self.name == JULIAN
-
-    def day_number(self, year: int, month: int, day: int) -> int:
-        """This calendar's date -> day number; ValueError when it has no such day."""
-        if self.julian:
-            return julian_day_number(year, month, day)
-        return day_number(year, month, day)
-
-    def day_parts(self, day: int) -> tuple[int, int, int]:
-        """Day number -> (year, month, day) in this calendar."""
-        return julian_day_parts(day) if self.julian else day_parts(day)
-
-    def days_in_month(self, year: int, month: int) -> int:
-        """The days of ``month`` of ``year`` in this calendar."""
-        return int(_julian.month_length(year, month)) if self.julian else \
-            days_in_month(year, month)
+    julian: bool
+    day_number: Callable[[int, int, int], int]
+    day_parts: Callable[[int], tuple[int, int, int]]
+    days_in_month: Callable[[int, int], int]
 
     @property
     def title(self) -> str:
@@ -131,7 +126,10 @@ class Calendar:
         return self.name.capitalize()
 
 
-_BY_NAME = {name: Calendar(name) for name in CALENDARS}
+_BY_NAME = {
+    GREGORIAN: Calendar(GREGORIAN, False, day_number, day_parts, days_in_month),
+    JULIAN: Calendar(JULIAN, True, julian_day_number, julian_day_parts, _julian_days_in_month),
+}
 
 
 def calendar_named(name: str | Calendar | None) -> Calendar:

@@ -54,13 +54,14 @@ def valid_field(text: str, calendar: str = GREGORIAN) -> str:
     time are one claim. A text already in this form is kept as it is (ids derived before the
     rule stay)."""
     try:
-        return _normal_valid(text, calendar)
+        # A Gregorian text alone: the cheapest key to remember it by (imports are bulk).
+        return _normal_valid(text, *([calendar] if calendar != GREGORIAN else []))
     except DateError as exc:
         raise InvalidInput(str(exc), "valid") from None
 
 
 @functools.lru_cache(maxsize=1 << 15)
-def _normal_valid(text: str, calendar: str) -> str:
+def _normal_valid(text: str, calendar: str = GREGORIAN) -> str:
     span = dates.parse_span(text, calendar)
     t = span.text
     if t == text and len(t.split()) == 1 and ("/" in t or ".." not in t):

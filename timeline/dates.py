@@ -28,10 +28,7 @@ from typing import NamedTuple, TypeVar
 
 import edtf
 
-from timeline.calendars import GREGORIAN, Calendar, calendar_named
-from timeline.calendars import DateError as DateError
-from timeline.calendars import day_number as day_number
-from timeline.calendars import day_parts as day_parts
+from timeline.calendars import GREGORIAN, Calendar, DateError, calendar_named, day_number, day_parts
 
 NEG_INF: int = -(2**31) + 1
 """Sentinel day: open or unknown start ("since forever")."""
@@ -94,6 +91,14 @@ class Status(StrEnum):
 # Calendar arithmetic (timeline.calendars: day numbers from either calendar)
 
 _GREGORIAN = calendar_named(GREGORIAN)
+# The cached parsers are called with a Gregorian date's text alone: a one-argument call is
+# remembered by the text itself, the cheapest key (dates are parsed in bulk on an import).
+_NO_ARGS: tuple[Calendar, ...] = ()
+
+
+def _extra(cal: Calendar) -> tuple[Calendar, ...]:
+    """The arguments after the text that name ``cal``: none for the Gregorian."""
+    return _NO_ARGS if cal is _GREGORIAN else (cal,)
 
 
 def day_to_iso(day: int) -> str:
@@ -169,7 +174,7 @@ class DateRange:
     @classmethod
     def parse(cls, text: str, calendar: str = GREGORIAN) -> DateRange:
         """One EDTF date (not an interval); raises :class:`DateError` saying why not."""
-        return parse_date(text, calendar)
+        return parse_date(text, *_extra(calendar_named(calendar)))
 
     @property
     def qualified(self) -> bool:
@@ -486,10 +491,10 @@ _CACHE = 1 << 15
 
 
 @lru_cache(maxsize=_CACHE)
-def parse_date(text: str, calendar: str = GREGORIAN) -> DateRange:
+def parse_date(text: str, calendar: str | Calendar = GREGORIAN) -> DateRange:
     """One EDTF date (not an interval), written in ``calendar`` (``gregorian`` or ``julian``)
     -> the days it covers, widened if ~, ? or %."""
-    cal = calendar_named(calendar)
+    cal = _GREGORIAN if calendar == GREGORIAN else calendar_named(calendar)
     t = _single(text)
     raw = _fast_raw(t, cal)
     if raw is None:
@@ -514,7 +519,7 @@ def parse_day(text: str) -> int:
 
 def known_day(text: str, calendar: str = GREGORIAN) -> int:
     """A claim's known_at (EDTF date) -> the last day of its padded range ("surely known by")."""
-    return parse_date(text, calendar).hi - 1
+    return parse_date(text, *_extra(calendar_named(calendar))).hi - 1
 
 
 # ---------------------------------------------------------------------------------------------
@@ -536,7 +541,7 @@ class Span:
 
 def _side(whole: str, side: str, cal: Calendar) -> tuple[int, int]:
     """The padded bounds of one end of an interval already validated by edtf as a whole."""
-    bounds = _side_bounds(side, cal)
+    bounds = _side_bounds(side, *_extra(cal))
     if bounds is None:
         _parse_raw(side, whole, cal)  # raises the error again, quoting the whole interval
         raise AssertionError(f"{side!r} parsed the second time")
@@ -544,9 +549,9 @@ def _side(whole: str, side: str, cal: Calendar) -> tuple[int, int]:
 
 
 @lru_cache(maxsize=_CACHE)
-def _side_bounds(side: str, cal: Calendar) -> tuple[int, int] | None:
+def _side_bounds(side: str, cal: Calendar = _GREGORIAN) -> tuple[int, int] | None:
     """Interval ends repeat far more than whole intervals do: remember their bounds."""
-    fast = _fast_bounds(side, cal)
+    fast = _fast_bounds(side, *_extra(cal))
     if fast is not None:
         return fast
     try:
@@ -557,7 +562,7 @@ def _side_bounds(side: str, cal: Calendar) -> tuple[int, int] | None:
 
 
 @lru_cache(maxsize=_CACHE)
-def _fast_bounds(side: str, cal: Calendar) -> tuple[int, int] | None:
+def _fast_bounds(side: str, cal: Calendar = _GREGORIAN) -> tuple[int, int] | None:
     """The padded bounds of an interval end in one of the commonest forms (``_fast_raw``)."""
     raw = _fast_raw(side, cal)
     if raw is None:
@@ -584,7 +589,7 @@ def stored(parse: Callable[[str], _T], text: str) -> _T:
 
 
 @lru_cache(maxsize=_CACHE)
-def parse_span(text: str, calendar: str = GREGORIAN) -> Span:
+def parse_span(text: str, calendar: str | Calendar = GREGORIAN) -> Span:
     """A date or an interval, written in ``calendar`` (both ends) -> Span of day numbers.
 
     ``A/B`` covers A's first day to B's last; a single date X means ``X/X``. ``A/..`` still
@@ -592,10 +597,10 @@ def parse_span(text: str, calendar: str = GREGORIAN) -> Span:
     end or start. ``A..`` is accepted as ``A/..``. ``../..`` means "always"; ``/``, ``../``,
     ``/..`` and ``..`` have no bounds and are errors.
     """
-    cal = calendar_named(calendar)
+    cal = _GREGORIAN if calendar == GREGORIAN else calendar_named(calendar)
     t = text.strip()
     if not _is_interval(t):
-        d = parse_date(t, cal.name)  # an empty text too: "empty date"
+        d = parse_date(t, *_extra(cal))  # an empty text too: "empty date"
         return Span(t, d.lo, d.hi - 1, d.lo + 1, d.hi, cal.name)
     full, lower, upper = _slashed(t)
     a, b = _interval_bounds(t, full, lower, upper, cal)
@@ -636,8 +641,8 @@ def _interval_bounds(t: str, full: str, lower: str, upper: str, cal: Calendar
         if lower == upper == "..":
             return None, None  # always
         raise _no_bounds(t)
-    a = None if lower in _NO_DATE else _fast_bounds(lower, cal)
-    b = None if upper in _NO_DATE else _fast_bounds(upper, cal)
+    a = None if lower in _NO_DATE else _fast_bounds(lower, *_extra(cal))
+    b = None if upper in _NO_DATE else _fast_bounds(upper, *_extra(cal))
     if (a is None and lower not in _NO_DATE) or (b is None and upper not in _NO_DATE) or (
             full != f"{lower}/{upper}"):
         # Not both ends in the commonest forms (those make a valid interval, as

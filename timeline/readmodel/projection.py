@@ -93,7 +93,7 @@ def _known_day(text: str) -> int:
 
 def _span(text: str, calendar: str) -> dates.Span:
     try:
-        return dates.parse_span(text, calendar)
+        return dates.parse_span(text, *([calendar] if calendar != "gregorian" else []))
     except dates.DateError:
         return dates.stored(lambda t: dates.parse_span(t, calendar), text)
 
