@@ -6,6 +6,8 @@ Every date is a half-open range ``[lo, hi)`` of day numbers (proleptic Gregorian
 because edtf's fuzzy bounds are far too wide. A claim's valid time is a :class:`Span` of four
 bounds; an open end (``..``) and an unknown end are the sentinels :data:`NEG_INF` and
 :data:`POS_INF`, and a year beyond :data:`MIN_YEAR`..:data:`MAX_YEAR` is refused, never clamped.
+A date may be written in the Julian calendar (``parse_span(text, "julian")``): its bounds are
+found in that calendar (``timeline.calendars``), then given as day numbers like any other.
 docs/time-model.md states every rule with worked examples.
 
 One date is a :class:`DateRange` value (``DateRange.parse("2023-11~")``). Modules that need a
