@@ -17,14 +17,19 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QCompleter, QWidget
 
 from gui import formatting
-from timeline.api import FactView, fact_valid
+from timeline.api import FactView, fact_valid, valid_text
 
 NONE_TEXT = "(none: a claim of its own)"
 
 
 def fact_text(fact: FactView) -> str:
     """How a fact reads in the box: its sentence and its valid time."""
-    return f"{fact.statement} · {fact_valid(fact.fact)}"
+    return f"{fact.statement} · {_valid(fact)}"
+
+
+def _valid(fact: FactView) -> str:
+    """A fact's valid time as written, with its calendar named when it is not the Gregorian."""
+    return valid_text(fact_valid(fact.fact), fact.claim.calendar)
 
 
 class AccountOfBox(QComboBox):
@@ -56,7 +61,7 @@ class AccountOfBox(QComboBox):
         self.facts[fact.claim.id] = fact
         self.addItem(fact_text(fact), fact.claim.id)
         self.setItemData(self.count() - 1, formatting.tooltip(
-            f"{fact.statement}\nvalid {fact_valid(fact.fact)} · {fact.status} · "
+            f"{fact.statement}\nvalid {_valid(fact)} · {fact.status} · "
             f"id {fact.claim.id}"), Qt.ItemDataRole.ToolTipRole)
 
     def choose(self, fact: FactView | None) -> None:

@@ -23,6 +23,7 @@ from timeline.api import (
     fact_valid,
     human_date,
     parse_date,
+    valid_text,
     via_text,
 )
 
@@ -143,7 +144,8 @@ class FactNotes:
             names = ", ".join(dict.fromkeys(self.source_name(c["source"])
                                             for c in claim.sources)) or "no source cited"
             status = _STATUS_WORDS.get(account.status, account.status)
-            lines.append(f"{claim.valid} · {status} · certainty {claim.certainty:g} · "
+            lines.append(f"{valid_text(claim.valid, claim.calendar)} · {status} · "
+                         f"certainty {claim.certainty:g} · "
                          f"per {names}")
         return lines
 
@@ -155,7 +157,8 @@ class FactNotes:
             lines.append(f"{len(fact.accounts)} accounts:")
             lines.extend(f"  • {line}" for line in self.account_lines(fact))
             if fact_valid(fact) != fact.claim.valid:
-                lines.append(f"Together they date it {fact_valid(fact)}")
+                together = valid_text(fact_valid(fact), fact.claim.calendar)
+                lines.append(f"Together they date it {together}")
         dispute = self.dispute(fact)
         if dispute:
             lines.append(f"Disputed: {dispute}")

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from gui import claim_from_selection
-from gui.date_field import DateField, DateKind
+from gui.date_field import DateField, DateKind, calendar_box
 from gui.source_viewer import SourceViewer
 from timeline.api import (
     SOURCE_FILE_SUFFIXES,
@@ -63,7 +63,7 @@ _LINES = (
 #: What an error's field is called in the dialog.
 _LABELS = {"id": "Id", "title": "Title", "published": "Published", "text": "Text",
            "type": "Type", "authors": "Authors", "accessed": "Accessed", "note": "Notes",
-           "version_of": "New version of", "file": "File",
+           "version_of": "New version of", "file": "File", "calendar": "Calendar",
            **{name: label for name, label, _ in _LINES}}
 
 
@@ -121,6 +121,9 @@ class AddSourceDialog(QDialog):
                                         "(an organisation)")
         self.authors.setFixedHeight(58)
         self.published = DateField(DateKind.DATE, placeholder="EDTF: 1911-03-04, 1911-03, 1911~")
+        self.calendar = calendar_box()  # the calendar the publication date is written in
+        self.calendar.currentIndexChanged.connect(
+            lambda _: self.published.set_calendar(self.calendar.currentData()))
         self.accessed = DateField(DateKind.DATE, allow_empty=True,
                                   placeholder="When you read it online (EDTF)")
         self.lines = {name: QLineEdit() for name, _, _ in _LINES}
@@ -138,6 +141,7 @@ class AddSourceDialog(QDialog):
         form.addRow("Title", self.title)
         form.addRow("Authors", self.authors)
         form.addRow("Published", self.published)
+        form.addRow("Calendar", self.calendar)
         for name, label, _ in _LINES[:3]:
             form.addRow(label, self.lines[name])
         form.addRow("Accessed", self.accessed)
@@ -241,7 +245,7 @@ class AddSourceDialog(QDialog):
                 "url": self.lines["url"].text(),
                 "pages": self.loaded.pages if self.loaded is not None else (),
                 "version_of": self.base.currentText().strip() if self.version.isChecked()
-                else "", "meta": meta}
+                else "", "meta": meta, "calendar": self.calendar.currentData()}
 
     def show_error(self, exc: HindsightError) -> None:
         field = exc.field.split(".")[0].split("[")[0] if isinstance(exc, InvalidInput) else ""

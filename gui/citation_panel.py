@@ -28,7 +28,7 @@ from gui import formatting
 from gui.accounts import FactNotes
 from gui.badges import EXPLANATIONS, label_style
 from gui.session import Session
-from gui.source_viewer import SourceViewer, published_text
+from gui.source_viewer import SourceViewer, source_date
 from gui.undo_actions import who_when
 from timeline.api import (
     Account,
@@ -37,8 +37,10 @@ from timeline.api import (
     State,
     accounts_of,
     fact_valid,
+    gregorian_tip,
     page_label,
     quote_page,
+    valid_text,
 )
 
 _QUOTE_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -210,8 +212,11 @@ class CitationPanel(QWidget):
             head = f"not part of the state on {day}{known}"
             rank = claim.rank
         valid = fact_valid((current or self.fact).fact)
-        self.details.setText(f"{head} · valid {valid} · certainty {claim.certainty:g} · "
-                             f"rank {rank} · known from {claim.known_at}")
+        self.details.setText(f"{head} · valid {valid_text(valid, claim.calendar)} · "
+                             f"certainty {claim.certainty:g} · rank {rank} · known from "
+                             f"{claim.known_at}")
+        gregorian = gregorian_tip(valid, claim.calendar)  # a Julian date's Gregorian days
+        self.details.setToolTip(f"Valid {gregorian}" if gregorian else "")
 
     def _notes(self, fact: FactView) -> str:
         lines = []
@@ -256,8 +261,8 @@ class CitationPanel(QWidget):
         became known, and its own sentence when it words the fact otherwise."""
         claim = account.claim
         status = _STATUS_WORDS.get(account.status, account.status)
-        text = (f"valid {claim.valid} · {status} · certainty {claim.certainty:g} · "
-                f"known from {claim.known_at}")
+        text = (f"valid {valid_text(claim.valid, claim.calendar)} · {status} · certainty "
+                f"{claim.certainty:g} · known from {claim.known_at}")
         if not claim.sources:
             text += "\n(no source cited)"
         said = self.session.statement(claim)
@@ -284,7 +289,7 @@ class CitationPanel(QWidget):
         try:
             source = self.session.archive.source(source_id)
             page = page_label(quote_page(source["text"], source.get("pages") or [], quote))
-            head = f"{source['title']} ({published_text(source['published'])}" + (
+            head = f"{source['title']} ({source_date(source)}" + (
                 f", {page})" if page else ")")
         except NotFound:
             head = f"{source_id} (missing from the archive)"

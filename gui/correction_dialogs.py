@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from gui import formatting, name_completer, near_names
 from gui.account_field import AccountOfBox, SingleBox
-from gui.date_field import DateField, DateKind
+from gui.date_field import CALENDAR_TIP, DateField, DateKind, calendar_box
 from gui.relative_field import RelativeSide
 from timeline.api import (
     RANKS,
@@ -42,6 +42,7 @@ from timeline.api import (
     correction_note,
     entity_names,
     relative_valid,
+    valid_text,
 )
 
 _ERROR_STYLE = "color: #d0312d;"
@@ -267,10 +268,12 @@ class RecordClaimDialog(CorrectionDialog):
         self.value.setPlaceholderText("a literal, or the relationship's quality")
         self.valid = DateField(DateKind.SPAN)
         self.valid.setText(valid)
+        self.calendar = calendar_box()
         self.source = QComboBox()
         self.source.addItem("(no source: my own finding)", "")
         for s in archive.sources():
-            self.source.addItem(f"{s['title']} ({s['published']})", s["id"])
+            published = valid_text(s["published"], s.get("calendar", "gregorian"))
+            self.source.addItem(f"{s['title']} ({published})", s["id"])
         self.quote = QLineEdit()
         self.quote.setPlaceholderText("verbatim text from the source")
         self.certainty = QDoubleSpinBox()
@@ -301,6 +304,9 @@ class RecordClaimDialog(CorrectionDialog):
         self._row("Value", self.value, "value", "A literal value, or the quality of the "
                   "relationship (optional if an object is given)")
         self._row("Valid", self.valid, "valid")
+        self._row("Calendar", self.calendar, "calendar", CALENDAR_TIP)
+        self.calendar.currentIndexChanged.connect(
+            lambda _: self.valid.set_calendar(self.calendar.currentData()))
         self.relative = {side: RelativeSide(side, facts) for side in ("start", "end")}
         for side, field in self.relative.items():
             self._row(f"{side.capitalize()} relative", field, f"valid.{side}",
@@ -335,6 +341,7 @@ class RecordClaimDialog(CorrectionDialog):
         self.object.setEditText(fact.object or "")
         self.value.setText(fact.claim.value or "")
         if valid:
+            self.calendar.setCurrentIndex(self.calendar.findData(fact.claim.calendar))
             self.valid.setText(fact.claim.valid)
 
     def _predicate_side(self) -> str | None:
@@ -363,8 +370,12 @@ class RecordClaimDialog(CorrectionDialog):
     def _on_source_chosen(self, row: int) -> None:
         source_id = self.source.itemData(row)
         if source_id and not self._known_touched:
-            # A claim from a source became known when the source was published.
-            self.known_at.setText(self.archive.source(source_id)["published"])
+            # A claim from a source became known when the source was published (a claim's
+            # known time is Gregorian: a Julian date gives the day it was surely known by).
+            found = self.archive.source(source_id)
+            gregorian = found.get("calendar", "gregorian") == "gregorian"
+            self.known_at.setText(found["published"] if gregorian
+                                  else formatting.iso(found["published_day"]))
         elif not source_id and not self._known_touched:
             self.known_at.setText("")
 
@@ -394,7 +405,8 @@ class RecordClaimDialog(CorrectionDialog):
                 sources=[(source_id, self.quote.text())] if source_id else [],
                 known_at=self.known_at.text() or None, certainty=self.certainty.value(),
                 rank=self.rank.currentText(), note=self.note_edit.text().strip(),
-                new_entity=self.new_entity.isChecked(), account_of=self.account_of.claim_id())
+                new_entity=self.new_entity.isChecked(), account_of=self.account_of.claim_id(),
+                calendar=self.calendar.currentData())
         except NearNames as exc:
             self._near, self.refusal = True, exc
             raise exc.confirm_with("Tick “Create a new entity” to create it.") from None
@@ -407,7 +419,8 @@ class _ClaimDialog(CorrectionDialog):
         super().__init__(archive, parent)
         self.fact = fact
         statement = QLabel(f"<b>{formatting.rich(fact.statement)}</b><br>" + formatting.rich(
-            f"valid {fact.claim.valid} · known from {fact.claim.known_at} · id {fact.claim.id}"))
+            f"valid {valid_text(fact.claim.valid, fact.claim.calendar)} · known from "
+            f"{fact.claim.known_at} · id {fact.claim.id}"))
         statement.setTextFormat(Qt.TextFormat.RichText)
         statement.setWordWrap(True)
         statement.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -459,6 +472,7 @@ class SupersedeDialog(_WithdrawDialog):
         super().__init__(archive, fact, parent)
         claim = fact.claim
         self.valid = DateField(DateKind.SPAN)
+        self.valid.set_calendar(claim.calendar)  # the replacement keeps the claim's calendar
         self.valid.setText(claim.valid)
         self.object = _names_box(archive, fact.object or "")
         self.value = QLineEdit(claim.value or "")

@@ -9,10 +9,34 @@ from __future__ import annotations
 from enum import Enum
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QBoxLayout,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
 from gui import formatting
-from timeline.api import DateError, parse_date, parse_day, parse_span
+from timeline.api import CALENDARS, DateError, parse_date, parse_day, parse_span
+
+#: What a calendar choice means, for its tooltip.
+CALENDAR_TIP = ("The calendar the date is written in: Gregorian, or Julian (the calendar of "
+                "dates before 1582, in Britain before 1752, in Russia before 1918). A Julian "
+                "date is kept as written and named so; it is placed on the Gregorian days it "
+                "names.")
+
+
+def calendar_box() -> QComboBox:
+    """A choice of calendar: its items read "Gregorian", "Julian"; its data is the name the
+    engine takes (``gregorian``, ``julian``)."""
+    box = QComboBox()
+    for name in CALENDARS:
+        box.addItem(name.capitalize(), name)
+    box.setToolTip(CALENDAR_TIP)
+    return box
 
 
 class DateKind(Enum):
@@ -29,15 +53,16 @@ _HINTS = {
 }
 
 
-def check(kind: DateKind, text: str) -> str | None:
-    """The engine's complaint about ``text`` as a ``kind`` date, or None when it is valid."""
+def check(kind: DateKind, text: str, calendar: str = "gregorian") -> str | None:
+    """The engine's complaint about ``text`` as a ``kind`` date written in ``calendar`` (a
+    query day is always Gregorian), or None when it is valid."""
     try:
         if kind is DateKind.DAY:
             parse_day(text)
         elif kind is DateKind.DATE:
-            parse_date(text)
+            parse_date(text, calendar)
         else:
-            parse_span(text)
+            parse_span(text, calendar)
     except DateError as exc:
         return str(exc)
     return None
@@ -55,6 +80,7 @@ class DateField(QWidget):
                  placeholder: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.kind = kind
+        self.calendar = "gregorian"  # the calendar the text is written in (set_calendar)
         self.allow_empty = allow_empty
         self.edit = QLineEdit()
         self.edit.setPlaceholderText(placeholder or _HINTS[kind].split(":")[0])
@@ -95,6 +121,12 @@ class DateField(QWidget):
     def is_valid(self) -> bool:
         return self._valid
 
+    def set_calendar(self, calendar: str) -> None:
+        """Read the text in ``calendar`` (``gregorian`` or ``julian``) from now on, and check
+        it again."""
+        self.calendar = calendar
+        self._on_text_changed(self.edit.text())
+
     def show_error(self, message: str | None) -> None:
         """Show a message from elsewhere (the engine's dry run) as this field's error."""
         self._set_error(message)
@@ -106,7 +138,7 @@ class DateField(QWidget):
         if not text:
             self._set_error(None if self.allow_empty else "required")
         else:
-            self._set_error(check(self.kind, text))
+            self._set_error(check(self.kind, text, self.calendar))
 
     def _on_return_pressed(self) -> None:
         if self._valid:

@@ -28,7 +28,17 @@ from PySide6.QtWidgets import QApplication
 from gui import formatting
 from gui.accounts import FactNotes
 from gui.badges import EXPLANATIONS, legend_text
-from timeline.api import BEGINS, Claim, FactView, MomentKey, fact_valid, is_withdrawn, via_text
+from timeline.api import (
+    BEGINS,
+    Claim,
+    FactView,
+    MomentKey,
+    fact_valid,
+    gregorian_tip,
+    is_withdrawn,
+    valid_text,
+    via_text,
+)
 
 Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()
@@ -63,10 +73,14 @@ def _role(role: Any) -> int:
 def fact_tooltip(fact: FactView, notes: FactNotes | None = None) -> str:
     """A fact's tooltip: its sentence, dates, certainty, sources by name (``notes`` names
     them; by id without it), its accounts with their own dates and statuses, who says what
-    where they disagree, and its status explained."""
+    where they disagree, and its status explained. A valid time written in the Julian
+    calendar is named so, with its Gregorian days after it."""
     claim = fact.claim
     notes = notes or FactNotes()
-    lines = [fact.statement, f"Valid: {fact_valid(fact.fact)}",
+    valid = fact_valid(fact.fact)
+    gregorian = gregorian_tip(valid, claim.calendar)
+    lines = [fact.statement, f"Valid: {valid_text(valid, claim.calendar)}",
+             *([f"That is {gregorian}"] if gregorian else []),
              f"Certainty: {claim.certainty:g}", *notes.tooltip_lines(fact),
              f"Rank: {fact.fact.rank}", f"Known from: {claim.known_at}",
              EXPLANATIONS.get(fact.status, fact.status)]
@@ -316,7 +330,7 @@ def _fact_data(fact: FactView, column: int, role: int, notes: FactNotes) -> Any:
         if column == StateModel.FACT:
             return fact.statement
         if column == StateModel.VALID:
-            return fact_valid(fact.fact)
+            return valid_text(fact_valid(fact.fact), fact.claim.calendar)
     elif role == _TOOLTIP:
         if column == StateModel.STATUS:
             explained = EXPLANATIONS.get(fact.status, fact.status)
@@ -455,7 +469,7 @@ class EventModel(QAbstractTableModel):
                                              or claim.object_id in self._involved)
         if role == _DISPLAY:
             if column == self.WHEN:
-                return _moment_edtf(key, claim)
+                return valid_text(_moment_edtf(key, claim), claim.calendar)
             if column == self.EVENT:
                 text = statement
                 if key.kind != BEGINS:
@@ -467,7 +481,9 @@ class EventModel(QAbstractTableModel):
         if role == _TOOLTIP:
             when = formatting.human_date(key.day)
             what = "Begins" if key.kind == BEGINS else "Ends"
-            tip = f"{what} {when} (valid {claim.valid})\n{statement}"
+            gregorian = gregorian_tip(claim.valid, claim.calendar)
+            tip = (f"{what} {when} (valid {valid_text(claim.valid, claim.calendar)}"
+                   + (f", that is {gregorian}" if gregorian else "") + f")\n{statement}")
             if withdrawn:
                 tip += "\nWithdrawn (retracted or superseded) in the record as it stands now"
             return formatting.tooltip(tip + "\nClick to go to this date")

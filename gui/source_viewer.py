@@ -20,6 +20,7 @@ from timeline.api import (
     parse_date,
     quote_page,
     type_words,
+    valid_text,
 )
 
 
@@ -30,8 +31,11 @@ def document_position(text: str, index: int) -> int:
     return len(text[:index].replace("\r\n", "\n").encode("utf-16-le", "surrogatepass")) // 2
 
 
-def published_text(published: str) -> str:
-    """'2 May 2025' for a day-precise date; the EDTF as written otherwise."""
+def published_text(published: str, calendar: str = "gregorian") -> str:
+    """'2 May 2025' for a day-precise date; the EDTF as written otherwise; a date of the
+    Julian calendar as written, named so: '1700-02-29 (Julian)'."""
+    if calendar != "gregorian":
+        return valid_text(published, calendar)
     try:
         span = parse_date(published)
     except DateError:
@@ -39,6 +43,11 @@ def published_text(published: str) -> str:
     if span.hi - span.lo == 1:
         return formatting.human_date(span.lo)
     return published
+
+
+def source_date(source: dict[str, Any]) -> str:
+    """A source's publication date as :func:`published_text` shows it, in its calendar."""
+    return published_text(source["published"], source.get("calendar", "gregorian"))
 
 
 def describe(source: dict[str, Any], quote: str | None = None) -> str:
@@ -110,7 +119,7 @@ class SourceViewer(QWidget):
         (start, end: character offsets in its text, as a search finds it)."""
         self.source, self.quote = source, quote
         self.title.setText(f"<b>{formatting.rich(source['title'])}</b>")
-        meta = formatting.rich(f"Published {published_text(source['published'])} · "
+        meta = formatting.rich(f"Published {source_date(source)} · "
                                f"{source['id']}")
         if source.get("url"):
             url = formatting.rich(source["url"])

@@ -23,6 +23,7 @@ from timeline.app import Archive, query_day
 from timeline.asof.claims import ClaimRow
 from timeline.asof.rules import CONTESTED, DISPUTED, KNOWN_NOW, Account, Dispute, Fact
 from timeline.bootstrap import open_archive, open_default
+from timeline.calendars import CALENDARS
 from timeline.chain import local_author, set_author
 from timeline.commands import Batch, today
 from timeline.dates import (
@@ -40,7 +41,7 @@ from timeline.dates import (
     parse_span,
     today_day,
 )
-from timeline.datewords import edtf_words, human_date, year_text
+from timeline.datewords import edtf_words, gregorian_tip, human_date, valid_text, year_text
 from timeline.domain import RANKS, TAG_MAX, clean_tag, tag_key
 from timeline.errors import (
     ArchiveError,
@@ -179,7 +180,7 @@ __all__ = [
     "short_source_names",
     "PICTURE_MAX_SIDE", "PICTURE_MIN_SIZE", "picture_size",
     "write_atomically",
-    "edtf_words",
+    "edtf_words", "CALENDARS", "gregorian_tip", "valid_text",
     "TAG_MAX", "clean_tag", "tag_key", "tag_keys",
     "NothingToUndo", "UndoResult", "local_author", "set_author",
     "REPORT_FIGURE_SIZE", "REPORT_FIGURE_URL", "REPORT_STYLE", "build_report",

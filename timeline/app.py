@@ -521,7 +521,8 @@ class Archive(Commands):
         out = []
         for row in rows:
             out.append({
-                "id": row.id, "valid": row.valid, "statement": self.statement(row),
+                "id": row.id, "valid": row.valid, "calendar": row.calendar,
+                "statement": self.statement(row),
                 "known_at": row.known_at, "certainty": row.certainty, "rank": row.rank,
                 "withdrawn": row.withdrawn_day != POS_INF,
                 "corrections": undoing.mark_undone(self.readmodel.corrections(

@@ -16,15 +16,13 @@ from uuid import UUID
 
 from timeline import relative_batch
 from timeline.asof.claims import ClaimRow
-from timeline.batch_fields import (  # noqa: F401 - today is imported from here too
-    _date_field,
-    _known_at,
-    _lookupable,
-    _rank,
-    _valid_field,
-    today,
-)
+from timeline.calendars import GREGORIAN
 from timeline.citing import citations_of, stage_cite
+from timeline.claimfields import calendar_field, published_known_at, valid_field
+from timeline.claimfields import date_field as _date_field
+from timeline.claimfields import known_at_field as _known_at
+from timeline.claimfields import lookupable as _lookupable
+from timeline.claimfields import rank_field as _rank
 from timeline.domain import (
     ENTITY_KINDS,
     GENERIC_KINDS,
@@ -79,7 +77,7 @@ class Batch:
     _names: dict[str, UUID] = field(default_factory=dict)  # normalised name -> stream
     _entity_names: dict[UUID, str] = field(default_factory=dict)
     _sources: dict[str, str] = field(default_factory=dict)  # id -> text
-    _source_dates: dict[str, str] = field(default_factory=dict)  # id -> published
+    _source_dates: dict[str, str] = field(default_factory=dict)  # id -> known_at it gives
     _source_roots: dict[str, str] = field(default_factory=dict)  # id -> its first version
     _claims: dict[str, ClaimRecorded] = field(default_factory=dict)
     _dependents: dict[str, list[str]] = field(default_factory=dict)  # staged, by anchor
@@ -293,10 +291,11 @@ class Batch:
 
     def source(self, source_id: str, title: str, published: str, text: str,
                url: str = "", *, pages: Sequence[int] = (), version_of: str = "",
-               meta: Mapping[str, Any] | None = None) -> bool:
+               meta: Mapping[str, Any] | None = None, calendar: str | None = None) -> bool:
         """Register a source; False when it is already there with the same text. ``pages``:
         where each page starts in ``text``; ``version_of``: the source this is a later
-        version of; ``meta``: its CSL metadata (``timeline.sourcemeta``)."""
+        version of; ``meta``: its CSL metadata (``timeline.sourcemeta``); ``calendar``: the
+        calendar ``published`` is written in (Gregorian when not given)."""
         # A source the archive already holds is looked up by its id as it is (ids stored
         # before the rule are not checked again); a new one is checked and stored as checked.
         existing = self.source_text(source_id.strip()) if _lookupable(source_id) else None
@@ -306,7 +305,8 @@ class Batch:
             url = clean_url(url)
         else:
             source_id = source_id.strip()
-        _date_field(published, "published")
+        calendar = calendar_field(calendar)
+        _date_field(published, "published", calendar)
         if existing is not None:
             if existing != text:
                 raise Conflict(
@@ -316,9 +316,9 @@ class Batch:
         root = self._version_root(version_of, source_id) if version_of else ""
         self._emit(SourceRegistered, source_stream(source_id), source_id=source_id,
                    title=title, published=published.strip(), text=text, url=url, **fields,
-                   pages=check_pages(pages, text), version_of=root)
+                   pages=check_pages(pages, text), version_of=root, calendar=calendar)
         self._sources[source_id] = text
-        self._source_dates[source_id] = published.strip()
+        self._source_dates[source_id] = published_known_at(published.strip(), calendar)
         self._source_roots[source_id] = root
         return True
 
@@ -371,14 +371,16 @@ class Batch:
                object: str | None = None, sources: Sequence[tuple[str, str]] = (),
                known_at: str | None = None, certainty: float = 1.0, rank: str = "normal",
                note: str = "", claim_id: str | None = None, kind: str | None = None,
-               new_entity: bool | None = None, account_of: str | None = None) -> str:
+               new_entity: bool | None = None, account_of: str | None = None,
+               calendar: str | None = None) -> str:
         """Record a claim; returns its id (the existing one when it is already recorded).
         A subject or object the archive does not hold becomes an entity (of ``kind``, given:
         else "other"); ``kind`` for a claim that makes none must be the kind of its subject
         or object. ``new_entity=False`` refuses a new name close to names the archive holds
         (``NearNames``: "did you mean...?"), ``True`` confirms it; None (scripts, imports)
         does not ask. ``valid`` may be ``{"start": S, "end": E}`` with a side relative to
-        another claim's (``timeline.relative_batch.checked``)."""
+        another claim's (``timeline.relative_batch.checked``). ``calendar``: the calendar
+        ``valid`` is written in (Gregorian when not given)."""
         if value is None and object is None:
             raise InvalidInput("a claim needs a value or an object", "value")
         if value is not None and not value.strip():
@@ -386,7 +388,11 @@ class Batch:
         valid, form = relative_batch.prepared(self, valid)
         relative = relative_batch.dumps(form)
         # Normalised before anything is derived from it, and stored exactly so.
-        given_valid, valid = valid, _valid_field(valid)
+        calendar = calendar_field(calendar)
+        if relative is not None and calendar != GREGORIAN:
+            raise InvalidInput("a valid time relative to another claim is counted in days from "
+                               "it: give its other side in the Gregorian calendar", "calendar")
+        given_valid, valid = valid, valid_field(valid, calendar)
         if claim_id is not None:
             # An id is never changed into another (it names a stream): one that is not already
             # in its stored form is refused, unless the archive holds it from before the rule.
@@ -424,7 +430,7 @@ class Batch:
             # defaulted, so a file without known_at imports the same ids on any day.
             derived_known_at = known_at if given_known_at else ""
             claim_id = derive_claim_id(subject_id, predicate, object_id, value, valid,
-                                       derived_known_at, citations, relative)
+                                       derived_known_at, citations, relative, calendar)
             if (given_valid, given_known_at or "") != (valid, derived_known_at) and \
                     relative is None and self.known_claim(claim_id) is None:
                 # Before dates were normalised an id was derived from them as typed: a claim
@@ -440,7 +446,7 @@ class Batch:
             given = self._identity(str(subject_id), predicate,
                                    str(object_id) if object_id else None, value, valid,
                                    known_at if settled_known_at else stored[5], citations,
-                                   relative)
+                                   relative, calendar)
             self._same_claim(claim_id, existing, stored, given, certainty, note)
             return claim_id
         relative_batch.refuse_withdrawn(self, form)
@@ -448,7 +454,8 @@ class Batch:
         self._emit(ClaimRecorded, stream, new=True, claim_id=claim_id, subject=subject_id,
                    predicate=predicate, object=object_id, value=value, valid=valid,
                    certainty=certainty, rank=rank, citations=citations, known_at=known_at,
-                   note=note, account_of=account_of, valid_relative=relative)
+                   note=note, account_of=account_of, valid_relative=relative,
+                   calendar=calendar)
         self._claims[claim_id] = self.events[-1]  # type: ignore[assignment]
         relative_batch.staged(self, claim_id, form)
         self._absent.discard(claim_id)
@@ -462,14 +469,15 @@ class Batch:
         return target
 
     def _published(self, sources: Sequence[tuple[str, str]]) -> str | None:
-        """The publication date of the first cited source, if it is registered."""
+        """The publication date of the first cited source, if it is registered, as a claim's
+        known time (``published_known_at``)."""
         if not sources:
             return None
         source_id = sources[0][0]
         if source_id in self._source_dates:
             return self._source_dates[source_id]
         found = self.readmodel.source(source_id)
-        return found["published"] if found else None
+        return published_known_at(found["published"], found["calendar"]) if found else None
 
     def _parts(self, claim: ClaimRecorded | ClaimRow
                ) -> tuple[str, str | None, tuple[Citation, ...]]:
@@ -488,22 +496,24 @@ class Batch:
         subject, obj, cites = self._parts(claim)
         found = relative_batch.form_of(self, claim)
         try:
-            valid = found[0] if found else _valid_field(claim.valid)  # stored before dates
-        except InvalidInput:  # were normalised
+            # Stored before dates were normalised:
+            valid = found[0] if found else valid_field(claim.valid, claim.calendar)
+        except InvalidInput:
             valid = claim.valid
         return self._identity(subject, claim.predicate, obj, claim.value, valid,
-                              claim.known_at, cites, found[1].dumps() if found else None)
+                              claim.known_at, cites, found[1].dumps() if found else None,
+                              claim.calendar)
 
     @staticmethod
     def _identity(subject: str, predicate: str, obj: str | None, value: str | None,
                   valid: str, known_at: str, cites: Sequence[Citation],
-                  relative: str | None = None) -> tuple[Any, ...]:
+                  relative: str | None, calendar: str) -> tuple[Any, ...]:
         """A claim's identity, as ``derive_claim_id`` hashes it: its citations in any order."""
         return (subject, predicate, obj, value, valid, known_at,
-                tuple(sorted((c.source, c.quote) for c in cites)), relative)
+                tuple(sorted((c.source, c.quote) for c in cites)), relative, calendar)
 
     _IDENTITY = ("subject", "predicate", "object", "value", "valid", "known_at", "sources",
-                 "valid")
+                 "valid", "calendar")
 
     def _same_claim(self, claim_id: str, existing: ClaimRecorded | ClaimRow,
                     stored: tuple[Any, ...], given: tuple[Any, ...], certainty: float,
@@ -621,7 +631,8 @@ class Batch:
                     same = value is not None and was is not None and _lookupable(value) and \
                         self.resolve(value) == self.resolve(was)
                 elif key == "valid":
-                    same = _valid_field(value) == _valid_field(was)
+                    same = valid_field(value, changes.get("calendar", fields["calendar"])) \
+                        == valid_field(was, fields["calendar"])
                 elif key == "sources":
                     same = sorted((s.strip(), q.strip()) for s, q in value) == sorted(was)
                 else:
@@ -643,7 +654,8 @@ class Batch:
         form = relative_batch.form_of(self, claim)  # a relative date stays relative
         return {"subject": name_of(subject), "predicate": claim.predicate,
                 "object": name_of(obj) if obj else None, "value": claim.value,
-                "valid": form[1].as_json() if form else claim.valid, "sources": cites,
+                "valid": form[1].as_json() if form else claim.valid,
+                "calendar": claim.calendar, "sources": cites,
                 "certainty": claim.certainty,
                 "rank": claim.rank if isinstance(claim, ClaimRecorded) else "normal"}
 

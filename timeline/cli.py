@@ -238,7 +238,7 @@ def cmd_record(args: argparse.Namespace, archive: Archive) -> int:
             args.subject, args.predicate, valid=cli_relative.valid_of(args), value=args.value,
             object=args.object, sources=_citations(args), known_at=args.known_at,
             certainty=args.certainty, rank=args.rank, note=args.note or "", kind=args.kind,
-            new_entity=args.new_entity, account_of=args.account_of)
+            new_entity=args.new_entity, account_of=args.account_of, calendar=args.calendar)
 
     # Written as Archive.record is: tried again when another writer got in first.
     try:
@@ -264,7 +264,7 @@ def cmd_retract(args: argparse.Namespace, archive: Archive) -> int:
 def cmd_supersede(args: argparse.Namespace, archive: Archive) -> int:
     replacement: dict[str, Any] = {
         k: getattr(args, k) for k in ("subject", "predicate", "value", "object", "valid",
-                                       "certainty") if getattr(args, k) is not None}
+                                       "certainty", "calendar") if getattr(args, k) is not None}
     if args.source:
         replacement["sources"] = _citations(args)
     note = early_correction(archive, args.claim_id, args.known_at)
@@ -376,6 +376,9 @@ def build_parser(plugins: Sequence[Plugin] = ()) -> argparse.ArgumentParser:
         p.add_argument("--object", metavar="ENTITY", help="another entity (a relationship)")
         p.add_argument("--valid", required=required, metavar="EDTF",
                        help="when it held, e.g. 2019-07/.. or 2018-06/2018-08")
+        p.add_argument("--calendar", metavar="CALENDAR",
+                       help="the calendar --valid is written in: gregorian (the default) or "
+                            "julian")
         p.add_argument("--source", action="append", metavar="ID")
         p.add_argument("--quote", action="append", metavar="TEXT",
                        help="verbatim text of the --source before it")

@@ -87,7 +87,8 @@ def cmd_add(args: argparse.Namespace, archive: Archive) -> int:
         with archive.batch() as batch:
             if batch.source(source_id, args.title, args.published, found.text,
                             args.url or "", pages=found.pages,
-                            version_of=args.version_of or "", meta=meta):
+                            version_of=args.version_of or "", meta=meta,
+                            calendar=args.calendar):
                 # Validated and about to be written: the last moment to think again.
                 what = f"'{args.file}'" if args.file else "--text"
                 print(f"hindsight: warning: the text of {what} ({len(found.text):,} "
@@ -101,9 +102,11 @@ def cmd_add(args: argparse.Namespace, archive: Archive) -> int:
 
 def shown(source: dict[str, Any], versions: list[dict[str, Any]]) -> dict[str, Any]:
     """A source as ``source show`` prints it: its fields (empty metadata left out) and,
-    when it has several versions, each version's id and publication date."""
+    when it has several versions, each version's id and publication date. The calendar of
+    the publication date is shown when it is not the Gregorian."""
     out = {k: v for k, v in source.items()
-           if k != "published_day" and (v or k in ("id", "title", "published", "url", "text"))}
+           if k != "published_day" and (v or k in ("id", "title", "published", "url", "text"))
+           and (k, v) != ("calendar", "gregorian")}
     if len(versions) > 1:
         out["versions"] = [{"id": v["id"], "published": v["published"]} for v in versions]
     return out
@@ -131,7 +134,8 @@ def cmd_source(args: argparse.Namespace, archive: Archive) -> int:
         return cmd_show(args, archive)
     for s in archive.sources():
         later = f"\t(version of {s['version_of']})" if s["version_of"] else ""
-        print(f"{s['id']}\t{s['published']}\t{s['title']}{later}")
+        calendar = " (Julian)" if s["calendar"] == "julian" else ""
+        print(f"{s['id']}\t{s['published']}{calendar}\t{s['title']}{later}")
     return 0
 
 
@@ -141,6 +145,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("id", nargs="?", metavar="ID")
     p.add_argument("--title")
     p.add_argument("--published", metavar="DATE", help="EDTF date of publication")
+    p.add_argument("--calendar", metavar="CALENDAR",
+                   help="the calendar --published is written in: gregorian (the default) or "
+                        "julian")
     p.add_argument("--file", metavar="PATH",
                    help="the text: a .txt, .md or .html file, or a PDF with a text layer")
     p.add_argument("--text", help="the text itself (instead of --file)")

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from timeline import dates
-from timeline.api import FactView, State, dispute_text, fact_valid, via_text
+from timeline.api import FactView, State, dispute_text, fact_valid, valid_text, via_text
 from timeline.sourcenames import MAX_CHARS, fact_sources
 
 #: The last column (the sentence) keeps at least this many characters; a column that wraps
@@ -95,8 +95,8 @@ def sources_cell(source_ids: Sequence[str], names: Mapping[str, str]) -> str:
 def facts_table(facts: Sequence[FactView], names: Mapping[str, str]) -> str:
     """The facts of a state, each with its sources by short name (``names``: source id ->
     short name, as ``timeline.sourcenames.source_names`` gives them for the answer)."""
-    rows = [(f.status, fact_valid(f.fact), sources_cell(fact_sources(f), names),
-             _sentence(f, names)) for f in facts]
+    rows = [(f.status, valid_text(fact_valid(f.fact), f.claim.calendar),
+             sources_cell(fact_sources(f), names), _sentence(f, names)) for f in facts]
     return table(rows, ("STATUS", "VALID", "SOURCES", "STATEMENT"), wrap=(2,), paragraphs=True)
 
 
@@ -181,7 +181,8 @@ def history_table(items: Sequence[Mapping[str, Any]]) -> str:
             said = statements.get(tie, item["statement"])
             lines.append(f"account of {tie}" + (f": {said}" if said != item["statement"]
                                                  else ""))
-        rows.append((item["valid"], item["known_at"], item["id"],
+        rows.append((valid_text(item["valid"], item.get("calendar", "gregorian")),
+                     item["known_at"], item["id"],
                      by_author(item.get("recorded_by")) or "-", f"{item['certainty']:g}",
                      "\n".join(lines)))
     return table(rows, ("VALID", "KNOWN", "CLAIM", "BY", "CERT", "STATEMENT"), paragraphs=True)

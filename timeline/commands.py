@@ -14,7 +14,8 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from timeline.batch import Batch, today
+from timeline.batch import Batch
+from timeline.claimfields import today
 from timeline.errors import Conflict
 from timeline.readmodel import ReadModel, collector_paused
 from timeline.readmodel.projection import ReadModelBehind
@@ -125,14 +126,15 @@ class Commands:
                sources: Sequence[tuple[str, str]] = (),
                known_at: str | None = None, certainty: float = 1.0, rank: str = "normal",
                note: str = "", kind: str | None = None, new_entity: bool | None = None,
-               account_of: str | None = None) -> str:
+               account_of: str | None = None, calendar: str | None = None) -> str:
         """Record a claim (``Batch.record``: ``kind`` of a new entity; ``new_entity=False``
         refuses a new name close to names the archive holds, ``True`` confirms it;
-        ``account_of`` ties it to a claim it is another account of)."""
+        ``account_of`` ties it to a claim it is another account of; ``calendar`` is the
+        calendar ``valid`` is written in, ``gregorian`` or ``julian``)."""
         return self._idempotent(lambda batch: batch.record(
             subject, predicate, valid=valid, value=value, object=object, sources=sources,
             known_at=known_at, certainty=certainty, rank=rank, note=note, kind=kind,
-            new_entity=new_entity, account_of=account_of))
+            new_entity=new_entity, account_of=account_of, calendar=calendar))
 
     def retract(self, claim_id: str, known_at: str | None = None, reason: str = "") -> None:
         self._correction(claim_id, lambda batch: batch.retract(claim_id, known_at, reason))
@@ -158,13 +160,14 @@ class Commands:
 
     def add_source(self, source_id: str, title: str, published: str, text: str,
                    url: str = "", *, pages: Sequence[int] = (), version_of: str = "",
-                   meta: Mapping[str, Any] | None = None) -> bool:
+                   meta: Mapping[str, Any] | None = None, calendar: str | None = None) -> bool:
         """Register a source (``Batch.source``): ``pages`` where each page starts in the
         text, ``version_of`` the source it is a later version of, ``meta`` its CSL metadata
-        (``timeline.sourcemeta.METADATA_FIELDS``). False when it is there already."""
+        (``timeline.sourcemeta.METADATA_FIELDS``), ``calendar`` the calendar ``published`` is
+        written in. False when it is there already."""
         return self._idempotent(lambda batch: batch.source(
             source_id, title, published, text, url, pages=pages, version_of=version_of,
-            meta=meta))
+            meta=meta, calendar=calendar))
 
     def tag(self, kind: str, target_id: str, tag: str) -> bool:
         """Put ``tag`` on a claim (``kind`` "claim") or a source ("source"); False, and nothing

@@ -6,6 +6,8 @@ Every date is a half-open range ``[lo, hi)`` of day numbers (proleptic Gregorian
 because edtf's fuzzy bounds are far too wide. A claim's valid time is a :class:`Span` of four
 bounds; an open end (``..``) and an unknown end are the sentinels :data:`NEG_INF` and
 :data:`POS_INF`, and a year beyond :data:`MIN_YEAR`..:data:`MAX_YEAR` is refused, never clamped.
+A date may be written in the Julian calendar (``parse_span(text, "julian")``): its bounds are
+found in that calendar (``timeline.calendars``), then given as day numbers like any other.
 docs/time-model.md states every rule with worked examples.
 
 One date is a :class:`DateRange` value (``DateRange.parse("2023-11~")``). Modules that need a
@@ -27,6 +29,8 @@ from functools import lru_cache
 from typing import NamedTuple, TypeVar
 
 import edtf
+
+from timeline.calendars import GREGORIAN, Calendar, DateError, calendar_named, day_number, day_parts
 
 NEG_INF: int = -(2**31) + 1
 """Sentinel day: open or unknown start ("since forever")."""
@@ -77,10 +81,6 @@ _SEASON_RE = re.compile(r"-?\d{4}-(2[1-9]|3\d|4[01])", re.ASCII)
 _YMD_RE = re.compile(r"(?<![\dX])(-?\d{4})-(\d{2})-(\d{2})(?!\d)", re.ASCII)
 
 
-class DateError(ValueError):
-    """A date or span that cannot be used; the message is one line and quotes the input."""
-
-
 class Status(StrEnum):
     """Whether a claim holds on a given day (a str: Status.HOLDS == "HOLDS")."""
 
@@ -90,43 +90,17 @@ class Status(StrEnum):
 
 
 # ---------------------------------------------------------------------------------------------
-# Calendar arithmetic (Howard Hinnant's algorithms; exact for any int year)
+# Calendar arithmetic (timeline.calendars: day numbers from either calendar)
+
+_GREGORIAN = calendar_named(GREGORIAN)
+# The cached parsers are called with a Gregorian date's text alone: a one-argument call is
+# remembered by the text itself, the cheapest key (dates are parsed in bulk on an import).
+_NO_ARGS: tuple[Calendar, ...] = ()
 
 
-def _is_leap(year: int) -> bool:
-    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
-
-
-def _days_in_month(year: int, month: int) -> int:
-    if month == 2:
-        return 29 if _is_leap(year) else 28
-    return 30 if month in (4, 6, 9, 11) else 31
-
-
-def day_number(year: int, month: int, day: int) -> int:
-    """Proleptic Gregorian date -> day number (0 = 1970-01-01). Year 0 is 1 BCE."""
-    if not 1 <= month <= 12 or not 1 <= day <= _days_in_month(year, month):
-        raise ValueError(f"no such date: year {year}, month {month}, day {day}")
-    y = year - 1 if month <= 2 else year
-    era = y // 400
-    yoe = y - era * 400  # year of era, 0..399
-    doy = (153 * (month + (-3 if month > 2 else 9)) + 2) // 5 + day - 1  # day of year from Mar 1
-    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy  # day of era, 0..146096
-    return era * 146097 + doe - 719468
-
-
-def day_parts(day: int) -> tuple[int, int, int]:
-    """Day number -> (year, month, day), the inverse of :func:`day_number`: astronomical years
-    (0 is 1 BCE, -43 is 44 BCE), exact for any int, sentinels included."""
-    z = day + 719468
-    era = z // 146097
-    doe = z - era * 146097
-    yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
-    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
-    mp = (5 * doy + 2) // 153
-    d = doy - (153 * mp + 2) // 5 + 1
-    m = mp + 3 if mp < 10 else mp - 9
-    return yoe + era * 400 + (1 if m <= 2 else 0), m, d
+def _extra(cal: Calendar) -> tuple[Calendar, ...]:
+    """The arguments after the text that name ``cal``: none for the Gregorian."""
+    return _NO_ARGS if cal is _GREGORIAN else (cal,)
 
 
 def day_to_iso(day: int) -> str:
@@ -151,17 +125,18 @@ def today_iso() -> str:
     return day_to_iso(today_day())
 
 
-def _month_start(year: int, month: int) -> int:
-    """Day number of the first of ``month``, which may run past 12 or below 1."""
-    return day_number(year + (month - 1) // 12, (month - 1) % 12 + 1, 1)
+def _month_start(year: int, month: int, cal: Calendar = _GREGORIAN) -> int:
+    """Day number of the first of ``month`` in ``cal``; ``month`` may run past 12 or below 1."""
+    return cal.day_number(year + (month - 1) // 12, (month - 1) % 12 + 1, 1)
 
 
-def _shift(day: int, unit: str, n: int) -> int:
-    """Move ``day`` by n days, or n months/years when it is the first of a month/year."""
+def _shift(day: int, unit: str, n: int, cal: Calendar) -> int:
+    """Move ``day`` by n days, or n months/years of ``cal`` when it is the first of a month or
+    year there."""
     if unit == "days":
         return day + n
-    year, month, _ = day_parts(day)
-    return _month_start(year, month + (n if unit == "months" else 12 * n))
+    year, month, _ = cal.day_parts(day)
+    return _month_start(year, month + (n if unit == "months" else 12 * n), cal)
 
 
 def _clamp(lo: int, hi: int) -> tuple[int, int]:
@@ -174,6 +149,7 @@ def _clamp(lo: int, hi: int) -> tuple[int, int]:
 #: it could not be exported.
 MIN_YEAR: int = day_parts(NEG_INF)[0] + 2  # -5877639
 MAX_YEAR: int = day_parts(POS_INF)[0] - 2  # 5881578
+_MIN_DAY, _MAX_DAY = day_number(MIN_YEAR, 1, 1), day_number(MAX_YEAR + 1, 1, 1)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -185,7 +161,8 @@ class DateRange:
     """One EDTF date as a value: the days ``[lo, hi)`` it covers, after fuzz padding.
 
     Made by :meth:`parse` (the same as :func:`parse_date`): ``text`` is the date as written,
-    stripped of surrounding blanks.
+    stripped of surrounding blanks, in ``calendar`` (``timeline.calendars``); the days are
+    day numbers whatever the calendar.
     """
 
     text: str
@@ -194,11 +171,12 @@ class DateRange:
     precision: str  # day | month | season | year | decade | century | millennium | millennia
     approximate: bool  # ~ or %
     uncertain: bool  # ? or %
+    calendar: str = GREGORIAN
 
     @classmethod
-    def parse(cls, text: str) -> DateRange:
+    def parse(cls, text: str, calendar: str = GREGORIAN) -> DateRange:
         """One EDTF date (not an interval); raises :class:`DateError` saying why not."""
-        return parse_date(text)
+        return parse_date(text, *_extra(calendar_named(calendar)))
 
     @property
     def qualified(self) -> bool:
@@ -210,20 +188,23 @@ class DateRange:
         the whole date wherever they stand); its flags still say it was qualified."""
         if not self.qualified:
             return self
-        raw = _fast_raw(self.text) or _parse_raw(self.text, self.text)
+        cal = calendar_named(self.calendar)
+        raw = _fast_raw(self.text, cal) or _parse_raw(self.text, self.text, cal)
         lo, hi = _clamp(raw.lo, raw.hi)
         return replace(self, lo=lo, hi=hi)
 
     @property
     def first_parts(self) -> tuple[int, ...]:
-        """The first day as its precision names it: (year, month, day) for a day, (year,
-        month) for a month or a season, (year,) for a year or anything coarser."""
-        return day_parts(self.lo)[:_PARTS_NAMED.get(self.precision, 1)]
+        """The first day as its precision names it, in the date's calendar: (year, month, day)
+        for a day, (year, month) for a month or a season, (year,) for a year or coarser."""
+        return calendar_named(self.calendar).day_parts(self.lo)[
+            :_PARTS_NAMED.get(self.precision, 1)]
 
     @property
     def last_parts(self) -> tuple[int, ...]:
         """The last day (``hi - 1``) as its precision names it (see :attr:`first_parts`)."""
-        return day_parts(self.hi - 1)[:_PARTS_NAMED.get(self.precision, 1)]
+        return calendar_named(self.calendar).day_parts(self.hi - 1)[
+            :_PARTS_NAMED.get(self.precision, 1)]
 
 
 # How many of (year, month, day) a precision names; coarser than a month names the year alone.
@@ -292,26 +273,40 @@ def _edtf_kind(text: str) -> str | None:
     return None if parsed is None else type(parsed).__name__
 
 
-def _explain_bad_day(text: str) -> str:
+def _explain_bad_day(text: str, cal: Calendar = _GREGORIAN) -> str:
     """Why edtf rejected a date like 2023-02-30, if that is the reason; else ''."""
     for year, month, day in _YMD_RE.findall(text):
-        if 1 <= int(month) <= 12 and _days_in_month(int(year), int(month)) < int(day) <= 31:
-            return f"day {int(day)} is out of range for {year}-{month}"
+        if 1 <= int(month) <= 12 and cal.days_in_month(int(year), int(month)) < int(day) <= 31:
+            hint = " in the Julian calendar" if cal.julian else ""
+            if not cal.julian and (int(month), int(day), int(year) % 4) == (2, 29, 0):
+                hint = " in the Gregorian calendar (it is a day of the Julian calendar: give " \
+                       "the calendar as julian)"
+            return f"day {int(day)} is out of range for {year}-{month}{hint}"
     return ""
 
 
-def _validate_single(text: str, quote: str) -> None:
+def _syntax(text: str, cal: Calendar) -> str:
+    """The text edtf checks the syntax of: a Julian 29 February (which edtf, Gregorian, may
+    refuse) is checked as the 28th; its day is checked in the Julian calendar afterwards."""
+    if not cal.julian or "-02-29" not in text:
+        return text
+    return _YMD_RE.sub(lambda m: f"{m[1]}-02-28" if (m[2], m[3]) == ("02", "29") and
+                       cal.days_in_month(int(m[1]), 2) == 29 else m[0], text)
+
+
+def _validate_single(text: str, quote: str, cal: Calendar = _GREGORIAN) -> None:
     """edtf-validate one date (not an interval); reject the forms we cannot bound.
 
     ``quote`` is the whole input, for error messages.
     """
+    text = _syntax(text, cal)
     kind = _edtf_kind(text)
     # edtf accepts a qualified season (2001-21~) as an interval end but not on its own;
     # we accept it on its own too, since its bounds are well defined.
     if kind is None and text[-1] in _QUALIFIERS and _SEASON_RE.fullmatch(text[:-1]):
         kind = _edtf_kind(text[:-1])
     if kind is None:
-        raise _not_valid(quote, _explain_bad_day(quote))
+        raise _not_valid(quote, _explain_bad_day(quote, cal))
     if kind in ("OneOfASet", "MultipleDates"):
         raise _unsupported(quote, "sets of dates; use an interval")
     if "^" in text:  # edtf silently drops a season qualifier such as 2001-21^Southern
@@ -327,12 +322,12 @@ def _year_block(sign: str, digits: str, unknown: int) -> tuple[int, int]:
     return prefix * size, (prefix + 1) * size
 
 
-def _years(first: int, stop: int) -> tuple[int, int]:
-    """Day range of whole years [first, stop)."""
-    return day_number(first, 1, 1), day_number(stop, 1, 1)
+def _years(first: int, stop: int, cal: Calendar = _GREGORIAN) -> tuple[int, int]:
+    """Day range of whole years [first, stop) of ``cal``."""
+    return cal.day_number(first, 1, 1), cal.day_number(stop, 1, 1)
 
 
-def _parse_long_year(quote: str, m: re.Match[str]) -> tuple[int, int, str]:
+def _parse_long_year(quote: str, m: re.Match[str], cal: Calendar) -> tuple[int, int, str]:
     sign, digits, exp, sig = m["sign"], m["digits"], m["exp"], m["sig"]
     if exp is not None:
         if len(digits) + int(exp) > _MAX_YEAR_DIGITS:
@@ -344,10 +339,12 @@ def _parse_long_year(quote: str, m: re.Match[str]) -> tuple[int, int, str]:
         digits = "1" + "0" * _MAX_YEAR_DIGITS
     unknown = _insignificant(quote, digits, sig)
     first, stop = _year_block(sign, digits, unknown)
-    if first < MIN_YEAR or stop > MAX_YEAR + 1:
+    if first < MIN_YEAR or stop > MAX_YEAR + 1 or (cal.julian and not (
+            _MIN_DAY <= _years(first, stop, cal)[0] <= _years(first, stop, cal)[1] <= _MAX_DAY)):
+        which = " of the Gregorian calendar" if cal.julian else ""
         raise _unsupported(quote, f"year out of range (years run from Y{MIN_YEAR} to "
-                                  f"Y{MAX_YEAR})")
-    return *_years(first, stop), _precision(unknown)
+                                  f"Y{MAX_YEAR}{which})")
+    return *_years(first, stop, cal), _precision(unknown)
 
 
 def _insignificant(quote: str, digits: str, sig: str | None) -> int:
@@ -370,7 +367,7 @@ def strip_qualifiers(text: str) -> str:
     return "".join(text.split()).translate(_UNQUALIFY)
 
 
-def _parse_raw(text: str, quote: str) -> _Raw:
+def _parse_raw(text: str, quote: str, cal: Calendar = _GREGORIAN) -> _Raw:
     """The exact (unpadded) range of one date already validated by edtf.
 
     ``quote`` is the whole input, for error messages (``text`` may be one end of an interval).
@@ -378,15 +375,16 @@ def _parse_raw(text: str, quote: str) -> _Raw:
     # Qualifiers may sit on any component (2004-06~-11, ?2004); they apply to the whole date.
     bare = strip_qualifiers(text)
     if long := _LONG_YEAR_RE.fullmatch(bare):
-        lo, hi, precision = _parse_long_year(quote, long)
+        lo, hi, precision = _parse_long_year(quote, long, cal)
     elif m := _DATE_RE.fullmatch(bare):
-        lo, hi, precision = _parse_four_digit_year(quote, m)
+        lo, hi, precision = _parse_four_digit_year(quote, m, cal)
     else:
         raise _unsupported(quote, "this form of date")
     return _Raw(lo, hi, precision, "~" in text or "%" in text, "?" in text or "%" in text)
 
 
-def _parse_four_digit_year(quote: str, m: re.Match[str]) -> tuple[int, int, str]:
+def _parse_four_digit_year(quote: str, m: re.Match[str], cal: Calendar
+                           ) -> tuple[int, int, str]:
     """The exact days and precision of a date matched by ``_DATE_RE``."""
     sign, year_s, month_s, day_s = m["sign"], m["year"], m["month"], m["day"]
     _check_unspecified(quote, year_s, month_s, day_s)
@@ -396,11 +394,11 @@ def _parse_four_digit_year(quote: str, m: re.Match[str]) -> tuple[int, int, str]
             raise _unsupported(quote, "significant digits (S) on a year with month or day")
         unknown = _insignificant(quote, year_s, m["sig"])
     if unknown:
-        return *_years(*_year_block(sign, year_s, unknown)), _precision(unknown)
+        return *_years(*_year_block(sign, year_s, unknown), cal), _precision(unknown)
     year = int(sign + year_s)
     if month_s is None or month_s == "XX":
-        return *_years(year, year + 1), "year"
-    return _parse_in_year(quote, m, year)
+        return *_years(year, year + 1, cal), "year"
+    return _parse_in_year(quote, m, year, cal)
 
 
 def _check_unspecified(quote: str, year_s: str, month_s: str | None, day_s: str | None) -> None:
@@ -416,22 +414,26 @@ def _check_unspecified(quote: str, year_s: str, month_s: str | None, day_s: str 
         raise _no_bounds(quote, "the year is unspecified (XXXX)")
 
 
-def _parse_in_year(quote: str, m: re.Match[str], year: int) -> tuple[int, int, str]:
+def _parse_in_year(quote: str, m: re.Match[str], year: int, cal: Calendar
+                   ) -> tuple[int, int, str]:
     """The exact days and precision of a season, month or day of ``year`` (its month is given
     and is not XX)."""
     month_s, day_s = m["month"], m["day"]
     month = int(month_s)
     if month in _SEASONS and day_s is None:
         first, length = _SEASONS[month]
-        return _month_start(year, first), _month_start(year, first + length), "season"
+        return _month_start(year, first, cal), _month_start(year, first + length, cal), \
+            "season"
     if not 1 <= month <= 12:
         raise _not_valid(quote, f"month {month_s} is out of range")
     if day_s is None or day_s == "XX":
-        return _month_start(year, month), _month_start(year, month + 1), "month"
+        return _month_start(year, month, cal), _month_start(year, month + 1, cal), "month"
     day = int(day_s)
-    if not 1 <= day <= _days_in_month(year, month):
-        raise _not_valid(quote, f"day {day} is out of range for {m['sign']}{m['year']}-{month_s}")
-    lo = day_number(year, month, day)  # a date-time (T...) is just its day
+    if not 1 <= day <= cal.days_in_month(year, month):
+        written = f"{m['sign']}{m['year']}-{month_s}"
+        raise _not_valid(quote, _explain_bad_day(f"{written}-{day_s}", cal)
+                         or f"day {day} is out of range for {written}")
+    lo = cal.day_number(year, month, day)  # a date-time (T...) is just its day
     return lo, lo + 1, "day"
 
 
@@ -444,7 +446,7 @@ _FAST_RE = re.compile(r"(\d{4})(?:-(0[1-9]|1[0-2])(?:-(0[1-9]|[12]\d|3[01]))?)?(
 _FAST = True  # tests turn it off to compare with the general path
 
 
-def _fast_raw(text: str) -> _Raw | None:
+def _fast_raw(text: str, cal: Calendar = _GREGORIAN) -> _Raw | None:
     """The exact range of a date in one of the commonest forms, or None: not one of them, or
     no such day (the general path then says why)."""
     m = _FAST_RE.fullmatch(text) if _FAST else None
@@ -454,15 +456,15 @@ def _fast_raw(text: str) -> _Raw | None:
     approximate, uncertain = qualifier in ("~", "%"), qualifier in ("?", "%")
     year = int(year_s)
     if month_s is None:
-        return _Raw(*_years(year, year + 1), "year", approximate, uncertain)
+        return _Raw(*_years(year, year + 1, cal), "year", approximate, uncertain)
     month = int(month_s)
     if day_s is None:
-        return _Raw(_month_start(year, month), _month_start(year, month + 1), "month",
+        return _Raw(_month_start(year, month, cal), _month_start(year, month + 1, cal), "month",
                     approximate, uncertain)
     day = int(day_s)
-    if day > _days_in_month(year, month):
+    if day > cal.days_in_month(year, month):
         return None
-    lo = day_number(year, month, day)
+    lo = cal.day_number(year, month, day)
     return _Raw(lo, lo + 1, "day", approximate, uncertain)
 
 
@@ -476,13 +478,13 @@ def _single(text: str) -> str:
     return t
 
 
-def _pad(text: str, raw: _Raw) -> DateRange:
+def _pad(text: str, raw: _Raw, cal: Calendar = _GREGORIAN) -> DateRange:
     lo, hi = raw.lo, raw.hi
     if raw.approximate or raw.uncertain:
         unit, n = _FUZZ[raw.precision]
-        lo, hi = _shift(lo, unit, -n), _shift(hi, unit, n)
+        lo, hi = _shift(lo, unit, -n, cal), _shift(hi, unit, n, cal)
     lo, hi = _clamp(lo, hi)
-    return DateRange(text, lo, hi, raw.precision, raw.approximate, raw.uncertain)
+    return DateRange(text, lo, hi, raw.precision, raw.approximate, raw.uncertain, cal.name)
 
 
 #: Parsed dates are remembered: an import parses each date twice (to validate the claim, then to
@@ -491,14 +493,16 @@ _CACHE = 1 << 15
 
 
 @lru_cache(maxsize=_CACHE)
-def parse_date(text: str) -> DateRange:
-    """One EDTF date (not an interval) -> the days it covers, widened if ~, ? or %."""
+def parse_date(text: str, calendar: str | Calendar = GREGORIAN) -> DateRange:
+    """One EDTF date (not an interval), written in ``calendar`` (``gregorian`` or ``julian``)
+    -> the days it covers, widened if ~, ? or %."""
+    cal = _GREGORIAN if calendar == GREGORIAN else calendar_named(calendar)
     t = _single(text)
-    raw = _fast_raw(t)
+    raw = _fast_raw(t, cal)
     if raw is None:
-        _validate_single(t, t)
-        raw = _parse_raw(t, t)
-    return _pad(t, raw)
+        _validate_single(t, t, cal)
+        raw = _parse_raw(t, t, cal)
+    return _pad(t, raw, cal)
 
 
 def parse_day(text: str) -> int:
@@ -515,9 +519,9 @@ def parse_day(text: str) -> int:
     return _clamp(raw.lo, raw.hi)[1] - 1
 
 
-def known_day(text: str) -> int:
+def known_day(text: str, calendar: str = GREGORIAN) -> int:
     """A claim's known_at (EDTF date) -> the last day of its padded range ("surely known by")."""
-    return parse_date(text).hi - 1
+    return parse_date(text, *_extra(calendar_named(calendar))).hi - 1
 
 
 # ---------------------------------------------------------------------------------------------
@@ -534,37 +538,38 @@ class Span:
     start_hi: int  # latest possible first day it held
     end_lo: int  # earliest possible first day it no longer held (exclusive end)
     end_hi: int  # latest possible first day it no longer held
+    calendar: str = GREGORIAN  # the calendar ``text`` is written in
 
 
-def _side(whole: str, side: str) -> tuple[int, int]:
+def _side(whole: str, side: str, cal: Calendar) -> tuple[int, int]:
     """The padded bounds of one end of an interval already validated by edtf as a whole."""
-    bounds = _side_bounds(side)
+    bounds = _side_bounds(side, *_extra(cal))
     if bounds is None:
-        _parse_raw(side, whole)  # raises the error again, quoting the whole interval
+        _parse_raw(side, whole, cal)  # raises the error again, quoting the whole interval
         raise AssertionError(f"{side!r} parsed the second time")
     return bounds
 
 
 @lru_cache(maxsize=_CACHE)
-def _side_bounds(side: str) -> tuple[int, int] | None:
+def _side_bounds(side: str, cal: Calendar = _GREGORIAN) -> tuple[int, int] | None:
     """Interval ends repeat far more than whole intervals do: remember their bounds."""
-    fast = _fast_bounds(side)
+    fast = _fast_bounds(side, *_extra(cal))
     if fast is not None:
         return fast
     try:
-        padded = _pad(side, _parse_raw(side, side))
+        padded = _pad(side, _parse_raw(side, side, cal), cal)
     except DateError:
         return None
     return padded.lo, padded.hi
 
 
 @lru_cache(maxsize=_CACHE)
-def _fast_bounds(side: str) -> tuple[int, int] | None:
+def _fast_bounds(side: str, cal: Calendar = _GREGORIAN) -> tuple[int, int] | None:
     """The padded bounds of an interval end in one of the commonest forms (``_fast_raw``)."""
-    raw = _fast_raw(side)
+    raw = _fast_raw(side, cal)
     if raw is None:
         return None
-    padded = _pad(side, raw)
+    padded = _pad(side, raw, cal)
     return padded.lo, padded.hi
 
 
@@ -586,20 +591,21 @@ def stored(parse: Callable[[str], _T], text: str) -> _T:
 
 
 @lru_cache(maxsize=_CACHE)
-def parse_span(text: str) -> Span:
-    """A date or an interval -> Span.
+def parse_span(text: str, calendar: str | Calendar = GREGORIAN) -> Span:
+    """A date or an interval, written in ``calendar`` (both ends) -> Span of day numbers.
 
     ``A/B`` covers A's first day to B's last; a single date X means ``X/X``. ``A/..`` still
     holds, ``../B`` (also written ``..B``) held since forever, ``A/`` and ``/B`` have an unknown
     end or start. ``A..`` is accepted as ``A/..``. ``../..`` means "always"; ``/``, ``../``,
     ``/..`` and ``..`` have no bounds and are errors.
     """
+    cal = _GREGORIAN if calendar == GREGORIAN else calendar_named(calendar)
     t = text.strip()
     if not _is_interval(t):
-        d = parse_date(t)  # an empty text too: "empty date"
-        return Span(t, d.lo, d.hi - 1, d.lo + 1, d.hi)
+        d = parse_date(t, *_extra(cal))  # an empty text too: "empty date"
+        return Span(t, d.lo, d.hi - 1, d.lo + 1, d.hi, cal.name)
     full, lower, upper = _slashed(t)
-    a, b = _interval_bounds(t, full, lower, upper)
+    a, b = _interval_bounds(t, full, lower, upper, cal)
     if a is not None:
         start_lo, start_hi = a[0], a[1] - 1
     elif lower == "" and b is not None:  # unknown start: it began by B's last day at the latest
@@ -612,7 +618,7 @@ def parse_span(text: str) -> Span:
         end_lo, end_hi = a[0] + 1, POS_INF
     else:  # open end (..): still holds
         end_lo = end_hi = POS_INF
-    return Span(t, start_lo, start_hi, end_lo, end_hi)
+    return Span(t, start_lo, start_hi, end_lo, end_hi, cal.name)
 
 
 def _slashed(t: str) -> tuple[str, str, str]:
@@ -630,45 +636,45 @@ def _slashed(t: str) -> tuple[str, str, str]:
 _NO_DATE = ("", "..")  # an interval side that is unknown or open
 
 
-def _interval_bounds(t: str, full: str, lower: str, upper: str
+def _interval_bounds(t: str, full: str, lower: str, upper: str, cal: Calendar
                      ) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
     """The padded bounds of an interval's sides, None for an open or unknown one; checked."""
     if lower in _NO_DATE and upper in _NO_DATE:
         if lower == upper == "..":
             return None, None  # always
         raise _no_bounds(t)
-    a = None if lower in _NO_DATE else _fast_bounds(lower)
-    b = None if upper in _NO_DATE else _fast_bounds(upper)
+    a = None if lower in _NO_DATE else _fast_bounds(lower, *_extra(cal))
+    b = None if upper in _NO_DATE else _fast_bounds(upper, *_extra(cal))
     if (a is None and lower not in _NO_DATE) or (b is None and upper not in _NO_DATE) or (
             full != f"{lower}/{upper}"):
         # Not both ends in the commonest forms (those make a valid interval, as
         # ``_simple_kind`` says): the general path.
-        _validate_interval(t, full, lower, upper)
-        a = None if lower in _NO_DATE else _side(t, lower)
-        b = None if upper in _NO_DATE else _side(t, upper)
+        _validate_interval(t, full, lower, upper, cal)
+        a = None if lower in _NO_DATE else _side(t, lower, cal)
+        b = None if upper in _NO_DATE else _side(t, upper, cal)
     if a is not None and b is not None and b[1] <= a[0]:
         raise DateError(f"{t!r} ends before it starts")
     return a, b
 
 
-def _validate_interval(t: str, full: str, lower: str, upper: str) -> None:
+def _validate_interval(t: str, full: str, lower: str, upper: str, cal: Calendar) -> None:
     """edtf-validate an interval that is not in the commonest forms."""
-    kind = _edtf_kind(full)
+    kind = _edtf_kind(_syntax(full, cal))
     if kind is None and "X" in full:
         # EDTF level 2 allows unspecified digits in intervals, but edtf crashes on 2019-XX
         # there and refuses them next to a qualifier or an open end: check each end alone.
         for side in (lower, upper):
             if side not in _NO_DATE:
-                _validate_single(side, t)
+                _validate_single(side, t, cal)
     elif kind not in ("Interval", "Level1Interval", "Level2Interval"):
-        raise _not_valid(t, _explain_bad_day(t))
+        raise _not_valid(t, _explain_bad_day(t, cal))
 
 
-def interval_sides(valid: str) -> tuple[str, str]:
+def interval_sides(valid: str, calendar: str = GREGORIAN) -> tuple[str, str]:
     """A valid time's start and end as written: ``('2019-07', '..')``, ``('', '2024')``; a
     single date is both. Empty is unknown, ``..`` open. Raises :class:`DateError` if ``valid``
-    is not a valid time."""
-    t = parse_span(valid).text
+    is not a valid time in ``calendar``."""
+    t = parse_span(valid, calendar).text
     if not _is_interval(t):
         return t, t
     _, lower, upper = _slashed(t)

@@ -8,8 +8,10 @@ exports meant for readers. Years are astronomical in the engine (year 0 is 1 BCE
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import NamedTuple
 
+from timeline.calendars import GREGORIAN, calendar_named
 from timeline.dates import (
     NEG_INF,
     POS_INF,
@@ -73,11 +75,13 @@ class _Words(NamedTuple):
     qualified: bool
 
 
-def _words_of(text: str) -> _Words:
-    """One EDTF date (no interval) in words; ``text`` was validated by ``parse_span``."""
-    exact = parse_date(strip_qualifiers(text))  # the days, unwidened; the qualifiers below
-    qualified = parse_date(text)
-    year, month, day = day_parts(exact.lo)
+def _one_words(text: str, calendar: str = GREGORIAN) -> _Words:
+    """One EDTF date (no interval) in words, as its calendar names it; ``text`` was validated
+    by ``parse_span``."""
+    exact = parse_date(strip_qualifiers(text), calendar)  # the days, unwidened; the qualifiers
+    qualified = parse_date(text, calendar)  # below
+    parts = calendar_named(calendar).day_parts
+    year, month, day = parts(exact.lo)
     precision = exact.precision
     if precision == "day":
         words = f"{day} {month_text(month)} {year_text(year)}"
@@ -90,7 +94,7 @@ def _words_of(text: str) -> _Words:
     elif precision == "year":
         words = year_text(year)
     else:
-        words = _block_words(exact.lo, exact.hi, precision)
+        words = _block_words(exact.lo, exact.hi, precision, parts)
     if qualified.approximate and qualified.uncertain:
         words = f"perhaps about {words}"
     elif qualified.approximate:
@@ -101,10 +105,11 @@ def _words_of(text: str) -> _Words:
                   qualified.approximate or qualified.uncertain)
 
 
-def _block_words(lo: int, hi: int, precision: str) -> str:
+def _block_words(lo: int, hi: int, precision: str,
+                 parts: Callable[[int], tuple[int, int, int]] = day_parts) -> str:
     """A decade, century or millennium (unspecified digits: 201X, 19XX): 'the 2010s'; BCE or
-    several millennia as a range of years: '2019–2010 BCE'."""
-    first, last = day_parts(lo)[0], day_parts(hi - 1)[0]
+    several millennia as a range of years: '2019–2010 BCE'. ``parts``: the calendar's."""
+    first, last = parts(lo)[0], parts(hi - 1)[0]
     if first > 0:
         return f"the {first}s" if precision in ("decade", "century") else (
             f"{year_text(first)}–{year_text(last)}")
@@ -131,7 +136,7 @@ def _pair_words(a: _Words, b: _Words) -> str:
     return f"{a.text} – {b.text}"
 
 
-def edtf_words(text: str) -> str:
+def edtf_words(text: str, calendar: str = GREGORIAN) -> str:
     """An EDTF date or interval (any the engine accepts) in words, as a reader would write it:
 
     '2023-11-17' -> '17 November 2023', '2023-10~' -> 'about October 2023', '2019-22' ->
@@ -139,12 +144,26 @@ def edtf_words(text: str) -> str:
     2023-11-22' -> '17–22 November 2023', '2019-07/..' -> 'from July 2019', '../2019' ->
     'until 2019', '2019/' -> 'from 2019 (end unknown)', '../..' -> 'always'; '' -> 'unknown'.
 
+    A date of the Julian calendar (``calendar="julian"``) reads as written, with the calendar
+    named: '1700-02-29' -> '29 February 1700 (Julian)' (:func:`gregorian_words` gives its
+    Gregorian days).
+
     Raises :class:`~timeline.dates.DateError` (saying why) if ``text`` is not a date or
     interval the engine accepts.
     """
+    words = _edtf_words(text, calendar)
+    return words if calendar == GREGORIAN or not text.strip() else \
+        f"{words} ({calendar_named(calendar).title})"
+
+
+def _edtf_words(text: str, calendar: str) -> str:
     if not text.strip():
         return "unknown"
-    lower, upper = interval_sides(text)  # validates; a single date is both sides
+    lower, upper = interval_sides(text, calendar)  # validates; a single date is both sides
+
+    def _words_of(side: str) -> _Words:
+        return _one_words(side, calendar)
+
     if lower == upper and lower not in (_OPEN, _UNKNOWN):
         return _words_of(lower).text
     if lower == _OPEN and upper == _OPEN:
@@ -158,10 +177,65 @@ def edtf_words(text: str) -> str:
     return _pair_words(_words_of(lower), _words_of(upper))
 
 
-def words_or_text(text: str) -> str:
+def words_or_text(text: str, calendar: str = GREGORIAN) -> str:
     """:func:`edtf_words`, or the text as written when it is not a date the engine reads (an
     older archive's): for what is shown, never refused."""
     try:
-        return edtf_words(text)
+        return edtf_words(text, calendar)
     except DateError:
         return text
+
+
+def valid_text(valid: str, calendar: str = GREGORIAN) -> str:
+    """A date as written, with its calendar named when it is not the Gregorian:
+    '1700-02-29 (Julian)'; a Gregorian date as it is."""
+    return valid if calendar == GREGORIAN else f"{valid} ({calendar_named(calendar).title})"
+
+
+def gregorian_tip(valid: str, calendar: str = GREGORIAN) -> str:
+    """What a date of another calendar is in the Gregorian: :func:`gregorian_words`; '' for a
+    Gregorian date, or a date the engine does not read (an older archive's)."""
+    if calendar == GREGORIAN:
+        return ""
+    try:
+        return gregorian_words(valid, calendar)
+    except DateError:
+        return ""
+
+
+def _days_words(lo: int, hi: int) -> str:
+    """Days [lo, hi) in Gregorian words: '11 March 1700', '12–14 March 1700',
+    '11 February – 11 March 1700', '30 December 1699 – 9 January 1700'."""
+    first, last = day_parts(lo), day_parts(hi - 1)
+    if hi - lo == 1:
+        return human_date(lo)
+    if first[0] != last[0]:
+        return f"{human_date(lo)} – {human_date(hi - 1)}"
+    if first[1] != last[1]:
+        return f"{first[2]} {month_text(first[1])} – {human_date(hi - 1)}"
+    return f"{first[2]}–{human_date(hi - 1)}"
+
+
+def gregorian_words(text: str, calendar: str = GREGORIAN) -> str:
+    """The days a date or interval of ``calendar`` names, in words of the Gregorian calendar
+    and naming it: Julian '1700-02-29' -> '11 March 1700 (Gregorian)', '1700-02' -> '11
+    February – 11 March 1700 (Gregorian)', '1700-02-29/..' -> 'from 11 March 1700
+    (Gregorian)'. A qualified date reads 'about' the days it names unwidened. Raises
+    :class:`~timeline.dates.DateError` as :func:`edtf_words` does."""
+    lower, upper = interval_sides(text, calendar)
+
+    def side(written: str) -> str:
+        exact = parse_date(strip_qualifiers(written), calendar)
+        qualified = parse_date(written, calendar)
+        about = "about " if qualified.approximate or qualified.uncertain else ""
+        return about + _days_words(exact.lo, exact.hi)
+
+    if lower == upper:
+        words = side(lower) if lower not in (_OPEN, _UNKNOWN) else "always"
+    elif lower in (_OPEN, _UNKNOWN):
+        words = f"until {side(upper)}" + ("" if lower == _OPEN else " (start unknown)")
+    elif upper in (_OPEN, _UNKNOWN):
+        words = f"from {side(lower)}" + ("" if upper == _OPEN else " (end unknown)")
+    else:
+        words = f"{side(lower)} – {side(upper)}"
+    return f"{words} (Gregorian)"

@@ -28,6 +28,7 @@ from uuid import UUID, SafeUUID
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from timeline.calendars import CalendarName
 from timeline.errors import InvalidInput
 
 #: Version of the stored event schema. Bump it with an upcaster in ``timeline.store``.
@@ -361,10 +362,12 @@ def derive_claim_id(
     known_at: str,
     citations: tuple[Citation, ...],
     relative: str | None = None,
+    calendar: str = "gregorian",
 ) -> str:
     """A claim id from its content, so that recording the same claim twice is one claim. A
-    relative valid time (``relative``, timeline.relative) is part of the content when given;
-    ids of claims without one are derived as before it existed."""
+    relative valid time (``relative``, timeline.relative) is part of the content when given,
+    and a valid time in the Julian calendar is hashed with its calendar; the ids of claims
+    with neither are derived as before either existed."""
     content = json.dumps(
         [
             str(subject),
@@ -374,7 +377,9 @@ def derive_claim_id(
             valid,
             known_at,
             sorted([c.source, c.quote] for c in citations),
-        ] + ([relative] if relative is not None else []),
+            *([relative] if relative is not None else []),
+            *([calendar] if calendar != "gregorian" else []),
+        ],
         ensure_ascii=False,
         separators=(",", ":"),
     )
@@ -479,6 +484,8 @@ class SourceRegistered(DomainEvent):
     note: str = ""
     pages: tuple[int, ...] = ()  # where each page starts in ``text`` (a PDF's)
     version_of: str = ""  # the id of the source this is a later version of
+    # The calendar ``published`` is written in; not stored when Gregorian.
+    calendar: CalendarName = Field(default="gregorian", exclude_if=lambda v: v == "gregorian")
 
 
 class SourceWithdrawn(DomainEvent):
@@ -509,6 +516,9 @@ class ClaimRecorded(DomainEvent):
     # writes each relative side as ``..``. Not stored when absent: other claims' events are
     # written as before it existed.
     valid_relative: str | None = Field(default=None, exclude_if=lambda v: v is None)
+    # The calendar ``valid`` is written in; not stored when Gregorian (the events of
+    # Gregorian claims are written as before calendars existed).
+    calendar: CalendarName = Field(default="gregorian", exclude_if=lambda v: v == "gregorian")
 
 
 class ClaimRetracted(DomainEvent):

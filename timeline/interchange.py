@@ -27,6 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError,
 
 from timeline import relative_batch
 from timeline.app import Archive, Batch
+from timeline.calendars import CalendarName
 from timeline.citing import CitationAddedRecord, citations_document, stage_cite_record
 from timeline.domain import (
     ENTITY_KINDS,
@@ -39,7 +40,15 @@ from timeline.domain import (
 from timeline.errors import HindsightError, InvalidInput
 from timeline.files import open_input
 from timeline.interchange_order import ValidField, anchor_order, chain_order, exported_valid
-from timeline.jsonstream import KeyCheck, Repeated
+from timeline.jsoncheck import (
+    _ESCAPED_SURROGATE,
+    _line_column,
+    _place,
+    _refuse_repeated_keys,
+    _refuse_unpaired_surrogates,
+    _repeated_key,
+)
+from timeline.jsonstream import KeyCheck
 from timeline.readmodel.added_citations import recorded_citations
 from timeline.sourcefiles import SourceText, read_named_source
 from timeline.sourcemeta import METADATA_FIELDS, SOURCE_TYPES
@@ -83,6 +92,8 @@ class SourceRecord(_Record):
     id: str
     title: str
     published: str = Field(description="EDTF date of publication.")
+    calendar: CalendarName = Field(
+        "gregorian", description="The calendar `published` is written in: gregorian or julian.")
     text: str | None = Field(None, description="The full text (or give `file`).")
     file: str | None = Field(None, description="Path of the text, relative to this file: "
                                                "text, Markdown, HTML or a PDF with a text "
@@ -126,6 +137,8 @@ class ClaimRecord(_Record):
     valid: ValidField = Field(
         description="EDTF date or interval when the claim held; or an object whose start or "
                     "end may be relative to another claim's (docs/time-model.md).")
+    calendar: CalendarName = Field(
+        "gregorian", description="The calendar `valid` is written in: gregorian or julian.")
     certainty: float = Field(1.0, ge=0.0, le=1.0)
     rank: Rank = "normal"
     known_at: str | None = Field(
@@ -185,13 +198,6 @@ def json_schema() -> dict[str, Any]:
 # --- reading ----------------------------------------------------------------------------------
 
 
-def _place(loc: tuple[int | str, ...]) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "file"
-
-
 def _explain(error: dict[str, Any]) -> str:
     kind, given = error["type"], error.get("input")
     if kind == "missing":
@@ -235,61 +241,6 @@ def read_file(path: Path) -> tuple[HindsightFile, Path]:
     if _ESCAPED_SURROGATE.search(text):
         _refuse_unpaired_surrogates(data)
     return parse(data, str(path)), path.parent
-
-
-def _refuse_repeated_keys(data: Any, loc: tuple[int | str, ...], path: Path) -> None:
-    """Name the first object (in file order) that gives a key twice: JSON would keep the last
-    value silently, so which one was meant is ambiguous. The one rule for both readers: the
-    file read whole and the stream (``timeline.jsonstream.KeyCheck`` marks such objects)."""
-    stack: list[tuple[tuple[int | str, ...], Any]] = [(loc, data)]
-    while stack:
-        loc, value = stack.pop()
-        if isinstance(value, Repeated):
-            raise _repeated_key(loc, value.key, path)
-        if isinstance(value, dict):
-            stack.extend(((*loc, key), item) for key, item in reversed(value.items()))
-        elif isinstance(value, list):
-            stack.extend(((*loc, k), item) for k, item in reversed(list(enumerate(value))))
-
-
-def _repeated_key(loc: tuple[int | str, ...], key: str, path: Path) -> InvalidInput:
-    """``claims[3]: duplicate key "valid"; …`` (the file's path for the top-level object)."""
-    shown = json.dumps(key, ensure_ascii=False)
-    if len(key) > 60:  # a 5 MB key stays one short line
-        shown = json.dumps(key[:50], ensure_ascii=False)[:-1] + f"…\" ({len(key):,} characters)"
-    return InvalidInput(f"{_place(loc) if loc else path}: duplicate key {shown}; a key may "
-                        "appear once in an object")
-
-
-#: Only a \uD800-\uDFFF escape can put a surrogate in decoded JSON (UTF-8 cannot).
-_ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def _line_column(text: str, found: re.Match[str] | None) -> str:
-    if found is None:
-        return ""
-    line = text.count("\n", 0, found.start()) + 1
-    return f"line {line}, column {found.start() - text.rfind(chr(10), 0, found.start())}: "
-
-
-def _refuse_unpaired_surrogates(data: Any, loc: tuple[int | str, ...] = ()) -> None:
-    """Name the first string holding half a surrogate pair: it is not text and cannot be
-    stored."""
-    stack: list[tuple[tuple[int | str, ...], Any]] = [(loc, data)]
-    while stack:
-        loc, value = stack.pop()
-        if isinstance(value, str) and _SURROGATE.search(value):
-            bad = _SURROGATE.search(value)[0]  # type: ignore[index]
-            raise InvalidInput(f"{_place(loc)}: '\\u{ord(bad):04x}' is half a surrogate pair, "
-                               "not a character (not valid Unicode)")
-        if isinstance(value, dict):
-            for key, item in reversed(value.items()):
-                if _SURROGATE.search(key):
-                    raise InvalidInput(f"{_place(loc)}: a field name is not valid Unicode")
-                stack.append(((*loc, key), item))
-        elif isinstance(value, list):
-            stack.extend(((*loc, k), item) for k, item in reversed(list(enumerate(value))))
 
 
 def parse(data: Any, where: str = "file") -> HindsightFile:
@@ -358,7 +309,7 @@ def _stage_source(batch: Batch, s: SourceRecord, base: Path | None) -> None:
     meta = {name: getattr(s, name) for name in METADATA_FIELDS}
     meta["authors"] = [a.model_dump(include={"family", "given", "literal"}) for a in s.authors]
     batch.source(s.id, s.title, s.published, found.text, s.url, pages=found.pages,
-                 version_of=s.version_of, meta=meta)
+                 version_of=s.version_of, meta=meta, calendar=s.calendar)
 
 
 def _stage_entity(batch: Batch, e: EntityRecord, base: Path | None) -> None:
@@ -451,7 +402,7 @@ def stage_claim(batch: Batch, c: ClaimRecord) -> str:
     return batch.record(c.subject, c.predicate, valid=c.valid, value=c.value, object=c.object,
                         sources=[(s.source, s.quote) for s in c.sources], known_at=c.known_at,
                         certainty=c.certainty, rank=c.rank, note=c.note, claim_id=c.id,
-                        account_of=c.account_of)
+                        account_of=c.account_of, calendar=c.calendar)
 
 
 def _supersede(batch: Batch, s: SupersessionRecord) -> None:
@@ -631,6 +582,8 @@ def export_document(archive: Archive) -> dict[str, Any]:
             "note": c.note})
         if c.tie:
             claims[-1]["account_of"] = c.tie
+        if c.calendar != "gregorian":  # a Gregorian claim is written as before calendars
+            claims[-1]["calendar"] = c.calendar
         withdrawn: list[dict[str, Any]] | None = None  # where its withdrawal in force went
         for fix in rm.corrections(claim_id):
             base = {"claim": c.id, "known_at": fix["known_at"], "reason": fix["reason"]}
@@ -660,6 +613,8 @@ def sources_document(sources: list[dict[str, Any]]) -> list[dict[str, Any]]:
         record = {"id": s["id"], "title": s["title"], "published": s["published"],
                   "url": s["url"], "text": s["text"]}
         record.update({k: s[k] for k in (*METADATA_FIELDS, "pages", "version_of") if s[k]})
+        if s["calendar"] != "gregorian":
+            record["calendar"] = s["calendar"]
         out.append(record)
     return out
 

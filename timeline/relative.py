@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from timeline import dates
+from timeline.calendars import days_in_month
 from timeline.dates import NEG_INF, POS_INF
 from timeline.errors import InvalidInput
 
@@ -94,7 +95,7 @@ def add_months(day: int, months: int) -> int:
     year, month, d = dates.day_parts(day)
     total = year * 12 + (month - 1) + months
     year, month = total // 12, total % 12 + 1
-    return dates.day_number(year, month, min(d, dates._days_in_month(year, month)))
+    return dates.day_number(year, month, min(d, days_in_month(year, month)))
 
 
 def add_days(day: int, days: int) -> int:

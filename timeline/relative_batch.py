@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from timeline import dates, relative
 from timeline.asof.claims import ClaimRow
-from timeline.batch_fields import _lookupable
+from timeline.claimfields import lookupable as _lookupable
 from timeline.domain import ClaimRecorded
 from timeline.errors import InvalidInput
 from timeline.readmodel import relative as relative_rows

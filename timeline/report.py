@@ -204,13 +204,14 @@ class _Notes:
 def _report_fact(view: FactView, notes: _Notes, names: dict[str, str],
                  statements: dict[str, str]) -> ReportFact:
     accounts = tuple(
-        ReportAccount(a.claim.valid, words(a.claim.valid), a.status, a.claim.certainty,
+        ReportAccount(a.claim.valid, words(a.claim.valid, a.claim.calendar), a.status,
+                      a.claim.certainty,
                       notes.cite(a.claim.sources))
         for a in accounts_of(view.fact))
     every = tuple(dict.fromkeys(n for a in accounts for n in a.notes))
     valid = fact_valid(view.fact)
     return ReportFact(
-        view.statement, view.status, valid, words(valid), accounts,
+        view.statement, view.status, valid, words(valid, view.claim.calendar), accounts,
         dispute_text(view.fact, names, words),
         tuple(statements.get(i, i) for i in view.fact.contested_with), via_text(view), every)
 
@@ -299,7 +300,9 @@ def build_report(archive: Archive, as_of: str | int, known_as_of: str | int | No
     changes, skipped = _changes(archive, first, last, known, entities, tags)
     numbered = tuple(
         Note(n, source, short.get(source, source),
-             words(str(sources[source]["published"])) if source in sources else "", quote,
+             words(str(sources[source]["published"]),
+                   sources[source].get("calendar", "gregorian")) if source in sources else "",
+             quote,
              page_label(quote_page(sources[source].get("text", ""),
                                    sources[source].get("pages", ()), quote)))
         for (source, quote), n in notes.numbers.items())

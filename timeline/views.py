@@ -50,8 +50,10 @@ class FactView:
         return fact_citations(self.fact)
 
     def to_json(self) -> dict[str, Any]:
+        """The fact as ``as-of --format json`` writes it; with ``calendar`` when its valid time
+        is not written in the Gregorian calendar (a Gregorian one is written as before)."""
         claim = self.claim
-        return {
+        out = {
             "id": claim.id,
             "subject": self.subject,
             "predicate": claim.predicate,
@@ -79,6 +81,9 @@ class FactView:
             "via": self.via, "via_status": self.via_status,
             "tags": list(self.tags),
         }
+        if claim.calendar != "gregorian":
+            out["calendar"] = claim.calendar
+        return out
 
 
 def accounts_of(fact: Fact) -> tuple[Account, ...]:
@@ -106,13 +111,17 @@ def fact_citations(fact: Fact) -> list[dict[str, str]]:
 
 def fact_valid(fact: Fact) -> str:
     """A fact's valid time: its claim's; when accounts refine each other, the start of the
-    account with the narrowest start and the end of the one with the narrowest end."""
-    if fact.start_lo is None or not fact.accounts:
-        return fact.claim.valid
+    account with the narrowest start and the end of the one with the narrowest end (when the
+    accounts are written in one calendar, the claim's: ``fact.claim.calendar``)."""
     claims = [a.claim for a in fact.accounts]
+    if fact.start_lo is None or not claims or any(
+            c.calendar != fact.claim.calendar for c in claims):
+        return fact.claim.valid
     start = min(claims, key=lambda c: (c.start_hi - c.start_lo, c.n))
     end = min(claims, key=lambda c: (c.end_hi - c.end_lo, c.n))
-    lower, upper = dates.interval_sides(start.valid)[0], dates.interval_sides(end.valid)[1]
+    calendar = fact.claim.calendar
+    lower = dates.interval_sides(start.valid, calendar)[0]
+    upper = dates.interval_sides(end.valid, calendar)[1]
     if lower == upper and start is end and start.valid == lower:
         return start.valid  # one account gives both: a single date stays one
     return f"{lower}/{upper}"

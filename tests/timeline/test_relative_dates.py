@@ -428,3 +428,20 @@ def test_a_relative_claim_shows_the_edtf_date_that_covers_its_days(
     assert row is not None and row.valid == shown
     covered = dates.parse_span(shown)
     assert covered.start_lo <= row.start_lo and row.start_hi <= covered.start_hi
+
+
+def test_a_relative_valid_time_is_gregorian() -> None:
+    """A side relative to another claim is counted in days from it: the claim's other side
+    is Gregorian, and a Julian one is refused, naming the calendar, with nothing written."""
+    archive = Archive.in_memory()
+    anchor = archive.record("Council", "met", value="yes", valid="1700-03-11", known_at="1701")
+    events = archive.statistics()["events"]
+    with pytest.raises(InvalidInput) as refused:
+        archive.record("Council", "sat", value="yes", known_at="1701", calendar="julian",
+                       valid={"start": "1700-02-20", "end": _rel(anchor, offset="P1D")})
+    assert refused.value.field == "calendar"
+    assert "Gregorian" in refused.value.message
+    assert archive.statistics()["events"] == events
+    kept = archive.record("Council", "sat", value="yes", known_at="1701",
+                          valid={"start": "1700-03-01", "end": _rel(anchor, offset="P1D")})
+    assert archive.claim(kept).calendar == "gregorian"

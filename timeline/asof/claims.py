@@ -45,6 +45,7 @@ class ClaimRow(NamedTuple):
     position: int
     tie: str | None = None  # the claim this one is an account of (the root of account_of)
     shared: int = 0  # 1 when another claim gives the same slot and answer, or a tie binds it
+    calendar: str = "gregorian"  # the calendar ``valid`` is written in (the bounds: Gregorian)
 
     @property
     def sources(self) -> list[dict[str, str]]:

@@ -332,5 +332,5 @@ def root_claim(claim: Any, by_id: Mapping[str, Any]) -> Any:
 
 def edge_dates(claim: Any, edge: str) -> str:
     """A claim's start or end as written (``interval_sides``): how a dispute names it."""
-    lower, upper = interval_sides(claim.valid)
+    lower, upper = interval_sides(claim.valid, getattr(claim, "calendar", "gregorian"))
     return lower if edge == "start" else upper

@@ -18,10 +18,11 @@ def _csl_parts(parts: tuple[int, ...]) -> list[int]:
     return out
 
 
-def issued(published: str) -> dict[str, Any]:
+def issued(published: str, calendar: str = "gregorian") -> dict[str, Any]:
     """An EDTF date as a CSL date: as many parts as its precision; a season or a decade as
-    the range of months or years it covers; ``circa`` when approximate or uncertain."""
-    date = dates.DateRange.parse(published).exact()
+    the range of months or years it covers; ``circa`` when approximate or uncertain. A date
+    of the Julian calendar keeps its parts as written (a bibliography cites it so)."""
+    date = dates.DateRange.parse(published, calendar).exact()
     first, last = _csl_parts(date.first_parts), _csl_parts(date.last_parts)
     out: dict[str, Any] = {"date-parts": [first] if first == last else [first, last]}
     if date.qualified:
@@ -49,7 +50,7 @@ def item(source: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {"id": source["id"], "type": kind, "title": source["title"]}
     if source.get("authors"):
         out["author"] = [_name(a) for a in source["authors"]]
-    out["issued"] = issued(source["published"])
+    out["issued"] = issued(source["published"], source.get("calendar", "gregorian"))
     for field, variable in _AS_IS:
         if source.get(field):
             out[variable] = source[field]

@@ -42,8 +42,11 @@ from timeline.interchange import (
 COLUMNS = ("id", "subject", "predicate", "object", "value", "valid", "known_at", "certainty",
            "rank", "note", "source", "quote")
 REQUIRED = ("subject", "predicate", "valid")
+#: A column a file may have, and an export writes (last) only when a claim needs it: the
+#: calendar ``valid`` is written in, ``gregorian`` when empty.
+OPTIONAL = ("calendar",)
 _CITATION = ("source", "quote")
-_FIELDS = tuple(c for c in COLUMNS if c not in _CITATION)
+_FIELDS = tuple(c for c in COLUMNS if c not in _CITATION) + OPTIONAL
 _NUMBERED = re.compile(r"(source|quote)_([2-9]|[1-9][0-9]+)")
 # Free text is kept exactly as written (a quote must match its source); other cells are trimmed.
 _VERBATIM = {"value", "note", "quote"}
@@ -117,7 +120,7 @@ def _lines(text: str) -> Iterator[tuple[int, list[str]]]:
 
 
 def _is_column(name: str) -> bool:
-    return name in COLUMNS or _NUMBERED.fullmatch(name) is not None
+    return name in COLUMNS or name in OPTIONAL or _NUMBERED.fullmatch(name) is not None
 
 
 def _pair(name: str) -> str | None:
@@ -229,13 +232,14 @@ def import_csv(archive: Archive, path: Path) -> ImportReport:
 # --- writing ------------------------------------------------------------------------------
 
 
-def _cells(view: FactView, pairs: int) -> list[str]:
+def _cells(view: FactView, pairs: int, calendar: bool) -> list[str]:
     claim = view.claim
     cells = [claim.id, view.subject, claim.predicate, view.object or "", claim.value or "",
              claim.valid, claim.known_at, str(claim.certainty), view.fact.rank, claim.note]
     for cite in claim.sources:
         cells += [cite["source"], cite["quote"]]
-    return [escape_cell(c) for c in cells] + [""] * 2 * (pairs - len(claim.sources))
+    return [escape_cell(c) for c in cells] + [""] * 2 * (pairs - len(claim.sources)) + (
+        [claim.calendar] if calendar else [])
 
 
 def export_csv(archive: Archive, path: Path, selection: Selection) -> int:
@@ -243,12 +247,14 @@ def export_csv(archive: Archive, path: Path, selection: Selection) -> int:
     views = selection.facts(archive)
     pairs = max([1, *(len(v.claim.sources) for v in views)])
     header = [*COLUMNS, *(f"{c}_{n}" for n in range(2, pairs + 1) for c in _CITATION)]
+    calendar = any(v.claim.calendar != "gregorian" for v in views)
+    header += ["calendar"] if calendar else []
 
     def write(tmp: Path) -> None:
         with tmp.open("w", encoding="utf-8", newline="") as out:
             writer = csv.writer(out)
             writer.writerow(header)
-            writer.writerows(_cells(v, pairs) for v in views)
+            writer.writerows(_cells(v, pairs, calendar) for v in views)
 
     write_atomically(path, write, archive)
     return len(views)

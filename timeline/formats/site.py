@@ -105,12 +105,12 @@ class _Site:
         accounts = accounts_of(fact)
         details = {
             "id": view.claim.id, "statement": view.statement,
-            "valid": _words(fact_valid(fact)), "edtf": fact_valid(fact),
+            "valid": _words(fact_valid(fact), view.claim.calendar), "edtf": fact_valid(fact),
             "certainty": view.claim.certainty, "via": via_text(view),
             "disputed": dispute_text(fact, names, _words),
             "contested": list(fact.contested_with),
             "quotes": self.cite(view.sources, view.statement),
-            "accounts": [[_words(a.claim.valid), a.status, a.claim.certainty,
+            "accounts": [[_words(a.claim.valid, a.claim.calendar), a.status, a.claim.certainty,
                           self.cite(a.claim.sources, view.statement)]
                          for a in accounts] if len(accounts) > 1 else [],
         }
@@ -144,11 +144,11 @@ def _bar(view: FactView, lo: int, hi: int) -> list[Any]:
             view.statement, c.id]
 
 
-def _reference(item: dict[str, Any], published: str) -> str:
+def _reference(item: dict[str, Any], published: tuple[str, str]) -> str:
     """A source's bibliography entry (its CSL item) as one plain line: its authors, when
     it names them (else the title comes first), title, container, publisher and date:
     "Smith, Jane. Title. The Times. About 20 February 2025." """
-    when = _words(published)
+    when = _words(*published)  # the date and its calendar
     names = [a.get("literal") or ", ".join(a[k] for k in ("family", "given") if a.get(k))
              for a in item.get("author", [])]
     parts = [" and ".join(names)] if names else []
@@ -170,7 +170,7 @@ def gather(archive: Archive, selection: Selection) -> dict[str, Any]:
     scope = Selection(None, selection.entity, selection.tags)
     claims = scope.facts(archive)
     site = _Site(archive, selection)
-    published = {s["id"]: s["published"] for s in archive.sources()}
+    published = {s["id"]: (s["published"], s["calendar"]) for s in archive.sources()}
     bib = sorted(csl_items(archive, scope), key=lambda i: (i["title"].casefold(), i["id"]))
     names = short_source_names({i["id"]: i["title"] for i in bib})
     for k, item in enumerate(bib):

@@ -30,13 +30,15 @@ _TABLES: dict[str, tuple[dict[str, type], dict[str, Any]]] = {
     "sources": ({"id": str, "title": str, "published": str, "url": str, "text": str,
                  "type": str, "authors": str, "container": str, "publisher": str,
                  "accessed": str, "archive": str, "archive_location": str, "locator": str,
-                 "language": str, "note": str, "pages": str, "version_of": str},
+                 "language": str, "note": str, "pages": str, "version_of": str,
+                 "calendar": str},
                 {"pk": "id"}),
     "claims": ({"id": str, "subject": str, "subject_id": str, "predicate": str, "object": str,
                 "object_id": str, "value": str, "valid": str, "start_lo": str,
                 "start_hi": str, "end_lo": str, "end_hi": str, "certainty": float,
                 "rank": str, "known_at": str, "withdrawn_at": str, "status": str,
-                "statement": str, "sources": str, "note": str, "recorded_at": str},
+                "statement": str, "sources": str, "note": str, "recorded_at": str,
+                "calendar": str},
                {"pk": "id", "foreign_keys": [("subject_id", "entities"),
                                              ("object_id", "entities"),
                                              ("predicate", "predicates")]}),
@@ -67,7 +69,7 @@ def _claim(view: FactView, corrections: list[dict[str, Any]]) -> dict[str, Any]:
         "certainty": c.certainty, "rank": view.fact.rank, "known_at": c.known_at,
         "withdrawn_at": withdrawn[0] if withdrawn else None, "status": view.status or None,
         "statement": view.statement, "sources": view.sources, "note": c.note,
-        "recorded_at": c.recorded_at,
+        "recorded_at": c.recorded_at, "calendar": c.calendar,
     }
 
 

@@ -38,11 +38,19 @@ def _date(parts: tuple[int, ...]) -> dict[str, str]:
     return dict(zip(("year", "month", "day"), map(str, parts), strict=False))
 
 
-def _dates(valid: str) -> tuple[dict[str, str] | None, dict[str, str] | None]:
+def _dates(valid: str, calendar: str = "gregorian"
+           ) -> tuple[dict[str, str] | None, dict[str, str] | None]:
     """Start and end dates. A single date has no end; an open or unknown end has none; an
-    interval without a start is placed at its end, the one date it gives."""
-    start, end = (dates.DateRange.parse(side).exact() if side not in ("", "..") else None
-                  for side in dates.interval_sides(valid))
+    interval without a start is placed at its end, the one date it gives. TimelineJS dates
+    are Gregorian: a Julian date is placed at the Gregorian days it names."""
+    start, end = (dates.DateRange.parse(side, calendar).exact() if side not in ("", "..")
+                  else None for side in dates.interval_sides(valid, calendar))
+    if calendar != "gregorian":  # its first and last days, in Gregorian parts
+        first = None if start is None else dates.day_parts(start.lo)
+        last = None if end is None else dates.day_parts(end.hi - 1)
+        if first is None:
+            return (_date(last), None) if last is not None else (None, None)
+        return _date(first), (_date(last) if last is not None and last != first else None)
     if start is None:
         return (_date(end.first_parts), None) if end is not None else (None, None)
     if end is None or end.text == start.text:
@@ -52,14 +60,15 @@ def _dates(valid: str) -> tuple[dict[str, str] | None, dict[str, str] | None]:
 
 def _text(view: FactView, sources: dict[str, dict[str, Any]]) -> str:
     claim = view.claim
-    facts = [f"valid {edtf_words(claim.valid)}", f"certainty {claim.certainty:g}",
+    facts = [f"valid {edtf_words(claim.valid, claim.calendar)}",
+             f"certainty {claim.certainty:g}",
              f"known {edtf_words(claim.known_at)}"]
     if view.status:
         facts.insert(0, view.status)
     html = f"<p>{escape(' · '.join(facts))}</p>"
     for cite in view.sources:  # every account's
         source = sources[cite["source"]]
-        published = edtf_words(source["published"])
+        published = edtf_words(source["published"], source.get("calendar", "gregorian"))
         html += (f"<p><cite>{escape(source['title'])}, {escape(published)}</cite>: "
                  f"“{escape(cite['quote'])}”</p>")
     return html
@@ -88,13 +97,14 @@ def document(archive: Archive, selection: Selection, group_by: str | None = None
     :data:`GROUP_BY`; None: by subject for at most :data:`MAX_GROUPS` subjects, else not)."""
     sources = {s["id"]: s for s in archive.sources()}
     events = []
-    views = [v for v in selection.facts(archive) if _dates(v.claim.valid)[0] is not None]
+    views = [v for v in selection.facts(archive)
+             if _dates(v.claim.valid, v.claim.calendar)[0] is not None]
     grouping = group_by_for(views, group_by)
     for view in views:  # without ../..: always held, no date to place it at
-        start, end = _dates(view.claim.valid)
+        start, end = _dates(view.claim.valid, view.claim.calendar)
         event: dict[str, Any] = {
             "start_date": start,
-            "display_date": escape(edtf_words(view.claim.valid)),
+            "display_date": escape(edtf_words(view.claim.valid, view.claim.calendar)),
             "text": {"headline": escape(view.statement), "text": _text(view, sources)},
             "unique_id": view.claim.id,
         }

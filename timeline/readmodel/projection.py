@@ -92,11 +92,11 @@ def _known_day(text: str) -> int:
         return dates.stored(dates.known_day, text)
 
 
-def _span(text: str) -> dates.Span:
+def _span(text: str, calendar: str) -> dates.Span:
     try:
-        return dates.parse_span(text)
+        return dates.parse_span(text, *([calendar] if calendar != "gregorian" else []))
     except dates.DateError:
-        return dates.stored(dates.parse_span, text)
+        return dates.stored(lambda t: dates.parse_span(t, calendar), text)
 
 
 class ReadModel(Lookups):
@@ -594,8 +594,9 @@ class ReadModel(Lookups):
         claims, streams, index = [], [], []
         ties = self._ties(run)
         for n, (position, event, author) in enumerate(run, start=first):
-            valid, span = (event.valid, _span(event.valid)) if event.valid_relative is None \
-                else relative_rows.resolve(self.db, run, n - first)
+            # (A relative valid time is Gregorian: ``Batch.record`` refuses another calendar.)
+            valid, span = (event.valid, _span(event.valid, event.calendar)) \
+                if event.valid_relative is None else relative_rows.resolve(self.db, run, n - first)
             subject = str(event.subject)
             subject = merged.get(subject, subject)
             obj = str(event.object) if event.object else None
@@ -611,15 +612,15 @@ class ReadModel(Lookups):
                 event.certainty, event.rank, event.known_at, known, POS_INF,
                 CITATIONS.dump_json(event.citations).decode(),
                 event.note, event.timestamp.isoformat(), position, author,
-                ties.get(event.claim_id)))
+                ties.get(event.claim_id), event.calendar))
             streams.append((str(event.originator_id), event.claim_id))
             index.append((n, span.start_lo, span.end_hi - 1, known, POS_INF))
         conn = self.db.conn
         conn.executemany(
             "INSERT INTO claims (n, id, subject_id, predicate, object_id, value, slot_object, "
             "answer, valid, start_lo, start_hi, end_lo, end_hi, certainty, rank, known_at, "
-            "known_day, withdrawn_day, citations, note, recorded_at, position, recorded_by, tie) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "known_day, withdrawn_day, citations, note, recorded_at, position, recorded_by, tie, "
+            f"calendar) VALUES ({', '.join('?' * 25)})",
             claims)
         conn.executemany("INSERT INTO claim_streams VALUES (?, ?)", streams)
         conn.executemany("INSERT INTO claim_index VALUES (?, ?, ?, ?, ?)", index)

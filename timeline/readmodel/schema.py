@@ -25,11 +25,12 @@ from timeline.asof.claims import ClaimRow, SlotStart
 from timeline.domain import Citation
 
 #: Bump when the tables below change: an older read model is then rebuilt from the events.
-READMODEL_VERSION = 10  # 5: accounts of one fact (tie, shared), single sides; 6: tags;
+READMODEL_VERSION = 11  # 5: accounts of one fact (tie, shared), single sides; 6: tags;
 #                         7: the full-text index (search, readmodel/search.py);
 #                         8: sources' CSL metadata, pages and versions;
 #                         9: citations added to recorded claims (added_citations);
-#                         10: relative dates (relatives, relative_anchors)
+#                         10: relative dates (relatives, relative_anchors);
+#                         11: the calendar of a claim's valid time and a source's date
 
 #: Bytes of the read model mapped into memory for reading. Mapped pages a process has read
 #: count as its memory, and past this size a larger map bought no measurable speed; this keeps
@@ -54,7 +55,7 @@ CREATE TABLE IF NOT EXISTS sources (
     id TEXT PRIMARY KEY, title TEXT, published TEXT, published_day INTEGER, url TEXT,
     text TEXT, type TEXT, authors TEXT, container TEXT, publisher TEXT, accessed TEXT,
     archive TEXT, archive_location TEXT, locator TEXT, language TEXT, note TEXT, pages TEXT,
-    version_of TEXT);
+    version_of TEXT, calendar TEXT NOT NULL DEFAULT 'gregorian');
 CREATE INDEX IF NOT EXISTS sources_version ON sources(version_of) WHERE version_of != '';
 CREATE TABLE IF NOT EXISTS claims (
     n INTEGER PRIMARY KEY,
@@ -66,7 +67,7 @@ CREATE TABLE IF NOT EXISTS claims (
     certainty REAL, rank TEXT, reranked INTEGER DEFAULT 0,
     known_at TEXT, known_day INTEGER, withdrawn_day INTEGER,
     citations TEXT, note TEXT, recorded_at TEXT, position INTEGER, recorded_by TEXT,
-    tie TEXT, shared INTEGER NOT NULL DEFAULT 0);
+    tie TEXT, shared INTEGER NOT NULL DEFAULT 0, calendar TEXT NOT NULL DEFAULT 'gregorian');
 -- The per-entity indexes carry what a per-entity as-of query filters on (valid and known
 -- bounds) and the slot inertia looks in (subject, predicate, slot object, answer), so only
 -- the claims that pass and that inertia leaves are read from the table; claims_slot also

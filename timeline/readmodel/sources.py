@@ -19,19 +19,19 @@ from timeline import dates
 from timeline.domain import SourceRegistered
 
 #: The columns of the table, in order (``published_day``: the day the source made things
-#: known, ``dates.known_day`` of ``published``).
+#: known, ``dates.known_day`` of ``published`` in its ``calendar``).
 COLUMNS = ("id", "title", "published", "published_day", "url", "text", "type", "authors",
            "container", "publisher", "accessed", "archive", "archive_location", "locator",
-           "language", "note", "pages", "version_of")
+           "language", "note", "pages", "version_of", "calendar")
 _JSON = frozenset({"authors", "pages"})
 _SELECT = "SELECT " + ", ".join(COLUMNS) + " FROM sources"
 
 
-def _published_day(text: str) -> int:
+def _published_day(text: str, calendar: str) -> int:
     try:
-        return dates.known_day(text)
+        return dates.known_day(text, calendar)
     except dates.DateError:  # a year out of range, stored by an older version
-        return dates.stored(dates.known_day, text)
+        return dates.stored(lambda t: dates.known_day(t, calendar), text)
 
 
 def _compact(value: Any) -> str:
@@ -39,7 +39,7 @@ def _compact(value: Any) -> str:
 
 
 def _registered(readmodel: Any, event: SourceRegistered) -> None:
-    row = {"id": event.source_id, "published_day": _published_day(event.published),
+    row = {"id": event.source_id, "published_day": _published_day(event.published, event.calendar),
            "authors": _compact([a.model_dump(exclude_defaults=True) for a in event.authors]),
            "pages": _compact(list(event.pages))}
     values = [row[c] if c in row else getattr(event, c) for c in COLUMNS]
