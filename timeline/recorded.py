@@ -24,6 +24,7 @@ from typing import Any
 from timeline import dates
 from timeline.app import Archive
 from timeline.errors import InvalidInput
+from timeline.readmodel import ReadModel
 from timeline.readmodel.cut import CutReadModel
 from timeline.store import EventStore
 from timeline.views import State
@@ -141,10 +142,13 @@ def as_recorded(archive: Archive, when: str | datetime) -> RecordedArchive:
         archive._recorded_cuts = kept  # type: ignore[attr-defined]
     cut = kept.get(position)
     if cut is None:
-        # Moved forward from the latest cut kept before it, when there is one.
+        # Nothing recorded since: a copy of the archive's own read model. Else moved forward
+        # from the latest cut kept before it, when there is one.
         earlier = max((p for p in kept if p < position), default=None)
-        cut = kept[position] = CutReadModel(archive.store, position,
-                                            kept[earlier] if earlier is not None else None)
+        start: ReadModel | None = kept[earlier] if earlier is not None else None
+        if archive.readmodel.position == position and not isinstance(archive, RecordedArchive):
+            start = archive.readmodel
+        cut = kept[position] = CutReadModel(archive.store, position, start)
     kept.move_to_end(position)
     while len(kept) > CUTS_KEPT or (len(kept) > 1 and sum(kept) > CUT_EVENTS_KEPT):
         kept.popitem(last=False)  # freed once no answer holds it

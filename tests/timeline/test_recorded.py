@@ -146,6 +146,30 @@ def test_what_the_archive_said_before_the_correction(clock: Clock) -> None:
         assert _answer(then, "2023-12-31", "2025-03-01") == [(claim, "HOLDS")]
 
 
+def test_a_cut_with_nothing_recorded_since_is_a_copy_of_the_archive(
+        clock: Clock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """As recorded after the last event, the cut starts from a copy of the archive's own
+    read model (no event applied again); later writes do not reach it."""
+    from timeline.readmodel import cut
+
+    with Archive.open(tmp_path / "a.sqlite") as archive:
+        claim, between, new = _story(archive, clock)
+        applied: list[int] = []
+        real = cut.CutReadModel.apply_all
+        monkeypatch.setattr(cut.CutReadModel, "apply_all",
+                            lambda self, page: (applied.append(len(page)), real(self, page)))
+        now = archive.as_recorded(clock.now)
+        assert applied == []  # copied, not replayed
+        assert _answer(now, "2023-12-31", "2025-03-01") == _answer(archive, "2023-12-31",
+                                                                   "2025-03-01")
+        assert now.statistics()["claims"] == archive.statistics()["claims"]
+        archive.retract(new, "2025-06-01", "written later")
+        assert _answer(now, "2023-12-31") == [(new, "HOLDS")]  # the cut stays as it was
+        assert _answer(archive, "2023-12-31") == []
+        assert _answer(archive.as_recorded(between), "2023-12-31") == [(claim, "HOLDS")]
+        assert applied  # an earlier moment is replayed
+
+
 def test_history_and_diff_as_recorded(clock: Clock) -> None:
     with Archive.in_memory() as archive:
         claim, between, new = _story(archive, clock)
