@@ -21,17 +21,28 @@ import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
-from enum import StrEnum
 from functools import lru_cache
 from typing import NamedTuple, TypeVar
 
 import edtf
 
-NEG_INF: int = -(2**31) + 1
-"""Sentinel day: open or unknown start ("since forever")."""
-POS_INF: int = 2**31 - 1
-"""Sentinel day: open end ("still holds") or unknown end."""
+# The calendar arithmetic, the sentinels, DateError and Status live in timeline.daycount; they
+# are re-exported here, where the rest of the engine has always found them.
+from timeline.daycount import MAX_YEAR as MAX_YEAR
+from timeline.daycount import MIN_YEAR as MIN_YEAR
+from timeline.daycount import NEG_INF as NEG_INF
+from timeline.daycount import POS_INF as POS_INF
+from timeline.daycount import DateError as DateError
+from timeline.daycount import Status as Status
+from timeline.daycount import clamp as _clamp
+from timeline.daycount import day_number as day_number
+from timeline.daycount import day_parts as day_parts
+from timeline.daycount import day_to_iso as day_to_iso
+from timeline.daycount import days_in_month as _days_in_month
+from timeline.daycount import month_start as _month_start
+from timeline.daycount import shift as _shift
+from timeline.daycount import today_day as today_day
+from timeline.daycount import today_iso as today_iso
 
 # How far an approximate (~), uncertain (?) or both (%) date is widened, on BOTH sides, keyed
 # by the date's precision. One unit of the precision itself ("about November 2023" may be late
@@ -76,104 +87,6 @@ _SEASON_RE = re.compile(r"-?\d{4}-(2[1-9]|3\d|4[01])", re.ASCII)
 # Year-month-day anywhere in a string, to explain why edtf rejected e.g. 2023-02-30.
 _YMD_RE = re.compile(r"(?<![\dX])(-?\d{4})-(\d{2})-(\d{2})(?!\d)", re.ASCII)
 
-
-class DateError(ValueError):
-    """A date or span that cannot be used; the message is one line and quotes the input."""
-
-
-class Status(StrEnum):
-    """Whether a claim holds on a given day (a str: Status.HOLDS == "HOLDS")."""
-
-    HOLDS = "HOLDS"
-    MAYBE = "MAYBE"
-    NOT = "NOT"
-
-
-# ---------------------------------------------------------------------------------------------
-# Calendar arithmetic (Howard Hinnant's algorithms; exact for any int year)
-
-
-def _is_leap(year: int) -> bool:
-    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
-
-
-def _days_in_month(year: int, month: int) -> int:
-    if month == 2:
-        return 29 if _is_leap(year) else 28
-    return 30 if month in (4, 6, 9, 11) else 31
-
-
-def day_number(year: int, month: int, day: int) -> int:
-    """Proleptic Gregorian date -> day number (0 = 1970-01-01). Year 0 is 1 BCE."""
-    if not 1 <= month <= 12 or not 1 <= day <= _days_in_month(year, month):
-        raise ValueError(f"no such date: year {year}, month {month}, day {day}")
-    y = year - 1 if month <= 2 else year
-    era = y // 400
-    yoe = y - era * 400  # year of era, 0..399
-    doy = (153 * (month + (-3 if month > 2 else 9)) + 2) // 5 + day - 1  # day of year from Mar 1
-    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy  # day of era, 0..146096
-    return era * 146097 + doe - 719468
-
-
-def day_parts(day: int) -> tuple[int, int, int]:
-    """Day number -> (year, month, day), the inverse of :func:`day_number`: astronomical years
-    (0 is 1 BCE, -43 is 44 BCE), exact for any int, sentinels included."""
-    z = day + 719468
-    era = z // 146097
-    doe = z - era * 146097
-    yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
-    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
-    mp = (5 * doy + 2) // 153
-    d = doy - (153 * mp + 2) // 5 + 1
-    m = mp + 3 if mp < 10 else mp - 9
-    return yoe + era * 400 + (1 if m <= 2 else 0), m, d
-
-
-def day_to_iso(day: int) -> str:
-    """Day number -> ISO/EDTF text: '2023-11-17', '-0044-03-15', 'Y12345-01-01'; sentinels '..'."""
-    if day <= NEG_INF or day >= POS_INF:
-        return ".."
-    year, month, d = day_parts(day)
-    if -9999 <= year <= 9999:
-        sign = "-" if year < 0 else ""
-        return f"{sign}{abs(year):04d}-{month:02d}-{d:02d}"
-    return f"Y{year}-{month:02d}-{d:02d}"
-
-
-def today_day() -> int:
-    """Today (UTC) as a day number."""
-    now = datetime.now(UTC).date()
-    return day_number(now.year, now.month, now.day)
-
-
-def today_iso() -> str:
-    """Today (UTC) as ISO text: '2025-05-02'."""
-    return day_to_iso(today_day())
-
-
-def _month_start(year: int, month: int) -> int:
-    """Day number of the first of ``month``, which may run past 12 or below 1."""
-    return day_number(year + (month - 1) // 12, (month - 1) % 12 + 1, 1)
-
-
-def _shift(day: int, unit: str, n: int) -> int:
-    """Move ``day`` by n days, or n months/years when it is the first of a month/year."""
-    if unit == "days":
-        return day + n
-    year, month, _ = day_parts(day)
-    return _month_start(year, month + (n if unit == "months" else 12 * n))
-
-
-def _clamp(lo: int, hi: int) -> tuple[int, int]:
-    """Clamp a range into the sentinels, keeping it at least one day long."""
-    return max(NEG_INF, min(lo, POS_INF - 1)), max(NEG_INF + 1, min(hi, POS_INF))
-
-
-#: The years a date may name: those whose days, widened by a qualifier, stay clear of the
-#: sentinels. A year beyond is refused: clamped, it would read as an open or unknown end, and
-#: it could not be exported.
-MIN_YEAR: int = day_parts(NEG_INF)[0] + 2  # -5877639
-MAX_YEAR: int = day_parts(POS_INF)[0] - 2  # 5881578
 
 
 # ---------------------------------------------------------------------------------------------
