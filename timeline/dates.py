@@ -225,8 +225,11 @@ def _validate_single(text: str, quote: str) -> None:
         kind = _edtf_kind(text[:-1])
     if kind is None:
         raise _not_valid(quote, _explain_bad_day(quote))
-    if kind in ("OneOfASet", "MultipleDates"):
-        raise _unsupported(quote, "sets of dates; use an interval")
+    if kind == "OneOfASet":
+        raise _unsupported(quote, "a set of dates ([...], one of them) can only be a claim's "
+                                  "valid time")
+    if kind == "MultipleDates":
+        raise _unsupported(quote, "a set of dates ({...}, all of them) is not one date")
     if "^" in text:  # edtf silently drops a season qualifier such as 2001-21^Southern
         raise _unsupported(quote, "qualified seasons")
 
@@ -414,6 +417,12 @@ def parse_date(text: str) -> DateRange:
     return _pad(t, raw)
 
 
+def date_within(text: str, quote: str) -> DateRange:
+    """One date that is part of a larger text already validated by edtf as a whole (a member
+    of a set): its days, widened if ~, ? or %. Errors quote ``quote``, the whole text."""
+    return _pad(text, _fast_raw(text) or _parse_raw(text, quote))
+
+
 def parse_day(text: str) -> int:
     """A query date ("as of"): 'today' (UTC) or one EDTF date -> the LAST day it covers.
 
@@ -505,10 +514,15 @@ def parse_span(text: str) -> Span:
     ``A/B`` covers A's first day to B's last; a single date X means ``X/X``. ``A/..`` still
     holds, ``../B`` (also written ``..B``) held since forever, ``A/`` and ``/B`` have an unknown
     end or start. ``A..`` is accepted as ``A/..``. ``../..`` means "always"; ``/``, ``../``,
-    ``/..`` and ``..`` have no bounds and are errors.
+    ``/..`` and ``..`` have no bounds and are errors. A set of dates "one of" (``[1667,1668]``,
+    ``[..2023-06]``) may be the date or, as an extension of EDTF, either end; then neither end
+    reaches past the other's last possible day (:mod:`timeline.edtf_sets`).
     """
     t = text.strip()
     if not _is_interval(t):
+        if t.startswith(("[", "{")):
+            lo, hi = _set_side(t, t)
+            return _set_span(t, lo, hi - 1, lo + 1, hi)
         d = parse_date(t)  # an empty text too: "empty date"
         return Span(t, d.lo, d.hi - 1, d.lo + 1, d.hi)
     full, lower, upper = _slashed(t)
@@ -525,7 +539,43 @@ def parse_span(text: str) -> Span:
         end_lo, end_hi = a[0] + 1, POS_INF
     else:  # open end (..): still holds
         end_lo = end_hi = POS_INF
+    if "[" in t:
+        return _set_span(t, start_lo, start_hi, end_lo, end_hi)
     return Span(t, start_lo, start_hi, end_lo, end_hi)
+
+
+def _set_span(t: str, start_lo: int, start_hi: int, end_lo: int, end_hi: int) -> Span:
+    """The span of a valid time with a set at an end: it began by the end's last possible day
+    and ended after the start's first, and a bound an open member makes is the sentinel itself
+    (``[1760..]`` has no latest start, ``[..2023-06]`` no earliest end)."""
+    start_hi, end_lo = min(start_hi, end_hi - 1), max(end_lo, start_lo + 1)
+    start_hi = POS_INF if start_hi >= POS_INF - 1 else start_hi
+    end_lo = NEG_INF if end_lo <= NEG_INF + 1 else end_lo
+    return Span(t, start_lo, start_hi, end_lo, end_hi)
+
+
+def _set_side(whole: str, side: str) -> tuple[int, int]:
+    """The days ``[lo, hi)`` of a set of dates, the whole valid time or one end of it."""
+    from timeline.edtf_sets import parse_one_of  # it reads each member through this module
+
+    one_of = parse_one_of(side, whole)
+    return one_of.lo, one_of.hi
+
+
+def _sides_with_a_set(t: str, lower: str, upper: str
+                      ) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
+    """The padded bounds of an interval with a set at one end or both, each end checked alone
+    (EDTF has no sets in intervals: edtf cannot check the whole)."""
+    bounds: list[tuple[int, int] | None] = []
+    for side in (lower, upper):
+        if side in _NO_DATE:
+            bounds.append(None)
+        elif side.startswith(("[", "{")):
+            bounds.append(_set_side(t, side))
+        else:
+            _validate_single(side, t)
+            bounds.append(_side(t, side))
+    return bounds[0], bounds[1]
 
 
 def _slashed(t: str) -> tuple[str, str, str]:
@@ -552,7 +602,9 @@ def _interval_bounds(t: str, full: str, lower: str, upper: str
         raise _no_bounds(t)
     a = None if lower in _NO_DATE else _fast_bounds(lower)
     b = None if upper in _NO_DATE else _fast_bounds(upper)
-    if (a is None and lower not in _NO_DATE) or (b is None and upper not in _NO_DATE) or (
+    if lower.startswith(("[", "{")) or upper.startswith(("[", "{")):
+        a, b = _sides_with_a_set(t, lower, upper)
+    elif (a is None and lower not in _NO_DATE) or (b is None and upper not in _NO_DATE) or (
             full != f"{lower}/{upper}"):
         # Not both ends in the commonest forms (those make a valid interval, as
         # ``_simple_kind`` says): the general path.

@@ -272,8 +272,8 @@ INVALID_CASES = [
     ("1985-XX-05", "not supported here: unspecified digits"),
     ("2004-06-1X", "not supported here: unspecified digits"),
     ("2004-1X", "is not a valid EDTF date"),  # level-2 EDTF, but edtf itself crashes on it
-    ("[1667,1668]", "not supported here: sets of dates"),
-    ("{1667,1668}", "not supported here: sets of dates"),
+    ("{1667,1668}", "not supported here: {...} means all of these dates"),
+    ("[1667,1668", "is not a valid EDTF date"),
     ("2001-21^x", "not supported here: qualified seasons"),
     ("2023S2-11", "not supported here: significant digits"),
     ("2019-XX/banana", "'2019-XX/banana' is not a valid EDTF date"),

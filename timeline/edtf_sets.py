@@ -1,0 +1,105 @@
+"""EDTF level-2 sets of dates as day ranges: "one of a set" (``[...]``) reads, "all of a set"
+(``{...}``) is refused.
+
+``[2023-11-19,2023-11-20]`` is one of those days: "the 19th or the 20th". A member may be a
+date, a run of consecutive dates ``1667..1670`` (one of 1667, 1668, 1669 or 1670), or open on
+one side: ``..2023-06`` is June 2023 or any time before, ``1760..`` 1760 or any time after.
+The set stands for the smallest range holding every member, ``[lo, hi)``: its earliest
+member's first day (:data:`~timeline.daycount.NEG_INF` when a member is open before) to the day
+after its latest member's last (:data:`~timeline.daycount.POS_INF` when one is open after).
+Qualified members are widened as single dates are. docs/time-model.md gives the four bounds
+a set makes as a valid time or as either end of an interval, with worked examples.
+
+``{1667,1668}`` ("all of these dates") is valid EDTF but no valid time: a claim holds over one
+date or one interval, and a set of separate dates is several. It is refused with the advice to
+record a claim for each date.
+
+A set is written without blanks (the oracle of the tests, ``edtf-validate``, refuses most of
+them) and never carries a qualifier of its own (``[1667,1668]~`` is not EDTF).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from timeline import dates
+from timeline.daycount import NEG_INF, POS_INF, DateError
+
+
+@dataclass(frozen=True)
+class Member:
+    """One member of a set: a date (``first is last``), a run ``first..last``, or a run open
+    before (``first`` None: ``..last``) or after (``last`` None: ``first..``)."""
+
+    text: str
+    first: dates.DateRange | None
+    last: dates.DateRange | None
+
+
+@dataclass(frozen=True)
+class OneOf:
+    """An EDTF "one of a set" date: its members, and the days ``[lo, hi)`` that hold them all
+    (widened where a member is qualified; a sentinel where a member is open)."""
+
+    text: str
+    members: tuple[Member, ...]
+    lo: int
+    hi: int
+
+    @property
+    def earliest(self) -> dates.DateRange | None:
+        """The member date that starts the set (unwidened), None if a member is open before."""
+        firsts = [m.first for m in self.members]
+        if any(first is None for first in firsts):
+            return None
+        return min((f for f in firsts if f is not None), key=lambda f: (f.lo, f.hi)).exact()
+
+    @property
+    def latest(self) -> dates.DateRange | None:
+        """The member date that ends the set (unwidened), None if a member is open after."""
+        lasts = [m.last for m in self.members]
+        if any(last is None for last in lasts):
+            return None
+        return max((f for f in lasts if f is not None), key=lambda f: (f.hi, f.lo)).exact()
+
+
+def is_set(text: str) -> bool:
+    """True if ``text`` is written as a set of dates (``[...]`` or ``{...}``), valid or not."""
+    return text.strip()[:1] in ("[", "{") and bool(text.strip())
+
+
+@lru_cache(maxsize=4096)
+def parse_one_of(text: str, quote: str | None = None) -> OneOf:
+    """A "one of a set" date -> its members and days; raises :class:`DateError` saying why not.
+
+    ``quote`` is the whole input for error messages when ``text`` is one end of an interval.
+    """
+    t = text.strip()
+    quote = t if quote is None else quote
+    kind = dates._edtf_kind(t) if t and not any(c.isspace() for c in t) else None
+    if t.startswith("{") and kind == "MultipleDates":
+        raise dates._unsupported(
+            quote, "{...} means all of these dates, and a valid time is one date or one "
+                   "interval: record a claim for each date, or write [...] for one of them")
+    if kind != "OneOfASet":
+        why = dates._explain_bad_day(quote) or (
+            "a set is written without blanks" if any(c.isspace() for c in t) else "")
+        raise dates._not_valid(quote, why)
+    members = tuple(_member(m, quote) for m in t[1:-1].split(","))
+    lo = min(m.first.lo if m.first is not None else NEG_INF for m in members)
+    hi = max(m.last.hi if m.last is not None else POS_INF for m in members)
+    return OneOf(t, members, lo, hi)
+
+
+def _member(text: str, quote: str) -> Member:
+    """One member of a set already validated by edtf as a whole."""
+    if ".." not in text:
+        date = dates.date_within(text, quote)
+        return Member(text, date, date)
+    before, _, after = text.partition("..")
+    first = dates.date_within(before, quote) if before else None
+    last = dates.date_within(after, quote) if after else None
+    if first is not None and last is not None and last.hi <= first.lo:
+        raise DateError(f"{quote!r} is not a valid set of dates: {text} ends before it starts")
+    return Member(text, first, last)
