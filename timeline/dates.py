@@ -226,8 +226,8 @@ def _validate_single(text: str, quote: str) -> None:
     if kind is None:
         raise _not_valid(quote, _explain_bad_day(quote))
     if kind == "OneOfASet":
-        raise _unsupported(quote, "a set of dates ([...], one of them) can only be a claim's "
-                                  "valid time")
+        raise _unsupported(quote, "a set of dates ([...], one of them) can only be the "
+                                  "valid time of a claim")
     if kind == "MultipleDates":
         raise _unsupported(quote, "a set of dates ({...}, all of them) is not one date")
     if "^" in text:  # edtf silently drops a season qualifier such as 2001-21^Southern

@@ -25,6 +25,7 @@ from typing import Any
 from timeline import dates
 from timeline.api import Archive, FactView, InvalidInput, Selection
 from timeline.datewords import words_or_text as edtf_words
+from timeline.edtf_sets import is_set, parse_one_of
 from timeline.formats.base import write_json
 
 #: What the rows of the timeline are: none, one per subject, one per predicate.
@@ -38,11 +39,22 @@ def _date(parts: tuple[int, ...]) -> dict[str, str]:
     return dict(zip(("year", "month", "day"), map(str, parts), strict=False))
 
 
+def _side_date(side: str, *, last: bool) -> dates.DateRange | None:
+    """One end as written, unwidened; a set of dates (one of them) gives its earliest member
+    at the start and its latest at the end, none where a member is open."""
+    if side in ("", ".."):
+        return None
+    if is_set(side):
+        one_of = parse_one_of(side)
+        return one_of.latest if last else one_of.earliest
+    return dates.DateRange.parse(side).exact()
+
+
 def _dates(valid: str) -> tuple[dict[str, str] | None, dict[str, str] | None]:
     """Start and end dates. A single date has no end; an open or unknown end has none; an
     interval without a start is placed at its end, the one date it gives."""
-    start, end = (dates.DateRange.parse(side).exact() if side not in ("", "..") else None
-                  for side in dates.interval_sides(valid))
+    lower, upper = dates.interval_sides(valid)
+    start, end = _side_date(lower, last=False), _side_date(upper, last=True)
     if start is None:
         return (_date(end.first_parts), None) if end is not None else (None, None)
     if end is None or end.text == start.text:
