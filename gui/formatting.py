@@ -10,9 +10,11 @@ from __future__ import annotations
 import html
 
 from timeline.api import (
+    DateError,
     day_number,
     day_parts,
     day_to_iso,
+    edtf_words,
     human_date,
     is_template,
     today_day,
@@ -21,7 +23,7 @@ from timeline.api import (
 
 #: Days in words, as the engine writes them: '30 November 2023', '44 BCE'.
 __all__ = ["first_of_year", "human_date", "iso", "predicate_phrase", "rich", "today",
-           "tooltip", "year_of", "year_text"]
+           "tooltip", "valid_words", "year_of", "year_text"]
 
 iso = day_to_iso
 """Day number -> ISO/EDTF text: '2023-11-17', '-0043-03-15'; '..' for the sentinels."""
@@ -67,3 +69,13 @@ def tooltip(text: str) -> str:
     """A tooltip of plain text (lines kept) that Qt cannot take for HTML: given as escaped
     rich text, always."""
     return f"<qt>{rich(text)}</qt>"
+
+
+def valid_words(valid: str) -> str:
+    """A valid time as written and in words: '2021/[..2023-06] (from 2021, left some time before
+    July 2023)'; as written alone when the words say nothing more or it is not a valid time."""
+    try:
+        words = edtf_words(valid)
+    except DateError:
+        return valid
+    return valid if words == valid else f"{valid} ({words})"

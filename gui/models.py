@@ -66,7 +66,7 @@ def fact_tooltip(fact: FactView, notes: FactNotes | None = None) -> str:
     where they disagree, and its status explained."""
     claim = fact.claim
     notes = notes or FactNotes()
-    lines = [fact.statement, f"Valid: {fact_valid(fact.fact)}",
+    lines = [fact.statement, f"Valid: {formatting.valid_words(fact_valid(fact.fact))}",
              f"Certainty: {claim.certainty:g}", *notes.tooltip_lines(fact),
              f"Rank: {fact.fact.rank}", f"Known from: {claim.known_at}",
              EXPLANATIONS.get(fact.status, fact.status)]
