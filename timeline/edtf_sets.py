@@ -20,6 +20,7 @@ them) and never carries a qualifier of its own (``[1667,1668]~`` is not EDTF).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -77,7 +78,7 @@ def parse_one_of(text: str, quote: str | None = None) -> OneOf:
     """
     t = text.strip()
     quote = t if quote is None else quote
-    kind = dates._edtf_kind(t) if t and not any(c.isspace() for c in t) else None
+    kind = dates._edtf_kind(_stand_ins(t)) if t and not any(c.isspace() for c in t) else None
     if t.startswith("{") and kind == "MultipleDates":
         raise dates._unsupported(
             quote, "{...} means all of these dates, and a valid time is one date or one "
@@ -90,6 +91,16 @@ def parse_one_of(text: str, quote: str | None = None) -> OneOf:
     lo = min(m.first.lo if m.first is not None else NEG_INF for m in members)
     hi = max(m.last.hi if m.last is not None else POS_INF for m in members)
     return OneOf(t, members, lo, hi)
+
+
+# A member that is a year with its month unspecified (1985-XX): edtf crashes on it inside a set.
+_YEAR_XX = re.compile(r"(?<=[\[{,])(-?[0-9X]{4})-XX(?=[,\]}])", re.ASCII)
+
+
+def _stand_ins(text: str) -> str:
+    """The set with each ``YYYY-XX`` member as ``YYYY-01``, a month as edtf can check it (the
+    member itself is checked alone when it is read)."""
+    return _YEAR_XX.sub(r"\1-01", text)
 
 
 def _member(text: str, quote: str) -> Member:
