@@ -121,7 +121,8 @@ class ClaimRecord(_Record):
     predicate: str
     object: str | None = Field(None, description="An entity: the claim is a relationship.")
     value: str | None = Field(None, description="A literal, or the relationship's quality.")
-    valid: str = Field(description="EDTF date or interval when the claim held.")
+    valid: str = Field(description="EDTF date or interval when the claim held; a set of dates "
+                                   "([1667,1668]: one of them) may be the date or either end.")
     certainty: float = Field(1.0, ge=0.0, le=1.0)
     rank: Rank = "normal"
     known_at: str | None = Field(
