@@ -320,3 +320,27 @@ def test_a_bad_set_in_a_json_file_is_named_and_nothing_is_written(tmp_path: Path
     assert done.returncode == 2
     assert "claims[3].valid: '[1860..]/[..1852]' ends before it starts" in done.stderr
     assert "Ada" not in hindsight(path, "entities").stdout
+
+
+def test_moments_and_the_archives_span_with_sets(tmp_path: Path) -> None:
+    """A set begins on its first possible day; an end "on or before" a date has no day it
+    ends on, so no end moment; a set open after (``[1760..]``) does not stretch the archive's
+    span to the end of time."""
+    from timeline.api import BEGINS, ENDS, moment_keys
+
+    with Archive.open(tmp_path / "a.sqlite") as archive:
+        made = {valid: archive.record("Ada Lovelace", "met", object=other, valid=valid,
+                                      known_at="2024", new_entity=True)
+                for valid, other in (("2021/[..2023-06]", "Charles Babbage"),
+                                     ("2021/[2023-06,2023-07]", "Mary Somerville"),
+                                     ("[1760..]", "Michael Faraday"),
+                                     ("[..1700-06]", "Charles Dickens"))}
+        number = {c.id: c.n for c in archive.readmodel.all_claims()}
+        moments = {(day_to_iso(k.day), k.kind, k.n) for k in moment_keys(archive)}
+        assert moments == {
+            ("2021-01-01", BEGINS, number[made["2021/[..2023-06]"]]),
+            ("2021-01-01", BEGINS, number[made["2021/[2023-06,2023-07]"]]),
+            ("2023-06-01", ENDS, number[made["2021/[2023-06,2023-07]"]]),
+            ("1760-01-01", BEGINS, number[made["[1760..]"]]),
+        }
+        assert tuple(map(day_to_iso, archive.span())) == ("1760-01-01", "2023-07-31")
