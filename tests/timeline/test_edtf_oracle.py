@@ -107,12 +107,12 @@ def _months_within_a_year_before_one(text: str) -> bool:
     return found is not None and found[1] == found[3] and bool(found[2] or found[4])
 
 
-def _long_year_beside_unspecified(text: str) -> bool:
-    """A long year at one end of an interval with unspecified digits at the other
-    (``Y-10000/201X``): edtf cannot check such an interval whole, so the engine checks each end
-    alone, as it always has (archives may hold them); the oracle refuses long years in
-    intervals."""
-    return "/" in text and "Y" in text and "X" in text
+def _alone_beside_unspecified(text: str) -> bool:
+    """A long year or a time of day at one end of an interval with unspecified digits
+    (``Y-10000/201X``, ``1985-04-12T10:00:00/201X``): edtf cannot check such an interval
+    whole, so the engine checks each end alone, as it always has (archives may hold them);
+    the oracle refuses long years and times of day in intervals."""
+    return "/" in text and "X" in text and ("Y" in text or "T" in text)
 
 
 def _open_before_year_one(text: str) -> bool:
@@ -177,7 +177,7 @@ DIFFERENCES: list[tuple[str, Callable[[str], bool], bool, bool]] = [
      True),
     ("unspecified digits with an open end", _unspecified_with_an_open_end, True, False),
     ("qualified season in a set", _qualified_season_in_a_set, False, True),
-    ("long year beside unspecified digits", _long_year_beside_unspecified, True, False),
+    ("long year or time beside unspecified digits", _alone_beside_unspecified, True, False),
     ("a set at an end of an interval", _set_at_an_end, True, False),
 ]
 
@@ -197,7 +197,7 @@ EXAMPLES = {
     "months within a year before 1, reversed": "-0044-03/-0044-01",
     "unspecified digits with an open end": "201X/..",
     "qualified season in a set": "[2001-21?,2002]",
-    "long year beside unspecified digits": "Y-10000/201X",
+    "long year or time beside unspecified digits": "Y-10000/201X",
 }
 
 
