@@ -288,19 +288,19 @@ def sets(draw: st.DrawFn) -> str:
     return f"{{{inner}}}" if draw(st.integers(0, 7)) == 0 else f"[{inner}]"
 
 
-@settings(max_examples=600, deadline=None)
+@settings(max_examples=400, deadline=None)
 @given(level1_dates())
 def test_single_dates_agree_with_the_oracle(text: str) -> None:
     check(text)
 
 
-@settings(max_examples=600, deadline=None)
+@settings(max_examples=400, deadline=None)
 @given(intervals())
 def test_intervals_agree_with_the_oracle(text: str) -> None:
     check(text)
 
 
-@settings(max_examples=600, deadline=None)
+@settings(max_examples=400, deadline=None)
 @given(sets())
 def test_sets_of_dates_agree_with_the_oracle(text: str) -> None:
     check(text)
