@@ -11,7 +11,9 @@ docs/time-model.md states every rule with worked examples.
 One date is a :class:`DateRange` value (``DateRange.parse("2023-11~")``). Modules that need a
 day's year, month and day, an interval's sides as written or today use :func:`day_parts`,
 :func:`interval_sides`, :func:`strip_qualifiers` and :func:`today_day` rather than taking EDTF
-text apart themselves; :mod:`timeline.datewords` puts days in words.
+text apart themselves; :mod:`timeline.datewords` puts days in words. The calendar arithmetic
+is :mod:`timeline.daycount`'s; sets of dates ("one of", ``[1667,1668]``) are read by
+:mod:`timeline.edtf_sets`, through :func:`parse_span`.
 """
 
 from __future__ import annotations
