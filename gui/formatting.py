@@ -10,9 +10,11 @@ from __future__ import annotations
 import html
 
 from timeline.api import (
+    DateError,
     day_number,
     day_parts,
     day_to_iso,
+    edtf_words,
     human_date,
     is_template,
     parse_day,
@@ -23,7 +25,7 @@ from timeline.api import (
 
 #: Days in words, as the engine writes them: '30 November 2023', '44 BCE'.
 __all__ = ["first_of_year", "human_date", "iso", "moment_words", "predicate_phrase", "rich",
-           "today", "tooltip", "year_of", "year_text"]
+           "today", "tooltip", "valid_words", "year_of", "year_text"]
 
 iso = day_to_iso
 """Day number -> ISO/EDTF text: '2023-11-17', '-0043-03-15'; '..' for the sentinels."""
@@ -75,3 +77,17 @@ def tooltip(text: str) -> str:
     """A tooltip of plain text (lines kept) that Qt cannot take for HTML: given as escaped
     rich text, always."""
     return f"<qt>{rich(text)}</qt>"
+
+
+def valid_words(valid: str, calendar: str = "gregorian") -> str:
+    """A valid time as written and in words: '2021/[..2023-06] (from 2021, left some time before
+    July 2023)', '1700-02-29, 29 February 1700 (Julian)'; as written alone when the words say
+    nothing more or it is not a valid time."""
+    try:
+        words = edtf_words(valid, calendar)
+    except DateError:
+        return valid
+    if words == valid:
+        return valid
+    # A calendar named in the words closes them: no parentheses inside parentheses.
+    return f"{valid} ({words})" if calendar == "gregorian" else f"{valid}, {words}"

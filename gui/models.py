@@ -79,7 +79,7 @@ def fact_tooltip(fact: FactView, notes: FactNotes | None = None) -> str:
     notes = notes or FactNotes()
     valid = fact_valid(fact.fact)
     gregorian = gregorian_tip(valid, claim.calendar)
-    lines = [fact.statement, f"Valid: {valid_text(valid, claim.calendar)}",
+    lines = [fact.statement, f"Valid: {formatting.valid_words(valid, claim.calendar)}",
              *([f"That is {gregorian}"] if gregorian else []),
              f"Certainty: {claim.certainty:g}", *notes.tooltip_lines(fact),
              f"Rank: {fact.fact.rank}", f"Known from: {claim.known_at}",

@@ -124,6 +124,8 @@ _SAMPLE = {
     "timeline/asof/rules.py": "from timeline.readmodel import x\n",
     "timeline/readmodel/x.py": "",
     "timeline/dates.py": "import sqlite3\n",
+    "timeline/calendars.py": "",
+    "timeline/edtf_sets.py": "from timeline import dates\n",
     "timeline/domain.py": "from timeline import dates\n",
     "timeline/engine.py": "from PySide6 import QtCore\nimport gui.widgets\n",
     "gui/__init__.py": "",

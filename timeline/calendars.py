@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Literal
 
 from convertdate import julian as _julian
@@ -81,6 +82,46 @@ def day_parts(day: int) -> tuple[int, int, int]:
 
 #: The Julian Day (a float that ends in .5: days begin at midnight) of day number 0.
 _JD_1970 = _julian.J1970
+
+
+NEG_INF: int = -(2**31) + 1
+"""Sentinel day: open or unknown start ("since forever")."""
+POS_INF: int = 2**31 - 1
+"""Sentinel day: open end ("still holds") or unknown end."""
+
+#: The years a date may name: those whose days, widened by a qualifier, stay clear of the
+#: sentinels. A year beyond is refused: clamped, it would read as an open or unknown end, and
+#: it could not be exported.
+MIN_YEAR: int = day_parts(NEG_INF)[0] + 2  # -5877639
+MAX_YEAR: int = day_parts(POS_INF)[0] - 2  # 5881578
+MIN_DAY, MAX_DAY = day_number(MIN_YEAR, 1, 1), day_number(MAX_YEAR + 1, 1, 1)
+
+
+def clamp(lo: int, hi: int) -> tuple[int, int]:
+    """Clamp a range into the sentinels, keeping it at least one day long."""
+    return max(NEG_INF, min(lo, POS_INF - 1)), max(NEG_INF + 1, min(hi, POS_INF))
+
+
+def day_to_iso(day: int) -> str:
+    """Day number -> ISO/EDTF text: '2023-11-17', '-0044-03-15', 'Y12345-01-01'; sentinels '..'."""
+    if day <= NEG_INF or day >= POS_INF:
+        return ".."
+    year, month, d = day_parts(day)
+    if -9999 <= year <= 9999:
+        sign = "-" if year < 0 else ""
+        return f"{sign}{abs(year):04d}-{month:02d}-{d:02d}"
+    return f"Y{year}-{month:02d}-{d:02d}"
+
+
+def today_day() -> int:
+    """Today (UTC) as a day number."""
+    now = datetime.now(UTC).date()
+    return day_number(now.year, now.month, now.day)
+
+
+def today_iso() -> str:
+    """Today (UTC) as ISO text: '2025-05-02'."""
+    return day_to_iso(today_day())
 
 
 def julian_day_number(year: int, month: int, day: int) -> int:

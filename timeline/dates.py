@@ -13,7 +13,8 @@ docs/time-model.md states every rule with worked examples.
 One date is a :class:`DateRange` value (``DateRange.parse("2023-11~")``). Modules that need a
 day's year, month and day, an interval's sides as written or today use :func:`day_parts`,
 :func:`interval_sides`, :func:`strip_qualifiers` and :func:`today_day` rather than taking EDTF
-text apart themselves; :mod:`timeline.datewords` puts days in words.
+text apart themselves; :mod:`timeline.datewords` puts days in words. Sets of dates ("one
+of", ``[1667,1668]``) are read by :mod:`timeline.edtf_sets`, through :func:`parse_span`.
 """
 
 from __future__ import annotations
@@ -23,19 +24,28 @@ import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
 from enum import StrEnum
 from functools import lru_cache
 from typing import NamedTuple, TypeVar
 
 import edtf
 
-from timeline.calendars import GREGORIAN, Calendar, DateError, calendar_named, day_number, day_parts
-
-NEG_INF: int = -(2**31) + 1
-"""Sentinel day: open or unknown start ("since forever")."""
-POS_INF: int = 2**31 - 1
-"""Sentinel day: open end ("still holds") or unknown end."""
+# The sentinels, the year limits and the day arithmetic are the calendars' (re-exported here,
+# where the rest of the engine finds them).
+from timeline.calendars import GREGORIAN, Calendar, calendar_named
+from timeline.calendars import MAX_DAY as _MAX_DAY
+from timeline.calendars import MAX_YEAR as MAX_YEAR
+from timeline.calendars import MIN_DAY as _MIN_DAY
+from timeline.calendars import MIN_YEAR as MIN_YEAR
+from timeline.calendars import NEG_INF as NEG_INF
+from timeline.calendars import POS_INF as POS_INF
+from timeline.calendars import DateError as DateError
+from timeline.calendars import clamp as _clamp
+from timeline.calendars import day_number as day_number
+from timeline.calendars import day_parts as day_parts
+from timeline.calendars import day_to_iso as day_to_iso
+from timeline.calendars import today_day as today_day
+from timeline.calendars import today_iso as today_iso
 
 # How far an approximate (~), uncertain (?) or both (%) date is widened, on BOTH sides, keyed
 # by the date's precision. One unit of the precision itself ("about November 2023" may be late
@@ -103,28 +113,6 @@ def _extra(cal: Calendar) -> tuple[Calendar, ...]:
     return _NO_ARGS if cal is _GREGORIAN else (cal,)
 
 
-def day_to_iso(day: int) -> str:
-    """Day number -> ISO/EDTF text: '2023-11-17', '-0044-03-15', 'Y12345-01-01'; sentinels '..'."""
-    if day <= NEG_INF or day >= POS_INF:
-        return ".."
-    year, month, d = day_parts(day)
-    if -9999 <= year <= 9999:
-        sign = "-" if year < 0 else ""
-        return f"{sign}{abs(year):04d}-{month:02d}-{d:02d}"
-    return f"Y{year}-{month:02d}-{d:02d}"
-
-
-def today_day() -> int:
-    """Today (UTC) as a day number."""
-    now = datetime.now(UTC).date()
-    return day_number(now.year, now.month, now.day)
-
-
-def today_iso() -> str:
-    """Today (UTC) as ISO text: '2025-05-02'."""
-    return day_to_iso(today_day())
-
-
 def _month_start(year: int, month: int, cal: Calendar = _GREGORIAN) -> int:
     """Day number of the first of ``month`` in ``cal``; ``month`` may run past 12 or below 1."""
     return cal.day_number(year + (month - 1) // 12, (month - 1) % 12 + 1, 1)
@@ -139,17 +127,6 @@ def _shift(day: int, unit: str, n: int, cal: Calendar) -> int:
     return _month_start(year, month + (n if unit == "months" else 12 * n), cal)
 
 
-def _clamp(lo: int, hi: int) -> tuple[int, int]:
-    """Clamp a range into the sentinels, keeping it at least one day long."""
-    return max(NEG_INF, min(lo, POS_INF - 1)), max(NEG_INF + 1, min(hi, POS_INF))
-
-
-#: The years a date may name: those whose days, widened by a qualifier, stay clear of the
-#: sentinels. A year beyond is refused: clamped, it would read as an open or unknown end, and
-#: it could not be exported.
-MIN_YEAR: int = day_parts(NEG_INF)[0] + 2  # -5877639
-MAX_YEAR: int = day_parts(POS_INF)[0] - 2  # 5881578
-_MIN_DAY, _MAX_DAY = day_number(MIN_YEAR, 1, 1), day_number(MAX_YEAR + 1, 1, 1)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -307,8 +284,11 @@ def _validate_single(text: str, quote: str, cal: Calendar = _GREGORIAN) -> None:
         kind = _edtf_kind(text[:-1])
     if kind is None:
         raise _not_valid(quote, _explain_bad_day(quote, cal))
-    if kind in ("OneOfASet", "MultipleDates"):
-        raise _unsupported(quote, "sets of dates; use an interval")
+    if kind == "OneOfASet":
+        raise _unsupported(quote, "a set of dates ([...], one of them) can only be the "
+                                  "valid time of a claim")
+    if kind == "MultipleDates":
+        raise _unsupported(quote, "a set of dates ({...}, all of them) is not one date")
     if "^" in text:  # edtf silently drops a season qualifier such as 2001-21^Southern
         raise _unsupported(quote, "qualified seasons")
 
@@ -505,6 +485,12 @@ def parse_date(text: str, calendar: str | Calendar = GREGORIAN) -> DateRange:
     return _pad(t, raw, cal)
 
 
+def date_within(text: str, quote: str, cal: Calendar = _GREGORIAN) -> DateRange:
+    """One date that is part of a larger text already validated by edtf as a whole (a member
+    of a set): its days, widened if ~, ? or %. Errors quote ``quote``, the whole text."""
+    return _pad(text, _fast_raw(text, cal) or _parse_raw(text, quote, cal), cal)
+
+
 def parse_day(text: str) -> int:
     """A query date ("as of"): 'today' (UTC) or one EDTF date -> the LAST day it covers.
 
@@ -596,12 +582,21 @@ def parse_span(text: str, calendar: str | Calendar = GREGORIAN) -> Span:
 
     ``A/B`` covers A's first day to B's last; a single date X means ``X/X``. ``A/..`` still
     holds, ``../B`` (also written ``..B``) held since forever, ``A/`` and ``/B`` have an unknown
-    end or start. ``A..`` is accepted as ``A/..``. ``../..`` means "always"; ``/``, ``../``,
-    ``/..`` and ``..`` have no bounds and are errors.
+    end or start. ``A..`` is accepted as ``A/..``. ``../..`` means "always"; ``/..`` began at an
+    unknown time and still holds, ``../`` held since forever and ended at an unknown time (both
+    MAYBE on every day); ``/``, ``..`` and nothing have no bounds and are errors. A set of dates
+    "one of" (``[1667,1668]``, ``[..2023-06]``) may be the date or, as an extension of EDTF,
+    either end; then neither end reaches past the other's last possible day
+    (:mod:`timeline.edtf_sets`).
     """
     cal = _GREGORIAN if calendar == GREGORIAN else calendar_named(calendar)
     t = text.strip()
     if not _is_interval(t):
+        if t.startswith(("[", "{")):
+            from timeline.edtf_sets import set_side, set_span
+
+            lo, hi = set_side(t, t, cal)
+            return set_span(t, lo, hi - 1, lo + 1, hi, cal.name)
         d = parse_date(t, *_extra(cal))  # an empty text too: "empty date"
         return Span(t, d.lo, d.hi - 1, d.lo + 1, d.hi, cal.name)
     full, lower, upper = _slashed(t)
@@ -610,14 +605,22 @@ def parse_span(text: str, calendar: str | Calendar = GREGORIAN) -> Span:
         start_lo, start_hi = a[0], a[1] - 1
     elif lower == "" and b is not None:  # unknown start: it began by B's last day at the latest
         start_lo, start_hi = NEG_INF, b[1] - 1
+    elif lower == "":  # unknown start, open end (/..): it may have begun at any time
+        start_lo, start_hi = NEG_INF, POS_INF - 1
     else:  # open start (..)
         start_lo = start_hi = NEG_INF
     if b is not None:
         end_lo, end_hi = b[0] + 1, b[1]
     elif upper == "" and a is not None:  # unknown end: it held on A's first day at least
         end_lo, end_hi = a[0] + 1, POS_INF
+    elif upper == "":  # open start, unknown end (../): it may have ended at any time
+        end_lo, end_hi = NEG_INF + 1, POS_INF
     else:  # open end (..): still holds
         end_lo = end_hi = POS_INF
+    if "[" in t:
+        from timeline.edtf_sets import set_span
+
+        return set_span(t, start_lo, start_hi, end_lo, end_hi, cal.name)
     return Span(t, start_lo, start_hi, end_lo, end_hi, cal.name)
 
 
@@ -640,12 +643,16 @@ def _interval_bounds(t: str, full: str, lower: str, upper: str, cal: Calendar
                      ) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
     """The padded bounds of an interval's sides, None for an open or unknown one; checked."""
     if lower in _NO_DATE and upper in _NO_DATE:
-        if lower == upper == "..":
-            return None, None  # always
+        if ".." in (lower, upper) and "/" in t:
+            return None, None  # always (../..), or an open and an unknown end (/.., ../)
         raise _no_bounds(t)
     a = None if lower in _NO_DATE else _fast_bounds(lower, *_extra(cal))
     b = None if upper in _NO_DATE else _fast_bounds(upper, *_extra(cal))
-    if (a is None and lower not in _NO_DATE) or (b is None and upper not in _NO_DATE) or (
+    if lower.startswith(("[", "{")) or upper.startswith(("[", "{")):
+        from timeline.edtf_sets import sides_with_a_set
+
+        a, b = sides_with_a_set(t, lower, upper, cal)
+    elif (a is None and lower not in _NO_DATE) or (b is None and upper not in _NO_DATE) or (
             full != f"{lower}/{upper}"):
         # Not both ends in the commonest forms (those make a valid interval, as
         # ``_simple_kind`` says): the general path.

@@ -21,6 +21,7 @@ from timeline.dates import (
     parse_date,
     strip_qualifiers,
 )
+from timeline.edtf_sets import Member, is_set, parse_one_of
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
@@ -136,6 +137,75 @@ def _pair_words(a: _Words, b: _Words) -> str:
     return f"{a.text} – {b.text}"
 
 
+# ---------------------------------------------------------------------------------------------
+# Sets of dates ("one of"): [2023-11-19,2023-11-20], [..2023-06], [1760..]
+
+
+def _either(words: list[str]) -> str:
+    """'A', 'A or B', 'A, B or C'."""
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} or {words[-1]}"
+
+
+def _member_words(member: Member, calendar: str) -> str:
+    if member.first is member.last:
+        return _one_words(member.text, calendar).text
+    before, _, after = member.text.partition("..")
+    if not before:
+        return f"on or before {_one_words(after, calendar).text}"
+    if not after:
+        return f"{_one_words(before, calendar).text} or later"
+    return f"some time in {_pair_words(_one_words(before, calendar), _one_words(after, calendar))}"
+
+
+def _set_words(text: str, calendar: str) -> str:
+    """'19 or 20 November 2023', 'June or July 2023', 'some time in 1667–1670', 'on or before
+    June 2023', '1760 or later', '1667, 1668 or some time in 1670–1672'."""
+    members = parse_one_of(text, None, calendar_named(calendar)).members
+    dated = [_one_words(m.text, calendar) for m in members if m.first is m.last]
+    if len(dated) == len(members) > 1 and not any(w.qualified for w in dated) and len(
+            {(w.precision, w.year) for w in dated}) == 1:
+        if dated[0].precision == "day" and len({w.month for w in dated}) == 1:
+            return f"{_either([str(w.day) for w in dated])} {month_text(dated[0].month)} " \
+                   f"{year_text(dated[0].year)}"
+        if dated[0].precision == "month":
+            return f"{_either([month_text(w.month) for w in dated])} {year_text(dated[0].year)}"
+    return _either([_member_words(m, calendar) for m in members])
+
+
+def _some_time_before(text: str, calendar: str) -> str | None:
+    """For an end written ``[..X]``: 'some time before July 2023', naming the day, month or
+    year after X; None for any other set, or when X is not a plain day, month or year."""
+    members = parse_one_of(text, None, calendar_named(calendar)).members
+    if len(members) != 1 or members[0].first is not None or members[0].last is None:
+        return None
+    last = members[0].last
+    if last.qualified or last.precision not in ("day", "month", "year"):
+        return None
+    year, month, day = calendar_named(calendar).day_parts(last.hi)
+    after = {"day": f"{day} {month_text(month)} {year_text(year)}",
+             "month": f"{month_text(month)} {year_text(year)}", "year": year_text(year)}
+    return f"some time before {after[last.precision]}"
+
+
+def _side_words(side: str, calendar: str) -> str:
+    return _set_words(side, calendar) if is_set(side) else _one_words(side, calendar).text
+
+
+def _interval_with_a_set(lower: str, upper: str, calendar: str) -> str:
+    """An interval with a set at an end (an extension of EDTF): 'from 2021, left some time
+    before July 2023', 'from 1760 or 1761 until 1800', 'until 2019 or 2020 (start unknown)'."""
+    before = _some_time_before(upper, calendar) if is_set(upper) else None
+    if lower in (_OPEN, _UNKNOWN):
+        words = f"until {before or _side_words(upper, calendar)}"
+        return words if lower == _OPEN else f"{words} (start unknown)"
+    start = _side_words(lower, calendar)
+    since = f"began {start}," if start.startswith("on or before") else f"from {start}"
+    if upper in (_OPEN, _UNKNOWN):
+        return since.rstrip(",") if upper == _OPEN else f"{since.rstrip(',')} (end unknown)"
+    return f"{since.rstrip(',')}, left {before}" if before else (
+        f"{since} until {_side_words(upper, calendar)}")
+
+
 def edtf_words(text: str, calendar: str = GREGORIAN) -> str:
     """An EDTF date or interval (any the engine accepts) in words, as a reader would write it:
 
@@ -143,6 +213,9 @@ def edtf_words(text: str, calendar: str = GREGORIAN) -> str:
     'summer 2019', '-0043-03-15' -> '15 March 44 BCE', '2023?' -> 'perhaps 2023', '2023-11-17/
     2023-11-22' -> '17–22 November 2023', '2019-07/..' -> 'from July 2019', '../2019' ->
     'until 2019', '2019/' -> 'from 2019 (end unknown)', '../..' -> 'always'; '' -> 'unknown'.
+    Sets of dates: '[2023-11-19,2023-11-20]' -> '19 or 20 November 2023', '[..2023-06]' -> 'on
+    or before June 2023', '[1760..]' -> '1760 or later', '2021/[..2023-06]' -> 'from 2021, left
+    some time before July 2023'.
 
     A date of the Julian calendar (``calendar="julian"``) reads as written, with the calendar
     named: '1700-02-29' -> '29 February 1700 (Julian)' (:func:`gregorian_words` gives its
@@ -165,7 +238,9 @@ def _edtf_words(text: str, calendar: str) -> str:
         return _one_words(side, calendar)
 
     if lower == upper and lower not in (_OPEN, _UNKNOWN):
-        return _words_of(lower).text
+        return _side_words(lower, calendar)
+    if is_set(lower) or is_set(upper):
+        return _interval_with_a_set(lower, upper, calendar)
     if lower == _OPEN and upper == _OPEN:
         return "always"
     if lower in (_OPEN, _UNKNOWN):

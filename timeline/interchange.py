@@ -135,7 +135,8 @@ class ClaimRecord(_Record):
     object: str | None = Field(None, description="An entity: the claim is a relationship.")
     value: str | None = Field(None, description="A literal, or the relationship's quality.")
     valid: ValidField = Field(
-        description="EDTF date or interval when the claim held; or an object whose start or "
+        description="EDTF date or interval when the claim held (a set of dates, [1667,1668]: "
+                    "one of them, may be the date or either end); or an object whose start or "
                     "end may be relative to another claim's (docs/time-model.md).")
     calendar: CalendarName = Field(
         "gregorian", description="The calendar `valid` is written in: gregorian or julian.")

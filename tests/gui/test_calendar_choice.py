@@ -63,7 +63,7 @@ def test_the_state_shows_the_julian_date_and_its_gregorian_day_in_the_tooltip(wi
     valid = _row(window, STATEMENT, StateModel.VALID)
     assert valid.data() == "1700-02-29 (Julian)"
     tip = valid.data(Qt.ItemDataRole.ToolTipRole)
-    assert "Valid: 1700-02-29 (Julian)" in tip
+    assert "Valid: 1700-02-29, 29 February 1700 (Julian)" in tip
     assert "That is 11 March 1700 (Gregorian)" in tip
     window.session.select_fact(next(f for f in window.session.state.facts
                                      if f.statement == STATEMENT))

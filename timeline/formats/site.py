@@ -138,9 +138,10 @@ def _spread(days: list[int], most: int) -> list[int]:
 
 def _bar(view: FactView, lo: int, hi: int) -> list[Any]:
     """A claim on the strip: [start_lo, start_hi, end_lo, end_hi, statement, id], open
-    sides cut at the range shown."""
+    sides cut at the range shown (a set of dates may leave any bound open: ``[1760..]`` has
+    no latest start)."""
     c = view.claim
-    return [max(c.start_lo, lo), max(c.start_hi, lo), min(c.end_lo, hi), min(c.end_hi, hi),
+    return [*(min(max(day, lo), hi) for day in (c.start_lo, c.start_hi, c.end_lo, c.end_hi)),
             view.statement, c.id]
 
 

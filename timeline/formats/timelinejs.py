@@ -24,7 +24,9 @@ from typing import Any
 
 from timeline import dates
 from timeline.api import Archive, FactView, InvalidInput, Selection
+from timeline.calendars import calendar_named
 from timeline.datewords import words_or_text as edtf_words
+from timeline.edtf_sets import is_set, parse_one_of
 from timeline.formats.base import write_json
 
 #: What the rows of the timeline are: none, one per subject, one per predicate.
@@ -38,19 +40,30 @@ def _date(parts: tuple[int, ...]) -> dict[str, str]:
     return dict(zip(("year", "month", "day"), map(str, parts), strict=False))
 
 
+def _side_date(side: str, calendar: str, *, last: bool) -> dates.DateRange | None:
+    """One end as written, unwidened; a set of dates (one of them) gives its earliest member
+    at the start and its latest at the end, none where a member is open."""
+    if side in ("", ".."):
+        return None
+    if is_set(side):
+        one_of = parse_one_of(side, None, calendar_named(calendar))
+        return one_of.latest if last else one_of.earliest
+    return dates.DateRange.parse(side, calendar).exact()
+
+
 def _dates(valid: str, calendar: str = "gregorian"
            ) -> tuple[dict[str, str] | None, dict[str, str] | None]:
     """Start and end dates. A single date has no end; an open or unknown end has none; an
     interval without a start is placed at its end, the one date it gives. TimelineJS dates
     are Gregorian: a Julian date is placed at the Gregorian days it names."""
-    start, end = (dates.DateRange.parse(side, calendar).exact() if side not in ("", "..")
-                  else None for side in dates.interval_sides(valid, calendar))
+    lower, upper = dates.interval_sides(valid, calendar)
+    start, end = _side_date(lower, calendar, last=False), _side_date(upper, calendar, last=True)
     if calendar != "gregorian":  # its first and last days, in Gregorian parts
         first = None if start is None else dates.day_parts(start.lo)
-        last = None if end is None else dates.day_parts(end.hi - 1)
+        final = None if end is None else dates.day_parts(end.hi - 1)
         if first is None:
-            return (_date(last), None) if last is not None else (None, None)
-        return _date(first), (_date(last) if last is not None and last != first else None)
+            return (_date(final), None) if final is not None else (None, None)
+        return _date(first), (_date(final) if final is not None and final != first else None)
     if start is None:
         return (_date(end.first_parts), None) if end is not None else (None, None)
     if end is None or end.text == start.text:

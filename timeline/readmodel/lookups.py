@@ -180,7 +180,8 @@ class Lookups(TagLookups, SourceLookups):
         lo = self.db.execute(
             "SELECT min(start_lo) FROM claims WHERE start_lo > ?", [NEG_INF]).fetchone()[0]
         hi = self.db.execute(
-            "SELECT max(max(start_hi, CASE WHEN end_hi < ? THEN end_hi - 1 ELSE start_hi END)) "
-            "FROM claims", [POS_INF]).fetchone()[0]
+            "SELECT max(max(CASE WHEN start_hi < ? THEN start_hi ELSE start_lo END, "
+            "CASE WHEN end_hi < ? THEN end_hi - 1 ELSE start_lo END)) "
+            "FROM claims", [POS_INF, POS_INF]).fetchone()[0]
         return (lo, hi) if lo is not None else None
 

@@ -37,9 +37,11 @@ BEGINS, ENDS = 0, 1
 
 # The two halves of "moments": begins on start_lo, ends on the end date's first day
 # (end_lo - 1) of intervals with a known end (not "2019/..", still holding, nor "2019/",
-# whose end is unknown: end_hi is POS_INF for both).
+# whose end is unknown: end_hi is POS_INF for both; nor "2021/[..2023-06]", an end on or
+# before a date, which has no first day).
 _BEGINS_WHERE = f"c.start_lo != {NEG_INF}"
-_ENDS_WHERE = f"instr(c.valid, '/') > 0 AND c.end_hi != {POS_INF}"
+_ENDS_WHERE = (f"instr(c.valid, '/') > 0 AND c.end_hi != {POS_INF} "
+               "AND instr(c.valid, '/[..') = 0")
 _ENDS_DAY = "c.end_lo - 1"
 
 

@@ -116,9 +116,11 @@ def a_date(pick: Pick, years: Sequence[int] = YEARS) -> tuple[tuple[int, int, in
 
 
 #: Valid times: open and unknown ends (``..`` and empty, both ways of writing an open end),
-#: closed intervals, single dates, seasons, long years.
+#: closed intervals, single dates, seasons, long years, sets of dates ("one of") alone and at
+#: an end.
 VALID_KINDS = ("A/..", "A/..", "A/..", "A..", "A/", "A/B", "A/B", "A", "A", "../B", "..B",
-               "/B", "../..", "season", "season/..", "long")
+               "/B", "../..", "season", "season/..", "long", "[A,B]", "[..B]", "[A..]",
+               "A/[..B]", "[A..]/B")
 
 
 def a_valid(pick: Pick) -> str:
@@ -129,7 +131,9 @@ def a_valid(pick: Pick) -> str:
     if kind.startswith("season"):
         season = f"{a_parts[0]:04d}-{pick.one((21, 22, 23, 24, 33))}" if a_parts[0] > 0 else a
         return season + kind[len("season"):]
-    if kind == "A/B" and b_parts < a_parts:  # the end never wholly before the start
+    if "[" in kind:  # EDTF has no qualified date beside ".." in a set
+        a, b = a.rstrip("?~%"), b.rstrip("?~%")
+    if "A" in kind and "B" in kind and b_parts < a_parts:  # the end never before the start
         a, b = b, a
     return kind.replace("A", a).replace("B", b)
 
