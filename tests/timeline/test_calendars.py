@@ -472,3 +472,19 @@ def test_a_gregorian_event_is_stored_as_before_calendars_existed() -> None:
     sources = [s for t, s in rows if t.endswith(SourceRegistered.__name__)]
     assert [s.get("calendar") for s in claims] == ["julian", None]
     assert [s.get("calendar") for s in sources] == ["julian", None]
+
+
+def test_a_set_of_julian_dates_is_read_in_the_julian_calendar() -> None:
+    """Every member of a set is a date of the claim's calendar: the Julian 29 February 1700
+    is one of them, and its words name the calendar."""
+    from timeline.dates import DateError, day_number, parse_span
+    from timeline.datewords import edtf_words
+
+    span = parse_span("[1700-02-29,1700-03-01]", "julian")
+    assert (span.start_lo, span.end_hi) == (day_number(1700, 3, 11), day_number(1700, 3, 13))
+    with pytest.raises(DateError, match="day 29 is out of range for 1700-02"):
+        parse_span("[1700-02-29,1700-03-01]")
+    assert edtf_words("[1700-02-29,1700-03-01]", "julian") == \
+        "29 February 1700 or 1 March 1700 (Julian)"
+    end = parse_span("1699/[..1700-02-29]", "julian")
+    assert end.end_hi == day_number(1700, 3, 12)
