@@ -743,7 +743,8 @@ def test_a_cycle_of_supersessions_in_a_file_is_refused_by_place(tmp_path: Path,
 
 
 def test_chain_order_keeps_the_file_order_otherwise_and_survives_long_chains() -> None:
-    from timeline.interchange import SupersessionRecord, _chain_order
+    from timeline.interchange import SupersessionRecord
+    from timeline.interchange_order import chain_order as _chain_order
 
     def rec(claim: str, by: str) -> SupersessionRecord:
         return SupersessionRecord(claim=claim, by=by, known_at="2000")
