@@ -184,14 +184,9 @@ class RelativeValid:
 
     def placeholder(self) -> str:
         """The EDTF ``valid`` an event stores beside the relative form: each relative side as
-        ``..``; ``../..`` when that would leave no bounds (``../`` is not a valid time)."""
+        ``..``; ``../..`` when that would leave no bounds."""
         lower, upper = (".." if isinstance(s, Relative) else s for _, s in self.sides())
-        text = f"{lower}/{upper}"
-        try:
-            dates.parse_span(text)
-        except dates.DateError:
-            return "../.."
-        return text
+        return _interval_or_always(lower, upper)
 
     def span(self, anchors: Mapping[str, Bounds]) -> dates.Span:
         """The four bounds, each relative side resolved against its anchor's bounds (a
@@ -353,6 +348,11 @@ def shown_valid(form: RelativeValid, span: dates.Span) -> str:
             range_text(span.start_lo, span.start_hi + 1) or "")
     if upper is None:
         upper = "" if span.end_hi >= POS_INF else (range_text(span.end_lo - 1, span.end_hi) or "")
+    return _interval_or_always(lower, upper)
+
+
+def _interval_or_always(lower: str, upper: str) -> str:
+    """``lower/upper`` when it is a valid time, else ``../..`` (a text with no bounds)."""
     text = f"{lower}/{upper}"
     try:
         dates.parse_span(text)
