@@ -44,8 +44,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import psycopg
-from eventsourcing.persistence import PersistenceError, ProgrammingError, StoredEvent
+from eventsourcing.persistence import (
+    InterfaceError,
+    OperationalError,
+    PersistenceError,
+    ProgrammingError,
+    StoredEvent,
+)
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
+from eventsourcing.utils import retry
 from psycopg.rows import DictRow
 from psycopg.sql import SQL, Composable, Composed, Identifier, Literal
 
@@ -81,6 +88,12 @@ def shown_author(name: str | None, role: str) -> str:
     except InvalidInput:
         return role
     return f"{name} ({role})"
+
+
+#: Events a write sends through the library's pipeline. A larger write (an import) sends its
+#: statements one by one: in pipeline mode psycopg 3.3 waited for ever on an insert of some
+#: 15,000 events or more (a statement of many megabytes), the server waiting for the rest of it.
+PIPELINE_EVENTS = 1000
 
 
 class TeamRecorder(PostgresApplicationRecorder):
@@ -277,6 +290,8 @@ class TeamRecorder(PostgresApplicationRecorder):
             raise PersistenceError(self.read_only_reason)
         self._name = local_author()  # a bad HINDSIGHT_AUTHOR refuses the write, first
         try:
+            if len(stored_events) > PIPELINE_EVENTS:
+                return self._insert_unpipelined(stored_events, **kwargs)
             return super().insert_events(stored_events, **kwargs)
         except (ProgrammingError, psycopg.errors.PipelineAborted) as exc:
             # In the library's pipeline the refusal may surface as the statement after it,
@@ -289,6 +304,17 @@ class TeamRecorder(PostgresApplicationRecorder):
                 f"role {self.current_user} may only read this archive ({why}); its "
                 f"owner {self.owner} lets it write with `hindsight team-setup URL --writers "
                 f"{self.current_user}`") from None
+
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    def _insert_unpipelined(self, stored_events: Sequence[StoredEvent],
+                            **kwargs: Any) -> Sequence[int] | None:
+        """The library's ``insert_events`` with its statements sent one by one, in one
+        transaction: the same lock, events, positions, chain links and author row."""
+        with self.datastore.get_connection() as conn, conn.transaction(), \
+                conn.cursor() as curs:
+            self._insert_events(curs, stored_events, **kwargs)
+            self._insert_stored_events(curs, stored_events, **kwargs)
+            return self._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
 
     def _may_insert(self) -> bool:
         """Whether this connection's role may insert events (asked anew, after a failure)."""

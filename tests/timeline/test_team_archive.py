@@ -99,3 +99,46 @@ def test_a_wrong_server_is_one_clear_line(tmp_path):
     assert done.returncode != 0
     assert done.stderr.startswith("hindsight: error: postgresql://nobody:***@127.0.0.1:1/none")
     assert "secret" not in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_large_import_into_a_team_archive_completes(postgres_url, tmp_path):
+    """An import of 20,000 claims is one transaction of one large insert: it used to wait
+    for ever in the library's pipeline (the server waiting for the rest of the statement).
+    Run in a process with a time limit, so a hang fails here instead of hanging the suite."""
+    from timeline import synthetic
+
+    doc = tmp_path / "big.json"
+    synthetic.write(doc, 20_000, seed=5)
+    done = hindsight(postgres_url, tmp_path / "cache", "import", str(doc))
+    assert done.returncode == 0, done.stderr
+    assert events(postgres_url) > 20_000
+    checked = hindsight(postgres_url, tmp_path / "cache", "verify")
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_a_write_sent_statement_by_statement_keeps_the_chain_and_its_author(
+        postgres_url, roles, tmp_path, monkeypatch):
+    """Every write past the pipeline's size takes the statement-by-statement path: the events,
+    their chain links and the author row are the pipeline's, and a reader is still refused
+    in one line."""
+    from timeline import team
+    from timeline.app import Archive
+    from timeline.integrity import verify
+
+    monkeypatch.setattr(team, "PIPELINE_EVENTS", 0)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    writer_url = as_role(postgres_url, roles["writer"])
+    assert hindsight(postgres_url, tmp_path / "setup", "team-setup", postgres_url,
+                     "--writers", roles["writer"], "--readers",
+                     roles["reader"]).returncode == 0
+    with Archive.open(writer_url) as archive:
+        first = archive.record("Microsoft", "invested_in", object="OpenAI", valid="2019/..",
+                               known_at="2019")
+        archive.retract(first, "2021", "a test")
+        assert verify(archive).ok
+        assert [c["recorded_by"] for c in archive.corrections(first)][0].endswith(
+            f"({roles['writer']})")
+    with Archive.open(as_role(postgres_url, roles["reader"])) as archive:
+        with pytest.raises(Exception, match=f"role {roles['reader']} may only read"):
+            archive.record("Microsoft", "invested_in", object="OpenAI", valid="2020",
+                           known_at="2020")
