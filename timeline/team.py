@@ -293,9 +293,13 @@ class TeamRecorder(PostgresApplicationRecorder):
             if len(stored_events) > PIPELINE_EVENTS:
                 return self._insert_unpipelined(stored_events, **kwargs)
             return super().insert_events(stored_events, **kwargs)
-        except (ProgrammingError, psycopg.errors.PipelineAborted) as exc:
+        except (ProgrammingError, OperationalError, psycopg.errors.PipelineAborted) as exc:
             # In the library's pipeline the refusal may surface as the statement after it,
-            # aborted: then the role's own rights say whether it was one.
+            # aborted (psycopg's PipelineAborted, which the library's connection passes on as
+            # its own OperationalError): then the role's own rights say whether it was one.
+            aborted = "pipeline aborted" in str(exc).lower()
+            if isinstance(exc, OperationalError) and not aborted:
+                raise
             if "permission denied" not in str(exc) and self._may_insert():
                 raise
             why = first_line(exc) if "permission denied" in str(exc) else \
@@ -317,9 +321,11 @@ class TeamRecorder(PostgresApplicationRecorder):
             return self._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
 
     def _may_insert(self) -> bool:
-        """Whether this connection's role may insert events (asked anew, after a failure)."""
+        """Whether this connection's role may insert events (asked anew, after a failure). A
+        writer's right is on the events' columns (``_roles_and_grants``), which
+        ``has_table_privilege`` does not count."""
         with self.datastore.get_connection() as conn, conn.cursor() as curs:
-            curs.execute(self._q("SELECT has_table_privilege(current_user, "
+            curs.execute(self._q("SELECT has_any_column_privilege(current_user, "
                                  "'{schema}.{events}', 'INSERT') AS ok"))
             row = curs.fetchone()
         return bool(row and row["ok"])

@@ -585,6 +585,7 @@ def edtf_dates(draw: st.DrawFn) -> str:
     return text + draw(st.sampled_from(["", "", "~", "?", "%"]))
 
 
+@settings(deadline=None)  # the first dates meet edtf's parser cold; CI machines are shared
 @given(edtf_dates())
 def test_date_properties(text: str) -> None:
     got = parse_date(text)

@@ -138,7 +138,36 @@ def test_a_write_sent_statement_by_statement_keeps_the_chain_and_its_author(
         assert verify(archive).ok
         assert [c["recorded_by"] for c in archive.corrections(first)][0].endswith(
             f"({roles['writer']})")
-    with Archive.open(as_role(postgres_url, roles["reader"])) as archive:
-        with pytest.raises(Exception, match=f"role {roles['reader']} may only read"):
-            archive.record("Microsoft", "invested_in", object="OpenAI", valid="2020",
-                           known_at="2020")
+    with Archive.open(as_role(postgres_url, roles["reader"])) as archive, \
+            pytest.raises(Exception, match=f"role {roles['reader']} may only read"):
+        archive.record("Microsoft", "invested_in", object="OpenAI", valid="2020",
+                       known_at="2020")
+
+
+def test_a_refusal_that_surfaces_as_an_aborted_pipeline_is_said_plainly(
+        postgres_url, roles, tmp_path, monkeypatch):
+    """In the library's pipeline a reader's refused write may surface as the next statement,
+    aborted, which the library passes on as its own OperationalError("pipeline aborted"):
+    for a reader it is the refusal, said plainly; for a writer it stays what it is."""
+    from eventsourcing.persistence import OperationalError
+    from eventsourcing.postgres import PostgresApplicationRecorder
+
+    from timeline.app import Archive
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    assert hindsight(postgres_url, tmp_path / "setup", "team-setup", postgres_url,
+                     "--writers", roles["writer"], "--readers",
+                     roles["reader"]).returncode == 0
+
+    def aborted(self, stored_events, **kwargs):  # type: ignore[no-untyped-def]
+        raise OperationalError("pipeline aborted")
+
+    monkeypatch.setattr(PostgresApplicationRecorder, "insert_events", aborted)
+    with Archive.open(as_role(postgres_url, roles["reader"])) as archive, \
+            pytest.raises(Exception, match=f"role {roles['reader']} may only read"):
+        archive.record("Microsoft", "invested_in", object="OpenAI", valid="2020",
+                       known_at="2020")
+    with Archive.open(as_role(postgres_url, roles["writer"])) as archive, \
+            pytest.raises(Exception, match="pipeline aborted"):
+        archive.record("Microsoft", "invested_in", object="OpenAI", valid="2020",
+                       known_at="2020")
