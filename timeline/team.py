@@ -94,6 +94,8 @@ def shown_author(name: str | None, role: str) -> str:
 #: statements one by one: in pipeline mode psycopg 3.3 waited for ever on an insert of some
 #: 15,000 events or more (a statement of many megabytes), the server waiting for the rest of it.
 PIPELINE_EVENTS = 1000
+#: Events per insert statement outside the pipeline (each chunk chained on from the last).
+INSERT_CHUNK = 20_000
 
 
 class TeamRecorder(PostgresApplicationRecorder):
@@ -313,12 +315,18 @@ class TeamRecorder(PostgresApplicationRecorder):
     def _insert_unpipelined(self, stored_events: Sequence[StoredEvent],
                             **kwargs: Any) -> Sequence[int] | None:
         """The library's ``insert_events`` with its statements sent one by one, in one
-        transaction: the same lock, events, positions, chain links and author row."""
+        transaction: the same lock, events, positions, chain links and author rows, the
+        events inserted ``INSERT_CHUNK`` at a time (a million in one statement is more than
+        the server takes in one message)."""
+        ids: list[int] = []
         with self.datastore.get_connection() as conn, conn.transaction(), \
                 conn.cursor() as curs:
             self._insert_events(curs, stored_events, **kwargs)
-            self._insert_stored_events(curs, stored_events, **kwargs)
-            return self._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
+            for first in range(0, len(stored_events), INSERT_CHUNK):
+                chunk = stored_events[first:first + INSERT_CHUNK]
+                self._insert_stored_events(curs, chunk, **kwargs)
+                ids += self._fetch_ids_after_insert_events(curs, chunk, **kwargs) or []
+        return ids
 
     def _may_insert(self) -> bool:
         """Whether this connection's role may insert events (asked anew, after a failure). A

@@ -121,11 +121,13 @@ def test_a_write_sent_statement_by_statement_keeps_the_chain_and_its_author(
     """Every write past the pipeline's size takes the statement-by-statement path: the events,
     their chain links and the author row are the pipeline's, and a reader is still refused
     in one line."""
-    from timeline import team
+    from timeline import synthetic, team
     from timeline.app import Archive
     from timeline.integrity import verify
+    from timeline.interchange import import_file
 
     monkeypatch.setattr(team, "PIPELINE_EVENTS", 0)
+    monkeypatch.setattr(team, "INSERT_CHUNK", 7)  # an import's events in several inserts
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     writer_url = as_role(postgres_url, roles["writer"])
     assert hindsight(postgres_url, tmp_path / "setup", "team-setup", postgres_url,
@@ -135,6 +137,10 @@ def test_a_write_sent_statement_by_statement_keeps_the_chain_and_its_author(
         first = archive.record("Microsoft", "invested_in", object="OpenAI", valid="2019/..",
                                known_at="2019")
         archive.retract(first, "2021", "a test")
+        doc = tmp_path / "small.json"
+        synthetic.write(doc, 40, seed=2)
+        report = import_file(archive, doc)
+        assert report.events > 3 * 7  # several chunks, chained on from one another
         assert verify(archive).ok
         assert [c["recorded_by"] for c in archive.corrections(first)][0].endswith(
             f"({roles['writer']})")
