@@ -4,6 +4,7 @@
     python benchmarks/run.py 10000 100000 1000000 # the full table (1M takes a while)
     python benchmarks/run.py 100000 --postgres postgresql://USER@HOST/DB
                                                   # and each size on PostgreSQL too
+    python benchmarks/run.py --results FILE       # the doc from earlier runs' JSON lines
 
 Each size runs in its own process so that peak memory is that size's own. With ``--postgres``
 each size is measured a second time as a team archive, in a new schema of that database
@@ -80,8 +81,15 @@ def main(sizes: list[int], postgres: str | None = None) -> int:
             results.append(measure(events, store))
             print(f"N={events} ({results[-1]['store']}): {time.time() - started:.0f} s "
                   f"{json.dumps(results[-1])}", flush=True)
+    return write(results, sizes, postgres)
+
+
+def write(results: list[dict], sizes: list[int], postgres: str | None) -> int:
+    """The plot and docs/benchmarks.md from the runs' results (one JSON object each, with
+    its ``store``), in order of size."""
     from timeline.bench import table
 
+    results = sorted(results, key=lambda r: (r["events"], r["store"] != "SQLite"))
     plot(results)
     sizes_arg = " ".join(str(s) for s in sizes) + (" --postgres URL" if postgres else "")
     goals = "\n".join(f"| `{k}` | {v} |" for k, v in GOALS.items())
@@ -124,6 +132,11 @@ for speed, and where the time still goes: [performance.md](performance.md).
 
 if __name__ == "__main__":
     arguments = sys.argv[1:]
+    if arguments[:1] == ["--results"]:  # results of earlier runs, a JSON object a line
+        runs = [json.loads(line) for line in Path(arguments[1]).read_text().splitlines()
+                if line.strip()]
+        sys.exit(write(runs, sorted({int(float(f"{r['events']:.1g}")) for r in runs}),
+                       "URL" if any(r["store"] == "PostgreSQL" for r in runs) else None))
     url = None
     if "--postgres" in arguments:
         at = arguments.index("--postgres")
