@@ -385,14 +385,8 @@ class Batch:
             raise InvalidInput("a claim needs a value or an object", "value")
         if value is not None and not value.strip():
             raise InvalidInput("a value cannot be empty", "value")
-        valid, form = relative_batch.prepared(self, valid)
+        given_valid, valid, form, calendar = self._valid_time(valid, calendar)
         relative = relative_batch.dumps(form)
-        # Normalised before anything is derived from it, and stored exactly so.
-        calendar = calendar_field(calendar)
-        if relative is not None and calendar != GREGORIAN:
-            raise InvalidInput("a valid time relative to another claim is counted in days from "
-                               "it: give its other side in the Gregorian calendar", "calendar")
-        given_valid, valid = valid, valid_field(valid, calendar)
         if claim_id is not None:
             # An id is never changed into another (it names a stream): one that is not already
             # in its stored form is refused, unless the archive holds it from before the rule.
@@ -426,19 +420,9 @@ class Batch:
         if kind is not None and len(self.created) == made:
             self._kind_of(kind, (subject_id, object_id))
         if claim_id is None:
-            # Derived from the claim as normalised (and stored), without a known_at that only
-            # defaulted, so a file without known_at imports the same ids on any day.
-            derived_known_at = known_at if given_known_at else ""
-            claim_id = derive_claim_id(subject_id, predicate, object_id, value, valid,
-                                       derived_known_at, citations, relative, calendar)
-            if (given_valid, given_known_at or "") != (valid, derived_known_at) and \
-                    relative is None and self.known_claim(claim_id) is None:
-                # Before dates were normalised an id was derived from them as typed: a claim
-                # recorded so is found under its id, not recorded a second time.
-                legacy = derive_claim_id(subject_id, predicate, object_id, value, given_valid,
-                                         given_known_at or "", citations)
-                if self.known_claim(legacy) is not None:
-                    claim_id = legacy
+            claim_id = self._derived_id(subject_id, predicate, object_id, value, citations,
+                                        (given_valid, valid, relative, calendar),
+                                        (given_known_at, known_at))
         existing = self.known_claim(claim_id)
         if existing is not None:
             stored = self._content(existing)
@@ -459,6 +443,41 @@ class Batch:
         self._claims[claim_id] = self.events[-1]  # type: ignore[assignment]
         relative_batch.staged(self, claim_id, form)
         self._absent.discard(claim_id)
+        return claim_id
+
+    def _valid_time(self, valid: str | Mapping[str, Any], calendar: str | None
+                    ) -> tuple[str, str, Any, str]:
+        """A claim's valid time as given, as stored (normalised before anything is derived
+        from it), its relative form (``relative_batch``) and its calendar, checked: a relative
+        valid time is Gregorian."""
+        given, form = relative_batch.prepared(self, valid)
+        calendar = calendar_field(calendar)
+        if form is not None and calendar != GREGORIAN:
+            raise InvalidInput("a valid time relative to another claim is counted in days from "
+                               "it: give its other side in the Gregorian calendar", "calendar")
+        return given, valid_field(given, calendar), form, calendar
+
+    def _derived_id(self, subject_id: UUID, predicate: str, object_id: UUID | None,
+                    value: str | None, citations: tuple[Citation, ...],
+                    valid: tuple[str, str, str | None, str],
+                    known: tuple[str | None, str]) -> str:
+        """A new claim's id, derived from the claim as normalised (and stored), without a
+        known_at that only defaulted, so a file without known_at imports the same ids on any
+        day. ``valid``: as given, as stored, its relative form and calendar; ``known``: the
+        known_at given and the one stored."""
+        given_valid, stored_valid, relative, calendar = valid
+        given_known_at, known_at = known
+        derived_known_at = known_at if given_known_at else ""
+        claim_id = derive_claim_id(subject_id, predicate, object_id, value, stored_valid,
+                                   derived_known_at, citations, relative, calendar)
+        if (given_valid, given_known_at or "") != (stored_valid, derived_known_at) and \
+                relative is None and self.known_claim(claim_id) is None:
+            # Before dates were normalised an id was derived from them as typed: a claim
+            # recorded so is found under its id, not recorded a second time.
+            legacy = derive_claim_id(subject_id, predicate, object_id, value, given_valid,
+                                     given_known_at or "", citations)
+            if self.known_claim(legacy) is not None:
+                return legacy
         return claim_id
 
     def _account_target(self, claim_id: str) -> str:
