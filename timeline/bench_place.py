@@ -64,7 +64,8 @@ class Place:
         before = os.environ.get("XDG_CACHE_HOME")
         os.environ["XDG_CACHE_HOME"] = str(self.work / "cache")
         try:
-            for leftover in self.readmodel().parent.glob(self.readmodel().name + "*"):
+            model = self.readmodel()
+            for leftover in model.parent.glob(model.name + "*"):
                 leftover.unlink()
             yield self
         finally:
@@ -78,11 +79,10 @@ class Place:
     def bytes_on_disk(self) -> int:
         """The archive and its read model as stored: the files (with any write-ahead log), or
         the schema's tables with their indexes and TOAST, and the read model's file."""
-        model = self.readmodel()
-        files = list(model.parent.glob(model.name + "*"))
-        if self.url is None:
-            files = list(self.work.glob(self.file.name + "*"))  # the read model's among them
-        total = sum(f.stat().st_size for f in files if f.is_file())
+        # Beside an archive file its read model's files are named after it.
+        model = self.readmodel() if self.url else self.file
+        total = sum(f.stat().st_size for f in model.parent.glob(model.name + "*")
+                    if f.is_file())
         if self.url is not None:
             with _connection(self.url) as con:
                 row = con.execute(
