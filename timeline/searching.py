@@ -194,14 +194,13 @@ def search(archive: Archive, text: str, limit: int = 50) -> list[SearchHit]:
     """``Archive.search``: the best ``limit`` hits for ``text`` over the whole archive."""
     limit = _checked_limit(limit)
     query = expression(text)
-    return hits(archive, text, index.matches(archive.readmodel.conn, query, limit))
+    return hits(archive, query, index.matches(archive.readmodel.conn, query, limit))
 
 
-def hits(archive: Archive, text: str, found: list[tuple[int, float]]) -> list[SearchHit]:
-    """The hits of rows found for ``text`` (``index.matches``, or ``SearchApart.rows``), in
-    their order, made on the archive's own connection: a row the archive no longer holds is
-    left out."""
-    query = expression(text)
+def hits(archive: Archive, query: str, found: list[tuple[int, float]]) -> list[SearchHit]:
+    """The hits of rows found for the FTS5 ``query`` (``expression``: by ``index.matches``, or
+    ``SearchApart.rows``), in their order, made on the archive's own connection: a row the
+    archive no longer holds is left out."""
     conn = archive.readmodel.conn
     where = index.targets(conn, (rowid for rowid, _ in found))
     return [_hit(archive, *where[rowid], index.marked(conn, query, rowid), score)
@@ -247,4 +246,4 @@ class SearchApart:
         self._stopped.set()
 
     def hits(self, archive: Archive, found: list[tuple[int, float]]) -> list[SearchHit]:
-        return hits(archive, self.text, found)
+        return hits(archive, self.query, found)
