@@ -54,7 +54,6 @@ from timeline.api import (
     NotFound,
     SearchApart,
     SearchHit,
-    SearchInterrupted,
     readmodel_file,
 )
 
@@ -244,11 +243,9 @@ class Search(QObject):
 
     def _on_found(self, apart: SearchApart, found: object) -> None:
         if apart is not self._running:
-            return  # stopped, or overtaken by a newer search
+            return  # stopped (its SearchInterrupted too), or overtaken by a newer search
         self._running = None
         self.slow.stop()
-        if isinstance(found, SearchInterrupted):
-            return
         try:
             if isinstance(found, BaseException):
                 raise found
