@@ -299,9 +299,8 @@ class TeamRecorder(PostgresApplicationRecorder):
             # In the library's pipeline the refusal may surface as the statement after it,
             # aborted (psycopg's PipelineAborted, which the library's connection passes on as
             # its own OperationalError): then the role's own rights say whether it was one.
-            aborted = "pipeline aborted" in str(exc).lower()
-            if isinstance(exc, OperationalError) and not aborted:
-                raise
+            if isinstance(exc, OperationalError) and "pipeline aborted" not in str(exc).lower():
+                raise  # another failure of the connection, no refusal
             if "permission denied" not in str(exc) and self._may_insert():
                 raise
             why = first_line(exc) if "permission denied" in str(exc) else \
