@@ -391,6 +391,13 @@ class Archive(Commands):
         With ``tags``: only the facts that have one of them (``timeline.tagging``). Each fact
         carries its tags (``FactView.tags``).
         """
+        return self._as_of(day, known_as_of, entities, tags)
+
+    def _as_of(self, day: str | int, known_as_of: str | int | None = None,
+               entities: Sequence[str] = (), tags: Sequence[str] = (),
+               recorded: int | None = None) -> State:
+        """``as_of``; with ``recorded``, as recorded at that log position, which the caller
+        has checked the read model can answer for (``timeline.recorded``)."""
         v = query_day(day, "date")
         r = query_day(known_as_of, "known_as_of") if known_as_of is not None else None
         wanted = tag_keys(tags) if tags else None
@@ -398,10 +405,10 @@ class Archive(Commands):
         looked = [self._lookup(name) for name in entities]
         groups = [frozenset(ids) for _, ids in looked] if looked else None
         known = KNOWN_NOW if r is None else r
-        facts = facts_as_of(self.readmodel.conn, v, known, self._singles(), groups)
+        facts = facts_as_of(self.readmodel.conn, v, known, self._singles(), groups, recorded)
         views = fact_views(facts, self.names, self.predicates)
         if groups is not None and len(groups) == 1:  # one entity: its parts too, not a pair's
-            views += self._through_parts(v, known, groups[0], facts)
+            views += self._through_parts(v, known, groups[0], facts, recorded)
         views = self._tagged(views, wanted)
         return State(v, r, tuple(_copy_entity(entity) for entity, _ in looked), tuple(views))
 
@@ -415,12 +422,13 @@ class Archive(Commands):
         return views if wanted is None else with_tag(views, wanted)
 
     def _through_parts(self, v: int, known: int, whole: frozenset[str],
-                       own: list[Fact]) -> list[FactView]:
+                       own: list[Fact], recorded: int | None = None) -> list[FactView]:
         """The facts about the parts of an entity on ``v`` (``timeline.parts``), each marked
         with the part it comes through."""
         conn, singles = self.readmodel.conn, self._singles()
         found = parts.part_facts(own, whole,
-                                 lambda ids: facts_as_of(conn, v, known, singles, [ids]),
+                                 lambda ids: facts_as_of(conn, v, known, singles, [ids],
+                                                         recorded),
                                  self._part_ids)
         return parts.through_parts(found, self.names, self.predicates) if found else []
 

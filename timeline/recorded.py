@@ -2,8 +2,12 @@
 
 "As recorded on T" is the archive exactly as it stood after the last event whose timestamp
 (the event's own, UTC, set when it was written) is at or before T: a cut of the log at that
-event's position. The answer comes from a read model of that prefix of the log, projected by
-the same code as the archive's own (``readmodel.cut``), so every rule — merges, aliases,
+event's position P. An as-of question is answered from the archive's own read model, filtered
+by log position (``facts_as_of(..., recorded=P)``), when nothing the read model applied after
+P is beyond such a filter (``readmodel.structure``). Anything else — an as-of question at a P
+before the structure position, history, diff's transitions, an export — comes from a read
+model of that prefix of the log, projected by the same code as the archive's own
+(``readmodel.cut``), built the first time it is needed, so every rule — merges, aliases,
 reranks, corrections, undone acts — applies as it did then.
 
 A DATE means the end of that day, UTC (everything recorded on it); a DATETIME (ISO 8601, with
@@ -13,6 +17,7 @@ or without ``Z`` or an offset; without one it is UTC) is exact.
 from __future__ import annotations
 
 import bisect
+import difflib
 import re
 from array import array
 from collections import OrderedDict
@@ -23,10 +28,9 @@ from typing import Any
 
 from timeline import dates
 from timeline.app import Archive
-from timeline.errors import InvalidInput
-from timeline.readmodel import ReadModel
+from timeline.errors import InvalidInput, NotFound
+from timeline.readmodel import ReadModel, structure
 from timeline.readmodel.cut import CutReadModel
-from timeline.store import EventStore
 from timeline.views import State
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -131,11 +135,18 @@ CUT_EVENTS_KEPT = 300_000
 
 def as_recorded(archive: Archive, when: str | datetime) -> RecordedArchive:
     """The archive as it stood at ``when`` (``recorded_instant``): a read-only archive of the
-    log's prefix. The last few cuts are kept, and a new one starts from a copy of the latest
-    kept before it; a cut is never changed once made, so an answer asked of one stays the
-    answer of its moment."""
+    log's prefix. Its cut is made only when a question needs one (``RecordedArchive``)."""
     moment = recorded_instant(when)
     position = cut_position(archive, moment)
+    found = RecordedArchive(archive, position, moment)
+    found.later = archive._recorded_times.after(position)  # type: ignore[attr-defined]
+    return found
+
+
+def cut_at(archive: Archive, position: int) -> CutReadModel:
+    """The read model of the archive's log up to ``position``. The last few cuts are kept,
+    and a new one starts from a copy of the latest kept before it; a cut is never changed
+    once made, so an answer asked of one stays the answer of its moment."""
     kept: OrderedDict[int, CutReadModel] | None = getattr(archive, "_recorded_cuts", None)
     if kept is None:
         kept = OrderedDict()
@@ -152,25 +163,51 @@ def as_recorded(archive: Archive, when: str | datetime) -> RecordedArchive:
     kept.move_to_end(position)
     while len(kept) > CUTS_KEPT or (len(kept) > 1 and sum(kept) > CUT_EVENTS_KEPT):
         kept.popitem(last=False)  # freed once no answer holds it
-    found = RecordedArchive(archive.store, cut, moment)
-    found.recorded_of = archive
-    found.later = archive._recorded_times.after(position)  # type: ignore[attr-defined]
-    return found
+    return cut
 
 
 class RecordedArchive(Archive):
-    """An archive as recorded at ``moment``: it answers from the log's prefix, writes nothing
-    and never catches up. Its states say the moment (``State.recorded_as_of``)."""
+    """An archive as recorded at ``moment`` (log position ``position``): it writes nothing
+    and never catches up. Its states say the moment (``State.recorded_as_of``).
 
-    def __init__(self, store: EventStore, cut: CutReadModel, moment: datetime) -> None:
-        super().__init__(store, cut, catch_up=False)
-        self.cut = cut
-        self.moment = moment
-        self.position = cut.position
+    ``as_of`` asks the archive's own read model with the position when it can answer
+    exactly (``indexed``); everything else reads ``readmodel``, the cut of the log at the
+    position, made the first time it is read."""
+
+    def __init__(self, archive: Archive, position: int, moment: datetime) -> None:
+        self._cut: CutReadModel | None = None
         #: The archive this is a cut of (its files are this one's, for an export's checks).
-        self.recorded_of: Archive | None = None
+        self.recorded_of: Archive = archive
+        self.position = position
+        super().__init__(archive.store, None, catch_up=False)  # type: ignore[arg-type]
+        self.moment = moment
         #: How many events the archive holds that were recorded after the cut (hidden here).
         self.later = 0
+
+    @property  # type: ignore[override]
+    def readmodel(self) -> ReadModel:
+        """The cut of the log at ``position`` (made now when not yet)."""
+        if self._cut is None:
+            self._cut = cut_at(self.recorded_of, self.position)
+        return self._cut
+
+    @readmodel.setter
+    def readmodel(self, value: ReadModel) -> None:
+        self._cut = value  # type: ignore[assignment]  # None from __init__: made when read
+
+    @property
+    def cut(self) -> CutReadModel:
+        self.readmodel  # noqa: B018 - made when not yet
+        assert self._cut is not None
+        return self._cut
+
+    def indexed(self) -> bool:
+        """Whether the archive's own read model answers an as-of question as recorded at
+        ``position`` exactly: it has applied the log up to it, and nothing it applied since
+        is beyond a filter on positions (``readmodel.structure``)."""
+        own = self.recorded_of.readmodel
+        return own.position >= self.position and \
+            structure.position(own.db) <= self.position
 
     @property
     def recorded_as_of(self) -> str:
@@ -181,18 +218,44 @@ class RecordedArchive(Archive):
 
     def as_recorded(self, recorded_as_of: str | datetime) -> Archive:
         """The archive this is a cut of, as recorded on another moment."""
-        source = self.recorded_of
-        if source is None:
-            return as_recorded(self, recorded_as_of)
-        return source.as_recorded(recorded_as_of)
+        return self.recorded_of.as_recorded(recorded_as_of)
 
     def close(self) -> None:
         """Nothing: the store is the archive's, and the cut is closed with the archive."""
 
     def as_of(self, day: str | int, known_as_of: str | int | None = None,
               entities: Sequence[str] = (), tags: Sequence[str] = ()) -> State:
-        state = super().as_of(day, known_as_of, entities, tags)
+        if self._cut is None and self.indexed():
+            own = self.recorded_of
+            own._current()
+            for name in entities:  # unknown then: as the cut would say
+                try:
+                    ids = own._lookup(name)[1]
+                except NotFound:
+                    raise self._unknown(name) from None
+                if self._created_after(ids):
+                    raise self._unknown(name)
+            state = own._as_of(day, known_as_of, entities, tags, recorded=self.position)
+        else:
+            state = super().as_of(day, known_as_of, entities, tags)
         return replace(state, recorded_as_of=self.recorded_as_of)
+
+    def _created_after(self, ids: Sequence[str]) -> bool:
+        marks = ", ".join("?" * len(ids))
+        row = self.recorded_of.readmodel.db.execute(
+            f"SELECT max(position) FROM entities WHERE id IN ({marks})", list(ids)).fetchone()
+        return row[0] is None or row[0] > self.position
+
+    def _unknown(self, name: str) -> NotFound:
+        """``Archive._lookup``'s error for a name unknown at ``position``: its suggestions
+        are the names known then (every name is its entity's, or an alias added before the
+        structure position, so the entity's position says)."""
+        names = [n for (n,) in self.recorded_of.readmodel.db.execute(
+            "SELECT n.name FROM names n JOIN entities e ON e.id = n.entity_id "
+            "WHERE e.position <= ?", [self.position])]
+        near = difflib.get_close_matches(name, names, n=3, cutoff=0.6)
+        hint = f" — did you mean {', '.join(repr(n) for n in near)}?" if near else ""
+        return NotFound(f"unknown entity '{name}'{hint}")
 
     def statistics(self) -> dict[str, int]:
         counts = self.readmodel.counts()

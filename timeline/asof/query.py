@@ -59,24 +59,27 @@ class Sides(NamedTuple):
 
 
 def facts_as_of(conn: sqlite3.Connection, day: int, known: int, sides: Sides,
-                groups: Sequence[Collection[str]] | None = None) -> list[Fact]:
-    """The facts of the state on ``day`` as known on ``known``, in order of recording.
+                groups: Sequence[Collection[str]] | None = None,
+                recorded: int | None = None) -> list[Fact]:
+    """The facts of the state on ``day`` as known on ``known``, in order of recording; as
+    recorded at log position ``recorded`` when given (the read model must then hold no
+    structural event after it: ``readmodel.structure``).
 
     ``groups`` selects: None for the world; one group (an entity's ids: itself and what was
     merged into it) for every fact with an account whose subject or object it is; two or
     more for the facts that link them. The selection never changes a fact's status."""
     subject_set = frozenset(sides.subject)
     if groups is None:
-        rows = sql.stab_world(conn, day, known)
+        rows = sql.stab_world(conn, day, known, recorded)
         opens = [row for row in rows if row.end_hi == POS_INF and row.predicate in subject_set]
-        successors = sql.successors_of(conn, opens, day, known) if opens else {}
+        successors = sql.successors_of(conn, opens, day, known, recorded) if opens else {}
         chosen: frozenset[str] | None = None
     else:
         ids = [i for group in groups for i in group]
         # Inertia is applied in the same statement: see ``sql.stab_entities``.
-        rows, successors = sql.stab_entities(conn, day, known, ids, sides.subject)
+        rows, successors = sql.stab_entities(conn, day, known, ids, sides.subject, recorded)
         chosen = frozenset(ids)
-    context = _Context(conn, day, known, sides)
+    context = _Context(conn, day, known, sides, recorded)
     lives = context.lives(rows, successors, chosen)
     # One entity's stab finds its claims alone: each is selected (``selects``).
     sure = {row.n for row in rows} if groups is not None and len(groups) == 1 else ()
@@ -120,8 +123,10 @@ class _Plan:
 class _Context:
     """The claims an answer depends on beyond its candidates, read once per answer."""
 
-    def __init__(self, conn: sqlite3.Connection, day: int, known: int, sides: Sides) -> None:
+    def __init__(self, conn: sqlite3.Connection, day: int, known: int, sides: Sides,
+                 recorded: int | None = None) -> None:
         self.conn, self.day, self.known, self.sides = conn, day, known, sides
+        self.recorded = recorded
         self.ranks: dict[int, str] = {}
         self.roots: dict[str, ClaimRow] = {}
 
@@ -130,7 +135,7 @@ class _Context:
             return row.rank
         found = self.ranks.get(row.n)
         if found is None:
-            found = self.ranks[row.n] = sql.rank_on(self.conn, row, self.known)
+            found = self.ranks[row.n] = sql.rank_on(self.conn, row, self.known, self.recorded)
         return found
 
     def root_of(self, claim: Any) -> Any:
@@ -152,7 +157,8 @@ class _Context:
         if partial:
             seen = {row.n for row in rows}
             more, cuts = sql.stab_slots(self.conn, self.day, self.known,
-                                        sorted((*slot, n) for slot, n in partial.items()))
+                                        sorted((*slot, n) for slot, n in partial.items()),
+                                        self.recorded)
             self._sort([row for row in more if row.n not in seen], cuts, None, lives, plan)
         if plan.lean or plan.cut:
             self._accounts(plan, lives)
@@ -280,7 +286,8 @@ class _Context:
         need = {claim.n for claim, _, _ in ends if claim.n not in whole}
         need.update(c.n for _, _, end in ends if end[3] for c in end[3] if c.n not in whole)
         if need:
-            whole.update((row.n, row) for row in sql.read_claims_by_n(self.conn, sorted(need)))
+            whole.update((row.n, row) for row in sql.read_claims_by_n(self.conn, sorted(need),
+                                                                      self.recorded))
         for claim, rank, (successor, end_lo, end_hi, said, reach_lo, reach_hi) in ends:
             variants: tuple[tuple[int, int], ...] = ()
             disputed = None
@@ -296,7 +303,7 @@ class _Context:
         """Every account of each fact (``sql.read_accounts``), by fact."""
         side_of, asked = self.sides.of.get, list(keys)
         found = sql.read_accounts(self.conn, [(*key, side_of(key[1], "") == SUBJECT)
-                                              for key in asked], self.known)
+                                              for key in asked], self.known, self.recorded)
         return dict(zip(asked, found, strict=True))
 
     def _end(self, claim: ClaimRow | sql.Mate, first: SlotStart | None,
@@ -347,18 +354,18 @@ class _Context:
         for _ in range(4):
             if not todo_slots and not todo_facts:
                 break
-            found = sql.read_slots(self.conn, todo_slots, self.known)
-            found += sql.read_facts(self.conn, todo_facts, self.known)
+            found = sql.read_slots(self.conn, todo_slots, self.known, self.recorded)
+            found += sql.read_facts(self.conn, todo_facts, self.known, self.recorded)
             done_slots |= todo_slots
             done_facts |= todo_facts
             todo_slots, todo_facts = set(), set()
             ties = {row.tie for row in found if row.tie}
-            for root in sql.read_claims(self.conn, ties - self.roots.keys()):
+            for root in sql.read_claims(self.conn, ties - self.roots.keys(), self.recorded):
                 self.roots[root.id] = root
                 if believed(root, self.known):
                     found.append(root)
             found += sql.read_tied(self.conn, {row.id for row in found if row.shared & 2}
-                                   | ties, self.known)
+                                   | ties, self.known, self.recorded)
             for row in found:
                 if row.n in claims:
                     continue

@@ -41,7 +41,7 @@ from timeline.domain import (
     single_side,
 )
 from timeline.errors import ArchiveError
-from timeline.readmodel import added_citations, search
+from timeline.readmodel import added_citations, search, structure
 from timeline.readmodel import relative as relative_rows
 from timeline.readmodel import sources as source_rows
 from timeline.readmodel import undo as more_rows
@@ -428,6 +428,7 @@ class ReadModel(Lookups):
                 run = []
             self._position = position
             self._recorded_by = author
+            structure.note(self, event, position)
             self.apply(event)
         if run:
             self._record_claims(run)
@@ -542,8 +543,8 @@ class ReadModel(Lookups):
     def _(self, event: EntityCreated) -> None:
         entity_id = str(event.originator_id)
         self.db.execute(
-            "INSERT OR REPLACE INTO entities VALUES (?, ?, ?, ?, NULL)",
-            [entity_id, event.name, event.kind, event.description],
+            "INSERT OR REPLACE INTO entities VALUES (?, ?, ?, ?, NULL, ?)",
+            [entity_id, event.name, event.kind, event.description, self._position],
         )
         self._add_name(event.name, entity_id, is_alias=False)
 
@@ -682,7 +683,9 @@ class ReadModel(Lookups):
         ).fetchone()
         n, known, withdrawn = row
         withdrawn = min(withdrawn, day)
-        self.db.execute("UPDATE claims SET withdrawn_day = ? WHERE n = ?", [withdrawn, n])
+        self.db.execute("UPDATE claims SET withdrawn_day = ?, withdrawn_pos = CASE WHEN "
+                        "withdrawn_pos THEN withdrawn_pos ELSE ? END WHERE n = ?",  # the first's
+                        [withdrawn, self._position, n])
         if withdrawn <= known:
             # Withdrawn before it was known: it is in no "as known on" answer at all.
             self.db.execute("DELETE FROM claim_index WHERE n = ?", [n])

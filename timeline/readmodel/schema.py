@@ -25,12 +25,14 @@ from timeline.asof.claims import ClaimRow, SlotStart
 from timeline.domain import Citation
 
 #: Bump when the tables below change: an older read model is then rebuilt from the events.
-READMODEL_VERSION = 11  # 5: accounts of one fact (tie, shared), single sides; 6: tags;
+READMODEL_VERSION = 12  # 5: accounts of one fact (tie, shared), single sides; 6: tags;
 #                         7: the full-text index (search, readmodel/search.py);
 #                         8: sources' CSL metadata, pages and versions;
 #                         9: citations added to recorded claims (added_citations);
 #                         10: relative dates (relatives, relative_anchors);
-#                         11: the calendar of a claim's valid time and a source's date
+#                         11: the calendar of a claim's valid time and a source's date;
+#                         12: recorded positions in the index (withdrawn_pos, an entity's
+#                             position; docs/time-model.md#recorded-time)
 
 #: Bytes of the read model mapped into memory for reading. Mapped pages a process has read
 #: count as its memory, and past this size a larger map bought no measurable speed; this keeps
@@ -45,7 +47,8 @@ SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS predicates (name TEXT PRIMARY KEY, label TEXT, single TEXT);
 CREATE TABLE IF NOT EXISTS entities (
-    id TEXT PRIMARY KEY, name TEXT, kind TEXT, description TEXT, merged_into TEXT);
+    id TEXT PRIMARY KEY, name TEXT, kind TEXT, description TEXT, merged_into TEXT,
+    position INTEGER);
 CREATE TABLE IF NOT EXISTS names (
     norm TEXT PRIMARY KEY, name TEXT, entity_id TEXT, is_alias INTEGER);
 CREATE INDEX IF NOT EXISTS names_entity ON names(entity_id);
@@ -67,22 +70,30 @@ CREATE TABLE IF NOT EXISTS claims (
     certainty REAL, rank TEXT, reranked INTEGER DEFAULT 0,
     known_at TEXT, known_day INTEGER, withdrawn_day INTEGER,
     citations TEXT, note TEXT, recorded_at TEXT, position INTEGER, recorded_by TEXT,
-    tie TEXT, shared INTEGER NOT NULL DEFAULT 0, calendar TEXT NOT NULL DEFAULT 'gregorian');
+    tie TEXT, shared INTEGER NOT NULL DEFAULT 0, calendar TEXT NOT NULL DEFAULT 'gregorian',
+    withdrawn_pos INTEGER NOT NULL DEFAULT 0);
 -- The per-entity indexes carry what a per-entity as-of query filters on (valid and known
 -- bounds) and the slot inertia looks in (subject, predicate, slot object, answer), so only
 -- the claims that pass and that inertia leaves are read from the table; claims_slot also
 -- carries all that inertia needs (SlotStart), so its successor query never reads the table.
--- ``n`` keeps rows of equal start in the order they were recorded.
+-- ``n`` keeps rows of equal start in the order they were recorded. Both also carry the log
+-- positions a question "as recorded at P" filters on (``position``: the event that recorded
+-- the claim; ``withdrawn_pos``: the one that withdrew it, 0 when none), so that its stab stays
+-- in the index too.
 CREATE INDEX IF NOT EXISTS claims_slot ON claims(
     subject_id, predicate, slot_object, start_lo, n, end_hi, known_day, withdrawn_day,
-    start_hi, answer, rank, reranked, id, shared);
+    start_hi, answer, rank, reranked, id, shared, position, withdrawn_pos);
 -- A fact's accounts: the claims of one slot and answer; and the claims tied to a root.
 CREATE INDEX IF NOT EXISTS claims_fact ON claims(subject_id, predicate, slot_object, answer);
 CREATE INDEX IF NOT EXISTS claims_tie ON claims(tie) WHERE tie IS NOT NULL;
 CREATE INDEX IF NOT EXISTS claims_object ON claims(
     object_id, start_lo, n, end_hi, known_day, withdrawn_day, subject_id, predicate,
-    slot_object, answer);
+    slot_object, answer, position, withdrawn_pos);
 CREATE INDEX IF NOT EXISTS claims_start ON claims(start_lo);
+-- The claims withdrawn before they were known, which are in no rectangle of claim_index: a
+-- question as recorded before the withdrawal finds them here (few, if any).
+CREATE INDEX IF NOT EXISTS claims_unindexed ON claims(withdrawn_pos)
+    WHERE withdrawn_day <= known_day;
 CREATE TABLE IF NOT EXISTS claim_streams (stream TEXT PRIMARY KEY, claim_id TEXT)
     WITHOUT ROWID;
 CREATE VIRTUAL TABLE IF NOT EXISTS claim_index USING rtree_i32(n, v_lo, v_hi, k_lo, k_hi);
@@ -126,6 +137,8 @@ SCHEMA_STATEMENTS = tuple(s.strip() for s in SCHEMA.split(";\n") if s.strip())
 #: (``log``) and of the event at ``position`` (``head``). A read model whose ``log`` or ``head``
 #: is not the archive's was built from another archive's log and is rebuilt from scratch.
 META_KEYS = ("version", "position", "log", "head")
+#: Also in ``meta``: ``structure``, the position of the last event applied whose effect on an
+#: as-of answer a filter on log positions cannot undo (``readmodel.structure``).
 
 #: A claim's citations as the read model keeps them: compact JSON, non-ASCII kept as is.
 CITATIONS: TypeAdapter[tuple[Citation, ...]] = TypeAdapter(tuple[Citation, ...])

@@ -28,7 +28,8 @@ def _restored(readmodel: Any, event: ClaimRestored) -> None:
     claim_id = readmodel._claim_id(event)
     n, start_lo, end_hi, known = readmodel.db.execute(
         "SELECT n, start_lo, end_hi, known_day FROM claims WHERE id = ?", [claim_id]).fetchone()
-    readmodel.db.execute("UPDATE claims SET withdrawn_day = ? WHERE n = ?", [POS_INF, n])
+    readmodel.db.execute("UPDATE claims SET withdrawn_day = ?, withdrawn_pos = 0 WHERE n = ?",
+                         [POS_INF, n])
     readmodel.db.execute("DELETE FROM claim_index WHERE n = ?", [n])
     readmodel.db.execute("INSERT INTO claim_index VALUES (?, ?, ?, ?, ?)",
                          [n, start_lo, end_hi - 1, known, POS_INF])
