@@ -542,10 +542,8 @@ class ReadModel(Lookups):
     @apply.register
     def _(self, event: EntityCreated) -> None:
         entity_id = str(event.originator_id)
-        self.db.execute(
-            "INSERT OR REPLACE INTO entities VALUES (?, ?, ?, ?, NULL, ?)",
-            [entity_id, event.name, event.kind, event.description, self._position],
-        )
+        self.db.execute("INSERT OR REPLACE INTO entities VALUES (?, ?, ?, ?, NULL, ?)",
+                        [entity_id, event.name, event.kind, event.description, self._position])
         self._add_name(event.name, entity_id, is_alias=False)
 
     @apply.register
@@ -678,10 +676,8 @@ class ReadModel(Lookups):
         return int(self.db.execute("SELECT n FROM claims WHERE id = ?", [claim_id]).fetchone()[0])
 
     def _withdraw(self, claim_id: str, day: int) -> None:
-        row = self.db.execute(
-            "SELECT n, known_day, withdrawn_day FROM claims WHERE id = ?", [claim_id]
-        ).fetchone()
-        n, known, withdrawn = row
+        n, known, withdrawn = self.db.execute(
+            "SELECT n, known_day, withdrawn_day FROM claims WHERE id = ?", [claim_id]).fetchone()
         withdrawn = min(withdrawn, day)
         self.db.execute("UPDATE claims SET withdrawn_day = ?, withdrawn_pos = CASE WHEN "
                         "withdrawn_pos THEN withdrawn_pos ELSE ? END WHERE n = ?",  # the first's
