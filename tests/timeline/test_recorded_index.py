@@ -18,7 +18,7 @@ import pytest
 
 from tests.timeline.test_recorded import START, Clock, _random_step
 from timeline import domain
-from timeline.api import Archive, NotFound
+from timeline.api import Archive, InvalidInput, NotFound
 from timeline.asof import sql
 from timeline.readmodel import structure
 from timeline.recorded import RecordedArchive, cut_at
@@ -46,18 +46,37 @@ def _write(archive: Archive, clock: Clock, seed: int, steps: int = 40, *,
     and a citation added (both beyond a position filter) and late first claims about "Rome"
     (an entity created late); ``plain``: claims, withdrawals and reranks only."""
     rng = _Plain(seed) if plain else random.Random(seed)
+    extra = random.Random(seed + 1000)
     archive.add_source("src", "A source", "2020", "Ana was in Rome. Bo too.")
     claims = [archive.record(name, "born_in", object="Oslo", valid="1990", known_at="2020",
                              new_entity=True) for name in PEOPLE]
     for step in range(steps):
-        roll = 1.0 if plain else rng.random()
-        if roll < 0.04:
+        roll = extra.random()
+        if roll < 0.04 and not plain:
             archive.tag("claim", rng.choice(claims), f"t{step % 3}")
-        elif roll < 0.08:
+        elif roll < 0.08 and not plain:
             archive.cite(rng.choice(claims), "src", rng.choice(["Ana was in Rome", "Bo too"]))
+        elif roll < 0.14:
+            _account(archive, extra, claims)
+        elif roll < 0.18:
+            whole, part = extra.sample(PEOPLE, 2)
+            claims.append(archive.record(part, "part_of", object=whole,
+                                         valid=f"{extra.choice(DAYS)}/..", known_at="2020"))
         else:
             _random_step(archive, rng, PEOPLE, DAYS, claims, step)
         clock.tick()
+
+
+def _account(archive: Archive, rng: random.Random, claims: list[str]) -> None:
+    """Another account of a claim (``account_of``), with dates of its own."""
+    claim = archive.claim(rng.choice(claims))
+    names = archive.names
+    with contextlib.suppress(InvalidInput):
+        claims.append(archive.record(
+            names[claim.subject_id], claim.predicate,
+            object=names[claim.object_id] if claim.object_id else None, value=claim.value,
+            valid=f"{rng.choice(DAYS)}/..", known_at=rng.choice(["2020", "2022-05"]),
+            account_of=claim.id))
 
 
 def _questions() -> Iterator[tuple[str, str | None, list[str]]]:
