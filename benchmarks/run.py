@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "benchmarks.md"
 PLOT = ROOT / "docs" / "benchmarks.png"
 GOALS = {"import_ratio_vs_raw_sqlite": "≥ 0.5", "as_of_entity_p99_ms": "≤ 0.5",
-         "as_of_known_p99_ms": "≤ 0.5", "as_of_recorded_p99_ms": "≤ 1",
+         "as_of_known_p99_ms": "≤ 0.5", "as_of_recorded_p99_ms": "≤ 0.5",
          "slider_p99_ms": "≤ 16", "open_s": "≤ 2",
          "peak_rss_mb": "≤ 1024", "bytes_per_event": "≤ 600", "speedup_vs_replay": "≥ 1000"}
 
