@@ -557,6 +557,8 @@ class EventStore:
         to_stored = self._app.mapper.to_stored_event
         stored = [to_stored(event) for event in events]
         try:
+            if self._bulk is not None and self.path is None:
+                return cast("list[int]", self.recorder.insert_in(self._bulk, stored))
             if self._bulk is not None:
                 return recorder._insert_events(self._bulk, stored)  # type: ignore[attr-defined]
             return recorder.insert_events(stored)
@@ -574,15 +576,25 @@ class EventStore:
     def bulk(self) -> Iterator[bool]:
         """One write transaction around many appends, for imports too large to hold in memory.
 
-        On an SQLite archive it takes the write lock at once and yields True: appends
-        inside the block go into that transaction, which commits when the block ends and rolls
-        back — nothing written — when it raises. Other writers wait meanwhile (readers do not).
-        Other backends yield False, and the caller appends everything at the end instead.
+        On an SQLite or PostgreSQL archive it takes the write lock at once and yields True:
+        appends inside the block go into that transaction, which commits when the block ends
+        and rolls back — nothing written — when it raises. Other writers wait meanwhile
+        (readers do not). In memory it yields False: the caller appends at the end instead.
         """
-        if self.path is None or self._bulk is not None:
+        if self.is_memory or self._bulk is not None:
             yield False
             return
         self._refuse_read_only()
+        if self.path is None:  # PostgreSQL (timeline.team.TeamRecorder.bulk)
+            try:
+                with self.recorder.bulk() as self._bulk:
+                    yield True
+            except (OperationalError, PersistenceError) as exc:
+                raise ArchiveError(f"{redact(self.location)}: nothing was written "
+                                   f"({first_line(exc)})") from None
+            finally:
+                self._bulk = None
+            return
         pool = self._app.recorder.datastore.pool  # type: ignore[attr-defined]
         conn = pool.get_connection(is_writer=True)
         try:
@@ -613,6 +625,9 @@ class EventStore:
     def stream(self, stream_id: UUID) -> list[DomainEvent]:
         """A stream's events in version order (inside ``bulk()``, with what the open
         transaction has appended)."""
+        if self._bulk is not None and self.path is None:
+            return [cast(DomainEvent, self.decode(row))
+                    for row in self.recorder.stream_in(self._bulk, stream_id)]
         if self._bulk is not None:
             self._bulk.execute("SELECT originator_id, originator_version, topic, state "
                                "FROM stored_events WHERE originator_id = ? "
@@ -626,6 +641,9 @@ class EventStore:
     def version(self, stream_id: UUID) -> int:
         """The stream's current version: 0 when it does not exist (inside ``bulk()``,
         counting what the open transaction has appended)."""
+        if self._bulk is not None and self.path is None:
+            rows = self.recorder.stream_in(self._bulk, stream_id, last=True)
+            return rows[0].originator_version if rows else 0
         if self._bulk is not None:
             self._bulk.execute("SELECT max(originator_version) FROM stored_events "
                                "WHERE originator_id = ?", (_stored_id(stream_id),))
@@ -665,6 +683,9 @@ class EventStore:
         """The position and ``event_digest`` of the event stored at ``position`` (None when
         there is none), or of the log's first event when no position is given: what a read
         model checks to know it was built from this log. Reads the stored bytes only."""
+        if self._bulk is not None and position is not None and self.path is None:
+            row = self.recorder.stored_in(self._bulk, position)
+            return (position, _row_digest(row)) if row else None
         if self._bulk is not None and position is not None:
             self._bulk.execute("SELECT rowid, originator_id, originator_version, topic, state "
                                "FROM stored_events WHERE rowid = ?", (position,))
