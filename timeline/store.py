@@ -43,7 +43,6 @@ from pydantic_core import PydanticSerializationError
 from timeline.chain import (
     ChainedRecorder,
     _build_chain,
-    _stored_id,
     event_digest,
     local_author,
 )
@@ -557,10 +556,8 @@ class EventStore:
         to_stored = self._app.mapper.to_stored_event
         stored = [to_stored(event) for event in events]
         try:
-            if self._bulk is not None and self.path is None:
-                return cast("list[int]", self.recorder.insert_in(self._bulk, stored))
             if self._bulk is not None:
-                return recorder._insert_events(self._bulk, stored)  # type: ignore[attr-defined]
+                return cast("list[int]", self.recorder.insert_in(self._bulk, stored))
             return recorder.insert_events(stored)
         except (IntegrityError, sqlite3.IntegrityError):
             raise ConcurrentWrite(
@@ -625,29 +622,17 @@ class EventStore:
     def stream(self, stream_id: UUID) -> list[DomainEvent]:
         """A stream's events in version order (inside ``bulk()``, with what the open
         transaction has appended)."""
-        if self._bulk is not None and self.path is None:
+        if self._bulk is not None:
             return [cast(DomainEvent, self.decode(row))
                     for row in self.recorder.stream_in(self._bulk, stream_id)]
-        if self._bulk is not None:
-            self._bulk.execute("SELECT originator_id, originator_version, topic, state "
-                               "FROM stored_events WHERE originator_id = ? "
-                               "ORDER BY originator_version", (_stored_id(stream_id),))
-            to_event = self._app.mapper.to_domain_event
-            return [cast(DomainEvent, to_event(StoredEvent(UUID(str(row[0])), row[1], row[2],
-                                                           bytes(row[3]))))
-                    for row in self._bulk.fetchall()]
         return [cast(DomainEvent, e) for e in self._app.events.get(stream_id)]
 
     def version(self, stream_id: UUID) -> int:
         """The stream's current version: 0 when it does not exist (inside ``bulk()``,
         counting what the open transaction has appended)."""
-        if self._bulk is not None and self.path is None:
+        if self._bulk is not None:
             rows = self.recorder.stream_in(self._bulk, stream_id, last=True)
             return rows[0].originator_version if rows else 0
-        if self._bulk is not None:
-            self._bulk.execute("SELECT max(originator_version) FROM stored_events "
-                               "WHERE originator_id = ?", (_stored_id(stream_id),))
-            return int(self._bulk.fetchone()[0] or 0)
         last = self._app.recorder.select_events(stream_id, desc=True, limit=1)
         return last[0].originator_version if last else 0
 
@@ -683,15 +668,9 @@ class EventStore:
         """The position and ``event_digest`` of the event stored at ``position`` (None when
         there is none), or of the log's first event when no position is given: what a read
         model checks to know it was built from this log. Reads the stored bytes only."""
-        if self._bulk is not None and position is not None and self.path is None:
+        if self._bulk is not None and position is not None:
             row = self.recorder.stored_in(self._bulk, position)
             return (position, _row_digest(row)) if row else None
-        if self._bulk is not None and position is not None:
-            self._bulk.execute("SELECT rowid, originator_id, originator_version, topic, state "
-                               "FROM stored_events WHERE rowid = ?", (position,))
-            found = self._bulk.fetchone()
-            return (found[0], event_digest(found[1], found[2], found[3], bytes(found[4]))) \
-                if found else None
         rows = self._app.recorder.select_notifications(
             start=position or 0, limit=1, inclusive_of_start=position is not None)
         if not rows or (position is not None and rows[0].id != position):

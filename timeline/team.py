@@ -91,7 +91,7 @@ def shown_author(name: str | None, role: str) -> str:
     return f"{name} ({role})"
 
 
-#: Events a write sends through the library's pipeline. A larger write (an import) sends its
+#: Events a write sends through the library's pipeline. A larger write sends its
 #: statements one by one: in pipeline mode psycopg 3.3 waited for ever on an insert of some
 #: 15,000 events or more (a statement of many megabytes), the server waiting for the rest of it.
 PIPELINE_EVENTS = 1000

@@ -14,6 +14,7 @@ from uuid import UUID
 import psycopg
 from eventsourcing.persistence import IntegrityError, PersistenceError, StoredEvent
 from psycopg.rows import DictRow
+from psycopg.sql import SQL
 
 from timeline.chain import local_author
 from timeline.errors import first_line
@@ -25,6 +26,10 @@ if TYPE_CHECKING:
 else:
     _Recorder = object
 
+#: How long (seconds) an import's transaction may wait between two statements — while it
+#: stages the next chunk — before the server ends it. The library's sessions allow 5 s, which
+#: a busy machine can take to stage a chunk; a process that dies ends its transaction anyway.
+IMPORT_IDLE_S = 300
 #: Events per insert statement (each chunk chained on from the last): a million in one
 #: statement is more than the server takes in one message.
 INSERT_CHUNK = 20_000
@@ -68,6 +73,8 @@ class TeamImports(_Recorder):
         self._name = local_author()  # a bad HINDSIGHT_AUTHOR refuses the import, first
         with self.datastore.get_connection() as conn, conn.transaction(), \
                 conn.cursor() as curs:
+            curs.execute(SQL("SET LOCAL idle_in_transaction_session_timeout = '{0}s'")
+                         .format(IMPORT_IDLE_S))
             try:
                 self._lock_table(curs)
             except psycopg.Error as exc:

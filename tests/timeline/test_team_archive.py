@@ -244,3 +244,37 @@ def test_a_reader_s_import_is_refused_in_one_line(postgres_url, roles, tmp_path)
     assert f"role {roles['reader']} may only read" in refused.stderr
     assert "nothing was written" in refused.stderr
     assert events(postgres_url) == 0
+
+
+def test_an_import_outlasts_the_sessions_idle_timeout_between_its_chunks(
+        postgres_url, tmp_path, monkeypatch):
+    """Between two chunks the import's transaction waits while the next one is staged: the
+    library's sessions end a transaction idle for 5 s (here 1 s), which a busy machine can
+    take; the import's own transaction allows longer (team_imports.IMPORT_IDLE_S)."""
+    import time
+
+    from timeline import synthetic
+    from timeline.app import Archive
+    from timeline.interchange import import_file
+    from timeline.team import TeamRecorder
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv("POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT", "1")
+    insert_in = TeamRecorder.insert_in
+    paused: list[bool] = []
+
+    def slow(self, curs, stored_events):  # type: ignore[no-untyped-def]
+        ids = insert_in(self, curs, stored_events)
+        if not paused:  # staging the next chunk takes a while
+            paused.append(True)
+            time.sleep(2)
+        return ids
+
+    monkeypatch.setattr(TeamRecorder, "insert_in", slow)
+    doc = tmp_path / "doc.json"
+    synthetic.write(doc, 40, seed=3)
+    with Archive.open(postgres_url) as archive:
+        original = archive.bulk_batch
+        archive.bulk_batch = lambda: original(10)  # type: ignore[method-assign]
+        report = import_file(archive, doc)
+    assert paused and events(postgres_url) == report.events
