@@ -146,6 +146,7 @@ class ChainedRecorder(SQLiteApplicationRecorder):
     # --- inside EventStore.bulk()'s transaction (the same as timeline.team_imports') ------
 
     def insert_in(self, c: SQLiteCursor, stored_events: Sequence[StoredEvent]) -> list[int]:
+        """Insert chained events into the open transaction; their positions."""
         return list(self._insert_events(c, stored_events) or [])
 
     def stream_in(self, c: SQLiteCursor, originator_id: UUID, *, last: bool = False

@@ -102,8 +102,8 @@ def test_a_wrong_server_is_one_clear_line(tmp_path):
 
 
 def test_a_large_import_into_a_team_archive_completes(postgres_url, tmp_path):
-    """An import of 20,000 claims is one transaction of one large insert: it used to wait
-    for ever in the library's pipeline (the server waiting for the rest of the statement).
+    """An import of 20,000 claims is one transaction (once of one large insert, which waited
+    for ever in the library's pipeline, the server waiting for the rest of the statement).
     Run in a process with a time limit, so a hang fails here instead of hanging the suite."""
     from timeline import synthetic
 
