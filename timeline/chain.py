@@ -143,6 +143,28 @@ class ChainedRecorder(SQLiteApplicationRecorder):
         return {position: author for first, end, author in runs
                 for position in range(max(first, after + 1), min(end, last) + 1)}
 
+    # --- inside EventStore.bulk()'s transaction (the same as timeline.team_imports') ------
+
+    def insert_in(self, c: SQLiteCursor, stored_events: Sequence[StoredEvent]) -> list[int]:
+        """Insert chained events into the open transaction; their positions."""
+        return list(self._insert_events(c, stored_events) or [])
+
+    def stream_in(self, c: SQLiteCursor, originator_id: UUID, *, last: bool = False
+                  ) -> list[StoredEvent]:
+        """A stream's stored events (with ``last``, its last one only), the transaction's own
+        included."""
+        c.execute("SELECT originator_id, originator_version, topic, state FROM stored_events "
+                  "WHERE originator_id = ? ORDER BY originator_version" +
+                  (" DESC LIMIT 1" if last else ""), (_stored_id(originator_id),))
+        return [StoredEvent(UUID(str(row[0])), row[1], row[2], bytes(row[3]))
+                for row in c.fetchall()]
+
+    def stored_in(self, c: SQLiteCursor, position: int) -> StoredEvent | None:
+        c.execute("SELECT originator_id, originator_version, topic, state FROM stored_events "
+                  "WHERE rowid = ?", (position,))
+        row = c.fetchone()
+        return StoredEvent(row[0], row[1], row[2], bytes(row[3])) if row else None
+
     def _insert_events(self, c: SQLiteCursor, stored_events: Sequence[StoredEvent],
                        **kwargs: Any) -> Sequence[int] | None:
         positions = self._insert_chained(c, stored_events)

@@ -54,11 +54,11 @@ class Commands:
 
     @contextmanager
     def bulk_batch(self, chunk: int = 5000) -> Iterator[Batch]:
-        """A batch for writes of any size (an import): on an SQLite archive what is staged is
-        written every ``chunk`` events into one open transaction, so memory stays flat however
-        large the file; leaving the block commits it all, and an exception writes nothing.
-        Other writers wait for the end of the block. Other backends stage everything in memory
-        and append it in one transaction at the end."""
+        """A batch for writes of any size (an import): on an SQLite or PostgreSQL archive what
+        is staged is written every ``chunk`` events into one open transaction, so memory stays
+        flat however large the file; leaving the block commits it all, and an exception writes
+        nothing. Other writers wait for the end of the block. The in-memory store stages
+        everything and appends it in one transaction at the end."""
         readmodel = self.readmodel
         try:
             with self.store.bulk() as bulk, collector_paused():

@@ -43,7 +43,6 @@ from pydantic_core import PydanticSerializationError
 from timeline.chain import (
     ChainedRecorder,
     _build_chain,
-    _stored_id,
     event_digest,
     local_author,
 )
@@ -558,7 +557,7 @@ class EventStore:
         stored = [to_stored(event) for event in events]
         try:
             if self._bulk is not None:
-                return recorder._insert_events(self._bulk, stored)  # type: ignore[attr-defined]
+                return cast("list[int]", self.recorder.insert_in(self._bulk, stored))
             return recorder.insert_events(stored)
         except (IntegrityError, sqlite3.IntegrityError):
             raise ConcurrentWrite(
@@ -574,15 +573,25 @@ class EventStore:
     def bulk(self) -> Iterator[bool]:
         """One write transaction around many appends, for imports too large to hold in memory.
 
-        On an SQLite archive it takes the write lock at once and yields True: appends
-        inside the block go into that transaction, which commits when the block ends and rolls
-        back — nothing written — when it raises. Other writers wait meanwhile (readers do not).
-        Other backends yield False, and the caller appends everything at the end instead.
+        On an SQLite or PostgreSQL archive it takes the write lock at once and yields True:
+        appends inside the block go into that transaction, which commits when the block ends
+        and rolls back — nothing written — when it raises. Other writers wait meanwhile
+        (readers do not). In memory it yields False: the caller appends at the end instead.
         """
-        if self.path is None or self._bulk is not None:
+        if self.is_memory or self._bulk is not None:
             yield False
             return
         self._refuse_read_only()
+        if self.path is None:  # PostgreSQL (timeline.team.TeamRecorder.bulk)
+            try:
+                with self.recorder.bulk() as self._bulk:
+                    yield True
+            except (OperationalError, PersistenceError) as exc:
+                raise ArchiveError(f"{redact(self.location)}: nothing was written "
+                                   f"({first_line(exc)})") from None
+            finally:
+                self._bulk = None
+            return
         pool = self._app.recorder.datastore.pool  # type: ignore[attr-defined]
         conn = pool.get_connection(is_writer=True)
         try:
@@ -614,22 +623,16 @@ class EventStore:
         """A stream's events in version order (inside ``bulk()``, with what the open
         transaction has appended)."""
         if self._bulk is not None:
-            self._bulk.execute("SELECT originator_id, originator_version, topic, state "
-                               "FROM stored_events WHERE originator_id = ? "
-                               "ORDER BY originator_version", (_stored_id(stream_id),))
-            to_event = self._app.mapper.to_domain_event
-            return [cast(DomainEvent, to_event(StoredEvent(UUID(str(row[0])), row[1], row[2],
-                                                           bytes(row[3]))))
-                    for row in self._bulk.fetchall()]
+            return [cast(DomainEvent, self.decode(row))
+                    for row in self.recorder.stream_in(self._bulk, stream_id)]
         return [cast(DomainEvent, e) for e in self._app.events.get(stream_id)]
 
     def version(self, stream_id: UUID) -> int:
         """The stream's current version: 0 when it does not exist (inside ``bulk()``,
         counting what the open transaction has appended)."""
         if self._bulk is not None:
-            self._bulk.execute("SELECT max(originator_version) FROM stored_events "
-                               "WHERE originator_id = ?", (_stored_id(stream_id),))
-            return int(self._bulk.fetchone()[0] or 0)
+            rows = self.recorder.stream_in(self._bulk, stream_id, last=True)
+            return rows[0].originator_version if rows else 0
         last = self._app.recorder.select_events(stream_id, desc=True, limit=1)
         return last[0].originator_version if last else 0
 
@@ -666,11 +669,8 @@ class EventStore:
         there is none), or of the log's first event when no position is given: what a read
         model checks to know it was built from this log. Reads the stored bytes only."""
         if self._bulk is not None and position is not None:
-            self._bulk.execute("SELECT rowid, originator_id, originator_version, topic, state "
-                               "FROM stored_events WHERE rowid = ?", (position,))
-            found = self._bulk.fetchone()
-            return (found[0], event_digest(found[1], found[2], found[3], bytes(found[4]))) \
-                if found else None
+            row = self.recorder.stored_in(self._bulk, position)
+            return (position, _row_digest(row)) if row else None
         rows = self._app.recorder.select_notifications(
             start=position or 0, limit=1, inclusive_of_start=position is not None)
         if not rows or (position is not None and rows[0].id != position):

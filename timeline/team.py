@@ -59,6 +59,7 @@ from psycopg.sql import SQL, Composable, Composed, Identifier, Literal
 from timeline.chain import GENESIS, _stored_id, author_name, chain_link, local_author
 from timeline.errors import ArchiveError, InvalidInput, first_line
 from timeline.store import redact
+from timeline.team_imports import TeamImports
 
 #: Version of the layout in the schema (``hindsight_archive``).
 TEAM_FORMAT = 2
@@ -90,15 +91,13 @@ def shown_author(name: str | None, role: str) -> str:
     return f"{name} ({role})"
 
 
-#: Events a write sends through the library's pipeline. A larger write (an import) sends its
+#: Events a write sends through the library's pipeline. A larger write sends its
 #: statements one by one: in pipeline mode psycopg 3.3 waited for ever on an insert of some
 #: 15,000 events or more (a statement of many megabytes), the server waiting for the rest of it.
 PIPELINE_EVENTS = 1000
-#: Events per insert statement outside the pipeline (each chunk chained on from the last).
-INSERT_CHUNK = 20_000
 
 
-class TeamRecorder(PostgresApplicationRecorder):
+class TeamRecorder(TeamImports, PostgresApplicationRecorder):
     """The library's PostgreSQL recorder on a team archive's layout: it sets the layout up in
     an empty schema, takes the writers' lock through ``hindsight_lock_events()``, writes the
     hash chain in the events' transaction and reads who wrote each event."""
@@ -303,12 +302,17 @@ class TeamRecorder(PostgresApplicationRecorder):
                 raise  # another failure of the connection, no refusal
             if "permission denied" not in str(exc) and self._may_insert():
                 raise
-            why = first_line(exc) if "permission denied" in str(exc) else \
-                f"permission denied to insert into {self.datastore.schema}.{EVENTS}"
-            raise ProgrammingError(
-                f"role {self.current_user} may only read this archive ({why}); its "
-                f"owner {self.owner} lets it write with `hindsight team-setup URL --writers "
-                f"{self.current_user}`") from None
+            raise self._refusal(exc) from None
+
+    def _refusal(self, exc: BaseException) -> ProgrammingError:
+        """A refused write said plainly: this role may only read, and how its owner lets it
+        write."""
+        why = first_line(exc) if "permission denied" in str(exc) else \
+            f"permission denied to insert into {self.datastore.schema}.{EVENTS}"
+        return ProgrammingError(
+            f"role {self.current_user} may only read this archive ({why}); its owner "
+            f"{self.owner} lets it write with `hindsight team-setup URL --writers "
+            f"{self.current_user}`")
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def _insert_unpipelined(self, stored_events: Sequence[StoredEvent],
@@ -317,15 +321,10 @@ class TeamRecorder(PostgresApplicationRecorder):
         transaction: the same lock, events, positions, chain links and author rows, the
         events inserted ``INSERT_CHUNK`` at a time (a million in one statement is more than
         the server takes in one message)."""
-        ids: list[int] = []
         with self.datastore.get_connection() as conn, conn.transaction(), \
                 conn.cursor() as curs:
             self._insert_events(curs, stored_events, **kwargs)
-            for first in range(0, len(stored_events), INSERT_CHUNK):
-                chunk = stored_events[first:first + INSERT_CHUNK]
-                self._insert_stored_events(curs, chunk, **kwargs)
-                ids += self._fetch_ids_after_insert_events(curs, chunk, **kwargs) or []
-        return ids
+            return self._insert_chunks(curs, stored_events)
 
     def _may_insert(self) -> bool:
         """Whether this connection's role may insert events (asked anew, after a failure). A

@@ -102,8 +102,8 @@ def test_a_wrong_server_is_one_clear_line(tmp_path):
 
 
 def test_a_large_import_into_a_team_archive_completes(postgres_url, tmp_path):
-    """An import of 20,000 claims is one transaction of one large insert: it used to wait
-    for ever in the library's pipeline (the server waiting for the rest of the statement).
+    """An import of 20,000 claims is one transaction (once of one large insert, which waited
+    for ever in the library's pipeline, the server waiting for the rest of the statement).
     Run in a process with a time limit, so a hang fails here instead of hanging the suite."""
     from timeline import synthetic
 
@@ -121,13 +121,13 @@ def test_a_write_sent_statement_by_statement_keeps_the_chain_and_its_author(
     """Every write past the pipeline's size takes the statement-by-statement path: the events,
     their chain links and the author row are the pipeline's, and a reader is still refused
     in one line."""
-    from timeline import synthetic, team
+    from timeline import synthetic, team, team_imports
     from timeline.app import Archive
     from timeline.integrity import verify
     from timeline.interchange import import_file
 
     monkeypatch.setattr(team, "PIPELINE_EVENTS", 0)
-    monkeypatch.setattr(team, "INSERT_CHUNK", 7)  # an import's events in several inserts
+    monkeypatch.setattr(team_imports, "INSERT_CHUNK", 7)  # an import's events in several inserts
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     writer_url = as_role(postgres_url, roles["writer"])
     assert hindsight(postgres_url, tmp_path / "setup", "team-setup", postgres_url,
@@ -177,3 +177,104 @@ def test_a_refusal_that_surfaces_as_an_aborted_pipeline_is_said_plainly(
             pytest.raises(Exception, match="pipeline aborted"):
         archive.record("Microsoft", "invested_in", object="OpenAI", valid="2020",
                        known_at="2020")
+
+
+def test_an_import_is_written_chunk_by_chunk_into_one_transaction(
+        postgres_url, tmp_path, monkeypatch):
+    """An import writes each chunk as it is staged (memory stays flat however large the
+    file), into one transaction: the archive it gives is the one an SQLite import gives, the
+    chain verifies, and a bad claim after many chunks leaves nothing, in the archive or in
+    the read model."""
+    from timeline import synthetic
+    from timeline.app import Archive
+    from timeline.errors import HindsightError
+    from timeline.integrity import verify
+    from timeline.interchange import export_document, import_file
+    from timeline.team import TeamRecorder
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    doc = tmp_path / "doc.json"
+    synthetic.write(doc, 200, seed=5)
+    sizes: list[int] = []
+    insert_in = TeamRecorder.insert_in
+
+    def counted(self, curs, stored_events):  # type: ignore[no-untyped-def]
+        sizes.append(len(stored_events))
+        return insert_in(self, curs, stored_events)
+
+    monkeypatch.setattr(TeamRecorder, "insert_in", counted)
+    bad = json.loads(doc.read_text())
+    bad["claims"][-1]["valid"] = "2023-02-30"
+    (tmp_path / "bad.json").write_text(json.dumps(bad))
+    with Archive.open(postgres_url) as archive:
+        original = archive.bulk_batch
+        archive.bulk_batch = lambda: original(10)  # type: ignore[method-assign]
+        with pytest.raises(HindsightError, match=r"\.valid: .*day 30"):
+            import_file(archive, tmp_path / "bad.json")
+        assert len(sizes) > 10  # written as it went, then rolled back
+        assert archive.store.max_position() == 0
+        assert archive.readmodel.counts()["claims"] == 0
+        sizes.clear()
+        report = import_file(archive, doc)
+        assert len(sizes) > 10 and max(sizes) < 30
+        # Not max_position(): the failed import's positions are not used again (a
+        # sequence is not rolled back), so the log has a gap there.
+        assert report.events == sum(sizes)
+        assert verify(archive).ok
+        on_postgres = export_document(archive)
+    assert events(postgres_url) == report.events
+    with Archive.open(tmp_path / "a.sqlite") as archive:
+        import_file(archive, doc)
+        assert export_document(archive) == on_postgres
+
+
+def test_a_reader_s_import_is_refused_in_one_line(postgres_url, roles, tmp_path):
+    from timeline import synthetic
+
+    assert hindsight(postgres_url, tmp_path / "setup", "team-setup", postgres_url,
+                     "--writers", roles["writer"], "--readers",
+                     roles["reader"]).returncode == 0
+    doc = tmp_path / "doc.json"
+    synthetic.write(doc, 20, seed=1)
+    refused = hindsight(as_role(postgres_url, roles["reader"]), tmp_path / "r", "import",
+                        str(doc))
+    assert refused.returncode != 0
+    assert "Traceback" not in refused.stderr
+    assert refused.stderr.strip().splitlines() == [refused.stderr.strip()]
+    assert f"role {roles['reader']} may only read" in refused.stderr
+    assert "nothing was written" in refused.stderr
+    assert events(postgres_url) == 0
+
+
+def test_an_import_outlasts_the_sessions_idle_timeout_between_its_chunks(
+        postgres_url, tmp_path, monkeypatch):
+    """Between two chunks the import's transaction waits while the next one is staged: the
+    library's sessions end a transaction idle for 5 s (here 1 s), which a busy machine can
+    take; the import's own transaction allows longer (team_imports.IMPORT_IDLE_S)."""
+    import time
+
+    from timeline import synthetic
+    from timeline.app import Archive
+    from timeline.interchange import import_file
+    from timeline.team import TeamRecorder
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv("POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT", "1")
+    insert_in = TeamRecorder.insert_in
+    paused: list[bool] = []
+
+    def slow(self, curs, stored_events):  # type: ignore[no-untyped-def]
+        ids = insert_in(self, curs, stored_events)
+        if not paused:  # staging the next chunk takes a while
+            paused.append(True)
+            time.sleep(2)
+        return ids
+
+    monkeypatch.setattr(TeamRecorder, "insert_in", slow)
+    doc = tmp_path / "doc.json"
+    synthetic.write(doc, 40, seed=3)
+    with Archive.open(postgres_url) as archive:
+        original = archive.bulk_batch
+        archive.bulk_batch = lambda: original(10)  # type: ignore[method-assign]
+        report = import_file(archive, doc)
+    assert paused and events(postgres_url) == report.events

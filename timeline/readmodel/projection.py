@@ -443,7 +443,7 @@ class ReadModel(Lookups):
         archive's write lock)."""
         authors = [recorded_by] * len(events)
         if self.in_bulk and events:
-            assert positions is not None, "a bulk import is SQLite's, which gives positions"
+            assert positions is not None, "a bulk import's store gives positions"
             self.apply_recorded(events, positions, authors)
             return True
         if not events or not positions or list(positions) != list(
