@@ -190,12 +190,22 @@ _PREPARED: set[tuple[int, str]] = set()
 _WARM = (1, 2, 4, 8, 16)
 
 
-def _chunked(conn: sqlite3.Connection, kind: str, statement: Callable[[int], str],
+def _head(params: list[Any], recorded: int | None) -> list[Any]:
+    """The first parameters of a numbered statement, the recorded position last when given."""
+    return params if recorded is None else [*params, recorded]
+
+
+def _chunked(conn: sqlite3.Connection, kind: str, statement: Callable[..., str],
              head: list[Any], keys: Sequence[tuple[Any, ...]], nothing: tuple[Any, ...],
-             chunk: int) -> Iterator[Any]:
+             chunk: int, recorded: int | None = None) -> Iterator[Any]:
     """The rows of a statement of ``kind`` over ``keys`` (each a tuple of its parameters),
     ``chunk`` keys a run after the parameters ``head``: each run padded with ``nothing`` to a
-    size a connection has prepared (``_size``, ``_prepared``)."""
+    size a connection has prepared (``_size``, ``_prepared``). With ``recorded``, the
+    statement's variant as recorded at that log position (``statement(size, recorded=True)``,
+    the position the last parameter of ``head``)."""
+    if recorded is not None:
+        kind, head = f"{kind}@", _head(head, recorded)
+        statement = functools.partial(statement, recorded=True)
     _prepared(conn, kind, statement, head, nothing, chunk)
     for first in range(0, len(keys), chunk):
         part = keys[first:first + chunk]
@@ -305,21 +315,14 @@ def successors_of(conn: sqlite3.Connection, opens: Sequence[ClaimRow], day: int,
     return {x.n: s for x, s in zip(opens, found, strict=True) if s is not None}
 
 
-def _head(params: list[Any], recorded: int | None) -> list[Any]:
-    """The first parameters of a numbered statement, the recorded position last when given."""
-    return params if recorded is None else [*params, recorded]
-
-
 def successors(conn: sqlite3.Connection, opens: Sequence[tuple[str, str, str, int, str]],
                day: int, known: int, recorded: int | None = None) -> list[SlotStart | None]:
     """For each open claim, given as (subject_id, predicate, slot_object, start_lo,
     answer): the claim that ends it by inertia (``next_answer``), or None."""
     found: list[SlotStart | None] = [None] * len(opens)
     keys = [(k, *claim) for k, claim in enumerate(opens)]
-    at = recorded is not None
-    statement = functools.partial(_successors_sql, recorded=at)
-    for k, *row in _chunked(conn, "successors@" if at else "successors", statement,
-                            _head([day, known], recorded), keys, _NO_OPEN, _SUCCESSOR_CHUNK):
+    for k, *row in _chunked(conn, "successors", _successors_sql, [day, known], keys, _NO_OPEN,
+                            _SUCCESSOR_CHUNK, recorded):
         found[k] = SlotStart._make(row)
     return found
 
@@ -329,11 +332,8 @@ def rank_on(conn: sqlite3.Connection, claim: ClaimRow | SlotStart | Mate, known:
     """``rank_in_force`` for one claim."""
     if not claim.reranked:
         return claim.rank
-    if recorded is None:
-        row = conn.execute(_RANK_ON, [claim.n, known]).fetchone()
-    else:
-        row = conn.execute(_recorded_statements(_fragments())[2],
-                           [claim.n, known, recorded]).fetchone()
+    statement = _RANK_ON if recorded is None else _recorded_statements(_fragments())[2]
+    row = conn.execute(statement, _head([claim.n, known], recorded)).fetchone()
     return row[0] if row else claim.rank
 
 
@@ -404,11 +404,9 @@ def read_claims(conn: sqlite3.Connection, ids: Iterable[str], recorded: int | No
                 ) -> list[ClaimRow]:
     """Claims by id, believed or not (the roots of ties)."""
     found: list[ClaimRow] = []
+    statement = _BY_ID if recorded is None else _BY_ID_AT
     for claim_id in ids:
-        if recorded is None:
-            found += map(claim_row, conn.execute(_BY_ID, [claim_id]))
-        else:
-            found += map(claim_row, conn.execute(_BY_ID_AT, [claim_id, recorded]))
+        found += map(claim_row, conn.execute(statement, _head([claim_id], recorded)))
     return found
 
 
@@ -481,11 +479,10 @@ def read_accounts(conn: sqlite3.Connection, facts: Sequence[tuple[str, str, str,
     answer started by a day, the claim's successor then. One list per fact, in order."""
     found: list[list[tuple[Mate, SlotStart | None]]] = [[] for _ in facts]
     width, end = _MATE_WIDTH, -1
-    at = recorded is not None
-    statement = functools.partial(_accounts_sql, fragments=_fragments(), recorded=at)
+    statement = functools.partial(_accounts_sql, fragments=_fragments())
     keys = [(k, *fact) for k, fact in enumerate(facts)]
-    for row in _chunked(conn, "accounts@" if at else "accounts", statement,
-                        _head([known, POS_INF], recorded), keys, _NO_FACT, _ACCOUNT_CHUNK):
+    for row in _chunked(conn, "accounts", statement, [known, POS_INF], keys, _NO_FACT,
+                        _ACCOUNT_CHUNK, recorded):
         found[row[end]].append((mate(row[:width]), None if row[width] is None
                                 else slot_start(row[width:end])))
     return found
@@ -503,11 +500,8 @@ def _by_n_sql(count: int, recorded: bool = False) -> str:
 def read_claims_by_n(conn: sqlite3.Connection, numbers: Sequence[int],
                      recorded: int | None = None) -> list[ClaimRow]:
     """Whole claims by number (``Mate.n``)."""
-    at = recorded is not None
-    return list(map(claim_row, _chunked(conn, "claims@" if at else "claims",
-                                        functools.partial(_by_n_sql, recorded=at),
-                                        _head([], recorded), [(n,) for n in numbers], (-1,),
-                                        _ACCOUNT_CHUNK)))
+    return list(map(claim_row, _chunked(conn, "claims", _by_n_sql, [], [(n,) for n in numbers],
+                                        (-1,), _ACCOUNT_CHUNK, recorded)))
 
 
 @functools.lru_cache(maxsize=64)
@@ -536,10 +530,9 @@ def stab_slots(conn: sqlite3.Connection, day: int, known: int,
     given; and the successors of those it ends later."""
     rows: list[ClaimRow] = []
     cut: list[ClaimRow] = []
-    at = recorded is not None
-    statement = functools.partial(_slots_sql, fragments=_fragments(), recorded=at)
-    for found in _chunked(conn, "slots@" if at else "slots", statement,
-                          _head([day, known], recorded), slots, _NO_SLOT, _SLOT_CHUNK):
+    statement = functools.partial(_slots_sql, fragments=_fragments())
+    for found in _chunked(conn, "slots", statement, [day, known], slots, _NO_SLOT,
+                          _SLOT_CHUNK, recorded):
         row = claim_row(claim_part(found))
         rows.append(row)
         if found[-1]:
