@@ -13,7 +13,7 @@ import difflib
 import os
 import sqlite3
 import time
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -95,6 +95,18 @@ def _readmodel(store: EventStore) -> ReadModel:
         if os.access(place.parent, os.W_OK) and (not place.exists() or may_write(place)):
             return ReadModel(place)
     return ReadModel(None)
+
+
+def close_names(name: str, names: Iterable[str]) -> list[str]:
+    """The (at most three) names of ``names`` closest to ``name``."""
+    return difflib.get_close_matches(name, list(names), n=3, cutoff=0.6)
+
+
+def unknown_entity(name: str, names: Iterable[str]) -> NotFound:
+    """The error for a name no entity has, suggesting the closest of ``names``."""
+    near = close_names(name, names)
+    hint = f" — did you mean {', '.join(repr(n) for n in near)}?" if near else ""
+    return NotFound(f"unknown entity '{name}'{hint}")
 
 
 def _copy_entity(entity: dict[str, Any]) -> dict[str, Any]:
@@ -253,9 +265,7 @@ class Archive(Commands):
             entity_id = self.readmodel.resolve(name)
             entity = self.readmodel.entity(entity_id) if entity_id is not None else None
             if entity_id is None or entity is None:
-                near = self.suggest(name)
-                hint = f" — did you mean {', '.join(repr(n) for n in near)}?" if near else ""
-                raise NotFound(f"unknown entity '{name}'{hint}")
+                raise unknown_entity(name, self.readmodel.all_names())
             found = (entity, tuple(self.readmodel.merged_ids(entity_id)))
             if len(self._entities) >= 10_000:
                 self._entities = {}
@@ -284,7 +294,7 @@ class Archive(Commands):
         return self._single_names[1]
 
     def suggest(self, name: str) -> list[str]:
-        return difflib.get_close_matches(name, self.readmodel.all_names(), n=3, cutoff=0.6)
+        return close_names(name, self.readmodel.all_names())
 
     def entity(self, name: str) -> dict[str, Any]:
         """The entity a name or alias stands for; NotFound suggests near names."""

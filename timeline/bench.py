@@ -159,10 +159,9 @@ def _recorded_timings(archive: Archive, rng: random.Random, ids: list[str],
     archive, the aliases written with the entities, before every claim), so that each is
     answered from the read model, as the ``RuntimeError`` below checks."""
     from timeline.readmodel import structure
-    from timeline.recorded import RecordedTimes
+    from timeline.recorded import recorded_times
 
-    times = RecordedTimes()
-    times.extend(archive.store)
+    times = recorded_times(archive)  # kept with the archive, for ``as_recorded`` too
     db = archive.readmodel.db
     first = max(db.execute("SELECT coalesce(min(position), 0) FROM claims").fetchone()[0],
                 structure.position(db))

@@ -17,7 +17,6 @@ or without ``Z`` or an offset; without one it is UTC) is exact.
 from __future__ import annotations
 
 import bisect
-import difflib
 import re
 from array import array
 from collections import OrderedDict
@@ -27,7 +26,7 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 
 from timeline import dates
-from timeline.app import Archive
+from timeline.app import Archive, unknown_entity
 from timeline.errors import InvalidInput, NotFound
 from timeline.readmodel import ReadModel, structure
 from timeline.readmodel.cut import CutReadModel
@@ -117,14 +116,15 @@ class RecordedTimes:
         return len(self.positions) - bisect.bisect_right(self.positions, position)
 
 
-def cut_position(archive: Archive, moment: datetime) -> int:
-    """The log position "as recorded on ``moment``" cuts the archive's log at."""
+def recorded_times(archive: Archive) -> RecordedTimes:
+    """The archive's events' positions and timestamps, read once and kept with it, extended
+    to the log's end."""
     times: RecordedTimes | None = getattr(archive, "_recorded_times", None)
     if times is None:
         times = RecordedTimes()
         archive._recorded_times = times  # type: ignore[attr-defined]
     times.extend(archive.store)
-    return times.position_at(moment)
+    return times
 
 
 #: Cuts kept per archive (the last asked for), each an in-memory read model; fewer when
@@ -137,9 +137,10 @@ def as_recorded(archive: Archive, when: str | datetime) -> RecordedArchive:
     """The archive as it stood at ``when`` (``recorded_instant``): a read-only archive of the
     log's prefix. Its cut is made only when a question needs one (``RecordedArchive``)."""
     moment = recorded_instant(when)
-    position = cut_position(archive, moment)
+    times = recorded_times(archive)
+    position = times.position_at(moment)
     found = RecordedArchive(archive, position, moment)
-    found.later = archive._recorded_times.after(position)  # type: ignore[attr-defined]
+    found.later = times.after(position)
     return found
 
 
@@ -253,9 +254,7 @@ class RecordedArchive(Archive):
         names = [n for (n,) in self.recorded_of.readmodel.db.execute(
             "SELECT n.name FROM names n JOIN entities e ON e.id = n.entity_id "
             "WHERE e.position <= ?", [self.position])]
-        near = difflib.get_close_matches(name, names, n=3, cutoff=0.6)
-        hint = f" — did you mean {', '.join(repr(n) for n in near)}?" if near else ""
-        return NotFound(f"unknown entity '{name}'{hint}")
+        return unknown_entity(name, names)
 
     def statistics(self) -> dict[str, int]:
         counts = self.readmodel.counts()
@@ -291,4 +290,4 @@ def correction_note(claim_known_at: str, claim_known_day: int,
 
 
 __all__ = ["RecordedArchive", "RecordedTimes", "as_recorded", "correction_note",
-           "cut_position", "instant_text", "recorded_instant"]
+           "instant_text", "recorded_instant", "recorded_times"]
