@@ -319,6 +319,11 @@ class ViewState:
         if moment == self.recorded_as_of:
             return Change.NONE
         self.recorded_as_of = moment
+        return self._asked_anew()
+
+    def _asked_anew(self) -> Change:
+        """The states kept for other days answer another question now: forget them, and ask
+        the state on the current day again."""
         self._states.clear()
         self.state = self._query()
         return Change.STATE
@@ -421,9 +426,7 @@ class ViewState:
         if wanted == self.tags:
             return Change.NONE
         self.tags = wanted
-        self._states.clear()
-        self.state = self._query()
-        return Change.STATE
+        return self._asked_anew()
 
     def all_tags(self) -> list[str]:
         """Every tag of the archive, once each (for the tag filter and completion)."""

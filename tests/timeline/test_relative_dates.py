@@ -35,6 +35,12 @@ def _vote(archive: Archive, valid: str = "2023-11-17") -> str:
                           known_at="2023-11-18")
 
 
+def _in_office_until_after(archive: Archive, vote: str) -> str:
+    """The PM in office from 2019 until the day after the vote (relative to its start)."""
+    return archive.record("PM", "in_office", value="yes", known_at="2023-11-20",
+                          valid={"start": "2019", "end": _rel(vote, offset="P1D")})
+
+
 def _bounds(archive: Archive, claim_id: str) -> tuple[int, int, int, int]:
     row = archive.readmodel.claim(claim_id)
     assert row is not None
@@ -131,8 +137,7 @@ def test_an_end_wholly_before_its_start_is_refused(archive: Archive) -> None:
 def test_the_dependent_follows_a_superseded_anchor_as_known_on_each_day(
         archive: Archive) -> None:
     vote = _vote(archive)
-    ousted = archive.record("PM", "in_office", value="yes", known_at="2023-11-20",
-                            valid={"start": "2019", "end": _rel(vote, offset="P1D")})
+    ousted = _in_office_until_after(archive, vote)
     # The vote turns out to have been three days later, as known from 1 December.
     new_vote = archive.supersede(vote, valid="2023-11-20", known_at="2023-12-01")
     # Before the supersession was known: the PM left office after 18 November.
@@ -165,8 +170,7 @@ def test_a_dependent_known_after_the_supersession_is_replaced_from_its_own_known
 
 def test_a_chain_follows_down_to_its_last_claim(archive: Archive) -> None:
     vote = _vote(archive)
-    ousted = archive.record("PM", "in_office", value="yes", known_at="2023-11-20",
-                            valid={"start": "2019", "end": _rel(vote, offset="P1D")})
+    ousted = _in_office_until_after(archive, vote)
     plot = archive.record("Rival", "plotting", value="yes", known_at="2023-11-20", valid={
         "start": _rel(ousted, "end", "-P1M"), "end": _rel(ousted, "end")})
     assert _bounds(archive, plot)[:2] == (day("2023-10-18"), day("2023-10-18"))
@@ -181,8 +185,7 @@ def test_a_chain_follows_down_to_its_last_claim(archive: Archive) -> None:
 def test_a_retracted_anchor_retracts_its_dependents_from_the_same_day(
         archive: Archive) -> None:
     vote = _vote(archive)
-    ousted = archive.record("PM", "in_office", value="yes", known_at="2023-11-20",
-                            valid={"start": "2019", "end": _rel(vote, offset="P1D")})
+    ousted = _in_office_until_after(archive, vote)
     archive.retract(vote, known_at="2024-01-01")
     assert _statuses(archive, "2023-11-18", "2023-12-31", "PM") == {ousted: "HOLDS"}
     assert _statuses(archive, "2023-11-18", "2024-01-01", "PM") == {}
@@ -355,8 +358,7 @@ def test_the_worked_example_of_the_time_model(archive: Archive, tmp_path: Path) 
 def test_superseding_a_relative_claim_keeps_its_relative_date_and_verify_agrees(
         archive: Archive) -> None:
     vote = _vote(archive)
-    ousted = archive.record("PM", "in_office", value="yes", known_at="2023-11-20",
-                            valid={"start": "2019", "end": _rel(vote, offset="P1D")})
+    ousted = _in_office_until_after(archive, vote)
     fixed = archive.supersede(ousted, value="acting", known_at="2023-12-01")
     assert export_document(archive)["claims"][-1] == {
         **export_document(archive)["claims"][-1],
