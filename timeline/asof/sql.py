@@ -385,7 +385,7 @@ def read_facts(conn: sqlite3.Connection, keys: Iterable[tuple[str, ...]], known:
     """Every claim believed on ``known`` of each (subject, predicate, slot object, answer)."""
     given = [(known, tuple(key)) for key in keys]
     return _read(conn, given, "a, p, o, x", "c.subject_id = k.a AND c.predicate = k.p AND "
-                 "c.slot_object = k.o AND c.answer = k.x", "claims_fact",
+                 "c.slot_object = k.o AND c.answer = k.x", "claims_slot",
                  recorded) if given else []
 
 
@@ -463,7 +463,7 @@ def _accounts_sql(count: int, fragments: tuple[Callable[..., str], ...],
     first_later = next_answer("c", "?2", "?1", "n", *_at(p))
     return (f"WITH k(i, a, p, o, x, s) AS (VALUES {_marks(count, 6, 4 if recorded else 3)}) "
             f"SELECT {_MATE_COLUMNS}, {_SLOT_OF_S}, k.i FROM k "
-            "JOIN claims c INDEXED BY claims_fact ON c.subject_id = k.a AND c.predicate = k.p "
+            "JOIN claims c INDEXED BY claims_slot ON c.subject_id = k.a AND c.predicate = k.p "
             "AND c.slot_object = k.o AND c.answer = k.x LEFT JOIN claims s ON s.n = "
             f"(CASE WHEN k.s AND c.end_hi = {POS_INF} THEN ({first_later}) END) "
             f"WHERE {believed('c', '?1', *_at(p))}")

@@ -59,6 +59,7 @@ from timeline.readmodel.schema import (
     collect_past,
     collector_paused,
 )
+from timeline.readmodel.streams import claim_id_of, stream_key
 from timeline.store import (
     BULK_CACHE_KIB,
     DEFAULT_CACHE_KIB,
@@ -612,7 +613,7 @@ class ReadModel(Lookups):
                 CITATIONS.dump_json(event.citations).decode(),
                 event.note, event.timestamp.isoformat(), position, author,
                 ties.get(event.claim_id), event.calendar))
-            streams.append((str(event.originator_id), event.claim_id))
+            streams.append((stream_key(event.originator_id), n))
             index.append((n, span.start_lo, span.end_hi - 1, known, POS_INF))
         conn = self.db.conn
         conn.executemany(
@@ -668,9 +669,7 @@ class ReadModel(Lookups):
 
     def _claim_id(self, event: DomainEvent) -> str:
         # Corrections live on the claim's stream; the stream id is derived from the claim id.
-        row = self.db.execute("SELECT claim_id FROM claim_streams WHERE stream = ?",
-                              [str(event.originator_id)]).fetchone()
-        return str(row[0])
+        return claim_id_of(self.db, event.originator_id)
 
     def _claim_n(self, claim_id: str) -> int:
         return int(self.db.execute("SELECT n FROM claims WHERE id = ?", [claim_id]).fetchone()[0])

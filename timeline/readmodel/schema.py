@@ -25,7 +25,7 @@ from timeline.asof.claims import ClaimRow, SlotStart
 from timeline.domain import Citation
 
 #: Bump when the tables below change: an older read model is then rebuilt from the events.
-READMODEL_VERSION = 12  # 5: accounts of one fact (tie, shared), single sides; 6: tags;
+READMODEL_VERSION = 13  # 5: accounts of one fact (tie, shared), single sides; 6: tags;
 #                         7: the full-text index (search, readmodel/search.py);
 #                         8: sources' CSL metadata, pages and versions;
 #                         9: citations added to recorded claims (added_citations);
@@ -33,6 +33,8 @@ READMODEL_VERSION = 12  # 5: accounts of one fact (tie, shared), single sides; 6
 #                         11: the calendar of a claim's valid time and a source's date;
 #                         12: recorded positions in the index (withdrawn_pos, an entity's
 #                             position; docs/time-model.md#recorded-time)
+#                         13: leaner: no claims_fact index, claims_object only of claims
+#                             with an object, claim_streams keyed by integers
 
 #: Bytes of the read model mapped into memory for reading. Mapped pages a process has read
 #: count as its memory, and past this size a larger map bought no measurable speed; this keeps
@@ -83,19 +85,22 @@ CREATE TABLE IF NOT EXISTS claims (
 CREATE INDEX IF NOT EXISTS claims_slot ON claims(
     subject_id, predicate, slot_object, start_lo, n, end_hi, known_day, withdrawn_day,
     start_hi, answer, rank, reranked, id, shared, position, withdrawn_pos);
--- A fact's accounts: the claims of one slot and answer; and the claims tied to a root.
-CREATE INDEX IF NOT EXISTS claims_fact ON claims(subject_id, predicate, slot_object, answer);
+-- A fact's accounts (the claims of one slot and answer) are read from claims_slot too: a
+-- slot's entries lie together, and its answer is among them. The claims tied to a root.
 CREATE INDEX IF NOT EXISTS claims_tie ON claims(tie) WHERE tie IS NOT NULL;
+-- Only claims with an object are found by it (a claim with a value is about its subject).
 CREATE INDEX IF NOT EXISTS claims_object ON claims(
     object_id, start_lo, n, end_hi, known_day, withdrawn_day, subject_id, predicate,
-    slot_object, answer, position, withdrawn_pos);
+    slot_object, answer, position, withdrawn_pos) WHERE object_id IS NOT NULL;
 CREATE INDEX IF NOT EXISTS claims_start ON claims(start_lo);
 -- The claims withdrawn before they were known, which are in no rectangle of claim_index: a
 -- question as recorded before the withdrawal finds them here (few, if any).
 CREATE INDEX IF NOT EXISTS claims_unindexed ON claims(withdrawn_pos)
     WHERE withdrawn_day <= known_day;
-CREATE TABLE IF NOT EXISTS claim_streams (stream TEXT PRIMARY KEY, claim_id TEXT)
-    WITHOUT ROWID;
+-- The claim whose stream a correction is on, by the stream's first 8 bytes as an integer
+-- (``readmodel.streams``: which checks the claim's own stream, should two share a key).
+CREATE TABLE IF NOT EXISTS claim_streams (key INTEGER NOT NULL, n INTEGER NOT NULL,
+    PRIMARY KEY (key, n)) WITHOUT ROWID;
 CREATE VIRTUAL TABLE IF NOT EXISTS claim_index USING rtree_i32(n, v_lo, v_hi, k_lo, k_hi);
 CREATE TABLE IF NOT EXISTS ranks (
     claim_n INTEGER, known_day INTEGER, position INTEGER, rank TEXT);
@@ -207,13 +212,13 @@ _FACT_OF = ("x.subject_id = c.subject_id AND x.predicate = c.predicate "
 SHARE_NEW = f"""
 UPDATE claims SET shared = 1 WHERE n IN (
     SELECT c.n FROM claims c WHERE c.n >= :first AND (c.tie IS NOT NULL OR EXISTS (
-        SELECT 1 FROM claims x INDEXED BY claims_fact WHERE {_FACT_OF}))
+        SELECT 1 FROM claims x INDEXED BY claims_slot WHERE {_FACT_OF}))
     UNION ALL
-    SELECT x.n FROM claims c JOIN claims x INDEXED BY claims_fact ON {_FACT_OF}
+    SELECT x.n FROM claims c JOIN claims x INDEXED BY claims_slot ON {_FACT_OF}
     WHERE c.n >= :first AND x.n < :first AND x.shared = 0
     UNION ALL
     SELECT x.n FROM claims t JOIN claims c ON c.id = t.tie
-    JOIN claims x INDEXED BY claims_fact ON {_FACT_OF.replace(" AND x.n != c.n", "")}
+    JOIN claims x INDEXED BY claims_slot ON {_FACT_OF.replace(" AND x.n != c.n", "")}
     WHERE t.n >= :first AND t.tie IS NOT NULL AND x.shared = 0);
 UPDATE claims SET shared = shared | 2 WHERE shared < 2 AND id IN (
     SELECT tie FROM claims WHERE n >= :first AND tie IS NOT NULL)
@@ -222,5 +227,5 @@ UPDATE claims SET shared = shared | 2 WHERE shared < 2 AND id IN (
 SHARE_MERGED = f"""
 UPDATE claims SET shared = 1 WHERE shared = 0 AND n IN (
     SELECT c.n FROM claims c WHERE (c.subject_id = :into OR c.object_id = :into)
-    AND EXISTS (SELECT 1 FROM claims x INDEXED BY claims_fact WHERE {_FACT_OF}))
+    AND EXISTS (SELECT 1 FROM claims x INDEXED BY claims_slot WHERE {_FACT_OF}))
 """

@@ -35,6 +35,7 @@ from timeline.domain import (
     normalise_name,
     single_side,
 )
+from timeline.readmodel.streams import claim_of
 
 #: Events whose every change a position filter undoes, whatever the read model holds.
 ALWAYS_EXACT = (ClaimRecorded, ClaimReranked, ActUndone, SourceRegistered, SourceWithdrawn)
@@ -54,12 +55,10 @@ def exact(db: Any, event: DomainEvent) -> bool:
     if isinstance(event, ALWAYS_EXACT):
         return True
     if isinstance(event, ClaimRetracted | ClaimSuperseded):
-        row = db.execute("SELECT c.withdrawn_day FROM claim_streams s JOIN claims c "
-                         "ON c.id = s.claim_id WHERE s.stream = ?",
-                         [str(event.originator_id)]).fetchone()
+        row = claim_of(db, event.originator_id, "c.withdrawn_day")
         if row is None:
             return False
-        withdrawn = row[0]
+        withdrawn = row[1]
         # A first withdrawal: ``withdrawn_pos`` undoes it (one known before the claim takes it
         # out of the interval index, but a question as recorded earlier finds it through
         # ``claims_unindexed``). A later one that withdraws it earlier than the first changes

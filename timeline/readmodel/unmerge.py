@@ -20,7 +20,7 @@ from timeline.readmodel import search
 #: tied to another, tied to, or gives the same fact as another claim; 2 when one is tied to it.
 _RESHARE = """
 UPDATE claims SET shared = (CASE WHEN tie IS NOT NULL OR EXISTS (
-        SELECT 1 FROM claims x INDEXED BY claims_fact WHERE x.subject_id = claims.subject_id
+        SELECT 1 FROM claims x INDEXED BY claims_slot WHERE x.subject_id = claims.subject_id
         AND x.predicate = claims.predicate AND x.slot_object = claims.slot_object
         AND x.answer = claims.answer AND x.n != claims.n)
     OR EXISTS (SELECT 1 FROM claims t WHERE t.tie = claims.id) THEN 1 ELSE 0 END)
