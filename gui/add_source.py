@@ -287,7 +287,10 @@ class SourceWindow(QDialog):
         self.viewer.show_source(source)
 
 
-def open_add_source(window: MainWindow) -> AddSourceDialog:
+def open_add_source(window: MainWindow) -> AddSourceDialog | None:
+    """The Add Source dialog (None when the archive cannot be changed now: ``WriteGuard``)."""
+    if not window.writing.allowed():
+        return None
     dialog = AddSourceDialog(window.session.archive, window)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.accepted.connect(lambda: _on_added(window, dialog))
@@ -324,5 +327,5 @@ def install(window: MainWindow) -> QAction:
     actions = file_menu.actions()
     after = actions.index(window.import_action) + 1
     file_menu.insertAction(actions[after] if after < len(actions) else None, action)
-    window.add_source_action = action
+    window.add_source_action = window.writing.watch(action)
     return action

@@ -89,15 +89,20 @@ class Aliasing:
         self.action = QAction("Add &Alias…", window)
         self.action.setStatusTip("Give the selected entity another name its sources use")
         self.action.triggered.connect(lambda: self.open())
+        window.writing.watch(self.action)
         for item in window.menuBar().actions():
             if item.text() == "&Claims" and item.menu() is not None:
                 item.menu().addAction(self.action)  # type: ignore[union-attr]
 
-    def open(self) -> AliasDialog:
-        """The dialog for the selected entity (or none); the views reload once it writes."""
+    def open(self) -> AliasDialog | None:
+        """The dialog for the selected entity (or none); the views reload once it writes.
+        Window-modal, as every dialog that writes: the view cannot turn read-only under it
+        ("As recorded on"). None when the archive cannot be changed now (``WriteGuard``)."""
+        if not self.window.writing.allowed():
+            return None
         self.dialog = AliasDialog(self.session.archive, self.session.entity, self.window)
         self.dialog.accepted.connect(self._written)
-        self.dialog.show()
+        self.dialog.open()
         return self.dialog
 
     def _written(self) -> None:

@@ -187,7 +187,9 @@ def prefill(dialog: RecordClaimDialog, source: dict[str, Any], start: int,
 
 def _passage(window: MainWindow, viewer: SourceViewer) -> tuple[int, int, str] | None:
     """The passage selected in ``viewer`` (``selected_passage``); None, and the status bar
-    saying what to do, when there is none."""
+    saying what to do, when there is none or the archive cannot be changed now."""
+    if not window.writing.allowed():
+        return None
     passage = selected_passage(viewer)
     if passage is None or viewer.source is None:
         window.statusBar().showMessage("Select a passage of the source first", 5000)
@@ -280,36 +282,36 @@ def open_cite_selection(window: MainWindow, viewer: SourceViewer
 
 def attach(window: MainWindow, viewer: SourceViewer) -> tuple[QAction, QAction]:
     """Give a source viewer the two actions: shortcuts while it has the focus, buttons over
-    its text and its context menu's entries (enabled while a passage is selected)."""
+    its text and its context menu's entries (enabled while a passage is selected and the
+    archive can be changed: ``WriteGuard``)."""
     record = QAction(RECORD_TEXT, viewer)
     record.setShortcut(QKeySequence("Ctrl+Shift+R"))
-    record.setStatusTip("Record a claim citing the passage selected")
+    record.setStatusTip("Record a claim citing the passage selected (Ctrl+Shift+R)")
     record.triggered.connect(lambda: open_record_from_selection(window, viewer))
     cite = QAction(CITE_TEXT, viewer)
     cite.setShortcut(QKeySequence("Ctrl+Shift+C"))
-    cite.setStatusTip("Add the passage selected as a further citation of a claim")
+    cite.setStatusTip("Add the passage selected as a further citation of a claim "
+                      "(Ctrl+Shift+C)")
     cite.triggered.connect(lambda: open_cite_selection(window, viewer))
     bar = QHBoxLayout()
     bar.setContentsMargins(0, 0, 0, 0)
+
+    def selected() -> bool:
+        return viewer.source is not None and viewer.text.textCursor().hasSelection()
+
     for action in (record, cite):
         action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        action.setEnabled(False)
+        window.writing.watch(action, selected)
         viewer.addAction(action)
         button = QToolButton(viewer)
-        button.setDefaultAction(action)
-        button.setToolTip(f"{action.text()} ({action.shortcut().toString()})")
+        button.setDefaultAction(action)  # its tip: the action's, or why it is disabled
         bar.addWidget(button)
     bar.addStretch(1)
     layout = viewer.layout()
     assert isinstance(layout, QVBoxLayout)
     layout.insertLayout(layout.indexOf(viewer.text), bar)
 
-    def selection_changed() -> None:
-        on = viewer.source is not None and viewer.text.textCursor().hasSelection()
-        record.setEnabled(on)
-        cite.setEnabled(on)
-
-    viewer.text.selectionChanged.connect(selection_changed)
+    viewer.text.selectionChanged.connect(lambda: window.writing.update(record, cite))
     viewer.text.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
     viewer.text.customContextMenuRequested.connect(
         lambda at: context_menu(viewer, (record, cite)).popup(viewer.text.mapToGlobal(at)))

@@ -3,6 +3,7 @@ relationship graph over the event list, and the citation panel with its source v
 
 The window wires panels to the shared :class:`~gui.session.Session`, owns the menus, the
 dialogs and the import worker, and remembers recent archives and its geometry in QSettings.
+Its actions that write are kept to one rule, ``writing`` (:class:`gui.write_guard.WriteGuard`).
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ from gui.session import Session
 from gui.settings import default_settings, forget_archive, recent_archives, remember_archive
 from gui.state_panel import StatePanel
 from gui.time_controls import TimeControls
+from gui.write_guard import WriteGuard
 from timeline.api import (
     CONTESTED,
     DISPUTED,
@@ -107,6 +109,12 @@ class MainWindow(QMainWindow):
         self.citations = CitationPanel(session)
 
         self._build_actions()
+        self.writing = WriteGuard(self)  # the rule for writing, kept by every write action
+        self.writing.watch(self.record_action)
+        self.writing.watch(self.import_action, lambda: self.session.path is not None)
+        for action in (self.account_action, self.retract_action, self.supersede_action,
+                       self.rerank_action):
+            self.writing.watch(action, lambda: self.session.fact is not None)
         self._build_layout()
         self._build_menus()
         self.state_panel.fact_actions = [self.account_action, None, self.retract_action,
@@ -118,10 +126,8 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.stats_label)
 
         session.archive_changed.connect(self._on_archive_changed)
-        session.fact_selected.connect(self._on_fact_selected)
         session.entity_selected.connect(self._on_entity_selected)
         self._on_archive_changed()
-        self._on_fact_selected(session.fact)
         self._on_entity_selected(session.entity)
         if session.path is not None:
             remember_archive(self.settings, session.path)
@@ -409,9 +415,6 @@ class MainWindow(QMainWindow):
             f"{stats['sources']:,} sources · {stats['events']:,} events"
             + (" · one entity at a time" if self.session.focused else ""))
         self.stats_label.setToolTip(formatting.tooltip(self._location_label()))
-        writable = self.import_worker is None
-        self.import_action.setEnabled(writable and self.session.path is not None)
-        self.record_action.setEnabled(writable)
 
     def open_archive_path(self, path: Path | str) -> bool:
         """Open an archive file, or a team archive by its URL."""
@@ -472,7 +475,7 @@ class MainWindow(QMainWindow):
 
     def start_import(self, file: Path) -> ImportWorker | None:
         """Import ``file`` into this archive in a worker thread; returns the worker."""
-        if self.import_worker is not None or self.session.path is None:
+        if self.session.path is None or not self.writing.allowed():
             return None
         thread, worker = start_import(self.session.path, file, self)
         self.import_thread, self.import_worker = thread, worker
@@ -490,9 +493,7 @@ class MainWindow(QMainWindow):
         worker.cancelled.connect(self._on_import_cancelled)
         worker.failed.connect(self._on_import_failed)
         worker.finished.connect(self._on_import_finished)
-        self.import_action.setEnabled(False)
-        self.record_action.setEnabled(False)
-        self._on_fact_selected(self.session.fact)
+        self.writing.refresh()  # nothing else writes meanwhile
         self.statusBar().showMessage(f"Importing {file}…")
         return worker
 
@@ -538,9 +539,7 @@ class MainWindow(QMainWindow):
         if self._imported:
             self._imported = False
             self.session.reload()
-        else:
-            self._on_archive_changed()  # the actions that writing disabled
-        self._on_fact_selected(self.session.fact)
+        self.writing.refresh()  # the actions the import disabled
 
     def import_running(self) -> bool:
         return self.import_worker is not None
@@ -554,9 +553,13 @@ class MainWindow(QMainWindow):
         self.dialog = dialog
         return dialog
 
-    def open_record_dialog(self, account_of: FactView | None = None) -> RecordClaimDialog:
+    def open_record_dialog(self, account_of: FactView | None = None
+                           ) -> RecordClaimDialog | None:
         """The Record Claim dialog; with ``account_of``, prefilled as another account of that
-        fact (its subject, predicate, object and value; tied to it)."""
+        fact (its subject, predicate, object and value; tied to it). None when the archive
+        cannot be changed now (``WriteGuard``)."""
+        if not self.writing.allowed():
+            return None
         valid = f"{formatting.iso(self.session.as_of)}/.."
         dialog = RecordClaimDialog(self.session.archive, subject=self.session.entity or "",
                                    valid=valid, facts=self.session.state.facts,
@@ -567,7 +570,7 @@ class MainWindow(QMainWindow):
     def open_claim_dialog(self, kind: type[RetractDialog] | type[SupersedeDialog]
                           | type[RerankDialog]) -> CorrectionDialog | None:
         fact = self.session.fact
-        if fact is None:
+        if fact is None or not self.writing.allowed():
             return None
         done = {RetractDialog: "Retracted", SupersedeDialog: "Superseded",
                 RerankDialog: "Reranked"}[kind]
@@ -602,12 +605,6 @@ class MainWindow(QMainWindow):
         where = "" if self.session.fact_for(claim_id or "") else \
             f" (not part of the state on {formatting.human_date(self.session.as_of)})"
         self.statusBar().showMessage(f"{done}: {statement}{where}", 10000)
-
-    def _on_fact_selected(self, fact: FactView | None) -> None:
-        enabled = fact is not None and self.import_worker is None
-        for action in (self.account_action, self.retract_action, self.supersede_action,
-                       self.rerank_action):
-            action.setEnabled(enabled)
 
     def _on_entity_selected(self, name: str | None) -> None:
         # A large archive always has a focus: there is no "every entity" to go back to.

@@ -3,7 +3,9 @@
 A check box and a date-and-time field, off by default, beside the "as known on" controls.
 On, the state is the archive's as recorded then (``Archive.as_recorded``): what was recorded
 after it — claims, corrections, aliases, merges, reranks — is hidden, and the time controls'
-note says so, as it does for "as known on".
+note says so, as it does for "as known on". An old version of the archive is read-only: while
+the control is on, every action that writes is disabled, its tip saying why
+(``gui.write_guard``).
 """
 
 from __future__ import annotations
@@ -37,7 +39,8 @@ class RecordedControl(QWidget):
         self.check = QCheckBox("As recorded on")
         self.check.setObjectName("recordedCheck")
         self.check.setToolTip("Show the archive as it stood at a moment: what was recorded "
-                              "after it (claims, corrections, aliases, merges) is hidden")
+                              "after it (claims, corrections, aliases, merges) is hidden, and "
+                              "the archive cannot be changed until this is turned off")
         self.edit = QDateTimeEdit()
         self.edit.setObjectName("recordedEdit")
         self.edit.setTimeZone(QTimeZone.utc())

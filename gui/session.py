@@ -123,6 +123,10 @@ class Session(QObject):
         """The tag filter (``ViewState.set_tags``)."""
         return self.view.tags
 
+    def read_only(self) -> str | None:
+        """Why the view cannot change the archive now (``ViewState.read_only``), or None."""
+        return self.view.read_only()
+
     def reader(self) -> Archive:
         """The archive the state is asked of: as recorded on ``recorded_as_of`` when set."""
         return self.view.reader()

@@ -178,26 +178,26 @@ class Tagging:
         citations = window.citations.citations
         citations.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         citations.customContextMenuRequested.connect(self._on_citation_menu)
-        self.session.fact_selected.connect(self._enable)
-        self._enable()
+        window.writing.watch(self.tag_action, lambda: self.session.fact is not None)
+        window.writing.watch(self.untag_action, self._tagged)
 
-    def _enable(self, *_: object) -> None:
+    def _tagged(self) -> bool:
+        """Whether the selected fact's claim has a tag to take off."""
         fact = self.session.fact
-        enabled = fact is not None and not self.window.import_running()
-        self.tag_action.setEnabled(enabled)
-        self.untag_action.setEnabled(enabled and bool(fact and self.session.archive.tags(
-            "claim", fact.claim.id)))
+        return fact is not None and bool(self.session.archive.tags("claim", fact.claim.id))
 
     def open_claim_dialog(self, *, remove: bool = False) -> TagDialog | None:
         """Tag (or untag) the selected fact's claim."""
         fact = self.session.fact
-        if fact is None:
+        if fact is None or not self.window.writing.allowed():
             return None
         return self._open(TagDialog(self.session.archive, "claim", fact.claim.id,
                                     fact.statement, remove=remove, parent=self.window))
 
-    def open_source_dialog(self, source_id: str, *, remove: bool = False) -> TagDialog:
-        """Tag (or untag) a source."""
+    def open_source_dialog(self, source_id: str, *, remove: bool = False) -> TagDialog | None:
+        """Tag (or untag) a source (None when the archive cannot be changed now)."""
+        if not self.window.writing.allowed():
+            return None
         try:
             title = str(self.session.archive.source(source_id)["title"])
         except HindsightError:
@@ -218,7 +218,7 @@ class Tagging:
         self.session.reload()
         if claim is not None:
             self.session.select_claim(claim)
-        self._enable()
+        self.window.writing.update(self.untag_action)
         done = "Untagged" if dialog.remove else "Tagged"
         self.window.statusBar().showMessage(
             f"{done} {dialog.kind} {dialog.target_id}: {dialog.result_tag}", 10000)
@@ -227,14 +227,25 @@ class Tagging:
         citations: QListWidget = self.window.citations.citations
         item = citations.itemAt(pos)
         source_id = item.data(_SOURCE_ROLE) if item is not None else None
-        if not source_id:
-            return
-        menu = QMenu(citations)
-        menu.addAction("Tag Source…", lambda: self.open_source_dialog(source_id))
+        if source_id:
+            self.source_menu(source_id).exec(citations.viewport().mapToGlobal(pos))
+
+    def source_menu(self, source_id: str) -> QMenu:
+        """A cited source's context menu: tag it, or take a tag off it — disabled, saying
+        why, when the archive cannot be changed now (``WriteGuard``)."""
+        menu = QMenu(self.window.citations.citations)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.setToolTipsVisible(True)
+        refused = self.window.writing.refused()
+        add = menu.addAction("Tag Source…", lambda: self.open_source_dialog(source_id))
         remove = menu.addAction("Remove Tag from Source…",
                                 lambda: self.open_source_dialog(source_id, remove=True))
-        remove.setEnabled(bool(self.session.archive.tags("source", source_id)))
-        menu.exec(citations.viewport().mapToGlobal(pos))
+        add.setEnabled(refused is None)
+        remove.setEnabled(refused is None
+                          and bool(self.session.archive.tags("source", source_id)))
+        for action in (add, remove):
+            action.setToolTip(refused or "")
+        return menu
 
 
 def install(window: MainWindow) -> Tagging:

@@ -49,10 +49,11 @@ _TICK_MS = 33
 
 def _note(state: State, later: int) -> str:
     """The note under the dates: what the answer hides, if anything (``later``: how many
-    events were recorded after the "as recorded on" moment)."""
+    events were recorded after the "as recorded on" moment), and that the archive, shown as
+    recorded on a moment, is read-only (``Session.read_only``)."""
     hidden = [] if state.known_as_of is None else ["later sources and corrections are hidden"]
     if state.recorded_as_of is not None:
-        when = f"as recorded on {formatting.moment_words(state.recorded_as_of)}"
+        when = f"as recorded on {formatting.moment_words(state.recorded_as_of)} (read-only)"
         hidden.append(f"{when}: what was recorded after is hidden" if later else
                       f"{when}: nothing was recorded after")
     return "; ".join(hidden) or "everything recorded"
@@ -315,6 +316,7 @@ class TimeControls(QWidget):
             self.known_title.setText(formatting.human_date(r))
             self.known_title.setStyleSheet("QLabel#knownTitle { color: #c77a00; }")
         self.known_note.setText(_note(state, self.session.recorded_later()))
+        self.known_note.setToolTip(self.session.read_only() or "")
         self.known_note.setStyleSheet("" if state.recorded_as_of is None else
                                       "QLabel { color: #7a4fb0; }")
         self.now_button.setEnabled(r is not None)

@@ -49,6 +49,7 @@ class UndoActions:
         self.window = window
         self.session = window.session
         self.preferences_action: QAction | None = None  # File → Preferences… (install)
+        self._what: dict[QAction, str | None] = {}  # what each action would undo or redo
         self.undo_action = self._action("undoAction", "Ctrl+Z", self.undo)
         self.redo_action = self._action("redoAction", "Ctrl+Shift+Z", self.redo)
         menu = preferences.menu_named(window, "&Claims")
@@ -65,7 +66,8 @@ class UndoActions:
         action.setShortcut(QKeySequence(key))
         action.triggered.connect(slot)
         self.window.addAction(action)
-        return action
+        # Enabled when there is something to undo (redo) and the archive can be changed.
+        return self.window.writing.watch(action, lambda: self._what.get(action) is not None)
 
     def refresh(self) -> None:
         """Name and enable the actions after what the archive now holds."""
@@ -76,9 +78,9 @@ class UndoActions:
         for action, verb, what in ((self.undo_action, "&Undo", undo),
                                    (self.redo_action, "&Redo", redo)):
             action.setText(f"{verb} {what[:1].upper()}{what[1:]}" if what else verb)
-            action.setEnabled(what is not None)
-            action.setStatusTip(f"{verb.replace('&', '')} the {what}" if what else
-                                f"Nothing to {verb.replace('&', '').lower()}")
+            self._what[action] = what
+            self.window.writing.set_tip(action, f"{verb.replace('&', '')} the {what}" if what
+                                        else f"Nothing to {verb.replace('&', '').lower()}")
 
     def undo(self) -> None:
         self._run(self.session.archive.undo)
@@ -87,6 +89,8 @@ class UndoActions:
         self._run(self.session.archive.redo)
 
     def _run(self, act: Callable[[], UndoResult]) -> None:
+        if not self.window.writing.allowed():
+            return
         bar = self.window.statusBar()
         try:
             result = act()

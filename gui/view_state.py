@@ -39,6 +39,7 @@ from timeline.api import (
     busiest_entities,
     claim_count,
     connect,
+    instant_text,
     latest_known_day,
     moment_counts,
     moment_keys,
@@ -327,6 +328,19 @@ class ViewState:
         self._states.clear()
         self.state = self._query()
         return Change.STATE
+
+    def read_only(self) -> str | None:
+        """Why the archive cannot be changed from this view, in words; None when it can.
+
+        Shown as recorded on a past moment, the archive is an old version of itself, as in a
+        document's version history: a write would go to the archive as it is now, and the
+        view that made it would hide it. So the view is read-only until "As recorded on" is
+        turned off."""
+        if self.recorded_as_of is None:
+            return None
+        when = formatting.moment_words(instant_text(self.recorded_as_of))
+        return (f"The archive is shown as recorded on {when}: turn off “As recorded on” to "
+                "change it")
 
     def recorded_later(self) -> int:
         """How many events were recorded after ``recorded_as_of`` (hidden; 0 when off)."""

@@ -69,8 +69,8 @@ def test_as_recorded_on_shows_what_the_archive_said_before_a_correction(
     assert window.session.recorded_as_of == BEFORE
     assert window.session.state.recorded_as_of == "2030-01-01T11:00:00Z"
     assert corrected in _shown(window)
-    assert controls.known_note.text() == ("as recorded on 1 January 2030, 11:00 UTC: what was "
-                                          "recorded after is hidden")
+    assert controls.known_note.text() == ("as recorded on 1 January 2030, 11:00 UTC (read-only): "
+                                          "what was recorded after is hidden")
 
     control.edit.setDateTime(to_qt(AFTER))  # after the correction: gone again
     assert from_qt(control.edit.dateTime()) == AFTER
@@ -88,8 +88,8 @@ def test_as_recorded_on_shows_what_the_archive_said_before_a_correction(
     window.session.set_known_as_of(None)
 
     control.edit.setDateTime(to_qt(datetime(2100, 1, 1, tzinfo=UTC)))  # nothing after it
-    assert controls.known_note.text() == ("as recorded on 1 January 2100, 00:00 UTC: nothing "
-                                          "was recorded after")
+    assert controls.known_note.text() == ("as recorded on 1 January 2100, 00:00 UTC (read-only): "
+                                          "nothing was recorded after")
     qtbot.mouseClick(control.check, Qt.MouseButton.LeftButton)
     assert window.session.recorded_as_of is None and not control.edit.isEnabled()
     assert corrected not in _shown(window)

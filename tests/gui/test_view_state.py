@@ -245,3 +245,15 @@ def test_importing_the_view_state_loads_no_qt() -> None:
                           cwd=ROOT, timeout=120)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == []
+
+
+def test_the_archive_as_recorded_on_a_moment_is_read_only_saying_why(archive: Archive) -> None:
+    from datetime import UTC, datetime
+
+    view = ViewState(archive)
+    assert view.read_only() is None
+    view.set_recorded_as_of(datetime(2026, 3, 2, 9, 0, 41, tzinfo=UTC))
+    assert view.read_only() == ("The archive is shown as recorded on 2 March 2026, 09:00 UTC: "
+                                "turn off “As recorded on” to change it")
+    view.set_recorded_as_of(None)
+    assert view.read_only() is None
