@@ -12,7 +12,8 @@
 # Needs: the project venv (made with `make setup` when it has no PyInstaller), dpkg-deb and
 # dpkg-shlibdeps (dpkg-dev); `make system-deps` installs what is missing.
 # Environment: HINDSIGHT_VENV (default ./.venv), HINDSIGHT_MAINTAINER ("Name <email>"),
-# HINDSIGHT_KEEP_WORK=1 keeps the work folder (OUTDIR/.deb-work) for inspection.
+# HINDSIGHT_KEEP_WORK=1 keeps the work folder (OUTDIR/.deb-work) for inspection,
+# HINDSIGHT_DEB_XZ_LEVEL (0-9) sets the package's xz level (default: dpkg's, 6).
 set -euo pipefail
 
 if [ $# -ne 1 ] || [ "${1:0:1}" = "-" ]; then
@@ -29,6 +30,14 @@ started=$(date +%s)
 say() { printf 'build-deb: %s\n' "$*" >&2; }
 die() { printf 'build-deb: error: %s\n' "$*" >&2; exit 1; }
 
+# xz at dpkg's own level unless HINDSIGHT_DEB_XZ_LEVEL (0-9) says otherwise: the tests build
+# at 0, the same format in a sixth of the time, at about a fifth more bytes.
+level=()
+if [ -n "${HINDSIGHT_DEB_XZ_LEVEL:-}" ]; then
+  [[ "$HINDSIGHT_DEB_XZ_LEVEL" =~ ^[0-9]$ ]] \
+    || die "HINDSIGHT_DEB_XZ_LEVEL is '$HINDSIGHT_DEB_XZ_LEVEL', not a level from 0 to 9"
+  level=(-z "$HINDSIGHT_DEB_XZ_LEVEL")
+fi
 for tool in dpkg-deb dpkg-shlibdeps dpkg; do
   command -v "$tool" >/dev/null \
     || die "$tool is missing (run 'make system-deps' or install dpkg-dev)"
@@ -132,7 +141,7 @@ Description: replay history to a point in time, with sources
 EOF
 rm -f "$DEB"
 t0=$(date +%s)
-dpkg-deb --root-owner-group -Zxz --build "$PKG" "$DEB" >/dev/null
+dpkg-deb --root-owner-group -Zxz "${level[@]}" --build "$PKG" "$DEB" >/dev/null
 bytes=$(stat -c %s "$DEB")
 mib=$(( (bytes + 1048575) / 1048576 ))
 say "dpkg-deb: $(( $(date +%s) - t0 )) s; Depends: $DEPENDS"

@@ -66,8 +66,11 @@ def _sha256(path: Path) -> str:
 def deb(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("deb")
     started = time.monotonic()
+    # xz at level 0: the package's own format, built in a sixth of the time (about 2 minutes
+    # less on a 2-core machine); the release build keeps dpkg's level.
     proc = _run(["bash", str(ROOT / "packaging" / "build-deb.sh"), str(out)],
-                timeout=BUILD_TIMEOUT, cwd=ROOT)
+                timeout=BUILD_TIMEOUT, cwd=ROOT,
+                env={**os.environ, "HINDSIGHT_DEB_XZ_LEVEL": "0"})
     if proc.returncode != 0:
         pytest.fail(f"packaging/build-deb.sh failed (exit {proc.returncode}):\n"
                     f"{proc.stderr[-6000:]}\n{proc.stdout[-2000:]}", pytrace=False)

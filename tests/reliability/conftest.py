@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from tests.reliability.support import Result, namespaced
+from tests.reliability.support import BIG_CLAIMS, Result, namespaced
 from timeline import synthetic
 from timeline.app import Archive
 from timeline.interchange import import_document, parse
@@ -120,6 +120,6 @@ def small_archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def big_document(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A Hindsight JSON file of 20,000 synthetic claims (and their corrections)."""
+    """A Hindsight JSON file of BIG_CLAIMS (10,000) synthetic claims (and their corrections)."""
     return write_json(tmp_path_factory.mktemp("big") / "big.json",
-                      synthetic.document(20000, seed=7))
+                      synthetic.document(BIG_CLAIMS, seed=7))

@@ -6,6 +6,9 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+#: The claims of the file the kill -9 tests import: several chunks of the bulk import (5,000
+#: events each), and a catch-up of the read model to kill it in.
+BIG_CLAIMS = 10_000
 
 @dataclass(frozen=True)
 class Result:
@@ -16,7 +19,6 @@ class Result:
     @property
     def err_lines(self) -> list[str]:
         return self.err.splitlines()
-
 
 
 def namespaced(doc: dict[str, Any], prefix: str) -> dict[str, Any]:

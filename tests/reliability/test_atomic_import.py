@@ -1,6 +1,6 @@
 """Promise 1: an import is all or nothing, even when the process is killed.
 
-``hindsight import`` of a 20,000-claim file is killed with SIGKILL after a seeded random delay
+``hindsight import`` of a 10,000-claim file is killed with SIGKILL after a seeded random delay
 (anywhere from before it has read the file to after it has finished), on a fresh copy of an
 archive each time. Afterwards the archive must open and verify, and hold either none of the file
 or all of it. A desktop import cancelled through its progress callback must write nothing.
@@ -24,6 +24,7 @@ from typing import Any
 
 import pytest
 
+from tests.reliability.support import BIG_CLAIMS
 from timeline.app import Archive
 from timeline.interchange import ImportCancelled, import_file
 from timeline.readmodel import readmodel_path
@@ -111,7 +112,7 @@ def test_an_import_killed_at_random_moments_leaves_all_of_the_file_or_none(
     after_events = stored_events(reference)
     with Archive.open(reference) as archive:
         after_claims = archive.statistics()["claims"]
-    assert after_claims - before_claims >= 20000
+    assert after_claims - before_claims >= BIG_CLAIMS
 
     def verify(k: int, trial: Trial, target: Path) -> Trial:
         verified = cli(target, "verify")

@@ -228,7 +228,8 @@ def test_an_entity_as_of_query_reads_the_b_tree_indexes_not_the_r_tree(built):
             # Beside the stab: whole slots and facts where an answer needs them (a fact with
             # several accounts, a slot the entity view sees only in part), by index too.
             assert all(any(index in plan for index in (
-                "claims_slot (subject_id=?", "(rowid=?)", "claims_tie (tie=?)", "claims_object (object_id=?", "sqlite_autoindex_claims_1"))
+                "claims_slot (subject_id=?", "(rowid=?)", "claims_tie (tie=?)",
+                "claims_object (object_id=?", "sqlite_autoindex_claims_1"))
                 for sql, plan in plans.items() if "claims" in sql)
             assert "VIRTUAL TABLE" not in joined  # no probe of the R*Tree per claim
             assert "SCAN c " not in joined + " "  # no claims table scan
