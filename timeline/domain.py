@@ -103,9 +103,11 @@ COMMON_NAME_WORDS = frozenset({
 _WORDS = re.compile(r"\w+")
 
 
+@lru_cache(maxsize=8192)
 def name_tokens(key: str) -> frozenset[str]:
     """The words of a name's key (``normalise_name``) that make two names close when they
-    share one: at least three characters, not only digits, not in ``COMMON_NAME_WORDS``."""
+    share one: at least three characters, not only digits, not in ``COMMON_NAME_WORDS``.
+    Remembered: asked again for each name a name is compared with."""
     return frozenset(w for w in _WORDS.findall(key)
                      if len(w) >= 3 and not w.isdigit() and w not in COMMON_NAME_WORDS)
 
@@ -117,19 +119,29 @@ def typo_limit(length: int) -> int:
 
 
 def edit_distance(a: str, b: str, limit: int) -> int:
-    """The Levenshtein distance of ``a`` and ``b``, or ``limit + 1`` when it is larger."""
+    """The Levenshtein distance of ``a`` and ``b``, or ``limit + 1`` when it is larger. Only
+    the cells within ``limit`` of the diagonal are computed (one further off is more
+    edits): ``near_names`` ranks hundreds of names a question."""
+    over = limit + 1
     if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    previous = list(range(len(b) + 1))
+        return over
+    previous = [j if j < over else over for j in range(len(b) + 1)]
     for i, char in enumerate(a, start=1):
-        current = [i]
-        for j, other in enumerate(b, start=1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1,
-                               previous[j - 1] + (char != other)))
-        if min(current) > limit:
-            return limit + 1
+        current = [over] * (len(b) + 1)
+        current[0] = best = i if i < over else over
+        for j in range(i - limit if i > limit else 1, min(len(b), i + limit) + 1):
+            cell = previous[j - 1] + (char != b[j - 1])  # not min(): 3 times faster
+            if previous[j] < cell:
+                cell = previous[j] + 1
+            if current[j - 1] < cell:
+                cell = current[j - 1] + 1
+            current[j] = cell
+            if cell < best:
+                best = cell
+        if best > limit:
+            return over
         previous = current
-    return min(previous[-1], limit + 1)
+    return min(previous[-1], over)
 
 
 def near_name(key: str, other: str) -> bool:

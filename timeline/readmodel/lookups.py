@@ -55,18 +55,22 @@ class Lookups(TagLookups, SourceLookups):
                               [normalise_name(name)]).fetchone()
         return self.canonical(row[0]) if row else None
 
-    def near_names(self, name: str, limit: int = 5) -> list[tuple[str, str, str]]:
+    def near_names(self, name: str, limit: int = 5, *, before: int | None = None
+                   ) -> list[tuple[str, str, str]]:
         """Up to ``limit`` names and aliases close to ``name`` but not it
         (``timeline.domain.near_name``), one per entity, closest first (fewest edits, most
         words in common): each as (the name, its entity's kind, its entity's name). Read are
         the names that hold one of its words, and those of a near length that hold one of
         ``typos + 1`` pieces of it unchanged (as any name ``typos`` edits away does); of
-        those, ``near_name`` decides."""
+        those, ``near_name`` decides. With ``before``, only the names of entities created
+        at or before that position (an import's new names against the names held before it:
+        ``timeline.near_new``)."""
         key = normalise_name(name)
         words = name_tokens(key)
         typos = typo_limit(len(key))
         select = ("SELECT n.norm, n.name, e.id, e.kind, e.name FROM names n JOIN entities e "
-                  "ON e.id = n.entity_id WHERE n.norm != ? AND ")
+                  "ON e.id = n.entity_id WHERE n.norm != ? AND "
+                  + ("" if before is None else f"e.position <= {int(before)} AND "))
         rows: list[Any] = []
         if typos:
             cut = [round(k * len(key) / (typos + 1)) for k in range(typos + 2)]
@@ -81,7 +85,7 @@ class Lookups(TagLookups, SourceLookups):
                 + f") ORDER BY abs(length(n.norm) - ?) LIMIT {NEAR_READ}",
                 [key, *words, len(key)]).fetchall()
         best: dict[str, tuple[int, int, int, str, str, str]] = {}
-        for norm, near, entity_id, kind, entity in rows:
+        for norm, near, entity_id, kind, entity in dict.fromkeys(rows):  # read by both once
             if not near_name(key, norm):
                 continue
             rank = (edit_distance(key, norm, 2), -len(words & name_tokens(norm)),
