@@ -25,13 +25,7 @@ from timeline.cli_recorded import add_argument as add_recorded_argument
 from timeline.cli_recorded import early_correction, recorded, recorded_as_of, say
 from timeline.cli_sources import add_arguments as add_source_arguments
 from timeline.cli_sources import cmd_source
-from timeline.cli_tables import (
-    by_author,
-    describe_state,
-    facts_table,
-    history_table,
-    table,
-)
+from timeline.cli_tables import by_author, describe_state, facts_table, history_table, table
 from timeline.domain import ENTITY_KINDS, RANKS
 from timeline.errors import close_listed, printable
 from timeline.sourcenames import fact_sources, source_names

@@ -97,7 +97,7 @@ def close_listed(candidates: Sequence[tuple[str, str, str]], last: str) -> str:
 
 
 class NearNames(InvalidInput):
-    """A name the archive does not hold, close to names it does (``timeline.domain.near_name``):
+    """A name the archive does not hold, close to names it does (``timeline.closeness.near_name``):
     a new entity is not made of it until that is confirmed (``record --new-entity``).
     ``candidates``: each close name as ``(name, kind, the entity's name)``."""
 

@@ -7,7 +7,7 @@ to, is in the import's report (``ImportReport.near``), so that the historian can
 was one entity all along.
 
 The rule is the one ``record`` asks, in its one place: ``ReadModel.near_names``
-(``timeline.domain.near_name``). A new name is compared with the names and aliases of the
+(``timeline.closeness.near_name``). A new name is compared with the names and aliases of the
 entities the archive held before the import, not with the file's other new names: those are
 the file's own vocabulary, and a file that holds both "Mira" and "Mira Murati" as two
 entities says so on purpose (an export of an archive where both were confirmed does).

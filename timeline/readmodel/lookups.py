@@ -12,8 +12,9 @@ from typing import Any
 
 import sqlite_utils
 
+from timeline.closeness import edit_distance, name_tokens, near_name, typo_limit
 from timeline.dates import NEG_INF, POS_INF
-from timeline.domain import edit_distance, name_tokens, near_name, normalise_name, typo_limit
+from timeline.domain import normalise_name
 from timeline.readmodel.schema import CLAIM_COLUMNS, ClaimRow, claim_row
 from timeline.readmodel.sources import SourceLookups
 from timeline.readmodel.tags import TagLookups
@@ -58,7 +59,7 @@ class Lookups(TagLookups, SourceLookups):
     def near_names(self, name: str, limit: int = 5, *, before: int | None = None
                    ) -> list[tuple[str, str, str]]:
         """Up to ``limit`` names and aliases close to ``name`` but not it
-        (``timeline.domain.near_name``), one per entity, closest first (fewest edits, most
+        (``timeline.closeness.near_name``), one per entity, closest first (fewest edits, most
         words in common): each as (the name, its entity's kind, its entity's name). Read are
         the names that hold one of its words, and those of a near length that hold one of
         ``typos + 1`` pieces of it unchanged (as any name ``typos`` edits away does); of
