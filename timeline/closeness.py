@@ -8,6 +8,7 @@ which of its new entities are (``timeline.near_new``).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 
 #: Words two names may share without being close: articles, particles, company forms.
@@ -15,6 +16,9 @@ COMMON_NAME_WORDS = frozenset({
     "the", "and", "for", "von", "van", "der", "den", "del", "della", "des", "das", "les", "los",
     "las", "inc", "ltd", "llc", "plc", "corp", "company", "group", "saint"})
 _WORDS = re.compile(r"\w+")
+#: How many names sharing a word with a new name are read to find the closest (a common word
+#: may be in thousands of names): the nearest in length.
+NEAR_READ = 1000
 
 
 @lru_cache(maxsize=8192)
@@ -79,3 +83,21 @@ def near_name(key: str, other: str) -> bool:
         return True
     limit = typo_limit(min(len(key), len(other)))
     return limit > 0 and edit_distance(key, other, limit) <= limit
+
+
+def ranked(key: str, rows: Iterable[tuple[str, str, str, str, str]], limit: int
+           ) -> list[tuple[str, str, str]]:
+    """Of names read as candidates — each (its key, the name, its entity's id, kind and
+    name), read twice or not — up to ``limit`` close to ``key`` (``near_name``) but not it,
+    one per entity, closest first (fewest edits, most words in common, nearest in length):
+    each as (the name, its entity's kind, its entity's name)."""
+    words = name_tokens(key)
+    best: dict[str, tuple[int, int, int, str, str, str]] = {}
+    for norm, near, entity_id, kind, entity in dict.fromkeys(rows):
+        if norm == key or not near_name(key, norm):
+            continue
+        rank = (edit_distance(key, norm, 2), -len(words & name_tokens(norm)),
+                abs(len(norm) - len(key)), near, kind, entity)
+        if entity_id not in best or rank < best[entity_id]:
+            best[entity_id] = rank
+    return [rank[3:] for rank in sorted(best.values())[:limit]]

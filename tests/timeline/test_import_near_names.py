@@ -10,16 +10,20 @@ the names held before it, not with each other.
 from __future__ import annotations
 
 import json
+import random
 import shlex
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from timeline import cli, interchange
+from timeline import cli, interchange, near_new
 from timeline.api import Archive, NearNew, import_file, import_path
-from timeline.domain import EntityCreated, entity_stream
+from timeline.closeness import ranked
+from timeline.domain import EntityCreated, entity_stream, normalise_name
 
 CLOSE_FILE: dict[str, Any] = {"format": "hindsight/1", "entities": [
     {"name": "Mira Murati", "kind": "person", "aliases": ["Murati"]},
@@ -51,11 +55,14 @@ def _held(archive: Archive) -> None:
 MIRA = ("Mira", "person", "Mira")
 
 
-@pytest.mark.parametrize("streamed", [False, True], ids=["whole", "streamed"])
+@pytest.mark.parametrize(("streamed", "index_from"), [(False, 20), (True, 20), (False, 1)],
+                         ids=["whole", "streamed", "indexed"])
 def test_new_names_close_to_names_held_are_reported_and_everything_is_imported(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, streamed: bool) -> None:
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, streamed: bool, index_from: int
+) -> None:
     if streamed:
         monkeypatch.setattr(interchange, "STREAM_FROM", 0)
+    monkeypatch.setattr(near_new, "INDEX_FROM", index_from)
     with Archive.open(tmp_path / "a.sqlite") as archive:
         _held(archive)
         report = import_file(archive, _write(tmp_path, CLOSE_FILE))
@@ -102,6 +109,51 @@ def test_a_csv_import_reports_them_too(tmp_path: Path) -> None:
         report = import_path(archive, path)
     assert report.claims == 1
     assert report.near == (NearNew("Mira Murati", "other", (MIRA,)),)
+
+
+def test_a_large_import_finds_them_as_record_does_in_its_index(tmp_path: Path) -> None:
+    """From ``INDEX_FROM`` new entities on, the names held are indexed once: the notes are
+    the same as asking ``near_names`` for each."""
+    names = [f"{word} {k:03d}" for k, word in enumerate(["Ministry", "Harbour", "Mission"] * 10)]
+    held = {"format": "hindsight/1", "entities": [{"name": n} for n in names]}
+    new = {"format": "hindsight/1", "entities": [{"name": f"{n}x"} for n in names] + [
+        {"name": f"Zeta {k}"} for k in range(near_new.INDEX_FROM)]}
+    with Archive.open(tmp_path / "a.sqlite") as archive:
+        import_file(archive, _write(tmp_path, held, "held.json"))
+        before = archive.readmodel.position
+        report = import_file(archive, _write(tmp_path, new))
+        assert len(report.near) == len(names)
+        for note in report.near:
+            assert list(note.close) == archive.readmodel.near_names(note.name, before=before)
+
+
+_SMALL_WORD = st.text("abcde", min_size=1, max_size=6)
+_SMALL_NAME = st.lists(_SMALL_WORD, min_size=1, max_size=3).map(" ".join)
+
+
+@pytest.fixture(scope="module")
+def crowded() -> tuple[Archive, near_new.HeldNames]:
+    """300 names over a five-letter alphabet, many close to each other, and their index."""
+    archive = Archive.in_memory()
+    rng = random.Random(15)
+    with archive.batch() as batch:
+        for _ in range(300):
+            words = [rng.choice("abcde") * rng.randint(1, 2) + "".join(
+                rng.choice("abcde") for _ in range(rng.randint(0, 4))) for _ in range(2)]
+            batch.entity(" ".join(words[:rng.randint(1, 2)]), "person")
+    rows = archive.readmodel.db.execute(
+        "SELECT n.norm, n.name, e.id, e.kind, e.name FROM names n JOIN entities e "
+        "ON e.id = n.entity_id")
+    return archive, near_new.HeldNames(rows)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_SMALL_NAME)
+def test_the_index_finds_what_near_names_finds(
+        crowded: tuple[Archive, near_new.HeldNames], name: str) -> None:
+    archive, held = crowded
+    key = normalise_name(name)
+    assert ranked(key, held.candidates(key), 5) == archive.readmodel.near_names(name)
 
 
 # --- the command line ------------------------------------------------------------------------
