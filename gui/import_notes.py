@@ -41,14 +41,17 @@ def line(near: NearNew) -> str:
 
 def near_names_box(parent: QWidget, near: Sequence[NearNew]) -> QMessageBox:
     """The message box, shown without blocking the window."""
-    lines = [line(n) for n in near]
+    lines = [f"• {line(n)}" for n in near]
     listed = "\n".join(lines[:SHOWN])
     if len(lines) > SHOWN:
         listed += f"\n… and {len(lines) - SHOWN} more (Show Details)"
-    text = (f"{summary(near)}.\n\n{listed}\n\nThe import is complete; nothing was refused. If "
-            "a new entity is one the archive already held, merge the two: hindsight merge "
-            "\"the name it is close to\" \"the new name\" keeps the first entity and makes the "
-            "new name its alias.")
+    heading = ("1 new entity has a name close to one" if len(near) == 1 else
+               f"{len(near)} new entities have names close to ones")
+    text = (f"{heading} the archive already held:\n\n{listed}\n\nThe import is complete; "
+            "nothing was refused. If a new entity is one the archive already held, merge the "
+            "two on the command line:\n\n    hindsight merge \"the name it is close to\" "
+            "\"the new name\"\n\nkeeps the entity the archive held; the new name becomes "
+            "its alias.")
     box = QMessageBox(QMessageBox.Icon.Information, "Names close to existing ones", text,
                       QMessageBox.StandardButton.Ok, parent)
     box.setTextFormat(Qt.TextFormat.PlainText)  # the names are the file's

@@ -134,5 +134,5 @@ def test_the_box_lists_the_first_names_and_all_of_them_in_its_details(qtbot):
     details = box.detailedText().splitlines()
     assert len(details) == len(near)
     # Names stored before names were checked may hold a line break or a control character.
-    assert details[-1] == ("‘Bell\\u2028Labs’ (organization) — close to ‘Bell\\u001b[2J’ "
+    assert details[-1] == ("• ‘Bell\\u2028Labs’ (organization) — close to ‘Bell\\u001b[2J’ "
                            "(other, alias of ‘Bell Works’)")
