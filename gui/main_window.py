@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gui import formatting, workbench
+from gui import formatting, import_notes, workbench
 from gui.badges import colours
 from gui.citation_panel import CitationPanel
 from gui.correction_dialogs import (
@@ -511,9 +511,13 @@ class MainWindow(QMainWindow):
     def _on_import_succeeded(self, report: ImportReport) -> None:
         self.last_import = report
         self._imported = True
-        self.statusBar().showMessage(
-            f"Imported {report.events} new events ({report.claims} claims, {report.sources} "
-            f"sources, {report.entities} entities)", 10000)
+        done = (f"Imported {report.events} new events ({report.claims} claims, "
+                f"{report.sources} sources, {report.entities} entities)")
+        if report.near:  # said where it is noticed; the import is not undone
+            self.statusBar().showMessage(f"{done}. {import_notes.summary(report.near)}")
+            self.dialog = import_notes.near_names_box(self, report.near)
+        else:
+            self.statusBar().showMessage(done, 10000)
 
     def _on_import_cancelled(self) -> None:
         self.statusBar().showMessage("Import cancelled; nothing was written", 10000)

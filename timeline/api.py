@@ -50,9 +50,11 @@ from timeline.errors import (
     InvalidInput,
     NearNames,
     NotFound,
+    printable,
 )
 from timeline.integrity import Report, verify
 from timeline.interchange import ImportCancelled, ImportReport, import_file
+from timeline.near_new import NearNew
 from timeline.parts import PART_OF, via_text
 from timeline.passages import complete_names, dates_in, entities_in
 from timeline.paths import data_dir, default_archive, seed_archive
@@ -172,7 +174,7 @@ __all__ = [
     "entity_names", "export_path", "human_date", "import_file", "import_path", "is_postgres",
     "is_template", "is_withdrawn", "latest_known_day", "moment_counts", "moment_keys",
     "neighbours", "open_archive", "open_default", "parse_date", "parse_day", "parse_span",
-    "predicate_label", "query_day", "readmodel_file", "redact", "relationship_pairs",
+    "predicate_label", "printable", "query_day", "readmodel_file", "redact", "relationship_pairs",
     "render_statement", "seed_archive", "today", "today_day", "use_data_dir", "verify",
     "year_text",
     "PART_OF", "via_text",
@@ -191,4 +193,5 @@ __all__ = [
     "complete_names", "dates_in", "entities_in",
     "relative_valid",
     "correction_note", "instant_text", "recorded_instant",
+    "NearNew",
 ]

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import shlex
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
 from timeline import __version__, cli_relative
-from timeline.api import Archive, HindsightError, InvalidInput, NearNames
+from timeline.api import Archive, HindsightError, InvalidInput, NearNames, NearNew
 from timeline.bootstrap import open_archive
 from timeline.cli_diff import diff_text
 from timeline.cli_export import add_export_arguments, cmd_export
@@ -26,8 +27,9 @@ from timeline.cli_sources import add_arguments as add_source_arguments
 from timeline.cli_sources import cmd_source
 from timeline.cli_tables import by_author, describe_state, facts_table, history_table, table
 from timeline.domain import ENTITY_KINDS, RANKS
+from timeline.errors import close_listed, printable
 from timeline.sourcenames import fact_sources, source_names
-from timeline.store import STORAGE_ERRORS, is_transient
+from timeline.store import STORAGE_ERRORS, is_transient, redact
 
 Handler = Callable[[argparse.Namespace, Archive], int]
 
@@ -301,9 +303,29 @@ def cmd_import(args: argparse.Namespace, archive: Archive) -> int:
     from timeline.formats import import_path
 
     report = import_path(archive, Path(args.file), args.format)
-    print(f"imported {args.file}: {report.events} new events ({report.claims} claims, "
-          f"{report.sources} sources, {report.entities} entities)", file=sys.stderr)
+    print(f"imported {printable(args.file)}: {report.events} new events ({report.claims} "
+          f"claims, {report.sources} sources, {report.entities} entities)", file=sys.stderr)
+    for near in report.near:  # said, never refused: a file imports as it always did
+        print(near_note(near, args.archive), file=sys.stderr)
     return 0
+
+
+def near_note(near: NearNew, archive: str | None = None) -> str:
+    """The line ``import`` prints for a new entity close to names the archive held, with
+    the command that merges it into the closest one's entity (which keeps its name; the new
+    name becomes its alias), run on the same ``archive``. Names are user input: every
+    character that does not print is written ``\\uXXXX`` — and then no command is given, as
+    it could not be typed — and the command's words are quoted for a POSIX shell."""
+    line = (f"note: new entity '{near.name}' ({near.kind}) is close to "
+            f"{close_listed(near.close, 'and')}")
+    kept = near.close[0][2]
+    words = ["hindsight", *(["--archive", redact(archive)] if archive else []), "merge",
+             *(["--"] if kept.startswith("-") or near.name.startswith("-") else []),
+             kept, near.name]
+    command = " ".join(shlex.quote(word) for word in words)
+    if command.isprintable():
+        return printable(f"{line}; if they are one, run: {command}")
+    return printable(f"{line}; if they are one, merge them (hindsight merge)")
 
 
 # --- the parser -------------------------------------------------------------------------------

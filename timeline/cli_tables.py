@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from timeline import dates
-from timeline.api import FactView, State, dispute_text, fact_valid, valid_text, via_text
+from timeline.api import FactView, State, dispute_text, fact_valid, printable, valid_text, via_text
 from timeline.sourcenames import MAX_CHARS, fact_sources
 
 #: The last column (the sentence) keeps at least this many characters; a column that wraps
@@ -82,9 +82,7 @@ def table(rows: Sequence[Sequence[str]], header: Sequence[str],
 
 def by_author(author: str | None, before: str = "") -> str:
     """Who wrote an event, fit for a table: printable, or nothing when not recorded."""
-    if not author:
-        return ""
-    return before + "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in author)
+    return before + printable(author) if author else ""
 
 
 def sources_cell(source_ids: Sequence[str], names: Mapping[str, str]) -> str:

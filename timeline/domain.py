@@ -94,54 +94,6 @@ def normalise_name(name: str) -> str:
     return _SPACES.sub(" ", folded.translate(_QUOTES)).strip().replace("''", '"')
 
 
-# --- names close to each other: a new entity's name that may be an existing one ---------------
-
-#: Words two names may share without being close: articles, particles, company forms.
-COMMON_NAME_WORDS = frozenset({
-    "the", "and", "for", "von", "van", "der", "den", "del", "della", "des", "das", "les", "los",
-    "las", "inc", "ltd", "llc", "plc", "corp", "company", "group", "saint"})
-_WORDS = re.compile(r"\w+")
-
-
-def name_tokens(key: str) -> frozenset[str]:
-    """The words of a name's key (``normalise_name``) that make two names close when they
-    share one: at least three characters, not only digits, not in ``COMMON_NAME_WORDS``."""
-    return frozenset(w for w in _WORDS.findall(key)
-                     if len(w) >= 3 and not w.isdigit() and w not in COMMON_NAME_WORDS)
-
-
-def typo_limit(length: int) -> int:
-    """How many edits (Levenshtein) make a name of ``length`` characters close to another:
-    two from five characters on, one for four, none below."""
-    return 2 if length >= 5 else 1 if length == 4 else 0
-
-
-def edit_distance(a: str, b: str, limit: int) -> int:
-    """The Levenshtein distance of ``a`` and ``b``, or ``limit + 1`` when it is larger."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    previous = list(range(len(b) + 1))
-    for i, char in enumerate(a, start=1):
-        current = [i]
-        for j, other in enumerate(b, start=1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1,
-                               previous[j - 1] + (char != other)))
-        if min(current) > limit:
-            return limit + 1
-        previous = current
-    return min(previous[-1], limit + 1)
-
-
-def near_name(key: str, other: str) -> bool:
-    """Whether two different names' keys (``normalise_name``) are close: they share a word
-    (``name_tokens``), or one is a few edits from the other (``typo_limit`` of the
-    shorter). 'mira murati' is close to 'mira', 'myra' and 'mira muratti'."""
-    if name_tokens(key) & name_tokens(other):
-        return True
-    limit = typo_limit(min(len(key), len(other)))
-    return limit > 0 and edit_distance(key, other, limit) <= limit
-
-
 #: The kinds that say nothing of what an entity is: any other kind is more specific.
 GENERIC_KINDS = frozenset({"", "other", "unknown", "entity"})
 

@@ -8,6 +8,7 @@ that line and exits non-zero; it never shows a traceback for them.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 #: A quoted value longer than this is shortened in messages (a 5 MB "date" stays one line).
 _QUOTED_MAX = 80
@@ -35,6 +36,14 @@ def one_line(message: str) -> str:
     if len(message) > _LINE_MAX:
         message = message[:_LINE_MAX - 1] + "…"
     return message.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def printable(text: str) -> str:
+    """Text fit for a terminal or a label, whole: each character that does not print (a
+    control character, an invisible one, a line separator) written ``\\uXXXX``."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in text)
 
 
 class HindsightError(Exception):
@@ -78,16 +87,23 @@ class InvalidInput(HindsightError):
         return InvalidInput(f"{where}: {self.message}")
 
 
+def close_listed(candidates: Sequence[tuple[str, str, str]], last: str) -> str:
+    """Close names (``ReadModel.near_names``: name, kind, its entity's name) as messages list
+    them: ``'Mira' (person), 'Myra' (place, alias of 'Myra Ivanova') or …`` (``last`` joins
+    the last two)."""
+    shown = [f"'{near}' ({kind}{'' if near == entity else f', alias of {entity!r}'})"
+             for near, kind, entity in candidates]
+    return ", ".join(shown[:-1]) + f" {last} " + shown[-1] if len(shown) > 1 else shown[0]
+
+
 class NearNames(InvalidInput):
-    """A name the archive does not hold, close to names it does (``timeline.domain.near_name``):
+    """A name the archive does not hold, close to names it does (``timeline.closeness.near_name``):
     a new entity is not made of it until that is confirmed (``record --new-entity``).
     ``candidates``: each close name as ``(name, kind, the entity's name)``."""
 
     def __init__(self, name: str, candidates: list[tuple[str, str, str]],
                  field: str | None = None, confirm: str = "") -> None:
-        shown = [f"'{near}' ({kind}{'' if near == entity else f', alias of {entity!r}'})"
-                 for near, kind, entity in candidates]
-        listed = ", ".join(shown[:-1]) + " or " + shown[-1] if len(shown) > 1 else shown[0]
+        listed = close_listed(candidates, "or")
         super().__init__(f'"{name}" is not in the archive; did you mean {listed}?'
                          + (f" {confirm}" if confirm else ""), field)
         self.name, self.candidates = name, candidates

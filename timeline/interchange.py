@@ -49,6 +49,7 @@ from timeline.jsoncheck import (
     _repeated_key,
 )
 from timeline.jsonstream import KeyCheck
+from timeline.near_new import NearNew, near_new
 from timeline.readmodel.added_citations import recorded_citations
 from timeline.sourcefiles import SourceText, read_named_source
 from timeline.sourcemeta import METADATA_FIELDS, SOURCE_TYPES
@@ -264,6 +265,15 @@ class ImportReport:
     claims: int
     sources: int
     entities: int
+    #: New entities whose names are close to names the archive held before (``near_new``):
+    #: said, never refused — the historian merges what was one entity.
+    near: tuple[NearNew, ...] = ()
+
+    @classmethod
+    def of(cls, batch: Batch) -> ImportReport:
+        """What an import wrote, once it is written."""
+        return cls(batch.written, **batch.counts,
+                   near=near_new(batch.readmodel, batch.created))
 
 
 def _source_text(record: SourceRecord, base: Path | None) -> SourceText:
@@ -426,7 +436,7 @@ def import_document(archive: Archive, doc: HindsightFile, base: Path | None = No
                     progress: Progress | None = None) -> ImportReport:
     with archive.bulk_batch() as batch:
         stage(batch, doc, base, progress)
-    return ImportReport(batch.written, **batch.counts)
+    return ImportReport.of(batch)
 
 
 #: Files from this size on are read as a stream (``timeline.jsonstream``): memory stays flat
@@ -553,7 +563,7 @@ def _import_stream(archive: Archive, path: Path, size: int, progress: Progress |
         stage_pending("")
     if progress is not None:
         progress(size, size)
-    return ImportReport(batch.written, **batch.counts)
+    return ImportReport.of(batch)
 
 
 # --- exporting --------------------------------------------------------------------------------

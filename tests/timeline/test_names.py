@@ -22,13 +22,8 @@ from hypothesis import strategies as st
 
 from timeline import cli
 from timeline.api import Archive, InvalidInput, NearNames, import_file, seed_archive, verify
-from timeline.domain import (
-    edit_distance,
-    merged_kind,
-    name_tokens,
-    near_name,
-    normalise_name,
-)
+from timeline.closeness import edit_distance, name_tokens, near_name
+from timeline.domain import merged_kind, normalise_name
 
 SEEDS = seed_archive()
 

@@ -226,7 +226,7 @@ def import_csv(archive: Archive, path: Path) -> ImportReport:
         for row in _rows(_text(path)):
             row.at(partial(stage_claim, batch, row.record))
             batch.staged()
-    return ImportReport(batch.written, **batch.counts)
+    return ImportReport.of(batch)
 
 
 # --- writing ------------------------------------------------------------------------------

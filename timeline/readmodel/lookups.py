@@ -12,15 +12,12 @@ from typing import Any
 
 import sqlite_utils
 
+from timeline.closeness import NEAR_READ, name_tokens, ranked, typo_limit
 from timeline.dates import NEG_INF, POS_INF
-from timeline.domain import edit_distance, name_tokens, near_name, normalise_name, typo_limit
+from timeline.domain import normalise_name
 from timeline.readmodel.schema import CLAIM_COLUMNS, ClaimRow, claim_row
 from timeline.readmodel.sources import SourceLookups
 from timeline.readmodel.tags import TagLookups
-
-#: How many names sharing a word with a new name are read to find the closest (a common word
-#: may be in thousands of names).
-NEAR_READ = 1000
 
 
 class Lookups(TagLookups, SourceLookups):
@@ -55,18 +52,22 @@ class Lookups(TagLookups, SourceLookups):
                               [normalise_name(name)]).fetchone()
         return self.canonical(row[0]) if row else None
 
-    def near_names(self, name: str, limit: int = 5) -> list[tuple[str, str, str]]:
+    def near_names(self, name: str, limit: int = 5, *, before: int | None = None
+                   ) -> list[tuple[str, str, str]]:
         """Up to ``limit`` names and aliases close to ``name`` but not it
-        (``timeline.domain.near_name``), one per entity, closest first (fewest edits, most
+        (``timeline.closeness.near_name``), one per entity, closest first (fewest edits, most
         words in common): each as (the name, its entity's kind, its entity's name). Read are
         the names that hold one of its words, and those of a near length that hold one of
-        ``typos + 1`` pieces of it unchanged (as any name ``typos`` edits away does); of
-        those, ``near_name`` decides."""
+        ``typos + 1`` pieces of it unchanged (as any name ``typos`` edits away does). With
+        ``before``, only the names of entities created
+        at or before that position (an import's new names against the names held before it:
+        ``timeline.near_new``). Of those, ``closeness.ranked`` decides."""
         key = normalise_name(name)
         words = name_tokens(key)
         typos = typo_limit(len(key))
         select = ("SELECT n.norm, n.name, e.id, e.kind, e.name FROM names n JOIN entities e "
-                  "ON e.id = n.entity_id WHERE n.norm != ? AND ")
+                  "ON e.id = n.entity_id WHERE n.norm != ? AND "
+                  + ("" if before is None else f"e.position <= {int(before)} AND "))
         rows: list[Any] = []
         if typos:
             cut = [round(k * len(key) / (typos + 1)) for k in range(typos + 2)]
@@ -80,15 +81,7 @@ class Lookups(TagLookups, SourceLookups):
                 select + "(" + " OR ".join(["instr(n.norm, ?)"] * len(words))
                 + f") ORDER BY abs(length(n.norm) - ?) LIMIT {NEAR_READ}",
                 [key, *words, len(key)]).fetchall()
-        best: dict[str, tuple[int, int, int, str, str, str]] = {}
-        for norm, near, entity_id, kind, entity in rows:
-            if not near_name(key, norm):
-                continue
-            rank = (edit_distance(key, norm, 2), -len(words & name_tokens(norm)),
-                    abs(len(norm) - len(key)), near, kind, entity)
-            if entity_id not in best or rank < best[entity_id]:
-                best[entity_id] = rank
-        return [rank[3:] for rank in sorted(best.values())[:limit]]
+        return ranked(key, rows, limit)
 
     def all_names(self) -> list[str]:
         return [r[0] for r in self.db.execute("SELECT name FROM names ORDER BY name")]
