@@ -64,3 +64,18 @@ def postgres_url(postgres_server: str, tmp_path: Path, monkeypatch: pytest.Monke
     yield f"{postgres_server}?schema={schema}"
     with psycopg.connect(postgres_server, autocommit=True) as con:
         con.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+@pytest.fixture
+def run(archive_path: Path, capsys: pytest.CaptureFixture[str]
+        ) -> Callable[..., tuple[int, str, str]]:
+    """``run(*argv)``: the command line on the archive of the test's ``archive_path``
+    fixture, in this process; its exit code, standard output and standard error."""
+    from timeline import cli
+
+    def go(*argv: str) -> tuple[int, str, str]:
+        capsys.readouterr()
+        code = cli.main(["--archive", str(archive_path), *argv], plugins=[])
+        out, err = capsys.readouterr()
+        return code, out, err
+    return go

@@ -33,6 +33,17 @@ def _private_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
 
 
+@pytest.fixture
+def ana_author(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Changes written as "ana" (``HINDSIGHT_AUTHOR``): what Undo and Redo act on."""
+    from timeline.api import set_author
+
+    monkeypatch.setenv("HINDSIGHT_AUTHOR", "ana")
+    set_author(None)
+    yield
+    set_author(None)
+
+
 @pytest.fixture(scope="session")
 def demo_archive_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("demo") / "demo.sqlite"

@@ -6,7 +6,6 @@ rule is ``WriteGuard.refused`` (``gui.write_guard``)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -23,19 +22,13 @@ from gui.correction_dialogs import RetractDialog
 from gui.recorded_control import to_qt
 from gui.source_viewer import document_position
 from gui.write_guard import IMPORT_RUNNING
-from timeline.api import instant_text, set_author
+from timeline.api import instant_text
 
 STATEMENT = "Mustafa Suleyman works for Microsoft"
 PASSAGE = "The board dismissed Optimus on 17 November 2023."
 
 
-@pytest.fixture(autouse=True)
-def _author(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Undo and Redo act on what "ana" did."""
-    monkeypatch.setenv("HINDSIGHT_AUTHOR", "ana")
-    set_author(None)
-    yield
-    set_author(None)
+pytestmark = pytest.mark.usefixtures("ana_author")  # Undo and Redo act on what "ana" did
 
 
 def write_actions(window: Any) -> dict[str, QAction]:

@@ -4,8 +4,6 @@ in File → Preferences… is recorded with each change."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
@@ -13,15 +11,8 @@ from PySide6.QtWidgets import QDialog
 from gui.correction_dialogs import RetractDialog
 from gui.preferences import AUTHOR_KEY, PreferencesDialog
 from timeline import dates
-from timeline.api import set_author
 
-
-@pytest.fixture(autouse=True)
-def _author(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("HINDSIGHT_AUTHOR", "ana")
-    set_author(None)
-    yield
-    set_author(None)
+pytestmark = pytest.mark.usefixtures("ana_author")  # Undo and Redo act on what "ana" did
 
 
 STATEMENT = "Mustafa Suleyman works for Microsoft"

@@ -20,7 +20,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from timeline import cli, interchange, near_new
+from timeline import interchange, near_new
 from timeline.api import Archive, NearNew, import_file, import_path
 from timeline.closeness import ranked
 from timeline.domain import EntityCreated, entity_stream, normalise_name
@@ -167,16 +167,6 @@ def archive_path(tmp_path: Path) -> Path:
     with Archive.open(path) as archive:
         _held(archive)
     return path
-
-
-@pytest.fixture
-def run(archive_path: Path, capsys: pytest.CaptureFixture[str]) -> Run:
-    def go(*argv: str) -> tuple[int, str, str]:
-        capsys.readouterr()
-        code = cli.main(["--archive", str(archive_path), *argv], plugins=[])
-        out, err = capsys.readouterr()
-        return code, out, err
-    return go
 
 
 def test_import_prints_a_note_a_close_new_entity_after_its_summary(

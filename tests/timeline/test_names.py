@@ -20,7 +20,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from timeline import cli
 from timeline.api import Archive, InvalidInput, NearNames, import_file, seed_archive, verify
 from timeline.closeness import edit_distance, name_tokens, near_name
 from timeline.domain import merged_kind, normalise_name
@@ -322,16 +321,6 @@ def archive_path(seeded_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPa
 
 
 Run = Callable[..., tuple[int, str, str]]
-
-
-@pytest.fixture
-def run(archive_path: Path, capsys: pytest.CaptureFixture[str]) -> Run:
-    def go(*argv: str) -> tuple[int, str, str]:
-        capsys.readouterr()
-        code = cli.main(["--archive", str(archive_path), *argv], plugins=[])
-        out, err = capsys.readouterr()
-        return code, out, err
-    return go
 
 
 def test_record_refuses_a_close_new_name_and_writes_nothing(
