@@ -114,6 +114,16 @@ def unpacked(deb: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
+@pytest.mark.parametrize("level", ["x", "10", "-1", "6 -Zgzip"])
+def test_a_bad_xz_level_is_refused_before_anything_is_built(tmp_path: Path, level: str) -> None:
+    proc = _run(["bash", str(ROOT / "packaging" / "build-deb.sh"), str(tmp_path / "out")],
+                cwd=ROOT, env={**os.environ, "HINDSIGHT_DEB_XZ_LEVEL": level}, timeout=60)
+    assert proc.returncode == 1
+    assert proc.stderr.strip().splitlines()[-1] == (
+        f"build-deb: error: HINDSIGHT_DEB_XZ_LEVEL is '{level}', not a level from 0 to 9")
+    assert not list((tmp_path / "out").iterdir())  # nothing built, nothing left
+
+
 # --- the package -----------------------------------------------------------------------------
 
 
