@@ -21,11 +21,9 @@ run: setup
 	$(BIN)/hindsight gui
 
 # Tests drive real widgets offscreen; the app itself (make run) uses the real screen. They run
-# on every core, each test file on one worker (its module and session fixtures built once), in
-# the order collected: the longest files first (tests/conftest.py, SLOW_FILES), not xdist's
-# order by number of tests, which left the two-test kill -9 file running alone at the end.
+# on every core, each test file on one worker (its module and session fixtures built once).
 test: setup
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -n auto --dist loadfile --no-loadscope-reorder
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -n auto --dist loadfile
 	$(BIN)/ruff check timeline gui tests seeds packaging
 	$(BIN)/lint-imports
 	@# No function of grade E or F (cyclomatic complexity over 30): radon lists them.

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 #: The test files that take longest (minutes each on a 2-core machine), longest first. The
-#: suite runs with ``--dist loadfile --no-loadscope-reorder`` (the Makefile): a file runs whole
-#: on one worker, and the workers take files in the order collected. Collected first, the long
-#: files run beside the many short ones instead of alone at the end (xdist's own order, by
-#: number of tests, left the two-test kill -9 file running minutes after all else had ended).
+#: suite runs with ``--dist loadfile``: a file runs whole on one worker, and the workers take
+#: files in the order collected. Collected first, the long files run beside the many short ones
+#: instead of alone at the end (on one machine the kill -9 trials, collected in the middle, were
+#: still running minutes after everything else had finished).
 SLOW_FILES = (
     "tests/packaging/test_deb.py",
     "tests/reliability/test_atomic_import.py",
