@@ -11,26 +11,6 @@ from pathlib import Path
 
 import pytest
 
-#: The test files that take longest (minutes each on a 2-core machine), longest first. The
-#: suite runs with ``--dist loadfile``: a file runs whole on one worker, and the workers take
-#: files in the order collected. Collected first, the long files run beside the many short ones
-#: instead of alone at the end (on one machine the kill -9 trials, collected in the middle, were
-#: still running minutes after everything else had finished).
-SLOW_FILES = (
-    "tests/packaging/test_deb.py",
-    "tests/reliability/test_atomic_import.py",
-    "tests/reliability/test_hardening_faults.py",
-    "tests/reliability/test_team_roles.py",
-    "tests/timeline/asof/test_differential.py",
-    "tests/timeline/test_edtf_oracle.py",
-)
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The tests of ``SLOW_FILES`` first, in that order; the rest as collected."""
-    first = {name: k for k, name in enumerate(SLOW_FILES)}
-    items.sort(key=lambda item: first.get(item.nodeid.partition("::")[0], len(SLOW_FILES)))
-
 
 def _stored_events(archive: Path) -> int:
     """How many events an SQLite archive holds, read straight from the store's table."""

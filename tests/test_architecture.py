@@ -154,12 +154,3 @@ def test_the_contracts_report_each_kind_of_breach(tmp_path: Path) -> None:
     assert "gui.good ->" not in out, out
     # The rules are checked through what they import: domain -> dates -> sqlite3.
     assert "timeline.domain -> timeline.dates" in out, out
-
-
-def test_the_slow_files_run_first_and_exist() -> None:
-    """``tests/conftest.py`` starts the longest test files first; a renamed one would silently
-    fall back to its place in the middle of the run."""
-    from tests.conftest import SLOW_FILES
-
-    root = Path(__file__).resolve().parent.parent
-    assert [name for name in SLOW_FILES if not (root / name).is_file()] == []
