@@ -15,22 +15,16 @@ import json
 from typing import Any
 
 from timeline.api import Archive, InvalidInput, SearchHit, day_to_iso
-
-
-def _shown(text: str) -> str:
-    """Text fit for a terminal: what does not print as ``\\uXXXX``."""
-    if text.isprintable():
-        return text
-    return "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in text)
+from timeline.errors import printable
 
 
 def bracketed(hit: SearchHit) -> str:
     """The hit's snippet with each match between [brackets], escaped for a terminal."""
     out, at = [], 0
     for start, end in hit.matches:
-        out += [_shown(hit.snippet[at:start]), "[", _shown(hit.snippet[start:end]), "]"]
+        out += [printable(hit.snippet[at:start]), "[", printable(hit.snippet[start:end]), "]"]
         at = end
-    out.append(_shown(hit.snippet[at:]))
+    out.append(printable(hit.snippet[at:]))
     return "".join(out)
 
 
@@ -39,8 +33,8 @@ def _row(hit: SearchHit) -> tuple[str, str, str, str, str]:
     date = day_to_iso(hit.day) if hit.day is not None else ""
     text = bracketed(hit)
     if hit.field not in ("statement", "title", "name"):  # found in the passage below
-        text = f"{_shown(hit.title)}\n  {text}"
-    return kind, _shown(hit.id), date, hit.field, text
+        text = f"{printable(hit.title)}\n  {text}"
+    return kind, printable(hit.id), date, hit.field, text
 
 
 def cmd_search(args: argparse.Namespace, archive: Archive) -> int:
@@ -58,7 +52,7 @@ def cmd_search(args: argparse.Namespace, archive: Archive) -> int:
         print(table([_row(hit) for hit in hits], ("KIND", "ID", "DATE", "FOUND IN", "TEXT"),
                     paragraphs=True))
     else:
-        print(f"nothing found for {_shown(' '.join(args.text))!r}")
+        print(f"nothing found for {printable(' '.join(args.text))!r}")
     return 0
 
 

@@ -7,6 +7,7 @@ which of its new entities are (``timeline.near_new``).
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable
 from functools import lru_cache
@@ -73,6 +74,13 @@ def edit_distance(a: str, b: str, limit: int) -> int:
             return over
         previous = current
     return min(previous[-1], over)
+
+
+def pieces(length: int, typos: int) -> list[tuple[int, int]]:
+    """Where the ``typos + 1`` pieces of a name of ``length`` characters start and end: a
+    name at most ``typos`` edits from it keeps one of them unchanged."""
+    cut = [round(k * length / (typos + 1)) for k in range(typos + 2)]
+    return list(itertools.pairwise(cut))
 
 
 def near_name(key: str, other: str) -> bool:

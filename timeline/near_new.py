@@ -19,12 +19,11 @@ purpose (an export of an archive where both were confirmed does).
 
 from __future__ import annotations
 
-import itertools
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from timeline.closeness import NEAR_READ, name_tokens, ranked, typo_limit
+from timeline.closeness import NEAR_READ, name_tokens, pieces, ranked, typo_limit
 from timeline.domain import entity_stream, normalise_name
 from timeline.readmodel import ReadModel
 
@@ -95,12 +94,6 @@ NEAR_LIMIT = 5
 TYPOS = 2
 
 
-def _pieces(length: int) -> list[tuple[int, int]]:
-    """Where the ``TYPOS + 1`` pieces of a name of ``length`` characters start and end."""
-    cut = [round(k * length / (TYPOS + 1)) for k in range(TYPOS + 2)]
-    return list(itertools.pairwise(cut))
-
-
 class HeldNames:
     """The names an archive held, read once and indexed for ``near_name``'s two ways of being
     close to a new name: by word, and by piece. A name at most ``TYPOS`` edits from another
@@ -118,7 +111,7 @@ class HeldNames:
             for word in name_tokens(norm):
                 self.by_word[word].append(k)
             if typo_limit(len(norm)):
-                for i, (a, b) in enumerate(_pieces(len(norm))):
+                for i, (a, b) in enumerate(pieces(len(norm), TYPOS)):
                     self.by_piece[(len(norm), i, norm[a:b])].append(k)
 
     def candidates(self, key: str) -> list[tuple[str, str, str, str, str]]:
@@ -130,7 +123,7 @@ class HeldNames:
         for length in range(len(key) - TYPOS, len(key) + TYPOS + 1):
             if not typo_limit(min(length, len(key))):
                 continue
-            for i, (a, b) in enumerate(_pieces(length)):
+            for i, (a, b) in enumerate(pieces(length, TYPOS)):
                 for at in range(max(0, a - TYPOS), min(len(key) - (b - a), a + TYPOS) + 1):
                     found.update(self.by_piece.get((length, i, key[at:at + b - a]), ()))
         return [self.rows[k] for k in found]

@@ -5,14 +5,13 @@ Which claims hold on a day is not asked here: that is ``timeline.asof``.
 
 from __future__ import annotations
 
-import itertools
 import sqlite3
 from collections.abc import Iterator, Sequence
 from typing import Any
 
 import sqlite_utils
 
-from timeline.closeness import NEAR_READ, name_tokens, ranked, typo_limit
+from timeline.closeness import NEAR_READ, name_tokens, pieces, ranked, typo_limit
 from timeline.dates import NEG_INF, POS_INF
 from timeline.domain import normalise_name
 from timeline.readmodel.schema import CLAIM_COLUMNS, ClaimRow, claim_row
@@ -70,12 +69,11 @@ class Lookups(TagLookups, SourceLookups):
                   + ("" if before is None else f"e.position <= {int(before)} AND "))
         rows: list[Any] = []
         if typos:
-            cut = [round(k * len(key) / (typos + 1)) for k in range(typos + 2)]
-            pieces = [key[a:b] for a, b in itertools.pairwise(cut)]
+            kept = [key[a:b] for a, b in pieces(len(key), typos)]
             rows += self.db.execute(
                 select + "length(n.norm) BETWEEN ? AND ? AND ("
-                + " OR ".join(["instr(n.norm, ?)"] * len(pieces)) + ")",
-                [key, len(key) - typos, len(key) + typos, *pieces]).fetchall()
+                + " OR ".join(["instr(n.norm, ?)"] * len(kept)) + ")",
+                [key, len(key) - typos, len(key) + typos, *kept]).fetchall()
         if words:  # a common word may be in thousands: the nearest in length
             rows += self.db.execute(
                 select + "(" + " OR ".join(["instr(n.norm, ?)"] * len(words))
