@@ -43,6 +43,7 @@ from timeline.api import (
     HindsightError,
     InvalidInput,
     SourceText,
+    counted,
     parse_author,
     read_source_file,
 )
@@ -184,7 +185,7 @@ class AddSourceDialog(QDialog):
         self.loaded = found
         self.text.setPlainText(found.text)
         self.text.setReadOnly(True)
-        pages = f", {len(found.pages)} pages" if found.pages else ""
+        pages = ", " + counted(len(found.pages), "page") if found.pages else ""
         self.file_label.setText(f"Text: from {path.name} ({len(found.text):,} characters"
                                 f"{pages})")
         self.forget.show()

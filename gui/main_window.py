@@ -55,6 +55,7 @@ from timeline.api import (
     ImportReport,
     Status,
     __version__,
+    counted,
     is_postgres,
     open_archive,
     redact,
@@ -160,7 +161,7 @@ class MainWindow(QMainWindow):
                 return  # shown on the next tick
             self._unshown = 0
             self.statusBar().showMessage(
-                f"{new} new event{'s' if new != 1 else ''} from another writer", 8000)
+                f"{counted(new, 'new event')} from another writer", 8000)
 
     # --- construction -----------------------------------------------------------------------
 
@@ -511,8 +512,7 @@ class MainWindow(QMainWindow):
     def _on_import_succeeded(self, report: ImportReport) -> None:
         self.last_import = report
         self._imported = True
-        done = (f"Imported {report.events} new events ({report.claims} claims, "
-                f"{report.sources} sources, {report.entities} entities)")
+        done = f"Imported {report.summary()}"
         if report.near:  # said where it is noticed; the import is not undone
             self.statusBar().showMessage(f"{done}. {import_notes.summary(report.near)}")
             self.dialog = import_notes.near_names_box(self, report.near)

@@ -33,6 +33,7 @@ from timeline.api import (
     Claim,
     FactView,
     MomentKey,
+    counted,
     fact_valid,
     gregorian_tip,
     is_withdrawn,
@@ -301,7 +302,7 @@ class StateModel(QAbstractItemModel):
         if column == self.FACT:
             if role == _DISPLAY:
                 n = len(group.facts)
-                return f"{group.name}   ({n} fact{'s' if n != 1 else ''})"
+                return f"{group.name}   ({counted(n, 'fact')})"
             if role == _FONT:
                 if self._bold is None:
                     self._bold = QFont(QApplication.font())

@@ -58,6 +58,7 @@ from timeline.api import (
     InvalidInput,
     State,
     __version__,
+    counted,
     picture_size,
     query_day,
     tag_keys,
@@ -154,7 +155,7 @@ class GraphPicture:
         self.view.lay_out_shown(_NAME_WIDTH, _LINE_WIDTH, _LINES)
         self.title = f"Relationships as of {formatting.human_date(as_of)}"
         self.lines = _describe(state, names,
-                               f"{self.count} relationship{'s' if self.count != 1 else ''}")
+                               counted(self.count, "relationship"))
 
     def _framing(self, area: QRectF) -> tuple[float, QRectF]:
         """The zoom and the part of the scene (laid out for it) that fill ``area``."""
@@ -240,8 +241,8 @@ class TimelineView:
         self.picture = TimelinePicture(archive, state, ids)
         self.count = len(state.facts)
         self.title = f"Timeline as of {formatting.human_date(as_of)}"
-        self.lines = _describe(state, names, f"{self.count} fact{'s' if self.count != 1 else ''}"
-                               " on the day; above them, where history is busy")
+        self.lines = _describe(state, names, counted(self.count, "fact")
+                               + " on the day; above them, where history is busy")
 
     def paint(self, painter: QPainter, rect: QRectF) -> None:
         self.picture.paint(painter, heading(painter, rect, self.title, self.lines, boxes=True))

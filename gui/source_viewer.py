@@ -16,6 +16,7 @@ from gui.badges import is_dark
 from timeline.api import (
     DateError,
     author_text,
+    counted,
     page_label,
     parse_date,
     quote_page,
@@ -69,7 +70,7 @@ def describe(source: dict[str, Any], quote: str | None = None) -> str:
         parts.append(f"a later version of {source['version_of']}")
     pages = source.get("pages") or []
     if pages:
-        parts.append(f"{len(pages)} page{'s' if len(pages) != 1 else ''}")
+        parts.append(counted(len(pages), "page"))
         page = quote_page(source["text"], pages, quote) if quote else None
         if page:
             parts.append(f"quote on {page_label(page)}")

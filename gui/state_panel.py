@@ -52,7 +52,7 @@ from gui.badges import BadgeDelegate, widest_badge
 from gui.delegates import TextDelegate
 from gui.models import NOTE_ROLE, StateModel
 from gui.session import Session
-from timeline.api import STATUSES, FactView, NotFound, State
+from timeline.api import STATUSES, FactView, NotFound, State, counted
 
 _ALL = "All entities"
 
@@ -195,8 +195,8 @@ class StatePanel(QWidget):
         self.model.set_facts(facts)
         counts = {s: sum(1 for f in facts if f.status == s) for s in STATUSES}
         filtered = len(facts) != len(state.facts)
-        total = f"{len(facts)} of {len(state.facts)} facts" if filtered else \
-            f"{len(facts)} fact{'s' if len(facts) != 1 else ''}"
+        total = f"{len(facts)} of {counted(len(state.facts), 'fact')}" if filtered else \
+            counted(len(facts), "fact")
         parts = [f"{n} {s.lower()}" for s, n in counts.items() if n]
         self.summary.setText(total + (": " + ", ".join(parts) if parts else ""))
         if facts:

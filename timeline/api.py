@@ -117,6 +117,7 @@ from timeline.views import (
     render_statement,
 )
 from timeline.views import label_of as predicate_label
+from timeline.words import counted
 
 if TYPE_CHECKING:
     from timeline.formats import EXPORT_FORMATS, IMPORT_FORMATS, export_path, import_path
@@ -194,4 +195,5 @@ __all__ = [
     "relative_valid",
     "correction_note", "instant_text", "recorded_instant",
     "NearNew",
+    "counted",
 ]

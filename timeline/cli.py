@@ -303,8 +303,7 @@ def cmd_import(args: argparse.Namespace, archive: Archive) -> int:
     from timeline.formats import import_path
 
     report = import_path(archive, Path(args.file), args.format)
-    print(f"imported {printable(args.file)}: {report.events} new events ({report.claims} "
-          f"claims, {report.sources} sources, {report.entities} entities)", file=sys.stderr)
+    print(f"imported {printable(args.file)}: {report.summary()}", file=sys.stderr)
     for near in report.near:  # said, never refused: a file imports as it always did
         print(near_note(near, args.archive), file=sys.stderr)
     return 0

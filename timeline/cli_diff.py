@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from timeline.api import Diff, day_to_iso
+from timeline.api import Diff, counted, day_to_iso
 
 Table = Callable[[Sequence[Sequence[str]], Sequence[str]], str]
 
@@ -29,7 +29,6 @@ def diff_text(diff: Diff, table: Table) -> str:
                   f"{t.from_status or ABSENT}→{t.to_status or ABSENT}", t.statement)
                  for t in diff.transitions]
         days = len({t.day for t in diff.transitions})
-        lines += ["", f"Transitions, day by day ({len(steps)} on {days} "
-                      f"day{'s' if days != 1 else ''}):",
+        lines += ["", f"Transitions, day by day ({len(steps)} on {counted(days, 'day')}):",
                   table(steps, ("DAY", "WHAT", "STATUS", "STATEMENT"))]
     return "\n".join(lines)

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from timeline.api import Archive, build_report, report_format, write_report
+from timeline.api import Archive, build_report, counted, report_format, write_report
 from timeline.report_cite import DEFAULT_STYLE
 
 
@@ -19,7 +19,7 @@ def cmd_report(args: argparse.Namespace, archive: Archive) -> int:
                           period=(args.from_, args.until), style=args.style, title=args.title,
                           tags=args.tag or ())
     written = write_report(archive, report, target, with_figure=not args.no_figure)
-    counts = ", ".join(f"{n} {word}{'s' if n != 1 else ''}" for n, word in (
+    counts = ", ".join(counted(n, word) for n, word in (
         (report.fact_count, "fact"), (len(report.notes), "note"),
         (len(report.bibliography), "source")))
     print(f"wrote the report ({counts}) to {', '.join(map(str, written))}", file=sys.stderr)

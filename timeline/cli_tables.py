@@ -12,7 +12,16 @@ from datetime import datetime
 from typing import Any
 
 from timeline import dates
-from timeline.api import FactView, State, dispute_text, fact_valid, printable, valid_text, via_text
+from timeline.api import (
+    FactView,
+    State,
+    counted,
+    dispute_text,
+    fact_valid,
+    printable,
+    valid_text,
+    via_text,
+)
 from timeline.sourcenames import MAX_CHARS, fact_sources
 
 #: The last column (the sentence) keeps at least this many characters; a column that wraps
@@ -117,7 +126,7 @@ def describe_state(state: State) -> str:
              if state.known_as_of is not None else ", by everything known now")
     about = (" — " + " & ".join(e["name"] for e in state.entities)) if state.entities else ""
     return (f"As of {dates.day_to_iso(state.as_of)}{known}{recorded_words(state.recorded_as_of)}"
-            f"{about}: {len(state.facts)} facts")
+            f"{about}: {counted(len(state.facts), 'fact')}")
 
 
 def recorded_words(recorded_as_of: str | None) -> str:

@@ -54,6 +54,7 @@ from timeline.readmodel.added_citations import recorded_citations
 from timeline.sourcefiles import SourceText, read_named_source
 from timeline.sourcemeta import METADATA_FIELDS, SOURCE_TYPES
 from timeline.tagging import TagRecord, stage_tag_record, tags_document
+from timeline.words import counted
 
 FORMAT = "hindsight/1"
 SCHEMA_PATH = Path(__file__).with_name("schema") / "hindsight-1.schema.json"
@@ -274,6 +275,12 @@ class ImportReport:
         """What an import wrote, once it is written."""
         return cls(batch.written, **batch.counts,
                    near=near_new(batch.readmodel, batch.created))
+
+    def summary(self) -> str:
+        """"8 new events (3 claims, 1 source, 4 entities)"."""
+        return (f"{counted(self.events, 'new event')} ({counted(self.claims, 'claim')}, "
+                f"{counted(self.sources, 'source')}, "
+                f"{counted(self.entities, 'entity', 'entities')})")
 
 
 def _source_text(record: SourceRecord, base: Path | None) -> SourceText:

@@ -118,7 +118,7 @@ def test_an_import_of_far_names_opens_no_box(window, tmp_path, qtbot):
     assert window.last_import.entities == 1 and window.last_import.near == ()
     assert window.dialog is None
     assert window.statusBar().currentMessage() == (
-        "Imported 1 new events (0 claims, 0 sources, 1 entities)")
+        "Imported 1 new event (0 claims, 0 sources, 1 entity)")
 
 
 def test_the_box_lists_the_first_names_and_all_of_them_in_its_details(qtbot):

@@ -282,7 +282,7 @@ def test_the_command_line_tags_lists_and_filters(tmp_path: Path, capsys) -> None
     assert [(f["id"], f["tags"]) for f in facts] == [(ids["ousted"], ["Crisis", "ouster"])]
     code, out, _ = _run(capsys, path, "as-of", "2023-11-25", "--tag", "crisis", "--tag",
                         "gossip")
-    assert code == 0 and "1 facts" in out and "tags: gossip" in out
+    assert code == 0 and "1 fact" in out and "1 facts" not in out and "tags: gossip" in out
     assert _run(capsys, path, "untag", ids["ousted"], "OUSTER")[0] == 0
     code, out, _ = _run(capsys, path, "tags", "--claim", ids["ousted"])
     assert out == "Crisis\n"
