@@ -247,11 +247,13 @@ def cmd_record(args: argparse.Namespace, archive: Archive) -> int:
         claim_id = archive._idempotent(stage)
     except NearNames as exc:
         raise exc.confirm_with("Give --new-entity to create it.") from None
-    # Only once the claim is stored: a failed commit created nothing.
+    # Only once the claim is stored: a failed commit created nothing. Each with its kind:
+    # --kind is every new entity's, the object's too (docs/time-model.md).
     for name in staged[-1].created:
         near = [n for n in archive.suggest(name) if n != name]
         hint = f" (did you mean {', '.join(repr(n) for n in near)}?)" if near else ""
-        print(f"note: created entity '{name}'{hint}", file=sys.stderr)
+        print(f"note: created entity '{name}' ({archive.entity(name)['kind']}){hint}",
+              file=sys.stderr)
     print(claim_id)
     return 0
 

@@ -164,11 +164,11 @@ def test_record_prints_the_new_claim_id_alone(story: Story) -> None:
 
 def test_record_creates_entities_on_first_mention_with_a_note(story: Story) -> None:
     first = story.outputs["invested"].err.splitlines()
-    assert "note: created entity 'Microsoft'" in first
-    assert "note: created entity 'OpenAI'" in first
+    assert "note: created entity 'Microsoft' (other)" in first
+    assert "note: created entity 'OpenAI' (other)" in first
     # Already known names are not announced again.
     assert "created entity 'OpenAI'" not in story.outputs["ceo1"].err
-    assert "note: created entity 'Sam Altman'" in story.outputs["ceo1"].err
+    assert "note: created entity 'Sam Altman' (other)" in story.outputs["ceo1"].err
     assert story.outputs["ceo2"].err == ""
 
 

@@ -344,7 +344,7 @@ def test_record_new_entity_creates_it_and_kind_sets_its_kind(run: Run, archive_p
     code, out, err = run("record", "Mira Murati", "works_at", "--object", "OpenAI",
                          "--valid", "2020", "--new-entity", "--kind", "person")
     assert code == 0, err
-    assert "note: created entity 'Mira Murati'" in err
+    assert "note: created entity 'Mira Murati' (person)" in err
     assert count_events(archive_path) == before + 3  # the predicate, entity and claim
     with Archive.open(archive_path) as archive:
         assert archive.entity("mira\u00a0MURATI")["kind"] == "person"
