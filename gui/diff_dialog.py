@@ -5,11 +5,25 @@ states.
 The answer is the engine's ``Archive.diff`` on the window's "as known on" date; it is
 recomputed as soon as both dates are valid. On a large archive (one entity at a time) it is
 the focus' diff, like every other view.
+
+The comparison runs in a worker thread (a long range lists every transition between, and as
+recorded earlier it needs a cut of the log): the dialog says "Comparing…", its busy bar runs
+and the results are greyed until the answer is in. The worker asks the window's archive
+opened a second time (``Session.apart``, ``gui.archive_apart``), never the window's own: that
+one is the GUI thread's, which keeps using it meanwhile (the slider, the poll timer), and an
+``Archive`` is not safe to use from two threads at once. Each comparison asked has a number;
+an answer to an older one (the dates changed meanwhile) is dropped, and one arriving after
+the dialog was closed reaches nothing. An archive only the window holds (in memory) is
+compared at once, on the GUI thread: it is small.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+import contextlib
+import sqlite3
+from collections.abc import Callable
+
+from PySide6.QtCore import QCoreApplication, QElapsedTimer, QObject, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -17,6 +31,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QProgressBar,
     QTabWidget,
     QTreeWidget,
     QTreeWidgetItem,
@@ -30,12 +45,41 @@ from gui.badges import BadgeDelegate
 from gui.date_field import DateField, DateKind
 from gui.models import fact_tooltip
 from gui.session import Session
-from timeline.api import Diff, FactView, HindsightError, InvalidInput
+from timeline.api import Archive, Diff, FactView, HindsightError, InvalidInput
 
 BEGAN, ENDED, CHANGED = "Began", "Ended", "Changed"
 
 #: How "not in the state" reads in the day-by-day list's from → to column.
 ABSENT = "—"
+
+#: What the dialog asks ``Archive.diff``: the two dates, the "as known on" day, the focus.
+Asked = tuple[str, str, int | None, list[str]]
+
+
+def compare(reader: Archive, asked: Asked) -> tuple[Diff, str]:
+    """The diff asked, and why its day-by-day list was not made ("" when it was): too many
+    days to list still compares the two end states."""
+    try:
+        return reader.diff(*asked), ""
+    except InvalidInput as exc:
+        return (reader.diff(*asked, with_transitions=False),
+                str(exc).replace(" (--entity)", ""))
+
+
+class _Asked:
+    """The number of the last comparison asked (a plain object: workers read it)."""
+
+    number = 0
+
+
+class _Answers(QObject):
+    """Brings a worker's answer (``compare``'s, or the exception it met, with the number of
+    the comparison) to the dialog. It is the dialog's child, and a worker holds it, never the
+    dialog: were a worker to hold the last reference to the dialog, the dialog would be
+    destroyed in that thread. When the dialog is gone so is this, and an answer reaches
+    nothing."""
+
+    computed = Signal(int, object)
 
 
 class DiffDialog(QDialog):
@@ -44,6 +88,14 @@ class DiffDialog(QDialog):
         self.session = session
         self.notes = FactNotes(session.source_name, session.statement_of)  # for the tooltips
         self.diff: Diff | None = None
+        #: The last comparison asked; whether a worker is comparing (one at a time: another
+        #: would only wait for the archive apart, holding a thread of the pool); the work to
+        #: start when it is done; the comparison awaited (None: none is).
+        self._asked = _Asked()
+        self._running = False
+        self._next: Callable[[], None] | None = None
+        self._awaited: int | None = None
+        self._answers = _Answers(self)
         self.setWindowTitle("Compare Two Dates")
         self.resize(820, 560)
         self.from_field = DateField(DateKind.DAY)
@@ -64,6 +116,11 @@ class DiffDialog(QDialog):
         self.summary = QLabel()
         self.summary.setTextFormat(Qt.TextFormat.PlainText)  # messages quote what was typed
         self.summary.setObjectName("diffSummary")
+        self.busy = QProgressBar()  # runs while a comparison is being made
+        self.busy.setRange(0, 0)
+        self.busy.setTextVisible(False)
+        self.busy.setMaximumWidth(120)
+        self.busy.hide()
         self.tree = QTreeWidget()
         self.tree.setColumnCount(3)
         self.tree.setHeaderLabels(["Change", "Status", "Fact"])
@@ -101,32 +158,113 @@ class DiffDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(self.summary)
+        summary_row = QHBoxLayout()
+        summary_row.addWidget(self.summary, 1)
+        summary_row.addWidget(self.busy, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(summary_row)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(buttons)
 
+        self._answers.computed.connect(self._on_computed)
         self.from_field.edit.textChanged.connect(self._on_dates_edited)
         self.to_field.edit.textChanged.connect(self._on_dates_edited)
         self._on_dates_edited()
 
     def _on_dates_edited(self) -> None:
+        self._asked.number += 1  # whatever is being compared is not wanted now
+        self._next = None
         if not (self.from_field.is_valid() and self.to_field.is_valid()):
+            self._set_busy(False)
             self._clear("Give two valid dates.")
             return
         focus = [self.session.entity] if self.session.focused and self.session.entity \
             else []
-        asked = (self.from_field.text(), self.to_field.text(), self.session.known_as_of, focus)
-        refused = ""
-        try:
+        asked: Asked = (self.from_field.text(), self.to_field.text(),
+                        self.session.known_as_of, focus)
+        apart = self.session.apart()
+        if apart is None:  # an archive in memory: small, compared at once
+            found: object
             try:
-                diff = self.session.reader().diff(*asked)
-            except InvalidInput as exc:  # too many days to list: the end states still compare
-                refused = str(exc).replace(" (--entity)", "")
-                diff = self.session.reader().diff(*asked, with_transitions=False)
-        except HindsightError as exc:
-            self._clear(str(exc))
+                found = compare(self.session.reader(), asked)
+            except HindsightError as exc:
+                found = exc
+            self._show_found(found)
             return
-        self.show_diff(diff, refused)
+        latest, answers = self._asked, self._answers
+        number, recorded = latest.number, self.session.recorded_as_of
+
+        def work() -> None:
+            found: object
+            try:
+                found = apart.run(lambda reader: compare(reader, asked), recorded,
+                                  lambda: number == latest.number)
+            except Exception as exc:  # noqa: BLE001 - reported to the GUI thread
+                found = exc
+            with contextlib.suppress(RuntimeError):  # the dialog was closed meanwhile
+                answers.computed.emit(number, found)  # None: overtaken before it began
+
+        self._awaited = number
+        self._set_busy(True, f"Comparing {asked[0]} with {asked[1]}…")
+        self._next = work
+        self._start_next()
+
+    def _start_next(self) -> None:
+        """Start the comparison last asked, unless one is running: it starts it when done."""
+        if self._running or self._next is None:
+            return
+        work, self._next = self._next, None
+        self._running = True
+        QThreadPool.globalInstance().start(work)
+
+    def _set_busy(self, busy: bool, message: str = "") -> None:
+        """While a comparison is made: say so, run the busy bar, grey the results (they
+        are the last comparison's, not this one's)."""
+        if not busy:
+            self._awaited = None
+        else:
+            self.summary.setText(message)
+        self.busy.setVisible(busy)
+        self.tabs.setEnabled(not busy)
+
+    def _on_computed(self, number: int, found: object) -> None:
+        self._running = False
+        if number != self._asked.number:
+            self._start_next()  # the dates changed meanwhile: their comparison now
+            return
+        self._set_busy(False)
+        self._show_found(found)
+
+    def _show_found(self, found: object) -> None:
+        """Show ``compare``'s answer, or the error met making it."""
+        if isinstance(found, HindsightError):
+            self._clear(str(found))
+        elif isinstance(found, sqlite3.Error):
+            self._clear(f"The comparison failed ({found}).")
+        elif isinstance(found, BaseException):
+            raise found  # a bug: reported as every other one is
+        else:
+            assert isinstance(found, tuple)
+            self.show_diff(*found)
+
+    def done(self, result: int) -> None:
+        """Closed: an answer still on its way is not wanted."""
+        self._asked.number += 1
+        self._next = self._awaited = None
+        super().done(result)
+
+    def comparing(self) -> bool:
+        """Whether a comparison is being made (its answer not shown yet)."""
+        return self._awaited is not None
+
+    def wait(self, timeout_ms: int = 60000) -> bool:
+        """Block until the comparison being made is shown (for tests and scripts); whether
+        it was, within ``timeout_ms``."""
+        clock = QElapsedTimer()
+        clock.start()
+        while self._awaited is not None and clock.elapsed() < timeout_ms:
+            QThreadPool.globalInstance().waitForDone(20)
+            QCoreApplication.processEvents()
+        return self._awaited is None
 
     def _clear(self, message: str) -> None:
         self.diff = None

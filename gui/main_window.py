@@ -389,6 +389,7 @@ class MainWindow(QMainWindow):
             self.import_worker.cancel()
             self.import_thread.quit()
             self.import_thread.wait(10000)
+        self.session.close_apart()
         self.save_settings()
         super().closeEvent(event)
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QThreadPool, Signal
 
+from gui.archive_apart import ArchiveApart
 from gui.view_state import FOCUS_ABOVE_CLAIMS, STATES_KEPT, Change, ViewState, count_apart
 from timeline.api import Archive, Claim, FactView, MomentKey, State
 
@@ -130,6 +131,13 @@ class Session(QObject):
     def reader(self) -> Archive:
         """The archive the state is asked of: as recorded on ``recorded_as_of`` when set."""
         return self.view.reader()
+
+    def apart(self) -> ArchiveApart | None:
+        """The archive opened again for a worker thread (``ViewState.apart``), or None."""
+        return self.view.apart()
+
+    def close_apart(self) -> None:
+        self.view.close_apart()
 
     def recorded_later(self) -> int:
         return self.view.recorded_later()

@@ -28,6 +28,7 @@ from datetime import datetime
 from pathlib import Path
 
 from gui import formatting
+from gui.archive_apart import ArchiveApart
 from timeline.api import (
     Archive,
     Claim,
@@ -127,6 +128,7 @@ class ViewState:
         #: Bumped whenever the counts are asked for again: an older count is ignored.
         self.generation = 0
         self._count_file: Path | None = None
+        self._apart: ArchiveApart | None = None
         self._timeline: list[Claim] | None = None
         self._keys: list[MomentKey] | None = None
         self._span: tuple[int, int] | None = None
@@ -174,6 +176,7 @@ class ViewState:
         self.tags = ()  # another archive's tags
         if old is not archive:
             old.close()
+        self.close_apart()
         self._open()
         self._resolve_filter()
         self.state = self._query()
@@ -345,6 +348,21 @@ class ViewState:
     def recorded_later(self) -> int:
         """How many events were recorded after ``recorded_as_of`` (hidden; 0 when off)."""
         return int(getattr(self.reader(), "later", 0)) if self.recorded_as_of else 0
+
+    def apart(self) -> ArchiveApart | None:
+        """The archive opened again for a worker thread (``gui.archive_apart``), made on
+        first use and kept until the archive is replaced; None for an archive only this
+        object holds (in memory, or with its read model in memory)."""
+        if self._apart is None and self.path is not None \
+                and readmodel_file(self.archive) is not None:
+            self._apart = ArchiveApart(self.path)
+        return self._apart
+
+    def close_apart(self) -> None:
+        """Close the archive opened for worker threads (once their work is done)."""
+        if self._apart is not None:
+            self._apart.close()
+            self._apart = None
 
     def reader(self) -> Archive:
         """The archive the state is asked of: as recorded on ``recorded_as_of`` when set."""

@@ -12,6 +12,7 @@ def test_the_dialog_lists_what_began_ended_and_changed(window, archive, qtbot):
     dialog = window.open_diff_dialog()
     dialog.from_field.setText("2023-11-20")
     dialog.to_field.setText("2023-11-25")
+    assert dialog.wait()
     diff = archive.diff("2023-11-20", "2023-11-25")
     assert sorted(dialog.statements(BEGAN)) == sorted(f.statement for f in diff.began)
     assert sorted(dialog.statements(ENDED)) == sorted(f.statement for f in diff.ended)
@@ -24,6 +25,7 @@ def test_the_dialog_lists_what_began_ended_and_changed(window, archive, qtbot):
 def test_a_bad_date_is_refused_beside_its_field(window, qtbot):
     dialog = window.open_diff_dialog()
     dialog.to_field.setText("2025-02-30")
+    assert dialog.wait()
     assert not dialog.to_field.is_valid()
     assert "out of range" in dialog.to_field.error_label.text()
     assert dialog.summary.text() == "Give two valid dates."
@@ -34,6 +36,7 @@ def test_the_diff_uses_the_windows_as_known_on_date(window, archive):
     dialog = window.open_diff_dialog()
     dialog.from_field.setText("2024-06-01")
     dialog.to_field.setText("2024-07-31")
+    assert dialog.wait()
     assert "Apple holds a board observer seat at OpenAI" in dialog.statements(BEGAN)
     assert "As known on" in dialog.known_label.text()
 
@@ -44,6 +47,7 @@ def test_the_dialog_lists_every_change_day_by_day(window, archive, qtbot):
     dialog = window.open_diff_dialog()
     dialog.from_field.setText("2023-11-20")
     dialog.to_field.setText("2023-11-25")
+    assert dialog.wait()
     assert dialog.transitions() == [
         ("22 November 2023", "began", "Sam Altman leads OpenAI"),
         ("23 November 2023", "ended", "Satya Nadella publicly backed Sam Altman"),
@@ -55,6 +59,7 @@ def test_the_dialog_lists_every_change_day_by_day(window, archive, qtbot):
     # A longer range: the same list as the engine's, fact ids kept on the rows.
     dialog.from_field.setText("2018-01-01")
     dialog.to_field.setText("2025-01-01")
+    assert dialog.wait()
     expected = archive.transitions("2018-01-01", "2025-01-01")
     assert len(expected) > 10
     assert [row[2] for row in dialog.transitions()] == [t.statement for t in expected]
@@ -78,6 +83,7 @@ def test_too_many_days_to_list_still_compares_the_end_states(window, archive, qt
     monkeypatch.setattr(type(archive), "diff", refuse)
     dialog.from_field.setText("2018-01-01")
     dialog.to_field.setText("2025-01-01")
+    assert dialog.wait()
     expected = archive.diff("2018-01-01", "2025-01-01", with_transitions=False)
     assert expected.began
     assert sorted(dialog.statements(BEGAN)) == sorted(f.statement for f in expected.began)
@@ -90,5 +96,6 @@ def test_too_many_days_to_list_still_compares_the_end_states(window, archive, qt
     monkeypatch.setattr(type(archive), "diff", lambda *a, **k: (_ for _ in ()).throw(
         HindsightError("cannot read the archive")))
     dialog.to_field.setText("2025-01-02")
+    assert dialog.wait()
     assert dialog.summary.text() == "cannot read the archive"
     assert dialog.diff is None and dialog.statements(BEGAN) == []

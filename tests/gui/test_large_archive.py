@@ -288,6 +288,7 @@ def test_rows_are_replaced_in_runs_and_end_as_the_new_list(qtbot):
 
 def test_compare_two_dates_is_about_the_focus(focused, large):
     dialog = focused.open_diff_dialog()
+    assert dialog.wait()
     focus = focused.session.entity
     expected = large.diff(dialog.from_field.text(), dialog.to_field.text(), None, [focus])
     assert dialog.diff is not None

@@ -134,7 +134,7 @@ def test_the_sources_panel_and_the_diff_follow_recorded_time(
     dialog = DiffDialog(session)
     qtbot.addWidget(dialog)
     assert dialog.known_label.text().endswith("as recorded on 1 January 2030, 11:00 UTC")
-    assert dialog.diff is not None
+    assert dialog.wait() and dialog.diff is not None
     assert dialog.diff.after.recorded_as_of == "2030-01-01T11:00:00Z"
 
 
