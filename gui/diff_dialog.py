@@ -45,7 +45,7 @@ from gui.badges import BadgeDelegate
 from gui.date_field import DateField, DateKind
 from gui.models import fact_tooltip
 from gui.session import Session
-from timeline.api import Archive, Diff, FactView, HindsightError, InvalidInput
+from timeline.api import Archive, Diff, FactView, HindsightError, InvalidInput, counted
 
 BEGAN, ENDED, CHANGED = "Began", "Ended", "Changed"
 
@@ -284,8 +284,8 @@ class DiffDialog(QDialog):
         self.summary.setText(
             (f"From {a} to {b}: {len(diff.began)} began, {len(diff.ended)} ended, "
              f"{len(diff.changed)} changed status." if total else f"No change from {a} to {b}.")
-            + (f" {steps} change{'s' if steps != 1 else ''} on {days} "
-               f"day{'s' if days != 1 else ''} between." if steps else "")
+            + (f" {counted(steps, 'change')} on {counted(days, 'day')} between."
+               if steps else "")
             + (f"\nDay by day: {refused}." if refused else ""))
         self._show_transitions(diff)
         if refused:  # not "(0)": none was listed
