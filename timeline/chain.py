@@ -113,6 +113,11 @@ def local_author() -> str | None:
         return None
 
 
+#: Bytes of a stored state read for its timestamp (``stamp_rows``): the library writes an
+#: event's ``timestamp`` first, and a state whose first bytes lack it is read whole.
+STAMP_BYTES = 64
+
+
 class ChainedRecorder(SQLiteApplicationRecorder):
     """The library's SQLite recorder, also writing each event's chain digest.
 
@@ -142,6 +147,15 @@ class ChainedRecorder(SQLiteApplicationRecorder):
             return {}  # an archive no Hindsight that records authors has written to yet
         return {position: author for first, end, author in runs
                 for position in range(max(first, after + 1), min(end, last) + 1)}
+
+    def stamp_rows(self, after: int, limit: int) -> list[tuple[int, bytes]]:
+        """The positions after ``after`` (up to ``limit``) with the first ``STAMP_BYTES`` of
+        each stored state, where an event's timestamp is written (``timeline.recorded``)."""
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(f"SELECT rowid, substr(state, 1, {STAMP_BYTES}) FROM "
+                      f"{self.events_table_name} WHERE rowid > ? ORDER BY rowid LIMIT ?",
+                      (after, limit))
+            return [(row[0], bytes(row[1])) for row in c.fetchall()]
 
     # --- inside EventStore.bulk()'s transaction (the same as timeline.team_imports') ------
 

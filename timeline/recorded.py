@@ -34,6 +34,8 @@ from timeline.views import State
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _STAMP = re.compile(rb'"timestamp":"([^"\\]+)"')
+#: The timestamp as the library writes it: UTC to the second, microseconds unless zero.
+_UTC_STAMP = re.compile(rb'"timestamp":"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d{6}))?Z"')
 _HAS_TIME = re.compile(r"\d[T ]\d")
 _END_OF_DAY = time(23, 59, 59, 999999)
 
@@ -76,9 +78,17 @@ def instant_text(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
+def _whole_stamp(store: Any, position: int) -> datetime:
+    """The timestamp of the event at ``position``, from its whole stored state."""
+    row = store.stored_rows(position - 1, only=True)[0]
+    found = _STAMP.search(bytes(row.state))
+    return datetime.fromisoformat(found[1].decode()) if found else store.decode(row).timestamp
+
+
 class RecordedTimes:
     """Each event's position and timestamp, read once from the log and extended as it grows
-    (the stored bytes are read, not decoded, except where the timestamp cannot be found)."""
+    (the first bytes of each stored state are read, not decoded; a state whose first bytes do
+    not hold the timestamp is read whole, and decoded if need be)."""
 
     def __init__(self) -> None:
         self.positions = array("q")
@@ -87,20 +97,28 @@ class RecordedTimes:
 
     def extend(self, store: Any) -> None:
         after = self.positions[-1] if self.positions else 0
+        seconds: dict[bytes, int] = {}
         while True:
-            rows = store.stored_rows(after, 5000)
+            rows = store.stamp_rows(after, 20_000)
             if not rows:
                 return
-            for row in rows:
-                found = _STAMP.search(bytes(row.state))
-                moment = (datetime.fromisoformat(found[1].decode()) if found
-                          else store.decode(row).timestamp)
-                stamp = _micros(moment)
+            for position, head in rows:
+                utc = _UTC_STAMP.match(head, 1)
+                if utc is not None:  # most: the second's microseconds, read once a second
+                    second = seconds.get(utc[1])
+                    if second is None:
+                        second = seconds[utc[1]] = _micros(datetime.fromisoformat(
+                            utc[1].decode() + "+00:00"))
+                    stamp = second + (int(utc[2]) if utc[2] else 0)
+                else:
+                    found = _STAMP.search(head)
+                    stamp = _micros(datetime.fromisoformat(found[1].decode()) if found
+                                    else _whole_stamp(store, position))
                 if self.stamps and stamp < self.stamps[-1]:
                     self._ordered = False
-                self.positions.append(row.id)
+                self.positions.append(position)
                 self.stamps.append(stamp)
-            after = rows[-1].id
+            after = rows[-1][0]
 
     def position_at(self, moment: datetime) -> int:
         """The position of the last event recorded at or before ``moment`` (0: none)."""

@@ -660,6 +660,13 @@ class EventStore:
         return list(self._app.recorder.select_notifications(
             start=after, limit=limit, stop=stop, inclusive_of_start=False))
 
+    def stamp_rows(self, after: int, limit: int) -> list[tuple[int, bytes]]:
+        """Positions after ``after``, each with the first bytes of its stored state (its
+        timestamp: the recorders' ``stamp_rows``), or the whole state in memory."""
+        read = getattr(self._app.recorder, "stamp_rows", None)
+        return cast(list[tuple[int, bytes]], read(after, limit)) if read else [
+            (row.id, bytes(row.state)) for row in self.stored_rows(after, limit)]
+
     def decode(self, row: StoredEvent) -> DomainEvent:
         """One stored event read as an event (``ArchiveError`` naming it when it cannot be)."""
         return cast(DomainEvent, self._app.mapper.to_domain_event(row))

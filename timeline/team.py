@@ -56,7 +56,14 @@ from eventsourcing.utils import retry
 from psycopg.rows import DictRow
 from psycopg.sql import SQL, Composable, Composed, Identifier, Literal
 
-from timeline.chain import GENESIS, _stored_id, author_name, chain_link, local_author
+from timeline.chain import (
+    GENESIS,
+    STAMP_BYTES,
+    _stored_id,
+    author_name,
+    chain_link,
+    local_author,
+)
 from timeline.errors import ArchiveError, InvalidInput, first_line
 from timeline.store import redact
 from timeline.team_imports import TeamImports
@@ -389,6 +396,15 @@ class TeamRecorder(TeamImports, PostgresApplicationRecorder):
                 "FROM {schema}.{events} e WHERE e.recorded_by IS NOT NULL AND " + where +
                 " ORDER BY e.notification_id"), (topic, *params))
             return curs.fetchall()
+
+    def stamp_rows(self, after: int, limit: int) -> list[tuple[int, bytes]]:
+        """``ChainedRecorder.stamp_rows``: positions with the first bytes of each state."""
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(self._q("SELECT notification_id AS p, substring(state FROM 1 FOR "
+                                 f"{STAMP_BYTES}) AS s FROM {{schema}}.{{events}} "
+                                 "WHERE notification_id > %s ORDER BY notification_id LIMIT %s"),
+                         (after, limit))
+            return [(row["p"], bytes(row["s"])) for row in curs.fetchall()]
 
     def recorded_by_between(self, after: int, last: int) -> dict[int, str]:
         """Who wrote each event at a position in (after, last]: the name its writer gave and

@@ -97,6 +97,37 @@ def _at(micros: int) -> datetime:
     return datetime(1970, 1, 1, tzinfo=UTC) + timedelta(microseconds=micros)
 
 
+@pytest.mark.parametrize("heads", ["as read", "cut short"])
+@pytest.mark.parametrize("where", ["file", "team"])
+def test_the_log_s_times_are_its_events_own(where: str, heads: str, clock: Clock,
+                                            tmp_path: Path, request: pytest.FixtureRequest,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """The times read from the stored bytes (``stamp_rows``) are the decoded events'
+    timestamps, on SQLite and PostgreSQL, with and without microseconds; a state whose first
+    bytes do not hold its timestamp is read whole."""
+    location = (str(tmp_path / "a.sqlite") if where == "file"
+                else request.getfixturevalue("postgres_url"))
+    with Archive.open(location) as archive:
+        for k in range(5):
+            clock.tick(7)
+            if k % 2:
+                clock.now = clock.now.replace(microsecond=123_456 * k)
+            archive.record(f"P{k}", "status", value="ok", valid="2020")
+        store = archive.store
+        if heads == "cut short":
+            read = store.stamp_rows
+            monkeypatch.setattr(store, "stamp_rows", lambda after, limit: [
+                (p, head[:12]) for p, head in read(after, limit)])
+        times = RecordedTimes()
+        times.extend(store)
+        rows = store.stored_rows(0, 100)
+        decoded = [store.decode(row).timestamp for row in rows]
+    assert list(times.positions) == [row.id for row in rows] and len(rows) > 5
+    assert [_at(m) for m in times.stamps] == decoded
+    assert any(moment.microsecond for moment in decoded)
+    assert any(not moment.microsecond for moment in decoded)
+
+
 # --- the worked example of docs/time-model.md -------------------------------------------------
 
 ARTICLE = "Halden named Varga chief executive some time in 2023."
