@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from timeline import renderers
-from timeline.api import Archive, InvalidInput
+from timeline.api import Archive, InvalidInput, printable
 from timeline.cli_recorded import add_argument as add_recorded_argument
 from timeline.cli_recorded import recorded
 
@@ -44,8 +44,9 @@ def add_export_arguments(p: argparse.ArgumentParser) -> None:
     """The options of ``hindsight export``."""
     from timeline.formats import EXPORT_FORMATS, GROUP_BY
 
-    p.add_argument("--to", required=True, metavar="FORMAT",
-                   help=", ".join((*EXPORT_FORMATS, *PICTURE_FORMATS)))
+    p.add_argument("--to", metavar="FORMAT",
+                   help=", ".join((*EXPORT_FORMATS, *PICTURE_FORMATS)) + " (default: what "
+                        "FILE's suffix names: .json, .csv, .sqlite, .svg, .png or .pdf)")
     p.add_argument("file", metavar="FILE",
                    help="the file to write (replaced whole), or - for standard output; for "
                         "site, a new or empty folder")
@@ -76,6 +77,23 @@ def add_export_arguments(p: argparse.ArgumentParser) -> None:
                         "cannot; those are listed on stderr and the exit code is 6")
 
 
+#: The format a file's suffix names when ``--to`` is not given (.json is Hindsight JSON:
+#: TimelineJS and CSL-JSON, JSON too, are asked for by name).
+BY_SUFFIX = {".json": "json", ".csv": "csv", ".sqlite": "sqlite", ".svg": "svg",
+             ".png": "png", ".pdf": "pdf"}
+
+
+def _format(args: argparse.Namespace) -> str:
+    """``--to``, or the format FILE's suffix names."""
+    if args.to is not None:
+        return str(args.to)
+    found = BY_SUFFIX.get(Path(args.file).suffix.lower()) if args.file != "-" else None
+    if found is None:
+        raise InvalidInput(f"the name '{printable(args.file)}' does not say which format to "
+                           f"write: give one ({', '.join(BY_SUFFIX)} say it)", "to")
+    return found
+
+
 def _check_options(args: argparse.Namespace) -> None:
     from timeline.formats import EXPORT_FORMATS, FOLDER_FORMATS
 
@@ -103,6 +121,7 @@ def _check_options(args: argparse.Namespace) -> None:
 def cmd_export(args: argparse.Namespace, archive: Archive) -> int:
     from timeline.formats import Selection, export_path
 
+    args.to = _format(args)
     if args.salvage:
         return cmd_salvage(args, archive)
     _check_options(args)

@@ -428,6 +428,17 @@ def test_export_then_import_round_trips_and_a_second_import_adds_nothing(
     assert count_events(fresh.archive) == events
 
 
+def test_export_takes_its_format_from_the_file_name(story: Story, tmp_path: Path) -> None:
+    for suffix, fmt in ((".json", "json"), (".CSV", "csv")):
+        named, by_name = tmp_path / f"named{suffix}", tmp_path / f"by-name{suffix}"
+        story.cli.ok("export", "--to", fmt, str(named))
+        story.cli.ok("export", str(by_name))
+        assert by_name.read_bytes() == named.read_bytes()
+    # .json names Hindsight JSON; --to still chooses another format of JSON.
+    story.cli.ok("export", "--to", "timelinejs", str(tmp_path / "t.json"))
+    assert "events" in json.loads((tmp_path / "t.json").read_text(encoding="utf-8"))
+
+
 def test_rebuild_keeps_the_answers_identical(story: Story, tmp_path: Path,
                                              count_events: Callable) -> None:
     cli = story.cli.copy(tmp_path / "copy")
@@ -511,6 +522,7 @@ BAD_INPUT = [
     ("import bad claim date", ["import", "bad-date.json"], ["claims[1].valid", "'2023-13'"]),
     ("import missing file", ["import", "missing.json"], ["missing.json"]),
     ("export unknown format", ["export", "--to", "docx", "out.docx"], ["--to", "'docx'"]),
+    ("export a name of no format", ["export", "out.docx"], ["--to", "'out.docx'"]),
     ("alias of another entity", ["alias", "Microsoft", "Optimus"],
      ["'Optimus'", "'Sam Altman'"]),
     ("retract twice", ["retract", "{joined}"], ["'{joined}'", "already retracted"]),
