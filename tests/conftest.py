@@ -4,12 +4,27 @@ from __future__ import annotations
 
 import sqlite3
 import subprocess
+import sys
 import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Where Python writes no bytecode (PYTHONDONTWRITEBYTECODE), each of the hundreds of
+    command lines the tests run in a subprocess would compile the engine from source again:
+    compile it once, before the workers start (a bytecode file whose source changed is
+    never used)."""
+    if sys.flags.dont_write_bytecode and not hasattr(config, "workerinput"):
+        import compileall
+
+        for package in ("timeline", "gui"):
+            compileall.compile_dir(ROOT / package, quiet=2)
 
 
 def _stored_events(archive: Path) -> int:

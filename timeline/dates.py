@@ -28,8 +28,6 @@ from enum import StrEnum
 from functools import lru_cache
 from typing import NamedTuple, TypeVar
 
-import edtf
-
 # The sentinels, the year limits and the day arithmetic are the calendars' (re-exported here,
 # where the rest of the engine finds them).
 from timeline.calendars import GREGORIAN, Calendar, calendar_named
@@ -241,6 +239,8 @@ def _edtf_kind(text: str) -> str | None:
     simple = _simple_kind(text)
     if simple is not None:
         return None if simple == "invalid" else simple
+    import edtf  # its grammar takes a while to build: only for the forms the fast path leaves
+
     try:
         # edtf print()s to stdout when one of its classes fails to build; keep stdout clean.
         with contextlib.redirect_stdout(io.StringIO()):

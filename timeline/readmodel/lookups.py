@@ -9,11 +9,10 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-import sqlite_utils
-
 from timeline.closeness import NEAR_READ, name_tokens, pieces, ranked, typo_limit
 from timeline.dates import NEG_INF, POS_INF
 from timeline.domain import normalise_name
+from timeline.readmodel.database import Database
 from timeline.readmodel.schema import CLAIM_COLUMNS, ClaimRow, claim_row
 from timeline.readmodel.sources import SourceLookups
 from timeline.readmodel.tags import TagLookups
@@ -22,7 +21,7 @@ from timeline.readmodel.tags import TagLookups
 class Lookups(TagLookups, SourceLookups):
     """Queries by key over the read model's tables (``db``)."""
 
-    db: sqlite_utils.Database
+    db: Database
 
     @property
     def conn(self) -> sqlite3.Connection:
