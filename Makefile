@@ -48,6 +48,7 @@ deb: setup
 
 # Scale benchmarks (not part of the tests): writes docs/benchmarks.md.
 bench: setup
+	$(BIN)/python -m pip install -q -e '.[dev,bench]'
 	$(BIN)/python benchmarks/run.py
 
 clean:

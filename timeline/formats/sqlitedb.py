@@ -10,14 +10,13 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
+
+import sqlite_utils
 
 from timeline import dates
 from timeline.api import Archive, FactView, Selection, author_text
 from timeline.formats.base import write_atomically
-
-if TYPE_CHECKING:
-    import sqlite_utils
 
 #: Bump when the tables below change meaning.
 FORMAT = "hindsight-sqlite/1"
@@ -123,8 +122,6 @@ def fill(db: sqlite_utils.Database, archive: Archive, selection: Selection) -> i
 
 
 def export_sqlite(archive: Archive, path: Path, selection: Selection) -> int:
-    import sqlite_utils  # with numpy behind it: imported by this export alone
-
     count = 0
 
     def write(tmp: Path) -> None:

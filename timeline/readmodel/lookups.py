@@ -9,10 +9,11 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+import sqlite_utils
+
 from timeline.closeness import NEAR_READ, name_tokens, pieces, ranked, typo_limit
 from timeline.dates import NEG_INF, POS_INF
 from timeline.domain import normalise_name
-from timeline.readmodel.database import Database
 from timeline.readmodel.schema import CLAIM_COLUMNS, ClaimRow, claim_row
 from timeline.readmodel.sources import SourceLookups
 from timeline.readmodel.tags import TagLookups
@@ -21,7 +22,7 @@ from timeline.readmodel.tags import TagLookups
 class Lookups(TagLookups, SourceLookups):
     """Queries by key over the read model's tables (``db``)."""
 
-    db: Database
+    db: sqlite_utils.Database
 
     @property
     def conn(self) -> sqlite3.Connection:

@@ -22,6 +22,8 @@ from functools import singledispatchmethod
 from pathlib import Path
 from typing import Any
 
+import sqlite_utils
+
 from timeline import dates
 from timeline.dates import POS_INF
 from timeline.domain import (
@@ -43,7 +45,6 @@ from timeline.readmodel import added_citations, search, structure
 from timeline.readmodel import relative as relative_rows
 from timeline.readmodel import sources as source_rows
 from timeline.readmodel import undo as more_rows
-from timeline.readmodel.database import Database
 from timeline.readmodel.lookups import Lookups
 from timeline.readmodel.schema import (
     CITATIONS,
@@ -186,7 +187,7 @@ class ReadModel(Lookups):
         conn = sqlite3.connect(str(self.path) if self.path else ":memory:", timeout=30,
                                check_same_thread=False)
         try:
-            self.db = Database(conn)
+            self.db = sqlite_utils.Database(conn)
             if self.path:
                 self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")

@@ -13,9 +13,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import sqlite_utils
+
 from timeline import dates
 from timeline.domain import SourceRegistered
-from timeline.readmodel.database import Database
 
 #: The columns of the table, in order (``published_day``: the day the source made things
 #: known, ``dates.known_day`` of ``published`` in its ``calendar``).
@@ -65,7 +66,7 @@ def _source(row: tuple[Any, ...]) -> dict[str, Any]:
 class SourceLookups:
     """Sources by id, and the versions of one (mixed into ``Lookups``)."""
 
-    db: Database
+    db: sqlite_utils.Database
 
     def source(self, source_id: str) -> dict[str, Any] | None:
         row = self.db.execute(f"{_SELECT} WHERE id = ?", [source_id]).fetchone()

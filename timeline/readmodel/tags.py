@@ -12,8 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+import sqlite_utils
+
 from timeline.domain import Tagged, Untagged, tag_key
-from timeline.readmodel.database import Database
 
 #: A claim's or a source's tags, by its id: each tag once, in the order they were put on.
 TagMap = dict[str, tuple[str, ...]]
@@ -39,7 +40,7 @@ def register(apply: Any) -> None:
 class TagLookups:
     """Tags by kind, target and key (mixed into ``Lookups``)."""
 
-    db: Database
+    db: sqlite_utils.Database
 
     def tag_rows(self, kind: str | None = None, target_id: str | None = None
                  ) -> list[tuple[str, str, str]]:
