@@ -73,7 +73,10 @@ def start_import(archive_path: Path | str, file: Path, parent: QObject
     # quit() is thread-safe; a queued call would wait for the window's event loop, which
     # may itself be waiting for this thread to end.
     worker.finished.connect(thread.quit, Qt.ConnectionType.DirectConnection)
-    worker.finished.connect(worker.deleteLater)
+    # The worker is not deleted in its thread (deleteLater there): its wrapper would then wait
+    # for Python's lock while holding Qt's, as the GUI thread, holding Python's, waits for
+    # Qt's (a deadlock, seen once in the tests). The window lets go of it once the thread has
+    # ended (``MainWindow._on_import_finished``), and it is deleted in the GUI thread.
     thread.finished.connect(thread.deleteLater)
     thread.start()
     return thread, worker

@@ -537,10 +537,10 @@ class MainWindow(QMainWindow):
             self.import_progress.close()
             self.import_progress.deleteLater()
         self.import_progress = None
-        self.import_worker = None
         thread, self.import_thread = self.import_thread, None
         if thread is not None:
             thread.wait(5000)
+        self.import_worker = None  # deleted here, in the GUI thread, its thread ended
         if self._imported:
             self._imported = False
             self.session.reload()

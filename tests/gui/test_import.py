@@ -37,9 +37,16 @@ def test_import_runs_in_a_worker_with_progress_and_the_window_catches_up(window,
     assert worker is not None and window.import_running()
     assert not window.import_action.isEnabled()  # one writer at a time
     worker.progressed.connect(lambda done, total: progress.append((done, total)))
+    # Destroyed by the GUI thread, never by its own (see ImportWorker.run: a deadlock).
+    destroyed_in: list[int] = []
+    worker.destroyed.connect(lambda: destroyed_in.append(threading.get_ident()),
+                             Qt.ConnectionType.DirectConnection)
     qtbot.waitUntil(lambda: not window.import_running(), timeout=30000)
     timer.stop()
     assert worker.thread_id != threading.get_ident()
+    del worker  # the window has let go of it too: deleted now, in this thread
+    qtbot.waitUntil(lambda: bool(destroyed_in), timeout=10000)
+    assert destroyed_in == [threading.get_ident()]
     assert ticks, "the main thread's event loop kept running during the import"
     assert progress and progress[-1][0] == progress[-1][1]
     assert window.last_import is not None and window.last_import.claims == 400
