@@ -90,11 +90,11 @@ class DiffDialog(QDialog):
         self.diff: Diff | None = None
         #: The last comparison asked; whether a worker is comparing (one at a time: another
         #: would only wait for the archive apart, holding a thread of the pool); the work to
-        #: start when it is done; the comparison awaited (None: none is).
+        #: start when it is done; whether an answer is awaited (``_set_busy``).
         self._asked = _Asked()
         self._running = False
         self._next: Callable[[], None] | None = None
-        self._awaited: int | None = None
+        self._comparing = False
         self._answers = _Answers(self)
         self.setWindowTitle("Compare Two Dates")
         self.resize(820, 560)
@@ -203,7 +203,6 @@ class DiffDialog(QDialog):
             with contextlib.suppress(RuntimeError):  # the dialog was closed meanwhile
                 answers.computed.emit(number, found)  # None: overtaken before it began
 
-        self._awaited = number
         self._set_busy(True, f"Comparing {asked[0]} with {asked[1]}…")
         self._next = work
         self._start_next()
@@ -219,9 +218,8 @@ class DiffDialog(QDialog):
     def _set_busy(self, busy: bool, message: str = "") -> None:
         """While a comparison is made: say so, run the busy bar, grey the results (they
         are the last comparison's, not this one's)."""
-        if not busy:
-            self._awaited = None
-        else:
+        self._comparing = busy
+        if busy:
             self.summary.setText(message)
         self.busy.setVisible(busy)
         self.tabs.setEnabled(not busy)
@@ -249,22 +247,22 @@ class DiffDialog(QDialog):
     def done(self, result: int) -> None:
         """Closed: an answer still on its way is not wanted."""
         self._asked.number += 1
-        self._next = self._awaited = None
+        self._next, self._comparing = None, False
         super().done(result)
 
     def comparing(self) -> bool:
         """Whether a comparison is being made (its answer not shown yet)."""
-        return self._awaited is not None
+        return self._comparing
 
     def wait(self, timeout_ms: int = 60000) -> bool:
         """Block until the comparison being made is shown (for tests and scripts); whether
         it was, within ``timeout_ms``."""
         clock = QElapsedTimer()
         clock.start()
-        while self._awaited is not None and clock.elapsed() < timeout_ms:
+        while self._comparing and clock.elapsed() < timeout_ms:
             QThreadPool.globalInstance().waitForDone(20)
             QCoreApplication.processEvents()
-        return self._awaited is None
+        return not self._comparing
 
     def _clear(self, message: str) -> None:
         self.diff = None

@@ -46,7 +46,7 @@ def add_export_arguments(p: argparse.ArgumentParser) -> None:
 
     p.add_argument("--to", metavar="FORMAT",
                    help=", ".join((*EXPORT_FORMATS, *PICTURE_FORMATS)) + " (default: what "
-                        "FILE's suffix names: .json, .csv, .sqlite, .svg, .png or .pdf)")
+                        f"FILE's suffix names: {', '.join(BY_SUFFIX)})")
     p.add_argument("file", metavar="FILE",
                    help="the file to write (replaced whole), or - for standard output; for "
                         "site, a new or empty folder")

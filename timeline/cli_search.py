@@ -14,8 +14,7 @@ import argparse
 import json
 from typing import Any
 
-from timeline.api import Archive, InvalidInput, SearchHit, day_to_iso
-from timeline.errors import printable
+from timeline.api import Archive, InvalidInput, SearchHit, day_to_iso, printable
 
 
 def bracketed(hit: SearchHit) -> str:

@@ -78,11 +78,16 @@ def instant_text(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
+def _stamp_in(state: bytes) -> datetime | None:
+    """The timestamp written in (the first bytes of) a stored state, if it is there."""
+    found = _STAMP.search(state)
+    return datetime.fromisoformat(found[1].decode()) if found else None
+
+
 def _whole_stamp(store: Any, position: int) -> datetime:
     """The timestamp of the event at ``position``, from its whole stored state."""
     row = store.stored_rows(position - 1, only=True)[0]
-    found = _STAMP.search(bytes(row.state))
-    return datetime.fromisoformat(found[1].decode()) if found else store.decode(row).timestamp
+    return _stamp_in(bytes(row.state)) or store.decode(row).timestamp
 
 
 class RecordedTimes:
@@ -111,9 +116,7 @@ class RecordedTimes:
                             utc[1].decode() + "+00:00"))
                     stamp = second + (int(utc[2]) if utc[2] else 0)
                 else:
-                    found = _STAMP.search(head)
-                    stamp = _micros(datetime.fromisoformat(found[1].decode()) if found
-                                    else _whole_stamp(store, position))
+                    stamp = _micros(_stamp_in(head) or _whole_stamp(store, position))
                 if self.stamps and stamp < self.stamps[-1]:
                     self._ordered = False
                 self.positions.append(position)
